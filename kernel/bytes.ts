@@ -1,0 +1,105 @@
+// Byte helpers shared by kernel, emulator, transport and CLI: hex at the edges, Uint8Array inside.
+
+const HEX_DIGITS = "0123456789ABCDEF";
+const HEX_TABLE: string[] = Array.from({ length: 256 }, (_, i) => HEX_DIGITS[i >> 4]! + HEX_DIGITS[i & 15]!);
+
+/** Error for malformed hex text given by a user, a profile or a configuration. */
+export class HexError extends Error {
+  override readonly name = "HexError";
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Upper-case hex of a byte array, no separators. */
+export function toHex(bytes: Uint8Array, separator = ""): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) {
+    if (i > 0 && separator) out += separator;
+    out += HEX_TABLE[bytes[i]!];
+  }
+  return out;
+}
+
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 65 && code <= 70) return code - 55;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/**
+ * Parse hex text. Whitespace (spaces, tabs, newlines) and ':' separators are ignored.
+ * Throws HexError naming the position of the first bad character or an odd digit count.
+ */
+export function fromHex(text: string, what = "hex"): Uint8Array {
+  const digits: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 58) continue;
+    const v = nibble(c);
+    if (v < 0) throw new HexError(`${what}: '${text[i]}' at position ${i} is not a hex digit`, i);
+    digits.push(v);
+  }
+  if (digits.length % 2 !== 0) {
+    throw new HexError(`${what}: odd number of hex digits (${digits.length})`, text.length);
+  }
+  const out = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = (digits[2 * i]! << 4) | digits[2 * i + 1]!;
+  return out;
+}
+
+/** True when text is non-empty, even-length hex without separators. */
+export function isHex(text: string): boolean {
+  return text.length % 2 === 0 && /^[0-9A-Fa-f]*$/.test(text);
+}
+
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Big-endian unsigned integer of up to 6 bytes. */
+export function readUint(bytes: Uint8Array): number {
+  if (bytes.length > 6) throw new RangeError(`readUint: ${bytes.length} bytes exceed 6`);
+  let v = 0;
+  for (const b of bytes) v = v * 256 + b;
+  return v;
+}
+
+/** Big-endian unsigned integer into exactly `length` bytes. */
+export function writeUint(value: number, length: number): Uint8Array {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`writeUint: ${value} is not a non-negative integer`);
+  const out = new Uint8Array(length);
+  let v = value;
+  for (let i = length - 1; i >= 0; i--) {
+    out[i] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  if (v !== 0) throw new RangeError(`writeUint: ${value} does not fit in ${length} bytes`);
+  return out;
+}
+
+export function xorBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length !== b.length) throw new RangeError(`xorBytes: lengths ${a.length} and ${b.length} differ`);
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! ^ b[i]!;
+  return out;
+}
