@@ -1,0 +1,69 @@
+// The transaction's data store (EMV Book 3 §5.4, §10): data objects by source, looked up in a fixed order
+// when a DOL is built or a step needs a value. Values are kept as given; formats are applied by the DOL builder.
+
+import { tagToHex } from "../tlv/ber.js";
+
+/** Anything a DOL or a step can read a data object from. */
+export interface DataLookup {
+  /** The value of `tag`, or undefined when no source holds it. */
+  get(tag: number): Uint8Array | undefined;
+}
+
+/** Where a data object came from. Lookup order is the order of this list. */
+export const DATA_SOURCES = ["transaction", "terminal", "card", "issuer"] as const;
+export type DataSource = (typeof DATA_SOURCES)[number];
+
+export class TransactionData implements DataLookup {
+  private readonly layers: Record<DataSource, Map<number, Uint8Array>> = {
+    transaction: new Map(),
+    terminal: new Map(),
+    card: new Map(),
+    issuer: new Map(),
+  };
+  /** Values computed on demand (TVR, TSI, CVM results), consulted before the stored layers. */
+  private readonly computed = new Map<number, () => Uint8Array>();
+
+  set(source: DataSource, tag: number, value: Uint8Array): void {
+    this.layers[source].set(tag, value);
+  }
+
+  /** Register a value that is computed when read, e.g. the current TVR for tag 95. */
+  compute(tag: number, provider: () => Uint8Array): void {
+    this.computed.set(tag, provider);
+  }
+
+  delete(source: DataSource, tag: number): void {
+    this.layers[source].delete(tag);
+  }
+
+  get(tag: number): Uint8Array | undefined {
+    const provider = this.computed.get(tag);
+    if (provider) return provider();
+    for (const source of DATA_SOURCES) {
+      const v = this.layers[source].get(tag);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  /** The value from one source only. */
+  from(source: DataSource, tag: number): Uint8Array | undefined {
+    return this.layers[source].get(tag);
+  }
+
+  has(tag: number): boolean {
+    return this.get(tag) !== undefined;
+  }
+
+  /** Tags held by one source, in insertion order. */
+  tags(source: DataSource): number[] {
+    return [...this.layers[source].keys()];
+  }
+
+  /** A value that must be present; the error names the tag. */
+  require(tag: number, what: string): Uint8Array {
+    const v = this.get(tag);
+    if (v === undefined) throw new Error(`${what} (tag ${tagToHex(tag)}) is missing`);
+    return v;
+  }
+}
