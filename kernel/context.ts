@@ -84,8 +84,23 @@ export interface TransactionContext {
   readonly host: IssuerHost | undefined;
   /** Terminal settings of the selected application; set by final selection. */
   aid: AidConfig | undefined;
+  /** PDOL data sent in GET PROCESSING OPTIONS (kept for the CDA transaction data hash, Book 2 §6.6.2). */
+  pdolData: Uint8Array | undefined;
+  /** Offline data authentication state, set by the ODA step and completed at GENERATE AC for CDA. */
+  oda: OdaState;
   /** Append to the step-by-step account. Never put PANs, track data, PINs or keys in clear here. */
   log(step: string, message: string): void;
+}
+
+/** Offline data authentication: which method was chosen and how it went (Book 3 §10.3). */
+export interface OdaState {
+  method: "CDA" | "DDA" | "SDA" | "none";
+  /** "pending" while CDA waits for the GENERATE AC response. */
+  result: "passed" | "failed" | "not-performed" | "pending";
+  /** In words, e.g. "ICC Public Key Certificate: hash does not match (Book 2 §6.4 step 7)". */
+  reason?: string;
+  /** The recovered ICC public key (DDA/CDA), for CDA signature verification at GENERATE AC. */
+  iccPublicKey?: { readonly modulus: Uint8Array; readonly exponent: Uint8Array };
 }
 
 /** How a step ends: go on, or end the transaction with a reason (Book 3 §10: "terminate the transaction"). */
