@@ -1,0 +1,42 @@
+// The outcome of the back half of a transaction (EMV Book 3 §10.7–§10.11): terminal and card action
+// analysis, online processing with issuer authentication and scripts, and completion.
+
+/** Final outcome of a transaction (Book 4 §6.3.7 / Book 3 §10.11). */
+export type Outcome = "approved" | "declined" | "online-approved" | "online-declined" | "terminated";
+
+/** Cryptogram types requested in GENERATE AC and returned in the CID (Book 3 §6.5.5, Table 14/15). */
+export type CryptogramType = "AAC" | "TC" | "ARQC";
+
+/** One GENERATE AC: what the terminal asked for and what the card returned (Book 3 §10.8). */
+export interface CryptogramRecord {
+  readonly requested: CryptogramType;
+  readonly type: CryptogramType;
+  /** Cryptogram Information Data (9F27). */
+  readonly cid: number;
+  /** Application Cryptogram (9F26). */
+  readonly value: Uint8Array;
+  /** Application Transaction Counter (9F36). */
+  readonly atc?: Uint8Array;
+  readonly cdaRequested: boolean;
+}
+
+/** Online processing as it happened (Book 3 §10.9, §10.10). */
+export interface OnlineRecord {
+  readonly attempted: boolean;
+  readonly reachable: boolean;
+  /** Authorisation Response Code (8A) as text, e.g. "00". */
+  readonly responseCode?: string;
+  readonly issuerAuthentication: "passed" | "failed" | "not-performed";
+  /** Issuer Script Results (9F5B): 5 bytes per script processed. */
+  readonly scriptResults: Uint8Array;
+}
+
+export interface Decision {
+  readonly outcome: Outcome;
+  /** The reason in words. */
+  readonly reason: string;
+  readonly cryptograms: readonly CryptogramRecord[];
+  readonly online?: OnlineRecord;
+  /** The authorisation request ICC data (DE 55 style TLV), when built. */
+  readonly authorizationData?: Uint8Array;
+}
