@@ -51,6 +51,17 @@ export interface ExceptionFileEntry {
   readonly panSequenceNumber?: number;
 }
 
+/** One entry of the terminal's transaction log, for the split-sales floor-limit check (Book 3 §10.6.1). */
+export interface TransactionLogEntry {
+  /** PAN digits (F padding allowed). */
+  readonly pan: string;
+  readonly panSequenceNumber?: number;
+  /** Amount, Authorised in minor units of the terminal currency. */
+  readonly amount: number;
+  /** YYMMDD. */
+  readonly date?: string;
+}
+
 export interface TerminalConfig {
   readonly id: string;
   readonly description: string;
@@ -80,4 +91,6 @@ export interface TerminalConfig {
   readonly specVersion: "4.3" | "4.4";
   /** Velocity/transaction log for split-sales floor-limit checks (Book 3 §10.6.1). */
   readonly transactionLogEnabled: boolean;
+  /** The transaction log itself, oldest first (used when transactionLogEnabled). */
+  readonly transactionLog?: readonly TransactionLogEntry[];
 }
