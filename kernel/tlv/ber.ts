@@ -108,12 +108,14 @@ export function isConstructedTag(tag: number): boolean {
   return (first & 0x20) !== 0;
 }
 
-interface TagRead {
+/** A tag read from a buffer: its value and the offset just after its last byte. */
+export interface TagRead {
   tag: number;
   end: number;
 }
 
-function readTag(buf: Uint8Array, pos: number, limit: number): TagRead {
+/** Read one BER tag at `pos` (bytes before `limit`); TlvError on a truncated or over-long tag. `pos` must be < `limit`. */
+export function readTag(buf: Uint8Array, pos: number, limit: number): TagRead {
   const first = buf[pos]!;
   let tag = first;
   let p = pos + 1;
