@@ -4,10 +4,7 @@ import { fromHex, toHex } from "../bytes.js";
 import { TVR } from "../tvr.js";
 import cases from "./fixtures/processing-restrictions.json" with { type: "json" };
 import { dateValue, isAtm, processingRestrictions, processingRestrictionsCheck } from "./restrictions.js";
-import { testContext } from "./testing-context.js";
-
-type Tagged = { tag: string; value: string }[];
-const byTag = (list: Tagged) => Object.fromEntries(list.map((t) => [t.tag, t.value]));
+import { byTag, testContext } from "./testing-context.js";
 
 describe("processing restrictions (Book 3 §10.4) — emv-utils vectors", () => {
   it("has the 9 cases", () => {

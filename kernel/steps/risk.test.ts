@@ -3,10 +3,7 @@ import { describe, expect, it } from "vitest";
 import { toHex } from "../bytes.js";
 import cases from "./fixtures/terminal-risk-management.json" with { type: "json" };
 import { floorLimitCheck, randomSelection, terminalRiskManagement, velocityCheck } from "./risk.js";
-import { fixedRandom, testContext } from "./testing-context.js";
-
-type Tagged = { tag: string; value: string }[];
-const byTag = (list: Tagged) => Object.fromEntries(list.map((t) => [t.tag, t.value]));
+import { byTag, fixedRandom, testContext } from "./testing-context.js";
 
 describe("terminal risk management (Book 3 §10.6) — emv-utils vectors", () => {
   it("has the 11 cases", () => {

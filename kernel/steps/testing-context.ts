@@ -150,3 +150,8 @@ export function testContext(options: TestContextOptions = {}): TestContext {
   };
   return { ctx, channel, events };
 }
+
+/** Vector data objects [{tag, value}] as a tag → value record for testContext. */
+export function byTag(list: readonly { readonly tag: string; readonly value: string }[]): Record<string, string> {
+  return Object.fromEntries(list.map((t) => [t.tag, t.value]));
+}
