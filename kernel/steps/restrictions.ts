@@ -2,8 +2,9 @@
 // transaction and the terminal, and the application effective and expiration dates. Only TVR byte 2 changes.
 
 import type { BitDef } from "../bits.js";
-import { bytesEqual, toHex } from "../bytes.js";
+import { bytesEqual, fromHex, toHex } from "../bytes.js";
 import { CONTINUE, type StepResult, type TransactionContext } from "../context.js";
+import { decodeDate, FormatError } from "../tlv/formats.js";
 import { TVR } from "../tvr.js";
 import {
   additionalTerminalCapabilities,
@@ -62,14 +63,16 @@ export interface RestrictionFinding {
   readonly reason: string;
 }
 
-/** A YYMMDD date as a comparable number YYYYMMDD; YY 00–49 is 20YY, 50–99 is 19YY (Book 3 Annex A, note on dates). */
+/** A YYMMDD date (digits) as a comparable number YYYYMMDD, or undefined when it is not a calendar date (Book 3 Annex A). */
 export function dateValue(yymmdd: string): number | undefined {
   if (!/^[0-9]{6}$/.test(yymmdd)) return undefined;
-  const yy = Number(yymmdd.slice(0, 2));
-  const mm = Number(yymmdd.slice(2, 4));
-  const dd = Number(yymmdd.slice(4, 6));
-  if (mm < 1 || mm > 12 || dd < 1 || dd > 31) return undefined;
-  return (yy < 50 ? 2000 + yy : 1900 + yy) * 10000 + mm * 100 + dd;
+  try {
+    const d = decodeDate(fromHex(yymmdd));
+    return d.year * 10000 + d.month * 100 + d.day;
+  } catch (e) {
+    if (e instanceof FormatError) return undefined;
+    throw e;
+  }
 }
 
 /** An ATM: terminal type 14, 15 or 16 with cash in Additional Terminal Capabilities byte 1 b8 (Book 4 Annex A1). */

@@ -4,21 +4,16 @@
 
 import { readUint, toHex } from "../bytes.js";
 import { TRANSACTION_TYPE_CODE, type TransactionContext } from "../context.js";
+import { decodeNumeric, FormatError } from "../tlv/formats.js";
 
-/** Numeric (n) data as an integer: BCD digits read as decimal, e.g. 05 28 → 528. NaN when not BCD. */
+/** Numeric (n) data as an integer, e.g. 05 28 → 528 (Book 3 §4.3); NaN when a nibble is not a digit. */
 export function numericValue(value: Uint8Array): number {
-  const digits = toHex(value);
-  return /^[0-9]+$/.test(digits) ? Number.parseInt(digits, 10) : Number.NaN;
-}
-
-/** Numeric (n) data of `length` bytes from an integer, e.g. (528, 2) → 05 28 (Book 3 Annex A, format n). */
-export function numericBytes(value: number, length: number): Uint8Array {
-  const digits = String(Math.trunc(value))
-    .padStart(length * 2, "0")
-    .slice(-length * 2);
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  try {
+    return Number(decodeNumeric(value));
+  } catch (e) {
+    if (e instanceof FormatError) return Number.NaN;
+    throw e;
+  }
 }
 
 /** Terminal Type (9F35), n2, as its two digits, e.g. "22" (Book 4 Annex A1). */
