@@ -9,6 +9,7 @@ import type { CliIo, Command } from "./command.js";
 /** Sub-commands, loaded on demand so that `emvsim decode` never loads device bindings. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   // each entry: name → lazy import of cli/commands/<name>.ts
+  atr: async () => (await import("./commands/atr.js")).command,
 };
 
 export function processIo(): CliIo {
