@@ -1,0 +1,28 @@
+// GET DATA (EMV Book 3 §6.5.7): ATC (9F36), Last Online ATC Register (9F13), PIN Try Counter (9F17), LCOL/UCOL
+// (9F14/9F23) when defined, Log Format (9F4F) and other profile data objects.
+
+import { fromHex, writeUint } from "../../kernel/bytes.js";
+import { encodeTlv, tagToHex } from "../../kernel/tlv/ber.js";
+import type { CommandApdu } from "../../transport/apdu.js";
+import { type CardContext, selectedApplication } from "../context.js";
+import { respond, SW } from "../status.js";
+
+export function getData(ctx: CardContext, c: CommandApdu): Uint8Array {
+  if (c.data.length > 0) return respond(SW.WRONG_LENGTH);
+  const sel = selectedApplication(ctx);
+  if (!sel) return respond(SW.CONDITIONS_NOT_SATISFIED);
+  const tag = (c.p1 << 8) | c.p2;
+  const { app, state } = sel;
+  const counters = app.profile.counters;
+  const written = state.dataObjects[tagToHex(tag)];
+  let value: Uint8Array | undefined;
+  if (written !== undefined) value = fromHex(written);
+  else if (tag === 0x9f36) value = writeUint(state.atc, 2);
+  else if (tag === 0x9f13) value = writeUint(state.lastOnlineAtc, 2);
+  else if (tag === 0x9f17 && app.profile.pin) value = Uint8Array.of(state.pinTryCounter);
+  else if (tag === 0x9f14 && counters.lcol !== undefined) value = Uint8Array.of(counters.lcol);
+  else if (tag === 0x9f23 && counters.ucol !== undefined) value = Uint8Array.of(counters.ucol);
+  else value = app.profile.getData.find((d) => d.tag === tag)?.value;
+  if (!value) return respond(SW.REFERENCED_DATA_NOT_FOUND);
+  return respond(SW.OK, encodeTlv(tag, value));
+}

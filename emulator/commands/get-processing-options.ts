@@ -1,0 +1,34 @@
+// GET PROCESSING OPTIONS (EMV Book 3 §6.5.8): command template 83 with the PDOL data; response format 1
+// (80: AIP ‖ AFL) or format 2 (77: 82, 94 and other data objects). Initiates the transaction: the ATC is incremented.
+
+import { concatBytes } from "../../kernel/bytes.js";
+import { encodeTlv, encodeTlvs, type TlvInput } from "../../kernel/tlv/ber.js";
+import { dolDataLength } from "../../kernel/tlv/dol.js";
+import type { CommandApdu } from "../../transport/apdu.js";
+import { type CardContext, selectedApplication } from "../context.js";
+import { respond, SW } from "../status.js";
+
+export function getProcessingOptions(ctx: CardContext, c: CommandApdu): Uint8Array {
+  if (c.p1 !== 0x00 || c.p2 !== 0x00) return respond(SW.WRONG_P1P2);
+  const sel = selectedApplication(ctx);
+  // Book 3 §6.5.8.4: GPO only once, after SELECT of a usable application.
+  if (!sel || ctx.session.gpoDone || sel.state.blocked) return respond(SW.CONDITIONS_NOT_SATISFIED);
+  const { app, state } = sel;
+  const d = c.data;
+  // Command template 83 with a one-byte length (PDOL data is at most 252 bytes in a short APDU).
+  if (d.length < 2 || d[0] !== 0x83 || d[1]! >= 0x80 || d[1]! + 2 !== d.length) return respond(SW.WRONG_DATA);
+  const pdolData = d.subarray(2);
+  if (pdolData.length !== dolDataLength(app.pdol)) return respond(SW.WRONG_LENGTH);
+  if (state.atc >= 0xffff) return respond(SW.CONDITIONS_NOT_SATISFIED);
+  state.atc += 1;
+  ctx.session.gpoDone = true;
+  ctx.session.pdolData = Uint8Array.from(pdolData);
+  const p = app.profile;
+  if (p.gpoFormat === 1) return respond(SW.OK, encodeTlv(0x80, concatBytes(p.aip, p.afl)));
+  const children: TlvInput[] = [
+    { tag: 0x82, value: p.aip },
+    { tag: 0x94, value: p.afl },
+    ...p.gpoExtra.map((o) => ({ tag: o.tag, value: o.value })),
+  ];
+  return respond(SW.OK, encodeTlvs([{ tag: 0x77, children }]));
+}

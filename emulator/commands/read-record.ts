@@ -1,0 +1,29 @@
+// READ RECORD (EMV Book 3 §6.5.11): record number in P1, SFI in P2 b8–b4 with b3–b1 = 100.
+
+import { fromHex } from "../../kernel/bytes.js";
+import type { CommandApdu } from "../../transport/apdu.js";
+import { applicationState, type CardContext } from "../context.js";
+import { directoryRecords } from "../fci.js";
+import { respond, SW } from "../status.js";
+
+export function readRecord(ctx: CardContext, c: CommandApdu): Uint8Array {
+  const record = c.p1;
+  const sfi = c.p2 >> 3;
+  if ((c.p2 & 0x07) !== 0x04 || record === 0 || sfi === 0) return respond(SW.WRONG_P1P2);
+  if (c.data.length > 0) return respond(SW.WRONG_LENGTH);
+  const sel = ctx.session.selected;
+  if (!sel || sel.kind === "ppse") return respond(SW.CONDITIONS_NOT_SATISFIED);
+  if (sel.kind === "pse") {
+    if (sfi !== ctx.profile.pse?.sfi) return respond(SW.FILE_NOT_FOUND);
+    const data = directoryRecords(ctx.profile.applications)[record - 1];
+    return data ? respond(SW.OK, data) : respond(SW.RECORD_NOT_FOUND);
+  }
+  const app = ctx.applications[sel.index]!;
+  const updated = applicationState(ctx, app).records[`${sfi}/${record}`];
+  if (updated !== undefined) return respond(SW.OK, fromHex(updated));
+  const data = app.records.get(sfi * 256 + record);
+  if (data) return respond(SW.OK, data);
+  // 6A82 when the SFI holds no record at all, 6A83 when only this record is missing.
+  for (const key of app.records.keys()) if (key >> 8 === sfi) return respond(SW.RECORD_NOT_FOUND);
+  return respond(SW.FILE_NOT_FOUND);
+}

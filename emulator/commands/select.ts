@@ -1,0 +1,53 @@
+// SELECT by DF name (EMV Book 1 §11.3; ISO/IEC 7816-4 §7.1.1): PSE, PPSE and applications, first or next
+// occurrence, partial AID match.
+
+import { bytesEqual } from "../../kernel/bytes.js";
+import type { CommandApdu } from "../../transport/apdu.js";
+import { applicationState, type CardContext, newSession } from "../context.js";
+import { applicationFci, PPSE_NAME, PSE_NAME, ppseFci, pseFci } from "../fci.js";
+import { respond, SW } from "../status.js";
+
+/** P2 values (Book 1 §11.3.2 Table 42): first occurrence, FCI returned; next occurrence. */
+const P2_FIRST = 0x00;
+const P2_NEXT = 0x02;
+
+/** ISO 7816-4 partial DF name: the given name is a prefix of the application's AID. */
+function matches(name: Uint8Array, aid: Uint8Array): boolean {
+  return name.length <= aid.length && bytesEqual(name, aid.subarray(0, name.length));
+}
+
+export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
+  if (c.p1 !== 0x04 || (c.p2 !== P2_FIRST && c.p2 !== P2_NEXT)) return respond(SW.WRONG_P1P2);
+  // Book 3 §6.5.3.4 (CARD BLOCK): a blocked card answers every SELECT with 6A81.
+  if (ctx.state.cardBlocked) return respond(SW.FUNCTION_NOT_SUPPORTED);
+  const name = c.data;
+  if (name.length === 0 || name.length > 16) return respond(SW.WRONG_LENGTH);
+  const previous = ctx.session.lastSelect;
+  // Any SELECT ends the current application's transaction (Book 1 §12.4).
+  ctx.session = newSession();
+
+  if (bytesEqual(name, PSE_NAME)) {
+    const pse = ctx.profile.pse;
+    if (!pse || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
+    ctx.session.selected = { kind: "pse" };
+    return respond(SW.OK, pseFci(pse.sfi, ctx.profile.applications[0]?.language));
+  }
+  if (bytesEqual(name, PPSE_NAME)) {
+    if (!ctx.profile.ppse || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
+    ctx.session.selected = { kind: "ppse" };
+    return respond(SW.OK, ppseFci(ctx.profile.applications));
+  }
+
+  // Next occurrence continues after the application found by the previous SELECT with the same name.
+  const from = c.p2 === P2_NEXT && previous && bytesEqual(previous.name, name) ? previous.index + 1 : 0;
+  for (let i = from; i < ctx.applications.length; i++) {
+    const app = ctx.applications[i]!;
+    if (!matches(name, app.profile.aid)) continue;
+    ctx.session.selected = { kind: "app", index: i };
+    ctx.session.lastSelect = { name: Uint8Array.from(name), index: i };
+    const fci = applicationFci(app.profile);
+    // Book 1 §12.4: a blocked application returns its FCI with 6283.
+    return respond(applicationState(ctx, app).blocked ? SW.SELECTED_FILE_INVALIDATED : SW.OK, fci);
+  }
+  return respond(SW.FILE_NOT_FOUND);
+}

@@ -1,0 +1,90 @@
+// What every command handler of the emulated card sees: the profile, the personalised applications (records
+// with certificates resolved, keys), the non-volatile state and the current session (Book 3 §6).
+
+import { toHex } from "../kernel/bytes.js";
+import type { DolEntry } from "../kernel/tlv/dol.js";
+import type { CommandApdu } from "../transport/apdu.js";
+import type { OdaKeys } from "./oda.js";
+import type { ApplicationProfile, CardProfile } from "./profile.js";
+import type { ApplicationState, CardState } from "./state.js";
+
+/** One application ready to answer commands. */
+export interface PersonalisedApplication {
+  readonly profile: ApplicationProfile;
+  /** READ RECORD response data by `sfi * 256 + record`. */
+  readonly records: ReadonlyMap<number, Uint8Array>;
+  readonly cdol1: readonly DolEntry[] | undefined;
+  readonly cdol2: readonly DolEntry[] | undefined;
+  readonly pdol: readonly DolEntry[];
+  /** PAN digits (5A without F padding) and PAN Sequence Number (5F34) from the records, for key derivation. */
+  readonly pan: string | undefined;
+  readonly panSequenceNumber: string | undefined;
+  /** Issuer and ICC RSA keys when the application does ODA or enciphered PIN. */
+  readonly keys: OdaKeys | undefined;
+}
+
+export type AcType = "AAC" | "TC" | "ARQC";
+
+/** Volatile state of the current card session (reset by every successful SELECT). */
+export interface Session {
+  /** What the last successful SELECT chose. */
+  selected:
+    | { readonly kind: "pse" }
+    | { readonly kind: "ppse" }
+    | { readonly kind: "app"; readonly index: number }
+    | undefined;
+  /** DF name of the last SELECT and the index of the application it found, for next-occurrence selection. */
+  lastSelect: { readonly name: Uint8Array; readonly index: number } | undefined;
+  gpoDone: boolean;
+  pdolData: Uint8Array;
+  /** GENERATE AC progress: how many were answered and the first answer. */
+  generateAcCount: number;
+  firstAc: { readonly type: AcType; readonly cryptogram: Uint8Array; readonly cdol1Data: Uint8Array } | undefined;
+  externalAuthenticate: "none" | "passed" | "failed";
+  /** ICC unpredictable number from GET CHALLENGE, consumed by the next VERIFY. */
+  challenge: Uint8Array | undefined;
+  offlinePin: "none" | "passed" | "failed";
+  scriptCommands: number;
+  scriptFailed: boolean;
+}
+
+export function newSession(): Session {
+  return {
+    selected: undefined,
+    lastSelect: undefined,
+    gpoDone: false,
+    pdolData: new Uint8Array(0),
+    generateAcCount: 0,
+    firstAc: undefined,
+    externalAuthenticate: "none",
+    challenge: undefined,
+    offlinePin: "none",
+    scriptCommands: 0,
+    scriptFailed: false,
+  };
+}
+
+export interface CardContext {
+  readonly profile: CardProfile;
+  readonly applications: readonly PersonalisedApplication[];
+  readonly state: CardState;
+  session: Session;
+  /** Random bytes (injectable for repeatable runs). */
+  random(n: number): Uint8Array;
+}
+
+/** The selected application with its state, or undefined when none is selected. */
+export function selectedApplication(
+  ctx: CardContext,
+): { readonly app: PersonalisedApplication; readonly state: ApplicationState } | undefined {
+  const sel = ctx.session.selected;
+  if (sel?.kind !== "app") return undefined;
+  const app = ctx.applications[sel.index]!;
+  return { app, state: applicationState(ctx, app) };
+}
+
+export function applicationState(ctx: CardContext, app: PersonalisedApplication): ApplicationState {
+  return ctx.state.applications[toHex(app.profile.aid)]!;
+}
+
+export type CommandHandler = (ctx: CardContext, command: CommandApdu) => Uint8Array;

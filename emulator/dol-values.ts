@@ -1,0 +1,15 @@
+// Reading DOL-related data as the card does (EMV Book 3 §5.4): the terminal concatenates the values in DOL
+// order, so the card splits the command data by the DOL's (tag, length) entries (kernel/tlv/dol.ts parses them).
+
+import type { DolEntry } from "../kernel/tlv/dol.js";
+
+/** The values in DOL-related data by tag (the caller has checked the data length). */
+export function dolValues(entries: readonly DolEntry[], data: Uint8Array): Map<number, Uint8Array> {
+  const out = new Map<number, Uint8Array>();
+  let p = 0;
+  for (const e of entries) {
+    out.set(e.tag, data.subarray(p, p + e.length));
+    p += e.length;
+  }
+  return out;
+}

@@ -1,0 +1,173 @@
+// Personalisation at profile load: records with their computed values (CA index, certificates, SSAD — Book 2
+// §5–6) filled in, DOLs parsed, PAN taken from the records. Cached per profile object for the process.
+
+import { concatBytes, toHex } from "../kernel/bytes.js";
+import { decodeTlvs, encodeTlvs, findTlv, type TlvInput } from "../kernel/tlv/ber.js";
+import { type DolEntry, parseDol } from "../kernel/tlv/dol.js";
+import type { PersonalisedApplication } from "./context.js";
+import { iccPlaceholderValues, issuerPlaceholderValues, loadOdaKeys } from "./oda.js";
+import type { ApplicationProfile, CardProfile, RecordProfile } from "./profile.js";
+import type { Placeholder } from "./profile-schema.js";
+
+const cache = new WeakMap<CardProfile, readonly PersonalisedApplication[]>();
+
+/** A profile that parsed but cannot be personalised (missing keys, a placeholder that cannot be computed …). */
+export class PersonalisationError extends Error {
+  override readonly name = "PersonalisationError";
+}
+
+export function personalise(profile: CardProfile): readonly PersonalisedApplication[] {
+  const hit = cache.get(profile);
+  if (hit) return hit;
+  const apps = profile.applications.map((app, i) => personaliseApplication(profile, app, i));
+  cache.set(profile, apps);
+  return apps;
+}
+
+const ICC_LEVEL: ReadonlySet<Placeholder> = new Set([
+  "<icc-certificate>",
+  "<icc-exponent>",
+  "<icc-remainder>",
+  "<ssad>",
+]);
+
+function encodeRecord(rec: RecordProfile, values: ReadonlyMap<Placeholder, Uint8Array>, where: string): Uint8Array {
+  if (rec.content.kind === "raw") return rec.content.data;
+  const children: TlvInput[] = [];
+  for (const t of rec.content.tlvs) {
+    if (t.value instanceof Uint8Array) {
+      children.push({ tag: t.tag, value: t.value });
+      continue;
+    }
+    const v = values.get(t.value);
+    if (!v)
+      throw new PersonalisationError(`${where}: ${t.value} cannot be computed (no ODA keys for this application)`);
+    // An empty remainder is left out, as a card personalised without one would (Book 2 §5.1).
+    if (v.length > 0 || t.value !== "<issuer-remainder>") children.push({ tag: t.tag, value: v });
+  }
+  return encodeTlvs([{ tag: 0x70, children }]);
+}
+
+/** AFL entries (Book 3 §10.2): SFI, first and last record, number of records for offline data authentication. */
+function aflEntries(afl: Uint8Array): { sfi: number; first: number; last: number; oda: number }[] | undefined {
+  if (afl.length % 4 !== 0) return undefined;
+  const out = [];
+  for (let i = 0; i < afl.length; i += 4) {
+    out.push({ sfi: afl[i]! >> 3, first: afl[i + 1]!, last: afl[i + 2]!, oda: afl[i + 3]! });
+  }
+  return out;
+}
+
+/**
+ * Static data to be authenticated (Book 3 §10.3): the records the AFL marks for ODA — SFI 1–10 without
+ * tag 70 and length, SFI 11–30 whole — then the AIP when the Static Data Authentication Tag List (9F4A) is 82.
+ */
+export function staticDataToAuthenticate(
+  app: ApplicationProfile,
+  records: ReadonlyMap<number, Uint8Array>,
+): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let sdaTagList: Uint8Array | undefined;
+  for (const e of aflEntries(app.afl) ?? []) {
+    for (let r = e.first; r < e.first + e.oda && r <= e.last; r++) {
+      const data = records.get(e.sfi * 256 + r);
+      if (!data) continue;
+      if (e.sfi <= 10) {
+        try {
+          const [t] = decodeTlvs(data);
+          parts.push(t && t.tag === 0x70 ? t.value : data);
+        } catch {
+          parts.push(data);
+        }
+      } else {
+        parts.push(data);
+      }
+    }
+  }
+  for (const data of records.values()) {
+    try {
+      sdaTagList ??= findTlv(decodeTlvs(data), 0x9f4a)?.value;
+    } catch {
+      // a deliberately malformed record: no tag list from it
+    }
+  }
+  if (sdaTagList && sdaTagList.length === 1 && sdaTagList[0] === 0x82) parts.push(app.aip);
+  return concatBytes(...parts);
+}
+
+function dolFrom(records: ReadonlyMap<number, Uint8Array>, tag: number, where: string): DolEntry[] | undefined {
+  for (const data of records.values()) {
+    let value: Uint8Array | undefined;
+    try {
+      value = findTlv(decodeTlvs(data), tag)?.value;
+    } catch {
+      continue;
+    }
+    if (value) {
+      try {
+        return parseDol(value);
+      } catch (e) {
+        throw new PersonalisationError(`${where}: ${(e as Error).message}`);
+      }
+    }
+  }
+  return undefined;
+}
+
+function valueFrom(records: ReadonlyMap<number, Uint8Array>, tag: number): Uint8Array | undefined {
+  for (const data of records.values()) {
+    try {
+      const v = findTlv(decodeTlvs(data), tag)?.value;
+      if (v) return v;
+    } catch {
+      // malformed record on purpose
+    }
+  }
+  return undefined;
+}
+
+function personaliseApplication(profile: CardProfile, app: ApplicationProfile, index: number): PersonalisedApplication {
+  const where = `${profile.id}: applications[${index}]`;
+  const keys = loadOdaKeys(profile, app, where);
+  const values = new Map<Placeholder, Uint8Array>();
+  if (keys) for (const [k, v] of issuerPlaceholderValues(profile, app, keys)) values.set(k, v);
+
+  const key = (r: RecordProfile) => r.sfi * 256 + r.record;
+  // First pass: everything except the ICC-level values, which sign the static data of this pass.
+  const firstPass = new Map<number, Uint8Array>();
+  app.records.forEach((rec, ri) => {
+    const needsIcc =
+      rec.content.kind === "tlvs" &&
+      rec.content.tlvs.some((t) => typeof t.value === "string" && ICC_LEVEL.has(t.value));
+    if (!needsIcc) firstPass.set(key(rec), encodeRecord(rec, values, `${where}.records[${ri}]`));
+  });
+  if (keys && app.oda) {
+    const staticData = staticDataToAuthenticate(app, firstPass);
+    for (const [k, v] of iccPlaceholderValues(profile, app, keys, staticData)) values.set(k, v);
+  }
+  const records = new Map<number, Uint8Array>();
+  app.records.forEach((rec, ri) => {
+    records.set(key(rec), firstPass.get(key(rec)) ?? encodeRecord(rec, values, `${where}.records[${ri}]`));
+  });
+
+  let pdol: DolEntry[] = [];
+  if (app.pdol) {
+    try {
+      pdol = parseDol(app.pdol);
+    } catch (e) {
+      throw new PersonalisationError(`${where}.pdol: ${(e as Error).message}`);
+    }
+  }
+  const pan = valueFrom(records, 0x5a);
+  const psn = valueFrom(records, 0x5f34);
+  return {
+    profile: app,
+    records,
+    cdol1: dolFrom(records, 0x8c, `${where} CDOL1 (8C)`),
+    cdol2: dolFrom(records, 0x8d, `${where} CDOL2 (8D)`),
+    pdol,
+    pan: pan ? toHex(pan).replace(/F+$/, "") : undefined,
+    panSequenceNumber: psn ? toHex(psn) : undefined,
+    keys,
+  };
+}

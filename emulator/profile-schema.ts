@@ -1,0 +1,236 @@
+// The JSON form of a card profile (one file per card under emulator/profiles/), validated with zod.
+// Hex in the JSON, bytes at runtime (emulator/profile.ts converts). Field meanings: emulator/README.md.
+
+import { z } from "zod";
+
+const HEX = /^([0-9A-Fa-f]{2})*$/;
+
+/** Even-length hex text without separators. */
+export const hexString = z.string().regex(HEX, "must be hex with an even number of digits");
+
+/** Hex of exactly / at least / at most n bytes. */
+function hexBytes(min: number, max = min): z.ZodString {
+  const what = min === max ? `${min} byte${min === 1 ? "" : "s"}` : `${min} to ${max} bytes`;
+  return z
+    .string()
+    .regex(HEX, "must be hex with an even number of digits")
+    .refine((s) => s.length / 2 >= min && s.length / 2 <= max, `must be ${what} of hex`);
+}
+
+/** A BER-TLV tag as hex: 1 to 3 bytes ("5A", "9F02", "DF8101"). */
+export const tagHex = z.string().regex(/^([0-9A-Fa-f]{2}){1,3}$/, "must be a 1 to 3 byte hex tag");
+
+/**
+ * Values computed at profile load (Book 2 §5–6): certificates and signed data built from the keystore keys.
+ * Anything else in a record value must be hex.
+ */
+export const PLACEHOLDERS = [
+  "<ca-index>",
+  "<issuer-certificate>",
+  "<issuer-exponent>",
+  "<issuer-remainder>",
+  "<icc-certificate>",
+  "<icc-exponent>",
+  "<icc-remainder>",
+  "<ssad>",
+] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+const tlvValue = z.union([hexString, z.enum(PLACEHOLDERS)], {
+  error: `must be hex or one of ${PLACEHOLDERS.join(", ")}`,
+});
+
+/** One data object as [tag, value]: a list, not a map, so a profile can repeat a tag on purpose. */
+export const tlvPair = z.tuple([tagHex, tlvValue]);
+const plainTlvPair = z.tuple([tagHex, hexString]);
+
+export const recordSchema = z
+  .strictObject({
+    /** Short File Identifier, 1–30 (Book 3 §5.3.2). */
+    sfi: z.number().int().min(1).max(30),
+    /** Record number, 1–254. */
+    record: z.number().int().min(1).max(254),
+    /** The data objects inside template 70, in order. */
+    tlvs: z.array(tlvPair).optional(),
+    /** The whole READ RECORD response data, sent as is (for deliberately malformed records). */
+    raw: hexString.optional(),
+    /** Skip the length/duplicate checks for this record (a deliberately wrong record). */
+    unchecked: z.boolean().optional(),
+    note: z.string().optional(),
+  })
+  .refine((r) => (r.tlvs === undefined) !== (r.raw === undefined), "give exactly one of 'tlvs' or 'raw'");
+
+export const pinSchema = z.strictObject({
+  /** Reference PIN, 4–12 digits (Book 3 §6.5.12). Test data only. */
+  value: z.string().regex(/^[0-9]{4,12}$/, "must be 4 to 12 digits"),
+  /** PIN Try Limit and the current PIN Try Counter (9F17). */
+  tryLimit: z.number().int().min(1).max(15),
+  tryCounter: z.number().int().min(0).max(15),
+});
+
+export const countersSchema = z.strictObject({
+  /** Application Transaction Counter (9F36) before the first transaction. */
+  atc: z.number().int().min(0).max(0xffff),
+  /** Last Online ATC Register (9F13). */
+  lastOnlineAtc: z.number().int().min(0).max(0xffff),
+  /** Lower / Upper Consecutive Offline Limit (9F14 / 9F23); GET DATA returns them when defined. */
+  lcol: z.number().int().min(0).max(255).optional(),
+  ucol: z.number().int().min(0).max(255).optional(),
+});
+
+/** Card risk management: what the card answers to each GENERATE AC request (Book 3 §6.5.5.4: never an upgrade). */
+export const riskSchema = z.strictObject({
+  /** First GENERATE AC asking for a TC: "approve" → TC, "online" → ARQC, "decline" → AAC. */
+  offline: z.enum(["approve", "online", "decline"]),
+  /** First GENERATE AC asking for an ARQC: "online" → ARQC, "decline" → AAC. Default "online". */
+  online: z.enum(["online", "decline"]).optional(),
+  /** Amount authorised (9F02, minor units) above which a TC request becomes an ARQC. */
+  offlineAmountLimit: z.number().int().min(0).optional(),
+  /** Second GENERATE AC TC request without a successful EXTERNAL AUTHENTICATE → AAC. */
+  issuerAuthenticationRequired: z.boolean().optional(),
+  /** A PIN try counter at 0 turns a TC request into an AAC. */
+  declineWhenPinBlocked: z.boolean().optional(),
+});
+
+/** Symmetric keys and cryptogram version (Book 2 §8, scheme CVN rules; keys are test keys). */
+export const cryptogramSchema = z.strictObject({
+  /** Cryptogram version number (e.g. 10, 18 Visa; 16, 17 Mastercard). */
+  cvn: z.number().int().min(0).max(255),
+  /** Issuer master keys (AC, secure-messaging integrity and confidentiality), 16 bytes each. */
+  imkAc: hexBytes(16),
+  imkSmi: hexBytes(16).optional(),
+  imkSmc: hexBytes(16).optional(),
+  /** ICC master key derivation (Book 2 Annex A1.4): option A or B. */
+  derivation: z.enum(["A", "B"]),
+  /** Derivation key index in the IAD. Default 01. */
+  dki: z.number().int().min(0).max(255).optional(),
+  /** Response template of GENERATE AC without CDA: 1 (tag 80) or 2 (tag 77). Default 1. */
+  responseFormat: z.union([z.literal(1), z.literal(2)]).optional(),
+  /** Issuer script MAC length in bytes (4–8). Default 8. */
+  macLength: z.number().int().min(4).max(8).optional(),
+});
+
+const rsaKeySpec = z.strictObject({
+  bits: z.number().int().min(512).max(1984),
+  exponent: z.union([z.literal(3), z.literal(65537)]),
+  /** Certificate expiration date MMYY (Book 2 §5.3 Table 6). */
+  expiry: z.string().regex(/^(0[1-9]|1[0-2])[0-9]{2}$/, "must be MMYY"),
+  /** Certificate serial number, 3 bytes hex. Default 000001. */
+  serial: hexBytes(3).optional(),
+});
+
+/** Offline data authentication (Book 2): method, CA key index, issuer and ICC key sizes. */
+export const odaSchema = z.strictObject({
+  method: z.enum(["none", "sda", "dda", "cda"]),
+  /** CA public key index (8F) under the test RID A000000999. */
+  caIndex: z.number().int().min(0).max(255),
+  issuer: rsaKeySpec,
+  icc: rsaKeySpec.optional(),
+  /** Data Authentication Code (9F45) signed in the SSAD, 2 bytes. Default DAC1. */
+  dataAuthenticationCode: hexBytes(2).optional(),
+});
+
+export const COMMAND_NAMES = [
+  "SELECT",
+  "READ RECORD",
+  "GET PROCESSING OPTIONS",
+  "GET DATA",
+  "INTERNAL AUTHENTICATE",
+  "GET CHALLENGE",
+  "VERIFY",
+  "GENERATE AC",
+  "EXTERNAL AUTHENTICATE",
+  "ISSUER SCRIPT",
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** Deliberate faults: the card misbehaves exactly this way so the kernel's handling can be tested. */
+export const faultSchema = z.discriminatedUnion("kind", [
+  /** Answer `command` with this SW (no data); `occurrence` = only the n-th such command (1-based). */
+  z.strictObject({
+    kind: z.literal("sw"),
+    command: z.enum(COMMAND_NAMES),
+    sw: hexBytes(2),
+    occurrence: z.number().int().min(1).optional(),
+  }),
+  /** Cut the response data of `command` to `keep` bytes (SW 9000 kept). */
+  z.strictObject({
+    kind: z.literal("truncate"),
+    command: z.enum(COMMAND_NAMES),
+    keep: z.number().int().min(0),
+    occurrence: z.number().int().min(1).optional(),
+  }),
+  z.strictObject({ kind: z.literal("bad-ssad-signature") }),
+  z.strictObject({ kind: z.literal("bad-sdad-signature") }),
+  z.strictObject({ kind: z.literal("bad-issuer-certificate-signature") }),
+  z.strictObject({ kind: z.literal("expired-issuer-certificate") }),
+  z.strictObject({ kind: z.literal("expired-icc-certificate") }),
+  /** SSAD / ICC certificate hash computed over other static data than the records deliver. */
+  z.strictObject({ kind: z.literal("wrong-static-data-hash") }),
+  /** The application cryptogram is off by one bit (the issuer must decline). */
+  z.strictObject({ kind: z.literal("wrong-cryptogram") }),
+]);
+export type FaultJson = z.infer<typeof faultSchema>;
+
+export const applicationSchema = z.strictObject({
+  /** Application Identifier (4F / 84), 5–16 bytes. */
+  aid: hexBytes(5, 16),
+  /** Application Label (50), 1–16 characters. */
+  label: z.string().min(1).max(16),
+  /** Application Preferred Name (9F12) and Issuer Code Table Index (9F11). */
+  preferredName: z.string().min(1).max(16).optional(),
+  issuerCodeTableIndex: z.number().int().min(1).max(10).optional(),
+  /** Application Priority Indicator (87): priority 1–15 (0 = none) and cardholder confirmation (b8). */
+  priority: z.number().int().min(0).max(15).optional(),
+  confirmationRequired: z.boolean().optional(),
+  /** Language Preference (5F2D), e.g. "enfr". */
+  language: z
+    .string()
+    .regex(/^([a-z]{2}){1,4}$/, "must be 1 to 4 two-letter ISO 639 codes")
+    .optional(),
+  /** PDOL (9F38) in the FCI. */
+  pdol: hexString.optional(),
+  /** Extra data objects in the FCI proprietary template (A5) and its issuer discretionary data (BF0C). */
+  fciProprietary: z.array(plainTlvPair).optional(),
+  fciIssuerDiscretionary: z.array(plainTlvPair).optional(),
+  /** Listed in the PSE directory. Default true. */
+  inDirectory: z.boolean().optional(),
+  /** Application blocked before the first session (SELECT answers 6283). */
+  blocked: z.boolean().optional(),
+  /** Application Interchange Profile (82) and Application File Locator (94). */
+  aip: hexBytes(2),
+  afl: hexString,
+  /** GET PROCESSING OPTIONS response: format 1 (80) or format 2 (77). Default 1. */
+  gpoFormat: z.union([z.literal(1), z.literal(2)]).optional(),
+  /** Extra data objects in a format 2 GPO response. */
+  gpoExtra: z.array(plainTlvPair).optional(),
+  records: z.array(recordSchema),
+  pin: pinSchema.optional(),
+  counters: countersSchema,
+  /** Extra data objects GET DATA returns (e.g. 9F4F log format). */
+  getData: z.array(plainTlvPair).optional(),
+  risk: riskSchema,
+  cryptogram: cryptogramSchema.optional(),
+  oda: odaSchema.optional(),
+});
+export type ApplicationJson = z.infer<typeof applicationSchema>;
+
+export const profileSchema = z.strictObject({
+  /** File name without .json, lower-case words joined by '-'. */
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lower-case words joined by '-'"),
+  description: z.string().min(1),
+  /** Scheme style, for listings: visa, mastercard, amex, other. */
+  scheme: z.enum(["visa", "mastercard", "amex", "other"]),
+  /** Answer to Reset (Book 1 §8). */
+  atr: hexBytes(2, 33),
+  /** Payment System Environment (1PAY.SYS.DDF01) directory SFI, or null when the card has no PSE. */
+  pse: z.union([z.null(), z.strictObject({ sfi: z.number().int().min(1).max(10) })]),
+  /** Answer SELECT 2PAY.SYS.DDF01 with a PPSE FCI listing the applications. Default false. */
+  ppse: z.boolean().optional(),
+  /** Keep ATC, PIN try counter and block flags across sessions when a state file is given. Default false. */
+  persistState: z.boolean().optional(),
+  applications: z.array(applicationSchema).min(1),
+  faults: z.array(faultSchema).optional(),
+});
+export type ProfileJson = z.infer<typeof profileSchema>;
+export type RecordJson = z.infer<typeof recordSchema>;

@@ -1,0 +1,378 @@
+// Card profiles: load a JSON profile, validate it (zod schema + EMV data-object rules) and turn it into the
+// byte form the emulated card uses. Every problem is reported as one line: the JSON path and the reason.
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { z } from "zod";
+import { fromHex } from "../kernel/bytes.js";
+import { tagFromHex, tagToHex } from "../kernel/tlv/ber.js";
+import { tagInfo } from "../kernel/tlv/tags.js";
+import {
+  type ApplicationJson,
+  type CommandName,
+  type FaultJson,
+  PLACEHOLDERS,
+  type Placeholder,
+  type ProfileJson,
+  profileSchema,
+} from "./profile-schema.js";
+
+/** The profile `npm start` runs: Visa-style CVN 18, CDA, online-capable; a default purchase goes online and is approved. */
+export const DEFAULT_PROFILE_ID = "visa-cvn18-cda";
+
+export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+
+/** A profile that cannot be used: where it came from and every problem, one line each (`path: reason`). */
+export class ProfileError extends Error {
+  override readonly name = "ProfileError";
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`profile ${source}: ${problems.join("; ")}`);
+  }
+}
+
+/** A record data object: bytes, or a value computed at load from the keystore (certificates, SSAD). */
+export interface RecordTlv {
+  readonly tag: number;
+  readonly value: Uint8Array | Placeholder;
+}
+
+export type RecordContent =
+  | { readonly kind: "tlvs"; readonly tlvs: readonly RecordTlv[] }
+  | { readonly kind: "raw"; readonly data: Uint8Array };
+
+export interface RecordProfile {
+  readonly sfi: number;
+  readonly record: number;
+  readonly content: RecordContent;
+}
+
+export interface DataObject {
+  readonly tag: number;
+  readonly value: Uint8Array;
+}
+
+export interface RsaKeySpec {
+  readonly bits: number;
+  readonly exponent: 3 | 65537;
+  /** MMYY */
+  readonly expiry: string;
+  readonly serial: Uint8Array;
+}
+
+export interface OdaProfile {
+  readonly method: "none" | "sda" | "dda" | "cda";
+  readonly caIndex: number;
+  readonly issuer: RsaKeySpec;
+  readonly icc: RsaKeySpec | undefined;
+  readonly dataAuthenticationCode: Uint8Array;
+}
+
+export interface CryptogramProfile {
+  readonly cvn: number;
+  readonly imkAc: Uint8Array;
+  readonly imkSmi: Uint8Array | undefined;
+  readonly imkSmc: Uint8Array | undefined;
+  readonly derivation: "A" | "B";
+  readonly dki: number;
+  readonly responseFormat: 1 | 2;
+  readonly macLength: number;
+}
+
+export interface ApplicationProfile {
+  readonly aid: Uint8Array;
+  readonly label: string;
+  readonly preferredName: string | undefined;
+  readonly issuerCodeTableIndex: number | undefined;
+  /** Application Priority Indicator byte (87), undefined when the profile gives neither priority nor confirmation. */
+  readonly priorityIndicator: number | undefined;
+  readonly language: string | undefined;
+  readonly pdol: Uint8Array | undefined;
+  readonly fciProprietary: readonly DataObject[];
+  readonly fciIssuerDiscretionary: readonly DataObject[];
+  readonly inDirectory: boolean;
+  readonly blocked: boolean;
+  readonly aip: Uint8Array;
+  readonly afl: Uint8Array;
+  readonly gpoFormat: 1 | 2;
+  readonly gpoExtra: readonly DataObject[];
+  readonly records: readonly RecordProfile[];
+  readonly pin: { readonly value: string; readonly tryLimit: number; readonly tryCounter: number } | undefined;
+  readonly counters: {
+    readonly atc: number;
+    readonly lastOnlineAtc: number;
+    readonly lcol: number | undefined;
+    readonly ucol: number | undefined;
+  };
+  readonly getData: readonly DataObject[];
+  readonly risk: ApplicationJson["risk"];
+  readonly cryptogram: CryptogramProfile | undefined;
+  readonly oda: OdaProfile | undefined;
+}
+
+export type Fault = FaultJson;
+
+export interface CardProfile {
+  readonly id: string;
+  readonly description: string;
+  readonly scheme: ProfileJson["scheme"];
+  /** The file the profile was read from (or "<inline>"). */
+  readonly source: string;
+  readonly atr: Uint8Array;
+  readonly pse: { readonly sfi: number } | undefined;
+  readonly ppse: boolean;
+  readonly persistState: boolean;
+  readonly applications: readonly ApplicationProfile[];
+  readonly faults: readonly Fault[];
+}
+
+/** Directory of the built-in profiles (source tree or dist/ build). */
+export function builtInProfileDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, "profiles"), resolve(here, "../../emulator/profiles")];
+  for (const c of candidates) if (existsSync(join(c, `${DEFAULT_PROFILE_ID}.json`))) return c;
+  return candidates[0]!;
+}
+
+/** Ids of the built-in profiles, sorted. */
+export function listProfiles(): string[] {
+  const dir = builtInProfileDir();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+/** Load a built-in profile by id, or a profile file by path (anything containing '/' or ending in .json). */
+export function loadProfile(idOrPath: string): Result<CardProfile, ProfileError> {
+  const isPath = idOrPath.includes("/") || idOrPath.includes("\\") || idOrPath.endsWith(".json");
+  const file = isPath ? resolve(idOrPath) : join(builtInProfileDir(), `${idOrPath}.json`);
+  if (!existsSync(file)) {
+    const known = isPath ? "" : ` (built-in profiles: ${listProfiles().join(", ")})`;
+    return { ok: false, error: new ProfileError(idOrPath, [`no such ${isPath ? "file" : "profile"}${known}`]) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    return { ok: false, error: new ProfileError(file, [`not valid JSON: ${(e as Error).message}`]) };
+  }
+  const result = parseProfile(json, file);
+  if (result.ok && !isPath && result.value.id !== idOrPath) {
+    return { ok: false, error: new ProfileError(file, [`id: '${result.value.id}' differs from the file name`]) };
+  }
+  if (result.ok && isPath && result.value.id !== basename(file, ".json") && file.startsWith(builtInProfileDir())) {
+    return { ok: false, error: new ProfileError(file, [`id: '${result.value.id}' differs from the file name`]) };
+  }
+  return result;
+}
+
+/** Validate a parsed JSON value as a profile. `source` names it in errors. */
+export function parseProfile(json: unknown, source = "<inline>"): Result<CardProfile, ProfileError> {
+  const parsed = profileSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, error: new ProfileError(source, formatZodIssues(parsed.error.issues)) };
+  const problems = checkDataObjects(parsed.data);
+  if (problems.length > 0) return { ok: false, error: new ProfileError(source, problems) };
+  return { ok: true, value: toCardProfile(parsed.data, source) };
+}
+
+/** `applications[0].records[2].tlvs[1][1]` from a zod issue path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || "(profile)";
+}
+
+/** One line per zod issue: `path: reason`. Union failures report the branch closest to matching. */
+export function formatZodIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  const out: string[] = [];
+  for (const issue of issues) {
+    const where = formatPath(issue.path);
+    if (issue.code === "unrecognized_keys") {
+      out.push(
+        `${where}: unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`,
+      );
+    } else if (issue.code === "invalid_union" && issue.errors.length > 0 && issue.message === "Invalid input") {
+      // Report the branch with the fewest problems, prefixed with this path.
+      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+      for (const line of formatZodIssues(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })))) out.push(line);
+    } else if (issue.code === "invalid_type") {
+      const got = issue.input === undefined ? "missing" : `got ${describeJson(issue.input)}`;
+      out.push(`${where}: must be ${issue.expected} (${got})`);
+    } else if (issue.code === "too_small" || issue.code === "too_big") {
+      out.push(`${where}: ${issue.message.replace(/^Too (small|big): expected /, "must be ")}`);
+    } else {
+      out.push(`${where}: ${issue.message}`);
+    }
+  }
+  return [...new Set(out)];
+}
+
+function describeJson(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "string" ? `string "${v.length > 20 ? `${v.slice(0, 20)}…` : v}"` : typeof v;
+}
+
+/** Data-object rules the schema cannot express: tag well-formedness, lengths (tag dictionary), duplicates in a record. */
+function checkDataObjects(p: ProfileJson): string[] {
+  const problems: string[] = [];
+  p.applications.forEach((app, ai) => {
+    app.records.forEach((rec, ri) => {
+      const where = `applications[${ai}].records[${ri}]`;
+      if (!rec.tlvs || rec.unchecked) return;
+      const seen = new Set<number>();
+      rec.tlvs.forEach(([tagText, value], ti) => {
+        let tag: number;
+        try {
+          tag = tagFromHex(tagText);
+        } catch {
+          problems.push(`${where}.tlvs[${ti}]: '${tagText}' is not a well-formed BER-TLV tag`);
+          return;
+        }
+        if (seen.has(tag)) problems.push(`${where}: tag ${tagToHex(tag)} appears twice (mark the record 'unchecked')`);
+        seen.add(tag);
+        if (!isPlaceholder(value)) {
+          const reason = lengthProblem(tag, value.length / 2);
+          if (reason) problems.push(`${where}: tag ${tagToHex(tag)} ${reason}`);
+        }
+      });
+    });
+    const keys = new Set<string>();
+    app.records.forEach((rec, ri) => {
+      const k = `${rec.sfi}/${rec.record}`;
+      if (keys.has(k))
+        problems.push(`applications[${ai}].records[${ri}]: SFI ${rec.sfi} record ${rec.record} defined twice`);
+      keys.add(k);
+    });
+    if (app.pin && app.pin.tryCounter > app.pin.tryLimit) {
+      problems.push(`applications[${ai}].pin.tryCounter: ${app.pin.tryCounter} exceeds tryLimit ${app.pin.tryLimit}`);
+    }
+    if (app.oda && app.oda.method !== "none" && app.oda.method !== "sda" && !app.oda.icc) {
+      problems.push(`applications[${ai}].oda.icc: ${app.oda.method.toUpperCase()} needs an ICC key`);
+    }
+    if (app.oda?.icc && app.oda.icc.bits > app.oda.issuer.bits) {
+      problems.push(
+        `applications[${ai}].oda.icc.bits: ${app.oda.icc.bits} exceeds the issuer key (${app.oda.issuer.bits})`,
+      );
+    }
+  });
+  const aids = new Set<string>();
+  p.applications.forEach((app, ai) => {
+    const k = app.aid.toUpperCase();
+    if (aids.has(k)) problems.push(`applications[${ai}].aid: ${k} appears twice`);
+    aids.add(k);
+  });
+  return problems;
+}
+
+/** Length rule of the tag dictionary (Book 3 Annex A), e.g. "must be 3 bytes"; undefined when the length is allowed. */
+function lengthProblem(tag: number, length: number): string | undefined {
+  const info = tagInfo(tag, 0x70);
+  if (!info || info.lengthMin === undefined || info.lengthMax === undefined) return undefined;
+  if (length >= info.lengthMin && length <= info.lengthMax) return undefined;
+  const plural = (n: number) => `${n} byte${n === 1 ? "" : "s"}`;
+  return info.lengthMin === info.lengthMax
+    ? `must be ${plural(info.lengthMin)}`
+    : `must be ${info.lengthMin} to ${plural(info.lengthMax)}`;
+}
+
+function dataObjects(pairs: readonly (readonly [string, string])[] | undefined): DataObject[] {
+  return (pairs ?? []).map(([t, v]) => ({ tag: tagFromHex(t), value: fromHex(v) }));
+}
+
+function isPlaceholder(v: string): v is Placeholder {
+  return (PLACEHOLDERS as readonly string[]).includes(v);
+}
+
+function toApplication(a: ApplicationJson): ApplicationProfile {
+  const api =
+    a.priority === undefined && a.confirmationRequired === undefined
+      ? undefined
+      : ((a.confirmationRequired ? 0x80 : 0) | (a.priority ?? 0)) & 0xff;
+  return {
+    aid: fromHex(a.aid),
+    label: a.label,
+    preferredName: a.preferredName,
+    issuerCodeTableIndex: a.issuerCodeTableIndex,
+    priorityIndicator: api,
+    language: a.language,
+    pdol: a.pdol === undefined ? undefined : fromHex(a.pdol),
+    fciProprietary: dataObjects(a.fciProprietary),
+    fciIssuerDiscretionary: dataObjects(a.fciIssuerDiscretionary),
+    inDirectory: a.inDirectory ?? true,
+    blocked: a.blocked ?? false,
+    aip: fromHex(a.aip),
+    afl: fromHex(a.afl),
+    gpoFormat: a.gpoFormat ?? 1,
+    gpoExtra: dataObjects(a.gpoExtra),
+    records: a.records.map((r) => ({
+      sfi: r.sfi,
+      record: r.record,
+      content: r.raw
+        ? { kind: "raw", data: fromHex(r.raw) }
+        : {
+            kind: "tlvs",
+            tlvs: (r.tlvs ?? []).map(([t, v]) => ({ tag: tagFromHex(t), value: isPlaceholder(v) ? v : fromHex(v) })),
+          },
+    })),
+    pin: a.pin,
+    counters: {
+      atc: a.counters.atc,
+      lastOnlineAtc: a.counters.lastOnlineAtc,
+      lcol: a.counters.lcol,
+      ucol: a.counters.ucol,
+    },
+    getData: dataObjects(a.getData),
+    risk: a.risk,
+    cryptogram: a.cryptogram && {
+      cvn: a.cryptogram.cvn,
+      imkAc: fromHex(a.cryptogram.imkAc),
+      imkSmi: a.cryptogram.imkSmi === undefined ? undefined : fromHex(a.cryptogram.imkSmi),
+      imkSmc: a.cryptogram.imkSmc === undefined ? undefined : fromHex(a.cryptogram.imkSmc),
+      derivation: a.cryptogram.derivation,
+      dki: a.cryptogram.dki ?? 1,
+      responseFormat: a.cryptogram.responseFormat ?? 1,
+      macLength: a.cryptogram.macLength ?? 8,
+    },
+    oda: a.oda && {
+      method: a.oda.method,
+      caIndex: a.oda.caIndex,
+      issuer: { ...a.oda.issuer, serial: fromHex(a.oda.issuer.serial ?? "000001") },
+      icc: a.oda.icc && { ...a.oda.icc, serial: fromHex(a.oda.icc.serial ?? "000001") },
+      dataAuthenticationCode: fromHex(a.oda.dataAuthenticationCode ?? "DAC1"),
+    },
+  };
+}
+
+function toCardProfile(p: ProfileJson, source: string): CardProfile {
+  return {
+    id: p.id,
+    description: p.description,
+    scheme: p.scheme,
+    source,
+    atr: fromHex(p.atr),
+    pse: p.pse ?? undefined,
+    ppse: p.ppse ?? false,
+    persistState: p.persistState ?? false,
+    applications: p.applications.map(toApplication),
+    faults: p.faults ?? [],
+  };
+}
+
+/** Faults of one kind (typed). */
+export function faultsOf<K extends Fault["kind"]>(profile: CardProfile, kind: K): Extract<Fault, { kind: K }>[] {
+  return profile.faults.filter((f): f is Extract<Fault, { kind: K }> => f.kind === kind);
+}
+
+export function hasFault(profile: CardProfile, kind: Fault["kind"]): boolean {
+  return profile.faults.some((f) => f.kind === kind);
+}
+
+export type { CommandName };
