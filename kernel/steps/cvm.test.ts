@@ -4,33 +4,9 @@ import { fromHex, toHex } from "../bytes.js";
 import { TVR } from "../tvr.js";
 import { onlinePinBlock } from "./cvm/pin.js";
 import { type CvmAttempt, type CvmEnvironment, conditionSatisfied, evaluateCvmList } from "./cvm/rules.js";
-import { cardholderVerification, parseCvmListValue } from "./cvm.js";
-import cvmLists from "./fixtures/cvm-list-parsing.json" with { type: "json" };
+import { cardholderVerification } from "./cvm.js";
 import { scriptedInteraction, testContext } from "./testing-context.js";
 import type { ScriptStep } from "./testing-scripted-channel.js";
-
-describe("CVM List parsing (Book 3 Annex C3) — emv-utils vectors", () => {
-  for (const c of cvmLists.cases) {
-    it(c.name, () => {
-      const parsed = parseCvmListValue(fromHex(c.cvm_list_8E));
-      // emv-utils treats a list without CV Rules as invalid; here it parses and means "no CVM performed".
-      const usable = !("error" in parsed) && parsed.rules.length > 0;
-      expect(usable).toBe(c.expected_parse_ok);
-      if (!("error" in parsed) && c.expected_parse_ok) {
-        expect(parsed.amountX).toBe(c.expected_amount_x);
-        expect(parsed.amountY).toBe(c.expected_amount_y);
-        expect(parsed.rules.map((r) => toHex(Uint8Array.of(r.cvm, r.condition)))).toEqual(
-          (c.expected_rules ?? []).map((r) => r.cvm_code + r.cvm_condition),
-        );
-      }
-    });
-  }
-  it("names the problem of a malformed list", () => {
-    expect(parseCvmListValue(fromHex("000186A0000003E81E0342"))).toEqual({
-      error: "CVM List (8E): 3 bytes of CV Rules is not a multiple of 2",
-    });
-  });
-});
 
 interface CvmCase {
   readonly name: string;

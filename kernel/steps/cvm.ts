@@ -1,18 +1,14 @@
 // Cardholder verification (EMV Book 3 §10.5, Annex C3; Book 4 §6.3.4): process the card's CVM List (8E) with the
 // terminal's capabilities, perform the chosen method, and record CVM Results (9F34), TVR byte 3 and the TSI.
 
-import { readUint, toHex } from "../bytes.js";
+import { isBitSet } from "../bits.js";
+import { toHex } from "../bytes.js";
 import { CONTINUE, type StepResult, type TransactionContext, terminate } from "../context.js";
+import { AIP } from "../fields/aip.js";
+import { parseCvmList } from "../fields/cvm-list.js";
 import { TSI, TVR } from "../tvr.js";
 import { offlinePin, onlinePin, type PinState } from "./cvm/pin.js";
-import {
-  CVM,
-  type CvmEnvironment,
-  type CvmList,
-  type CvmPerformer,
-  type CvRule,
-  evaluateCvmList,
-} from "./cvm/rules.js";
+import { CVM, type CvmEnvironment, type CvmPerformer, evaluateCvmList } from "./cvm/rules.js";
 import {
   amountAuthorised,
   numericValue,
@@ -23,24 +19,6 @@ import {
 } from "./terminal-values.js";
 
 const STEP = "cardholder-verification";
-
-/** AIP (82) byte 1 b5: "Cardholder verification is supported" (Book 3 Annex C1). */
-const AIP_CARDHOLDER_VERIFICATION = 0x10;
-
-/**
- * CVM List (8E): Amount X (4), Amount Y (4), then 2-byte CV Rules (Book 3 Annex A, Annex C3).
- * An error in words when the length is below 8 or the rules are not whole pairs.
- */
-export function parseCvmListValue(value: Uint8Array): CvmList | { readonly error: string } {
-  if (value.length < 8)
-    return { error: `CVM List (8E): length ${value.length} is below the 8 bytes of amounts X and Y` };
-  if ((value.length - 8) % 2 !== 0) {
-    return { error: `CVM List (8E): ${value.length - 8} bytes of CV Rules is not a multiple of 2` };
-  }
-  const rules: CvRule[] = [];
-  for (let i = 8; i < value.length; i += 2) rules.push({ cvm: value[i]!, condition: value[i + 1]! });
-  return { amountX: readUint(value.subarray(0, 4)), amountY: readUint(value.subarray(4, 8)), rules };
-}
 
 /** The CVM Results (9F34) of this transaction; "3F0000" (no CVM performed) until cardholder verification sets it. */
 const cvmResultsByContext = new WeakMap<TransactionContext, Uint8Array>();
@@ -69,7 +47,7 @@ export async function cardholderVerification(ctx: TransactionContext): Promise<S
   const aip = ctx.data.from("card", 0x82);
   setCvmResults(ctx, Uint8Array.of(CVM.NO_CVM_PERFORMED, 0x00, 0x00));
   // Book 3 §10.5: the AIP says the card does not support cardholder verification → no CVM, TSI not set.
-  if (!aip || ((aip[0] ?? 0) & AIP_CARDHOLDER_VERIFICATION) === 0) {
+  if (!aip || !isBitSet(aip, AIP.CARDHOLDER_VERIFICATION_SUPPORTED)) {
     ctx.log(STEP, "card does not support cardholder verification (AIP B1b5); CVM Results 3F0000");
     return CONTINUE;
   }
@@ -80,15 +58,15 @@ export async function cardholderVerification(ctx: TransactionContext): Promise<S
     ctx.log(STEP, "CVM List (8E) missing although the AIP supports cardholder verification: ICC data missing");
     return CONTINUE;
   }
-  const list = parseCvmListValue(raw);
+  // Book 3 §10.5: a CVM List without CV Rules → end without setting the TSI bit; CVM Results 3F0000.
+  if (raw.length === 8) {
+    ctx.log(STEP, "CVM List (8E) has no CV Rules; no CVM performed");
+    return CONTINUE;
+  }
+  const list = parseCvmList(raw);
   if ("error" in list) {
     ctx.tvr.set(TVR.ICC_DATA_MISSING);
     ctx.log(STEP, `${list.error}: treated as missing (ICC data missing)`);
-    return CONTINUE;
-  }
-  // Book 3 §10.5: a CVM List without CV Rules → end without setting the TSI bit; CVM Results 3F0000.
-  if (list.rules.length === 0) {
-    ctx.log(STEP, "CVM List (8E) has no CV Rules; no CVM performed");
     return CONTINUE;
   }
   const pinState: PinState = { bypassed: false };

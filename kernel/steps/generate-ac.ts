@@ -6,23 +6,16 @@ import { createHash } from "node:crypto";
 import { toHex } from "../bytes.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "../context.js";
+import { describeCid as describeCidFields, parseCid } from "../fields/cid.js";
 import { decodeTlv, findTlv, type Tlv, TlvError } from "../tlv/ber.js";
 import { buildDolData, DolError, parseDol } from "../tlv/dol.js";
 import { TVR } from "../tvr.js";
 import type { CryptogramRecord, CryptogramType } from "./decision.js";
 
-/** Cryptogram Information Data (9F27) b8–b7 (Book 3 §6.5.5.4 Table 15). */
+/** Cryptogram Information Data (9F27) b8–b7 (Book 3 §6.5.5.4 Table 14); undefined for the RFU type 11. */
 export function cryptogramTypeOf(cid: number): CryptogramType | undefined {
-  switch (cid & 0xc0) {
-    case 0x00:
-      return "AAC";
-    case 0x40:
-      return "TC";
-    case 0x80:
-      return "ARQC";
-    default:
-      return undefined;
-  }
+  const info = parseCid(Uint8Array.of(cid));
+  return "error" in info || info.type === "RFU" ? undefined : info.type;
 }
 
 /**
@@ -34,12 +27,10 @@ export function cryptogramAllowed(requested: CryptogramType, returned: Cryptogra
   return rank[returned] <= rank[requested];
 }
 
-/** CID b4 "advice required" and b3–b1 reason code (Book 3 §6.5.5.4 Table 15). */
+/** The CID in words: type, advice, reason (Book 3 §6.5.5.4 Table 14). */
 export function describeCid(cid: number): string {
-  const type = cryptogramTypeOf(cid) ?? "RFU type";
-  const reasons = ["", "service not allowed", "PIN Try Limit exceeded", "issuer authentication failed"];
-  const reason = reasons[cid & 0x07] ?? `proprietary reason ${cid & 0x07}`;
-  return `${type}${cid & 0x08 ? ", advice required" : ""}${reason ? `, ${reason}` : ""}`;
+  const info = parseCid(Uint8Array.of(cid));
+  return "error" in info ? info.error : describeCidFields(info).join(", ");
 }
 
 /** The parsed GENERATE AC response (Book 3 §6.5.5.4). */

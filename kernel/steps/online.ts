@@ -1,9 +1,11 @@
 // Online processing (EMV Book 3 §10.9, Book 4 §6.3.6): the authorisation request ICC data (DE 55), the issuer host
 // with a timeout, and issuer authentication by EXTERNAL AUTHENTICATE or by the ARPC carried in CDOL2 data.
 
+import { isBitSet } from "../bits.js";
 import { toHex } from "../bytes.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "../context.js";
+import { AIP } from "../fields/aip.js";
 import type { AuthorizationResponse } from "../host.js";
 import { encodeTlvs, TlvError, type TlvInput } from "../tlv/ber.js";
 import { DolError, parseDol } from "../tlv/dol.js";
@@ -112,7 +114,7 @@ export async function issuerAuthentication(
 ): Promise<IssuerAuthenticationOutcome> {
   if (!issuerAuthenticationData) return { kind: "not-performed", note: "no Issuer Authentication Data (91) received" };
   const aip = ctx.data.from("card", 0x82);
-  if (!aip || ((aip[0] ?? 0) & 0x04) === 0) {
+  if (!aip || !isBitSet(aip, AIP.ISSUER_AUTHENTICATION_SUPPORTED)) {
     return { kind: "not-performed", note: "the AIP does not indicate issuer authentication (B1b3)" };
   }
   if (cdol2CarriesIssuerAuthentication(ctx)) {

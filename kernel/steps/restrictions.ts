@@ -1,9 +1,10 @@
 // Processing restrictions (EMV Book 3 §10.4): application version, Application Usage Control against the
 // transaction and the terminal, and the application effective and expiration dates. Only TVR byte 2 changes.
 
-import type { BitDef } from "../bits.js";
+import { type BitDef, isBitSet } from "../bits.js";
 import { bytesEqual, fromHex, toHex } from "../bytes.js";
 import { CONTINUE, type StepResult, type TransactionContext } from "../context.js";
+import { AUC } from "../fields/auc.js";
 import { decodeDate, FormatError } from "../tlv/formats.js";
 import { TVR } from "../tvr.js";
 import {
@@ -17,25 +18,6 @@ import {
 } from "./terminal-values.js";
 
 const STEP = "processing-restrictions";
-
-/** Application Usage Control (9F07) bits (Book 3 Annex C2). */
-export const AUC = Object.freeze({
-  DOMESTIC_CASH: { byte: 1, bit: 8, name: "Valid for domestic cash transactions" },
-  INTERNATIONAL_CASH: { byte: 1, bit: 7, name: "Valid for international cash transactions" },
-  DOMESTIC_GOODS: { byte: 1, bit: 6, name: "Valid for domestic goods" },
-  INTERNATIONAL_GOODS: { byte: 1, bit: 5, name: "Valid for international goods" },
-  DOMESTIC_SERVICES: { byte: 1, bit: 4, name: "Valid for domestic services" },
-  INTERNATIONAL_SERVICES: { byte: 1, bit: 3, name: "Valid for international services" },
-  VALID_AT_ATMS: { byte: 1, bit: 2, name: "Valid at ATMs" },
-  VALID_AT_NON_ATMS: { byte: 1, bit: 1, name: "Valid at terminals other than ATMs" },
-  DOMESTIC_CASHBACK: { byte: 2, bit: 8, name: "Domestic cashback allowed" },
-  INTERNATIONAL_CASHBACK: { byte: 2, bit: 7, name: "International cashback allowed" },
-} satisfies Record<string, BitDef>);
-
-function aucAllows(auc: Uint8Array, def: BitDef): boolean {
-  const b = auc[def.byte - 1];
-  return b !== undefined && (b & (1 << (def.bit - 1))) !== 0;
-}
 
 export interface RestrictionInputs {
   /** Application Version Number (ICC, 9F08) and (terminal, 9F09). */
@@ -101,27 +83,27 @@ export function processingRestrictionsCheck(inputs: RestrictionInputs): Restrict
     const notAllowed = (why: string) => findings.push({ bit: TVR.SERVICE_NOT_ALLOWED, reason: why });
     const atm = isAtm(inputs.terminalType, inputs.additionalCapabilities);
     // Book 3 §10.4.2: at an ATM "Valid at ATMs" must be on; elsewhere "Valid at terminals other than ATMs".
-    if (atm && !aucAllows(auc, AUC.VALID_AT_ATMS)) notAllowed("AUC: not valid at ATMs");
-    if (!atm && !aucAllows(auc, AUC.VALID_AT_NON_ATMS)) notAllowed("AUC: not valid at terminals other than ATMs");
+    if (atm && !isBitSet(auc, AUC.ATMS)) notAllowed("AUC: not valid at ATMs");
+    if (!atm && !isBitSet(auc, AUC.NON_ATM_TERMINALS)) notAllowed("AUC: not valid at terminals other than ATMs");
     // Book 3 §10.4.2: the transaction-type checks need the Issuer Country Code.
     if (inputs.issuerCountry !== undefined) {
       const domestic = inputs.issuerCountry === inputs.terminalCountry;
       const scope = domestic ? "domestic" : "international";
       const type = inputs.transactionType;
       // Book 3 §10.4.2: cash transaction → valid for domestic/international cash.
-      if (CASH_TYPES.has(type) && !aucAllows(auc, domestic ? AUC.DOMESTIC_CASH : AUC.INTERNATIONAL_CASH)) {
+      if (CASH_TYPES.has(type) && !isBitSet(auc, domestic ? AUC.DOMESTIC_CASH : AUC.INTERNATIONAL_CASH)) {
         notAllowed(`AUC: not valid for ${scope} cash transactions`);
       }
       // Book 3 §10.4.2: purchase of goods or services → valid for domestic/international goods or services.
       if (PURCHASE_TYPES.has(type)) {
         const goods = domestic ? AUC.DOMESTIC_GOODS : AUC.INTERNATIONAL_GOODS;
         const services = domestic ? AUC.DOMESTIC_SERVICES : AUC.INTERNATIONAL_SERVICES;
-        if (!aucAllows(auc, goods) && !aucAllows(auc, services)) {
+        if (!isBitSet(auc, goods) && !isBitSet(auc, services)) {
           notAllowed(`AUC: not valid for ${scope} goods or services`);
         }
       }
       // Book 3 §10.4.2: cashback amount → domestic/international cashback allowed.
-      if (type === CASHBACK_TYPE && !aucAllows(auc, domestic ? AUC.DOMESTIC_CASHBACK : AUC.INTERNATIONAL_CASHBACK)) {
+      if (type === CASHBACK_TYPE && !isBitSet(auc, domestic ? AUC.DOMESTIC_CASHBACK : AUC.INTERNATIONAL_CASHBACK)) {
         notAllowed(`AUC: ${scope} cashback not allowed`);
       }
     }

@@ -2,8 +2,9 @@
 // CVM List applies under which condition, whether the terminal supports its method, and the CVM Results (9F34).
 // Performing a method (PIN entry, VERIFY) is delegated to a performer so tables and fast-check reach the logic.
 
-import type { BitDef } from "../../bits.js";
+import { type BitDef, isBitSet } from "../../bits.js";
 import { toHex } from "../../bytes.js";
+import { TERMINAL_CAPABILITIES } from "../../fields/terminal-capabilities.js";
 import { TVR } from "../../tvr.js";
 
 /** CVM codes, CVM byte b6–b1 (Book 3 Annex C3 Table 39). */
@@ -98,36 +99,26 @@ export function describeRule(rule: CvRule): string {
   return `${methodName(methodOf(rule))}, ${conditionName(rule.condition)}${next}`;
 }
 
-/** Terminal Capabilities (9F33) byte 2, CVM capability (Book 4 Annex A2). */
-export const TERMINAL_CVM = Object.freeze({
-  PLAINTEXT_PIN_ICC: 0x80,
-  ENCIPHERED_PIN_ONLINE: 0x40,
-  SIGNATURE: 0x20,
-  ENCIPHERED_PIN_ICC: 0x10,
-  NO_CVM_REQUIRED: 0x08,
-});
-
 /** Book 3 §10.5 with Book 4 Annex A2: whether 9F33 byte 2 supports the (recognised) method. */
 export function terminalSupportsMethod(method: number, terminalCapabilities: Uint8Array): boolean {
-  const caps = terminalCapabilities[1] ?? 0;
-  const has = (bit: number) => (caps & bit) !== 0;
+  const has = (bit: BitDef) => isBitSet(terminalCapabilities, bit);
   switch (method) {
     case CVM.FAIL:
       return true;
     case CVM.PLAINTEXT_PIN_ICC:
-      return has(TERMINAL_CVM.PLAINTEXT_PIN_ICC);
+      return has(TERMINAL_CAPABILITIES.PLAINTEXT_PIN_ICC);
     case CVM.ENCIPHERED_PIN_ONLINE:
-      return has(TERMINAL_CVM.ENCIPHERED_PIN_ONLINE);
+      return has(TERMINAL_CAPABILITIES.ENCIPHERED_PIN_ONLINE);
     case CVM.PLAINTEXT_PIN_ICC_AND_SIGNATURE:
-      return has(TERMINAL_CVM.PLAINTEXT_PIN_ICC) && has(TERMINAL_CVM.SIGNATURE);
+      return has(TERMINAL_CAPABILITIES.PLAINTEXT_PIN_ICC) && has(TERMINAL_CAPABILITIES.SIGNATURE);
     case CVM.ENCIPHERED_PIN_ICC:
-      return has(TERMINAL_CVM.ENCIPHERED_PIN_ICC);
+      return has(TERMINAL_CAPABILITIES.ENCIPHERED_PIN_OFFLINE);
     case CVM.ENCIPHERED_PIN_ICC_AND_SIGNATURE:
-      return has(TERMINAL_CVM.ENCIPHERED_PIN_ICC) && has(TERMINAL_CVM.SIGNATURE);
+      return has(TERMINAL_CAPABILITIES.ENCIPHERED_PIN_OFFLINE) && has(TERMINAL_CAPABILITIES.SIGNATURE);
     case CVM.SIGNATURE:
-      return has(TERMINAL_CVM.SIGNATURE);
+      return has(TERMINAL_CAPABILITIES.SIGNATURE);
     case CVM.NO_CVM_REQUIRED:
-      return has(TERMINAL_CVM.NO_CVM_REQUIRED);
+      return has(TERMINAL_CAPABILITIES.NO_CVM_REQUIRED);
     default:
       return false;
   }
