@@ -4,6 +4,7 @@
 
 import { concatBytes } from "../bytes.js";
 import type { TransactionContext } from "../context.js";
+import { TVR } from "../tvr.js";
 import { buildCdolData, type CdaVerifier, type GenerateAcOutcome, generateAc } from "./generate-ac.js";
 
 /** Authorisation Response Codes the terminal sets itself (Book 4 Annex A, 8A): offline and unable-to-go-online. */
@@ -20,7 +21,7 @@ export const TERMINAL_RESPONSE_CODES = Object.freeze({
 
 /** Whether CDA applies: CDA chosen by ODA and not failed so far (Book 2 §6.6, Book 4 §6.3.2.1). */
 export function cdaApplies(ctx: TransactionContext): boolean {
-  return ctx.oda.method === "CDA" && ctx.oda.result !== "failed" && !ctx.tvr.isSet({ byte: 1, bit: 3, name: "" });
+  return ctx.oda.method === "CDA" && ctx.oda.result !== "failed" && !ctx.tvr.isSet(TVR.CDA_FAILED);
 }
 
 /**

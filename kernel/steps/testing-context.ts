@@ -1,6 +1,7 @@
 // Test support (D2): a TransactionContext over a scripted card, with a terminal configuration, transaction
 // parameters and data objects given per test. Data is put into ctx.data by source as the orchestrator does.
 
+import type { CardChannel } from "../../transport/channel.js";
 import { fromHex } from "../bytes.js";
 import { CardSession } from "../card-session.js";
 import type { AidConfig, TerminalConfig } from "../config/types.js";
@@ -97,6 +98,8 @@ export interface TestContextOptions {
   readonly interaction?: Interaction;
   readonly host?: IssuerHost;
   readonly oda?: Partial<OdaState>;
+  /** A real card channel (e.g. the emulator) instead of the scripted one. */
+  readonly cardChannel?: CardChannel;
 }
 
 export interface TestContext {
@@ -138,7 +141,7 @@ export function testContext(options: TestContextOptions = {}): TestContext {
     data,
     tvr,
     tsi,
-    card: new CardSession(channel),
+    card: new CardSession(options.cardChannel ?? channel),
     interaction: options.interaction ?? scriptedInteraction(),
     host: options.host,
     aid,
