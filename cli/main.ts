@@ -10,6 +10,7 @@ import type { CliIo, Command } from "./command.js";
 const COMMANDS: Record<string, () => Promise<Command>> = {
   // each entry: name → lazy import of cli/commands/<name>.ts
   atr: async () => (await import("./commands/atr.js")).command,
+  decode: async () => (await import("./commands/decode.js")).command,
 };
 
 export function processIo(): CliIo {

@@ -222,7 +222,7 @@ function decodeOne(buf: Uint8Array, pos: number, end: number, depth: number, max
       "value-beyond-buffer",
       p,
       tagToHex(tag),
-      `value of ${length} byte(s) runs past the end (${end - p} byte(s) left)`,
+      `value of ${length} byte(s) runs past the end${depth > 0 ? " of its template" : ""} (${end - p} byte(s) left)`,
     );
   }
   const first = tag > 0xffff ? tag >>> 16 : tag > 0xff ? tag >>> 8 : tag;
