@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../bytes.js";
 import cases from "./fixtures/terminal-risk-management.json" with { type: "json" };
-import { floorLimitCheck, randomSelection, terminalRiskManagement, velocityCheck } from "./risk.js";
+import {
+  floorLimitCheck,
+  randomSelection,
+  terminalRiskManagement,
+  transactionLogEntry,
+  velocityCheck,
+} from "./risk.js";
 import { byTag, fixedRandom, testContext } from "./testing-context.js";
 
 describe("terminal risk management (Book 3 §10.6) — emv-utils vectors", () => {
@@ -116,6 +122,19 @@ describe("terminal risk management — rules", () => {
     });
     await terminalRiskManagement(ctx);
     expect(toHex(ctx.tvr.bytes)).toBe("0000006000");
+  });
+  it("the log entry of this transaction feeds the next floor-limit check (split sale)", async () => {
+    const card = { "5A": "5413330089020011", "5F34": "01" };
+    const first = testContext({ card, transaction: { "9F02": "000000006000" } });
+    const entry = transactionLogEntry(first.ctx)!;
+    expect(entry).toEqual({ pan: "5413330089020011", panSequenceNumber: 1, amount: 6000, date: "250511" });
+    const second = testContext({
+      card,
+      transaction: { "9F02": "000000004000" },
+      config: { transactionLogEnabled: true, transactionLog: [entry] },
+    });
+    await terminalRiskManagement(second.ctx);
+    expect(toHex(second.ctx.tvr.bytes)).toBe("0000008000");
   });
   it("property: velocity results are consistent with the counters", () => {
     fc.assert(

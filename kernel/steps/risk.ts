@@ -2,13 +2,13 @@
 // random transaction selection, velocity checking and the exception file. Sets TVR bytes 1, 2 and 4 and
 // TSI "Terminal risk management was performed".
 
-import { readUint, toHex } from "../bytes.js";
+import { readUint } from "../bytes.js";
 import { Commands } from "../card-session.js";
 import type { TransactionLogEntry } from "../config/types.js";
 import { CONTINUE, type StepResult, type TransactionContext } from "../context.js";
 import { decodeTlvs, findTlv, TlvError, tagToHex } from "../tlv/ber.js";
 import { TSI, TVR } from "../tvr.js";
-import { amountAuthorised, panDigits, terminalFloorLimit } from "./terminal-values.js";
+import { amountAuthorised, numericValue, panDigits, terminalFloorLimit } from "./terminal-values.js";
 
 const STEP = "terminal-risk-management";
 
@@ -122,6 +122,23 @@ export function velocityCheck(inputs: VelocityInputs): VelocityResult {
   };
 }
 
+/**
+ * The transaction log entry for this transaction (Book 3 §10.6.1: the log the floor-limit check reads), for the
+ * caller to append when the transaction was approved; undefined without a PAN.
+ */
+export function transactionLogEntry(ctx: TransactionContext): TransactionLogEntry | undefined {
+  const panValue = ctx.data.from("card", 0x5a);
+  if (!panValue) return undefined;
+  const psn = ctx.data.from("card", 0x5f34);
+  const panSequenceNumber = psn?.length === 1 ? numericValue(psn) : Number.NaN;
+  return {
+    pan: panDigits(panValue),
+    ...(Number.isNaN(panSequenceNumber) ? {} : { panSequenceNumber }),
+    amount: amountAuthorised(ctx),
+    date: ctx.params.date,
+  };
+}
+
 /** Book 3 §6.5.7: GET DATA for one primitive data object; the value, or the reason it is not available. */
 export async function getDataValue(
   ctx: TransactionContext,
@@ -146,7 +163,7 @@ export async function terminalRiskManagement(ctx: TransactionContext): Promise<S
   const panValue = ctx.data.from("card", 0x5a);
   const pan = panValue ? panDigits(panValue) : undefined;
   const psnValue = ctx.data.from("card", 0x5f34);
-  const panSequenceNumber = psnValue && psnValue.length === 1 ? Number.parseInt(toHex(psnValue), 10) : undefined;
+  const panSequenceNumber = psnValue?.length === 1 ? numericValue(psnValue) : undefined;
 
   // Book 3 §10.6.1 (exception file, Book 4 §6.3.5): PAN (and PSN when listed) on the exception file → TVR B1b5.
   if (
