@@ -191,6 +191,20 @@ const FLOWS: FlowCase[] = [
     cryptograms: ["ARQC→ARQC", "AAC→AAC"],
   },
   {
+    name: "issuer referral (01): declined, AAC at GENERATE AC 2",
+    forceOnline: true,
+    host: host({ authorisationResponseCode: fromHex("3031"), reason: "call issuer" }),
+    script: [
+      { command: genac("80", cdol1(ARQC_TVR)), response: format1("80") },
+      { command: genac("00", `3031${ARQC_TVR}1111111100`), response: format1("00") },
+    ],
+    outcome: "online-declined",
+    reason: /issuer referral \(01\)/,
+    tvr: ARQC_TVR,
+    tsi: "2000",
+    cryptograms: ["ARQC→ARQC", "AAC→AAC"],
+  },
+  {
     name: "host unreachable, default codes match (IAC-default absent = FF..FF): AAC with Z3",
     forceOnline: true,
     host: host(new Error("connection refused")),

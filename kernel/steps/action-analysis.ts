@@ -13,6 +13,7 @@ import {
   authorizationData,
   DEFAULT_HOST_TIMEOUT_MS,
   isApproval,
+  isReferral,
   issuerAuthentication,
   requestAuthorization,
   responseCodeText,
@@ -292,7 +293,9 @@ async function runBackHalf(ctx: TransactionContext, options: CompleteOptions): P
     "online-declined",
     approved
       ? `issuer approved (${arc}) but the card declined with AAC${note}`
-      : `issuer declined (${arc}): ${response.reason}${note}`,
+      : isReferral(arc)
+        ? `issuer referral (${arc}) cannot be completed by voice here, declined: ${response.reason}${note}`
+        : `issuer declined (${arc}): ${response.reason}${note}`,
     extra,
   );
 }

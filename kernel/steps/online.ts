@@ -87,6 +87,11 @@ export function isApproval(responseCode: string): boolean {
   return ["00", "08", "10", "11"].includes(responseCode);
 }
 
+/** Book 4 §6.3.6: "01" / "02" are issuer referrals (voice authorisation). */
+export function isReferral(responseCode: string): boolean {
+  return responseCode === "01" || responseCode === "02";
+}
+
 /** Whether CDOL2 asks for the Issuer Authentication Data (91): the ARPC goes to the card in GENERATE AC 2. */
 export function cdol2CarriesIssuerAuthentication(ctx: TransactionContext): boolean {
   const cdol2 = ctx.data.from("card", 0x8d);
