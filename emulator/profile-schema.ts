@@ -36,9 +36,12 @@ export const PLACEHOLDERS = [
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
-const tlvValue = z.union([hexString, z.enum(PLACEHOLDERS)], {
-  error: `must be hex or one of ${PLACEHOLDERS.join(", ")}`,
-});
+const tlvValue = z
+  .string()
+  .refine(
+    (s) => HEX.test(s) || (PLACEHOLDERS as readonly string[]).includes(s),
+    `must be hex or one of ${PLACEHOLDERS.join(", ")}`,
+  );
 
 /** One data object as [tag, value]: a list, not a map, so a profile can repeat a tag on purpose. */
 export const tlvPair = z.tuple([tagHex, tlvValue]);

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { z } from "zod";
-import { fromHex } from "../kernel/bytes.js";
+import { fromHex, toHex } from "../kernel/bytes.js";
 import { tagFromHex, tagToHex } from "../kernel/tlv/ber.js";
 import { tagInfo } from "../kernel/tlv/tags.js";
 import {
@@ -206,9 +206,13 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[]): string[] {
       const got = issue.input === undefined ? "missing" : `got ${describeJson(issue.input)}`;
       out.push(`${where}: must be ${issue.expected} (${got})`);
     } else if (issue.code === "too_small" || issue.code === "too_big") {
-      out.push(`${where}: ${issue.message.replace(/^Too (small|big): expected /, "must be ")}`);
+      const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+      const unit = issue.origin === "array" ? " items" : issue.origin === "string" ? " characters" : "";
+      out.push(`${where}: must be ${bound}${unit}`);
+    } else if (issue.code === "invalid_value") {
+      out.push(`${where}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
     } else {
-      out.push(`${where}: ${issue.message}`);
+      out.push(`${where}: ${issue.message.replace(/^Invalid discriminator value\. Expected /, "must be one of ")}`);
     }
   }
   return [...new Set(out)];
@@ -364,6 +368,16 @@ function toCardProfile(p: ProfileJson, source: string): CardProfile {
     applications: p.applications.map(toApplication),
     faults: p.faults ?? [],
   };
+}
+
+/** The PAN digits of the first 5A in the application's records (without F padding), if any. */
+export function applicationPan(app: ApplicationProfile): string | undefined {
+  for (const r of app.records) {
+    if (r.content.kind !== "tlvs") continue;
+    const pan = r.content.tlvs.find((t) => t.tag === 0x5a)?.value;
+    if (pan instanceof Uint8Array) return toHex(pan).replace(/F+$/, "");
+  }
+  return undefined;
 }
 
 /** Faults of one kind (typed). */
