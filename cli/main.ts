@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   // each entry: name → lazy import of cli/commands/<name>.ts
   atr: async () => (await import("./commands/atr.js")).command,
   decode: async () => (await import("./commands/decode.js")).command,
+  cards: async () => (await import("./commands/cards.js")).command,
 };
 
 export function processIo(): CliIo {
