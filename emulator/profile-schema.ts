@@ -108,14 +108,14 @@ export const cryptogramSchema = z.strictObject({
   /** Derivation key index in the IAD. Default 01. */
   dki: z.number().int().min(0).max(255).optional(),
   /** Response template of GENERATE AC without CDA: 1 (tag 80) or 2 (tag 77). Default 1. */
-  responseFormat: z.union([z.literal(1), z.literal(2)]).optional(),
+  responseFormat: z.literal([1, 2]).optional(),
   /** Issuer script MAC length in bytes (4–8). Default 8. */
   macLength: z.number().int().min(4).max(8).optional(),
 });
 
 const rsaKeySpec = z.strictObject({
   bits: z.number().int().min(512).max(1984),
-  exponent: z.union([z.literal(3), z.literal(65537)]),
+  exponent: z.literal([3, 65537]),
   /** Certificate expiration date MMYY (Book 2 §5.3 Table 6). */
   expiry: z.string().regex(/^(0[1-9]|1[0-2])[0-9]{2}$/, "must be MMYY"),
   /** Certificate serial number, 3 bytes hex. Default 000001. */
@@ -204,7 +204,7 @@ export const applicationSchema = z.strictObject({
   aip: hexBytes(2),
   afl: hexString,
   /** GET PROCESSING OPTIONS response: format 1 (80) or format 2 (77). Default 1. */
-  gpoFormat: z.union([z.literal(1), z.literal(2)]).optional(),
+  gpoFormat: z.literal([1, 2]).optional(),
   /** Extra data objects in a format 2 GPO response. */
   gpoExtra: z.array(plainTlvPair).optional(),
   records: z.array(recordSchema),

@@ -207,8 +207,10 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[]): string[] {
       out.push(`${where}: must be ${issue.expected} (${got})`);
     } else if (issue.code === "too_small" || issue.code === "too_big") {
       const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
-      const unit = issue.origin === "array" ? " items" : issue.origin === "string" ? " characters" : "";
-      out.push(`${where}: must be ${bound}${unit}`);
+      const n = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
+      const unit = issue.origin === "array" ? " item" : issue.origin === "string" ? " character" : "";
+      const plural = unit && n !== 1 ? "s" : "";
+      out.push(`${where}: must be ${bound}${unit}${plural}`);
     } else if (issue.code === "invalid_value") {
       out.push(`${where}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
     } else {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { parseHostConfig } from "./config.js";
+
+const KEY = "0123456789ABCDEFFEDCBA9876543210";
+
+function problems(json: unknown): readonly string[] {
+  const r = parseHostConfig(json, "host.json");
+  if (r.ok) throw new Error("expected the configuration to be rejected");
+  return r.error.problems;
+}
+
+describe("issuer host configuration", () => {
+  it("accepts key sets, rules and scripts", () => {
+    const r = parseHostConfig({
+      issuers: [{ name: "visa", aid: "A0000000031010", cvn: 18, derivation: "A", imkAc: KEY, arpcMethod: 2 }],
+      rules: [{ amountAbove: 50000, decision: "decline", responseCode: "51" }],
+      default: "approve",
+      scripts: [{ template: 72, commands: [{ command: "put-data", tag: "9F14", value: "05" }] }],
+    });
+    expect(r.ok).toBe(true);
+  });
+
+  it("names every problem with its path", () => {
+    expect(
+      problems({
+        issuers: [{ name: "x", cvn: 18, derivation: "C", imkAc: "0123" }],
+        rules: [{ decision: "approve", responseCode: "000" }],
+        scripts: [{ template: 73, commands: [] }],
+      }),
+    ).toEqual([
+      'issuers[0].derivation: must be one of "A", "B"',
+      "issuers[0].imkAc: must be 16 bytes of hex",
+      "rules[0].responseCode: must be 2 characters (e.g. 00, 05, 51)",
+      "scripts[0].template: must be one of 71, 72",
+      "scripts[0].commands: must be at least 1 item",
+    ]);
+  });
+
+  it("requires an AID or a PAN prefix on each key set", () => {
+    expect(problems({ issuers: [{ name: "x", cvn: 10, derivation: "A", imkAc: KEY }] })).toEqual([
+      "issuers[0]: give 'aid' or 'panPrefix' (or both)",
+    ]);
+  });
+});
