@@ -191,9 +191,20 @@ function decodeRange(
   return out;
 }
 
+// The hot path: tag and length are read inline (no per-node objects besides the node and its child array).
 function decodeOne(buf: Uint8Array, pos: number, end: number, depth: number, maxDepth: number, padding: boolean): Tlv {
-  const { tag, end: afterTag } = readTag(buf, pos, end);
-  let p = afterTag;
+  const first = buf[pos]!;
+  let tag = first;
+  let p = pos + 1;
+  if ((first & 0x1f) === 0x1f) {
+    // Subsequent tag bytes follow while b8 is set (Annex B1); readTag builds the precise error.
+    let b: number;
+    do {
+      if (p >= end || p - pos >= MAX_TAG_BYTES) return decodeOneSlow(buf, pos, end);
+      b = buf[p++]!;
+      tag = tag * 256 + b;
+    } while (b & 0x80);
+  }
   if (p >= end) throw new TlvError("truncated-length", p, tagToHex(tag), "length is missing, expecting 1 byte");
   const l0 = buf[p++]!;
   let length: number;
@@ -225,7 +236,6 @@ function decodeOne(buf: Uint8Array, pos: number, end: number, depth: number, max
       `value of ${length} byte(s) runs past the end${depth > 0 ? " of its template" : ""} (${end - p} byte(s) left)`,
     );
   }
-  const first = tag > 0xffff ? tag >>> 16 : tag > 0xff ? tag >>> 8 : tag;
   let children: Tlv[] | undefined;
   if (first & 0x20) {
     if (depth + 1 > maxDepth) {
@@ -234,6 +244,12 @@ function decodeOne(buf: Uint8Array, pos: number, end: number, depth: number, max
     children = decodeRange(buf, p, p + length, depth + 1, maxDepth, padding);
   }
   return new Tlv(buf, tag, pos, p, length, children);
+}
+
+/** A malformed multi-byte tag: let readTag name the problem. */
+function decodeOneSlow(buf: Uint8Array, pos: number, end: number): never {
+  readTag(buf, pos, end);
+  throw new TlvError("truncated-tag", pos, undefined, "tag is malformed");
 }
 
 // ---------------------------------------------------------------------------------------------
