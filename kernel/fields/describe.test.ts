@@ -113,6 +113,8 @@ describe("describeField", () => {
     ]);
     expect(describeField(0x50, fromHex("5649534120435245444954"))).toEqual(['"VISA CREDIT"']);
     expect(describeField(0x5f2a, fromHex("0978"))).toEqual(["0978"]);
+    expect(describeField(0x84, fromHex("315041592E5359532E4444463031"))).toEqual(['"1PAY.SYS.DDF01"']);
+    expect(describeField(0x84, fromHex("A0000000031010"))).toBeUndefined();
     expect(describeField(0x94, fromHex("08010100"))).toEqual(["SFI 1 record 1"]);
     expect(describeField(0x95, fromHex("0000"))).toEqual(["Invalid: TVR (95): length 2, expected 5"]);
   });

@@ -90,6 +90,11 @@ function describeByFormat(tag: number, value: Uint8Array): string[] | undefined 
     const text = printable(value);
     return text ? [text] : undefined;
   }
+  // DF names (84) of directories are ASCII by convention, e.g. "1PAY.SYS.DDF01" (Book 1 §12.2.2).
+  if (tag === 0x84) {
+    const text = printable(value);
+    return text ? [text] : undefined;
+  }
   if (format === "n") return [decodeNumeric(value)];
   if (format === "cn") return [decodeCompressedNumeric(value)];
   return undefined;
