@@ -1,0 +1,101 @@
+// Integration: real pcscd + vsmartcard vpcd reader + our vpcd card server + @pokusew/pcsclite.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromHex, toHex } from "../kernel/bytes.js";
+import { GetResponseChannel } from "../transport/ttl.js";
+import { loadPcscBinding, PcscContext } from "./pcsc.js";
+import { AID_FCI, FAKE_ATR, GPO_RESPONSE, PSE_FCI } from "./testing/fake-card.js";
+import {
+  type PrivatePcscd,
+  pcscdAvailability,
+  requireHardware,
+  runningPcscdPids,
+  startPrivatePcscd,
+} from "./testing/pcscd.js";
+import { type CardProcess, spawnCardProcess } from "./testing/spawn-card.js";
+
+async function why(): Promise<string | undefined> {
+  const a = pcscdAvailability();
+  if (!a.ok) return a.reason;
+  if (runningPcscdPids().length > 0) return "a pcscd not started by this harness is running (only one per machine)";
+  try {
+    await loadPcscBinding();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+const reason = await why();
+if (reason && requireHardware())
+  throw new Error(`EMVSIM_REQUIRE_HARDWARE=1 but PC/SC integration cannot run: ${reason}`);
+if (reason)
+  console.warn(
+    `[skip] PC/SC integration tests: ${reason}. Install pcscd + vsmartcard-vpcd and stop any system pcscd to run them.`,
+  );
+
+describe.skipIf(!!reason)("PC/SC through pcscd + vpcd", () => {
+  let pcscd: PrivatePcscd;
+  let server: CardProcess;
+  // The card runs in its own process: see devices/testing/card-process.ts for why.
+  const startCard = async () => {
+    server = await spawnCardProcess(["--vpcd", `127.0.0.1:${pcscd.port}`, "--card", "fake"]);
+  };
+
+  beforeAll(async () => {
+    pcscd = await startPrivatePcscd();
+    await startCard();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await pcscd?.stop();
+  });
+
+  it("lists the vpcd reader with the card and its ATR", async () => {
+    const ctx = await PcscContext.open();
+    try {
+      const name = await ctx.waitForCard(undefined, 5000);
+      expect(name).toBe(pcscd.readerName);
+      const r = ctx.list().find((x) => x.name === name)!;
+      expect(r.cardPresent).toBe(true);
+      expect(r.atr).toBe(toHex(FAKE_ATR));
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("SELECT PSE, SELECT AID, GPO and READ RECORD with exact bytes", async () => {
+    const ctx = await PcscContext.open();
+    const name = await ctx.waitForCard(pcscd.readerName, 5000);
+    const ch = new GetResponseChannel(await ctx.connect(name));
+    try {
+      expect(toHex(ch.atr!)).toBe(toHex(FAKE_ATR));
+      expect(toHex(await ch.transmit(fromHex("00A404000E315041592E5359532E444446303100")))).toBe(
+        `${toHex(PSE_FCI)}9000`,
+      );
+      expect(toHex(await ch.transmit(fromHex("00A4040007A000000003101000")))).toBe(`${toHex(AID_FCI)}9000`);
+      expect(toHex(await ch.transmit(fromHex("80A8000002830000")))).toBe(`${toHex(GPO_RESPONSE)}9000`);
+      expect(toHex(await ch.transmit(fromHex("00B2010C00")))).toBe(
+        "70125A0847617390010101195F24032212319F0702FF009000",
+      );
+      expect(toHex(await ch.transmit(fromHex("00B2020C00")))).toBe("6D00");
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it("card removed mid-session gives a card-removed TransportError, then no card", async () => {
+    const ctx = await PcscContext.open();
+    const name = await ctx.waitForCard(pcscd.readerName, 5000);
+    const ch = await ctx.connect(name);
+    try {
+      expect(toHex(await ch.transmit(fromHex("0084000000")))).toBe("01020304050607089000");
+      await server.stop();
+      await expect(ch.transmit(fromHex("0084000000"))).rejects.toMatchObject({ name: "TransportError" });
+      const err = await ch.transmit(fromHex("0084000000")).catch((e: unknown) => e);
+      expect(["card-removed", "no-card", "reader-gone"], String(err)).toContain((err as { kind: string }).kind);
+    } finally {
+      await ch.close();
+      await startCard();
+    }
+  });
+});

@@ -1,0 +1,209 @@
+// Test harness: a private pcscd with one vsmartcard vpcd reader, started only when no pcscd runs, stopped by
+// pid (only the process we started). Used by the integration tests and the transport benchmark.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const PCSCD_BIN = ["/usr/sbin/pcscd", "/usr/bin/pcscd", "/usr/local/sbin/pcscd"];
+export const VPCD_DRIVER = [
+  "/usr/lib/pcsc/drivers/serial/libifdvpcd.so",
+  "/usr/local/lib/pcsc/drivers/serial/libifdvpcd.so",
+];
+export const PCSCD_SOCKET = "/run/pcscd/pcscd.comm";
+
+/** Why a component is missing and how to get it; undefined when present. */
+export interface Availability {
+  ok: boolean;
+  reason?: string;
+}
+
+function firstExisting(paths: readonly string[]): string | undefined {
+  return paths.find((p) => existsSync(p));
+}
+
+/** Pids of running processes named pcscd (read from /proc; nothing is signalled). */
+export function runningPcscdPids(): number[] {
+  const pids: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return pids;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (readFileSync(`/proc/${e}/comm`, "utf8").trim() !== "pcscd") continue;
+      // A zombie (state Z, exited but not reaped) holds no socket: not running.
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+      pids.push(Number(e));
+    } catch {
+      // process ended meanwhile
+    }
+  }
+  return pids;
+}
+
+export function pcscdAvailability(): Availability {
+  if (process.platform !== "linux") return { ok: false, reason: "the pcscd harness runs on Linux only" };
+  if (!firstExisting(PCSCD_BIN))
+    return { ok: false, reason: "pcscd is not installed (Debian: apt-get install --no-install-recommends pcscd)" };
+  if (!firstExisting(VPCD_DRIVER))
+    return {
+      ok: false,
+      reason: "vpcd driver missing (Debian: apt-get install --no-install-recommends vsmartcard-vpcd)",
+    };
+  return { ok: true };
+}
+
+/** A free TCP port on localhost for vpcd (and the next one for its slot 1). */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 20; i++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once("error", reject);
+      srv.listen(0, "127.0.0.1", () => {
+        const a = srv.address();
+        const p = typeof a === "object" && a ? a.port : 0;
+        srv.close(() => resolve(p));
+      });
+    });
+    if (port > 0 && port < 65000) return port;
+  }
+  throw new Error("no free TCP port found");
+}
+
+/** True when something listens on TCP port (from /proc/net/tcp, without connecting). */
+export function isListening(port: number): boolean {
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  for (const f of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    try {
+      for (const line of readFileSync(f, "utf8").split("\n").slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        if (cols[1]?.endsWith(`:${hex}`) && cols[3] === "0A") return true;
+      }
+    } catch {
+      // not available
+    }
+  }
+  return false;
+}
+
+export interface PrivatePcscd {
+  /** TCP port vpcd listens on for the virtual card. */
+  readonly port: number;
+  /** Reader name pcscd gives the vpcd slot. */
+  readonly readerName: string;
+  readonly pid: number;
+  /** stderr of pcscd so far (errors only). */
+  log(): string;
+  /** Stop this pcscd (SIGTERM by pid, SIGKILL after 3 s) and remove its config. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export class HarnessError extends Error {
+  override readonly name = "HarnessError";
+}
+
+/** Start `pcscd --foreground --error -c <dir>` with one vpcd reader; refuses when another pcscd is running. */
+export async function startPrivatePcscd(options: { port?: number; timeoutMs?: number } = {}): Promise<PrivatePcscd> {
+  const avail = pcscdAvailability();
+  if (!avail.ok) throw new HarnessError(avail.reason);
+  const others = runningPcscdPids();
+  if (others.length > 0)
+    throw new HarnessError(
+      `a pcscd is already running (pid ${others.join(", ")}), not started by this harness; only one pcscd can run per machine (its socket is ${PCSCD_SOCKET}). Stop it (e.g. systemctl stop pcscd.socket pcscd) to run these tests`,
+    );
+  const port = options.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), "emvsim-pcscd-"));
+  // pcscd reads every file in the config folder: keep only the reader entry there.
+  const confDir = join(dir, "reader.conf.d");
+  mkdirSync(confDir);
+  writeFileSync(
+    join(confDir, "vpcd"),
+    [
+      'FRIENDLYNAME "Virtual PCD"',
+      `DEVICENAME   /dev/null:${port}`,
+      `LIBPATH      ${firstExisting(VPCD_DRIVER)}`,
+      `CHANNELID    ${port}`,
+      "",
+    ].join("\n"),
+  );
+  const bin = firstExisting(PCSCD_BIN)!;
+  // stderr goes to a file, not a pipe: a pipe nobody drains (event loop busy) could block pcscd.
+  const logPath = join(dir, "pcscd.log");
+  const logFd = openSync(logPath, "w");
+  const child: ChildProcess = process.env["EMVSIM_STRACE"]
+    ? spawn("strace", ["-f", "-o", join(dir, "strace"), bin, "--foreground", "--debug", "-c", confDir], {
+        stdio: ["ignore", "ignore", logFd],
+      })
+    : spawn(bin, ["--foreground", process.env["EMVSIM_PCSCD_DEBUG"] ? "--debug" : "--error", "-c", confDir], {
+        stdio: ["ignore", "ignore", logFd],
+      });
+  closeSync(logFd);
+  const readLog = () => {
+    try {
+      return readFileSync(logPath, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once("exit", () => {
+      exited = true;
+      resolve();
+    });
+    child.once("error", () => {
+      exited = true;
+      resolve();
+    });
+  });
+  const stop = async () => {
+    if (!exited && child.pid) {
+      child.kill("SIGTERM");
+      const t = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exitPromise;
+      clearTimeout(t);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  while (!(isListening(port) && existsSync(PCSCD_SOCKET))) {
+    if (exited) {
+      await stop();
+      throw new HarnessError(`pcscd exited during start: ${readLog().trim().split("\n").slice(-3).join(" | ")}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new HarnessError(`pcscd did not open vpcd port ${port} within ${options.timeoutMs ?? 10_000} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    readerName: "Virtual PCD 00 00",
+    pid: child.pid!,
+    log: readLog,
+    stop,
+  };
+}
+
+/** Integration-test gate: skip with a reason, or fail when EMVSIM_REQUIRE_HARDWARE=1 (CI). */
+export function requireHardware(): boolean {
+  return process.env["EMVSIM_REQUIRE_HARDWARE"] === "1";
+}
