@@ -10,6 +10,8 @@ import type { CliIo, Command } from "./command.js";
 const COMMANDS: Record<string, () => Promise<Command>> = {
   // each entry: name → lazy import of cli/commands/<name>.ts
   atr: async () => (await import("./commands/atr.js")).command,
+  readers: async () => (await import("./commands/readers.js")).command,
+  emulate: async () => (await import("./commands/emulate.js")).command,
   decode: async () => (await import("./commands/decode.js")).command,
   cards: async () => (await import("./commands/cards.js")).command,
 };
