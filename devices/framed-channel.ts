@@ -94,10 +94,13 @@ export class FramedChannel implements CardChannel {
           },
         };
       });
+      reply.catch(() => {}); // observed below; never an unhandled rejection if the write fails first
       try {
         await this.link.write(encodeFrame({ type, seq, payload }));
       } catch (e) {
+        const w = this.waiting;
         this.waiting = undefined;
+        w?.reject(new TransportError("io", "write failed"));
         throw new TransportError("io", `${this.description}: write failed: ${(e as Error).message}`);
       }
       const f = await reply;

@@ -28,9 +28,9 @@ export class FakeCard implements ServedCard {
     if (h === "00A404000E315041592E5359532E444446303100") return ok(PSE_FCI);
     if (h === "00A4040007A000000003101000") return ok(AID_FCI);
     if (h === "80A8000002830000") return ok(GPO_RESPONSE);
-    if (h === "00B2010C00") return ok(RECORD_1);
+    if (h.startsWith("00B2010C") && apdu.length === 5) return ok(RECORD_1); // any Le, as cards do
     if (h.startsWith("80CA")) return ok(new Uint8Array(apdu.length > 5 ? apdu[4]! : 0).fill(0x11));
-    if (h === "0084000000") return ok(fromHex("0102030405060708"));
+    if (h.startsWith("00840000") && apdu.length === 5) return ok(fromHex("0102030405060708"));
     return fromHex("6D00");
   }
 }

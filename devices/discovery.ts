@@ -1,0 +1,148 @@
+// What readers are attached, per kind, and why a kind is unavailable — never failing (`emvsim readers`).
+
+import { existsSync } from "node:fs";
+import { TransportError } from "../transport/channel.js";
+
+export interface DiscoveredReader {
+  /** Reader URI to pass to --reader. */
+  uri: string;
+  name: string;
+  detail?: string;
+}
+
+export interface ReaderKindReport {
+  kind: "emulator" | "pcsc" | "serial" | "hid";
+  available: boolean;
+  /** Why the kind is unavailable (and how to enable it). */
+  reason?: string;
+  readers: DiscoveredReader[];
+}
+
+function why(e: unknown): string {
+  if (e instanceof TransportError) return e.message;
+  return e instanceof Error ? (e.message.split("\n")[0] ?? "") : String(e);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+async function emulatorReport(): Promise<ReaderKindReport> {
+  try {
+    const { listProfiles } = await import("../emulator/profile.js");
+    return {
+      kind: "emulator",
+      available: true,
+      readers: listProfiles().map((p) => ({ uri: `emulator:${p}`, name: p })),
+    };
+  } catch (e) {
+    return { kind: "emulator", available: false, reason: why(e), readers: [] };
+  }
+}
+
+export async function pcscReport(socketPath = "/run/pcscd/pcscd.comm"): Promise<ReaderKindReport> {
+  try {
+    const { PcscContext } = await import("./pcsc.js");
+    const { loadPcscBinding } = await import("./pcsc.js");
+    await loadPcscBinding();
+    if (process.platform === "linux" && !existsSync(socketPath))
+      return {
+        kind: "pcsc",
+        available: false,
+        reason: `pcscd is not running (no ${socketPath}; start it with 'systemctl start pcscd' or 'sudo pcscd')`,
+        readers: [],
+      };
+    const ctx = await withTimeout(PcscContext.open(), 5000, "pcscd");
+    try {
+      return {
+        kind: "pcsc",
+        available: true,
+        readers: ctx.list().map((r) => ({
+          uri: `pcsc:${r.name}`,
+          name: r.name,
+          detail: r.cardPresent ? `card present, ATR ${r.atr ?? "?"}` : "no card",
+        })),
+      };
+    } finally {
+      await ctx.close();
+    }
+  } catch (e) {
+    return { kind: "pcsc", available: false, reason: why(e), readers: [] };
+  }
+}
+
+async function serialReport(): Promise<ReaderKindReport> {
+  try {
+    const mod = (await import("serialport" as string)) as {
+      SerialPort: {
+        list(): Promise<Array<{ path: string; manufacturer?: string; vendorId?: string; productId?: string }>>;
+      };
+    };
+    let ports: Awaited<ReturnType<typeof mod.SerialPort.list>>;
+    try {
+      ports = await withTimeout(mod.SerialPort.list(), 5000, "serial port listing");
+    } catch (e) {
+      return {
+        kind: "serial",
+        available: false,
+        reason: `listing serial ports failed (${why(e)}); it needs udevadm (Debian: apt-get install udev). Ports can still be opened by path: serial:/dev/ttyUSB0`,
+        readers: [],
+      };
+    }
+    return {
+      kind: "serial",
+      available: true,
+      readers: ports.map((p) => ({
+        uri: `serial:${p.path}`,
+        name: p.path,
+        detail: [p.manufacturer, p.vendorId && p.productId ? `${p.vendorId}:${p.productId}` : undefined]
+          .filter(Boolean)
+          .join(" "),
+      })),
+    };
+  } catch (e) {
+    return {
+      kind: "serial",
+      available: false,
+      reason: `serial binding 'serialport' is not installed (${why(e)})`,
+      readers: [],
+    };
+  }
+}
+
+async function hidReport(): Promise<ReaderKindReport> {
+  try {
+    const { loadNodeHid } = await import("./hid.js");
+    const hid = await loadNodeHid();
+    const devices = await withTimeout(hid.devicesAsync(), 5000, "HID enumeration");
+    const hex = (n: number) => n.toString(16).padStart(4, "0");
+    return {
+      kind: "hid",
+      available: true,
+      readers: devices.map((d) => ({
+        uri: `hid:${hex(d.vendorId)}:${hex(d.productId)}`,
+        name: [d.manufacturer, d.product].filter(Boolean).join(" ") || `${hex(d.vendorId)}:${hex(d.productId)}`,
+        detail: d.path,
+      })),
+    };
+  } catch (e) {
+    return { kind: "hid", available: false, reason: why(e), readers: [] };
+  }
+}
+
+/** Every kind, each answering on its own; a failing kind becomes an explanation. */
+export async function discoverReaders(): Promise<ReaderKindReport[]> {
+  return Promise.all([emulatorReport(), pcscReport(), serialReport(), hidReport()]);
+}
