@@ -94,15 +94,15 @@ export class FramedChannel implements CardChannel {
           },
         };
       });
-      reply.catch(() => {}); // observed below; never an unhandled rejection if the write fails first
-      try {
-        await this.link.write(encodeFrame({ type, seq, payload }));
-      } catch (e) {
+      reply.catch(() => {}); // observed below; never an unhandled rejection
+      // The write is not awaited on its own: a write that never completes (a vanished pty) is covered by the
+      // response timeout, and a failed write ends the wait at once.
+      this.link.write(encodeFrame({ type, seq, payload })).catch((e: unknown) => {
         const w = this.waiting;
+        if (w?.seq !== seq) return;
         this.waiting = undefined;
-        w?.reject(new TransportError("io", "write failed"));
-        throw new TransportError("io", `${this.description}: write failed: ${(e as Error).message}`);
-      }
+        w.reject(new TransportError("io", `${this.description}: write failed: ${(e as Error).message}`));
+      });
       const f = await reply;
       if (f.type === FrameType.ERROR) {
         const code = f.payload[0] ?? 0;

@@ -67,11 +67,24 @@ function closePort(port: SerialLike): Promise<void> {
   });
 }
 
-function writePort(port: SerialLike, bytes: Uint8Array): Promise<void> {
+/** Write and drain; a drain that never completes (e.g. the far end of a pty vanished) times out. */
+function writePort(port: SerialLike, bytes: Uint8Array, timeoutMs = 2000): Promise<void> {
   return new Promise((resolve, reject) => {
+    const t = setTimeout(
+      () => reject(new TransportError("timeout", `serial:${port.path}: write not drained within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const fail = (e: TransportError) => {
+      clearTimeout(t);
+      reject(e);
+    };
     port.write(Buffer.from(bytes), (err) => {
-      if (err) return reject(new TransportError("io", `serial:${port.path}: write failed (${err.message})`));
-      port.drain((e2) => (e2 ? reject(new TransportError("io", `serial:${port.path}: ${e2.message}`)) : resolve()));
+      if (err) return fail(new TransportError("io", `serial:${port.path}: write failed (${err.message})`));
+      port.drain((e2) => {
+        if (e2) return fail(new TransportError("io", `serial:${port.path}: ${e2.message}`));
+        clearTimeout(t);
+        resolve();
+      });
     });
   });
 }

@@ -1,7 +1,7 @@
 // Test harness: a private pcscd with one vsmartcard vpcd reader, started only when no pcscd runs, stopped by
 // pid (only the process we started). Used by the integration tests and the transport benchmark.
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import {
   closeSync,
   existsSync,
@@ -16,6 +16,7 @@ import {
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { supervise } from "./child.js";
 
 export const PCSCD_BIN = ["/usr/sbin/pcscd", "/usr/bin/pcscd", "/usr/local/sbin/pcscd"];
 export const VPCD_DRIVER = [
@@ -147,13 +148,9 @@ export async function startPrivatePcscd(options: { port?: number; timeoutMs?: nu
   // stderr goes to a file, not a pipe: a pipe nobody drains (event loop busy) could block pcscd.
   const logPath = join(dir, "pcscd.log");
   const logFd = openSync(logPath, "w");
-  const child: ChildProcess = process.env["EMVSIM_STRACE"]
-    ? spawn("strace", ["-f", "-o", join(dir, "strace"), bin, "--foreground", "--debug", "-c", confDir], {
-        stdio: ["ignore", "ignore", logFd],
-      })
-    : spawn(bin, ["--foreground", process.env["EMVSIM_PCSCD_DEBUG"] ? "--debug" : "--error", "-c", confDir], {
-        stdio: ["ignore", "ignore", logFd],
-      });
+  // pcscd logs to stdout and stderr in the foreground; EMVSIM_PCSCD_DEBUG=1 raises the level.
+  const level = process.env["EMVSIM_PCSCD_DEBUG"] ? "--debug" : "--error";
+  const child = spawn(bin, ["--foreground", level, "-c", confDir], { stdio: ["ignore", logFd, logFd] });
   closeSync(logFd);
   const readLog = () => {
     try {
@@ -162,29 +159,14 @@ export async function startPrivatePcscd(options: { port?: number; timeoutMs?: nu
       return "";
     }
   };
-  let exited = false;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once("exit", () => {
-      exited = true;
-      resolve();
-    });
-    child.once("error", () => {
-      exited = true;
-      resolve();
-    });
-  });
+  const proc = supervise(child);
   const stop = async () => {
-    if (!exited && child.pid) {
-      child.kill("SIGTERM");
-      const t = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await exitPromise;
-      clearTimeout(t);
-    }
+    await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   while (!(isListening(port) && existsSync(PCSCD_SOCKET))) {
-    if (exited) {
+    if (proc.exited()) {
       await stop();
       throw new HarnessError(`pcscd exited during start: ${readLog().trim().split("\n").slice(-3).join(" | ")}`);
     }

@@ -1,9 +1,10 @@
 // Test harness: a pair of connected pseudo-terminals from socat, stopped by pid.
 
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { supervise } from "./child.js";
 import type { Availability } from "./pcscd.js";
 
 export function socatAvailability(): Availability {
@@ -25,30 +26,18 @@ export async function startPtyPair(timeoutMs = 5000): Promise<PtyPair> {
   const dir = mkdtempSync(join(tmpdir(), "emvsim-pty-"));
   const a = join(dir, "ttyA");
   const b = join(dir, "ttyB");
-  const child: ChildProcess = spawn("socat", [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
-    stdio: "ignore",
-  });
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      exited = true;
-      resolve();
-    }),
-  );
+  const proc = supervise(spawn("socat", [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: "ignore" }));
   const stop = async () => {
-    if (!exited) {
-      child.kill("SIGTERM");
-      await exit;
-    }
+    await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
   while (!(existsSync(a) && existsSync(b))) {
-    if (exited || Date.now() > deadline) {
+    if (proc.exited() || Date.now() > deadline) {
       await stop();
       throw new Error("socat did not create the pty pair");
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { a, b, pid: child.pid!, stop };
+  return { a, b, pid: proc.child.pid!, stop };
 }

@@ -1,11 +1,12 @@
 // Start devices/testing/card-process.ts as a separate Node process (bundled with esbuild, a dev tool that
 // comes with vitest/vite) and stop it by pid.
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { supervise } from "./child.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const EXTERNAL = ["@pokusew/pcsclite", "serialport", "node-hid", "@serialport/*"];
@@ -40,28 +41,17 @@ export interface CardProcess {
 /** Run the card process with these arguments; resolves once it printed "ready". */
 export async function spawnCardProcess(args: string[], timeoutMs = 15_000): Promise<CardProcess> {
   const b = await bundle(join(here, "card-process.ts"));
-  const child: ChildProcess = spawn(process.execPath, [b.file, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    cwd: join(here, "..", ".."),
-  });
+  const proc = supervise(
+    spawn(process.execPath, [b.file, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd: join(here, "..", "..") }),
+  );
+  const child = proc.child;
   let err = "";
   child.stderr?.on("data", (d: Buffer) => {
     err += d.toString();
   });
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      exited = true;
-      resolve();
-    }),
-  );
+  const exit = proc.exit;
   const stop = async () => {
-    if (!exited) {
-      child.kill("SIGTERM");
-      const t = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await exit;
-      clearTimeout(t);
-    }
+    await proc.stop();
     b.cleanup();
   };
   await new Promise<void>((resolve, reject) => {
