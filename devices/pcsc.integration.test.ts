@@ -1,7 +1,10 @@
 // Integration: real pcscd + vsmartcard vpcd reader + our vpcd card server + @pokusew/pcsclite.
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openEmulatorChannel } from "../emulator/channel.js";
 import { fromHex, toHex } from "../kernel/bytes.js";
 import { GetResponseChannel } from "../transport/ttl.js";
+import { openReader } from "./open.js";
 import { loadPcscBinding, PcscContext } from "./pcsc.js";
 import { AID_FCI, FAKE_ATR, GPO_RESPONSE, PSE_FCI } from "./testing/fake-card.js";
 import {
@@ -11,7 +14,7 @@ import {
   runningPcscdPids,
   startPrivatePcscd,
 } from "./testing/pcscd.js";
-import { type CardProcess, spawnCardProcess } from "./testing/spawn-card.js";
+import { type CardProcess, spawnCardProcess, spawnCli } from "./testing/spawn-card.js";
 
 async function why(): Promise<string | undefined> {
   const a = pcscdAvailability();
@@ -97,5 +100,51 @@ describe.skipIf(!!reason)("PC/SC through pcscd + vpcd", () => {
       await ch.close();
       await startCard();
     }
+  });
+});
+
+describe.skipIf(!!reason)("emvsim emulate --vpcd: the emulator card seen through pcscd", () => {
+  const PROFILE = "visa-online-only";
+  const profilePath = fileURLToPath(new URL(`../emulator/profiles/${PROFILE}.json`, import.meta.url));
+  let pcscd: PrivatePcscd;
+
+  beforeAll(async () => {
+    pcscd = await startPrivatePcscd();
+  });
+  afterAll(async () => {
+    await pcscd?.stop();
+  });
+
+  it("answers SELECT PSE / SELECT AID / GPO / READ RECORD exactly like the in-process emulator, then stops on SIGTERM", async () => {
+    const emu = await spawnCli(
+      ["emulate", "--card", profilePath, "--vpcd", `127.0.0.1:${pcscd.port}`],
+      "card inserted",
+    );
+    const local = openEmulatorChannel(PROFILE);
+    try {
+      const ch = await openReader(`pcsc:${pcscd.readerName}`);
+      try {
+        expect(toHex(ch.atr!)).toBe(toHex(local.atr!));
+        const commands = [
+          "00A404000E315041592E5359532E444446303100",
+          "00B2010C00",
+          "00A4040007A000000003101000",
+          "80A8000002830000",
+          "00B2011400",
+          "00B2020C00",
+        ];
+        for (const c of commands)
+          expect(`${c} → ${toHex(await ch.transmit(fromHex(c)))}`).toBe(
+            `${c} → ${toHex(await local.transmit(fromHex(c)))}`,
+          );
+      } finally {
+        await ch.close();
+      }
+    } finally {
+      await local.close();
+      await emu.stop();
+    }
+    expect(emu.exitCode()).toBe(0);
+    expect(emu.stderr()).toContain("card removed, stopped");
   });
 });

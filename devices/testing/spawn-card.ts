@@ -72,3 +72,38 @@ export async function spawnCardProcess(args: string[], timeoutMs = 15_000): Prom
   });
   return { pid: child.pid!, stop, stderr: () => err };
 }
+
+/** Run the real `emvsim` CLI (bundled) as a separate process; resolves once stderr contains `readyText`. */
+export async function spawnCli(
+  args: string[],
+  readyText: string,
+  timeoutMs = 15_000,
+): Promise<CardProcess & { exitCode(): number | null }> {
+  const b = await bundle(join(here, "..", "..", "cli", "main.ts"));
+  const proc = supervise(
+    spawn(process.execPath, [b.file, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd: join(here, "..", "..") }),
+  );
+  let err = "";
+  const stop = async () => {
+    await proc.stop();
+    b.cleanup();
+  };
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => {
+      void stop();
+      reject(new Error(`emvsim ${args[0]} not ready within ${timeoutMs} ms: ${err.trim()}`));
+    }, timeoutMs);
+    proc.child.stderr?.on("data", (d: Buffer) => {
+      err += d.toString();
+      if (err.includes(readyText)) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    void proc.exit.then(() => {
+      clearTimeout(t);
+      reject(new Error(`emvsim ${args[0]} exited: ${err.trim()}`));
+    });
+  });
+  return { pid: proc.child.pid!, stop, stderr: () => err, exitCode: () => proc.child.exitCode };
+}
