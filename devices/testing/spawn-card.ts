@@ -36,53 +36,21 @@ export interface CardProcess {
   readonly pid: number;
   stop(): Promise<void>;
   stderr(): string;
+  exitCode(): number | null;
 }
 
-/** Run the card process with these arguments; resolves once it printed "ready". */
-export async function spawnCardProcess(args: string[], timeoutMs = 15_000): Promise<CardProcess> {
-  const b = await bundle(join(here, "card-process.ts"));
-  const proc = supervise(
-    spawn(process.execPath, [b.file, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd: join(here, "..", "..") }),
-  );
-  const child = proc.child;
-  let err = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    err += d.toString();
-  });
-  const exit = proc.exit;
-  const stop = async () => {
-    await proc.stop();
-    b.cleanup();
-  };
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => {
-      void stop();
-      reject(new Error(`card process not ready within ${timeoutMs} ms: ${err.trim()}`));
-    }, timeoutMs);
-    child.stdout?.on("data", (d: Buffer) => {
-      if (d.toString().includes("ready")) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-    void exit.then(() => {
-      clearTimeout(t);
-      reject(new Error(`card process exited: ${err.trim()}`));
-    });
-  });
-  return { pid: child.pid!, stop, stderr: () => err };
-}
-
-/** Run the real `emvsim` CLI (bundled) as a separate process; resolves once stderr contains `readyText`. */
-export async function spawnCli(
+/** Bundle a TypeScript entry, run it with Node, resolve once `readyText` appears on stdout or stderr. */
+export async function spawnBundled(
+  entry: string,
   args: string[],
   readyText: string,
   timeoutMs = 15_000,
-): Promise<CardProcess & { exitCode(): number | null }> {
-  const b = await bundle(join(here, "..", "..", "cli", "main.ts"));
+): Promise<CardProcess> {
+  const b = await bundle(entry);
   const proc = supervise(
     spawn(process.execPath, [b.file, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd: join(here, "..", "..") }),
   );
+  let out = "";
   let err = "";
   const stop = async () => {
     await proc.stop();
@@ -91,19 +59,36 @@ export async function spawnCli(
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => {
       void stop();
-      reject(new Error(`emvsim ${args[0]} not ready within ${timeoutMs} ms: ${err.trim()}`));
+      reject(new Error(`${entry} not ready within ${timeoutMs} ms: ${err.trim()}`));
     }, timeoutMs);
-    proc.child.stderr?.on("data", (d: Buffer) => {
-      err += d.toString();
-      if (err.includes(readyText)) {
+    const check = () => {
+      if (out.includes(readyText) || err.includes(readyText)) {
         clearTimeout(t);
         resolve();
       }
+    };
+    proc.child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      check();
+    });
+    proc.child.stderr?.on("data", (d: Buffer) => {
+      err += d.toString();
+      check();
     });
     void proc.exit.then(() => {
       clearTimeout(t);
-      reject(new Error(`emvsim ${args[0]} exited: ${err.trim()}`));
+      reject(new Error(`${entry} exited: ${err.trim()}`));
     });
   });
   return { pid: proc.child.pid!, stop, stderr: () => err, exitCode: () => proc.child.exitCode };
+}
+
+/** The test card process (devices/testing/card-process.ts); resolves once it printed "ready". */
+export function spawnCardProcess(args: string[], timeoutMs = 15_000): Promise<CardProcess> {
+  return spawnBundled(join(here, "card-process.ts"), args, "ready", timeoutMs);
+}
+
+/** The real `emvsim` CLI as a separate process; resolves once its output contains `readyText`. */
+export function spawnCli(args: string[], readyText: string, timeoutMs = 15_000): Promise<CardProcess> {
+  return spawnBundled(join(here, "..", "..", "cli", "main.ts"), args, readyText, timeoutMs);
 }
