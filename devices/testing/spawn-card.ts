@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 import { supervise } from "./child.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** ".ts" under vitest, ".js" when running from the compiled dist/ (bench). */
+const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 const EXTERNAL = ["@pokusew/pcsclite", "serialport", "node-hid", "@serialport/*"];
 
 /** Bundle a TypeScript entry to one ESM file; returns its path and a cleanup. */
@@ -85,10 +87,10 @@ export async function spawnBundled(
 
 /** The test card process (devices/testing/card-process.ts); resolves once it printed "ready". */
 export function spawnCardProcess(args: string[], timeoutMs = 15_000): Promise<CardProcess> {
-  return spawnBundled(join(here, "card-process.ts"), args, "ready", timeoutMs);
+  return spawnBundled(join(here, `card-process${ext}`), args, "ready", timeoutMs);
 }
 
 /** The real `emvsim` CLI as a separate process; resolves once its output contains `readyText`. */
 export function spawnCli(args: string[], readyText: string, timeoutMs = 15_000): Promise<CardProcess> {
-  return spawnBundled(join(here, "..", "..", "cli", "main.ts"), args, readyText, timeoutMs);
+  return spawnBundled(join(here, "..", "..", "cli", `main${ext}`), args, readyText, timeoutMs);
 }

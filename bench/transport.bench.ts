@@ -1,0 +1,147 @@
+// Transport round trips: per-APDU time through pcscd + vpcd + a card process, side by side with `scriptor`
+// (pcsc-tools) sending the same APDUs (target ≤ 1.2× scriptor), and the framed serial protocol over a socat pty.
+
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { FramedChannel } from "../devices/framed-channel.js";
+import { PcscContext } from "../devices/pcsc.js";
+import { openSerial, serialLink } from "../devices/serial.js";
+import { FakeCard } from "../devices/testing/fake-card.js";
+import { pcscdAvailability, runningPcscdPids, startPrivatePcscd } from "../devices/testing/pcscd.js";
+import { socatAvailability, startPtyPair } from "../devices/testing/socat.js";
+import { spawnCardProcess } from "../devices/testing/spawn-card.js";
+import { serveFramedSerial } from "../emulator/servers/serial.js";
+import { fromHex } from "../kernel/bytes.js";
+import type { BenchModule } from "./run.js";
+
+const APDU = "00B2010C00"; // READ RECORD, answered by the test card with 22 bytes + 9000
+const N = 300;
+
+function stats(samples: number[]): { mean: number; p50: number; p99: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const mean = s.reduce((a, b) => a + b, 0) / s.length;
+  return { mean, p50: s[Math.floor(s.length / 2)]!, p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]! };
+}
+
+function ms(n: number): string {
+  return `${n.toFixed(3)} ms`;
+}
+
+/** As root: the quickack route from test-hardware.md (removes ~44 ms Nagle/delayed-ACK stalls per APDU). */
+function addQuickack(): (() => void) | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const r = spawnSync("ip", ["route", "add", "local", "127.0.0.2", "dev", "lo", "table", "local", "quickack", "1"]);
+  if (r.status !== 0) return undefined;
+  return () => {
+    spawnSync("ip", ["route", "del", "local", "127.0.0.2", "dev", "lo", "table", "local"]);
+  };
+}
+
+/** Wall time of `scriptor` sending `count` APDUs (one process run). */
+function scriptorRun(reader: string, count: number, dir: string): Promise<number> {
+  const file = join(dir, `script-${count}.txt`);
+  writeFileSync(file, `${Array.from({ length: count }, () => APDU.replace(/(..)/g, "$1 ").trim()).join("\n")}\n`);
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn("scriptor", ["-r", reader, file], { stdio: "ignore" });
+    p.once("error", reject);
+    p.once("exit", (code) =>
+      code === 0 ? resolve(performance.now() - t0) : reject(new Error(`scriptor exit ${code}`)),
+    );
+  });
+}
+
+async function pcscBench(out: (l: string) => void): Promise<boolean> {
+  const a = pcscdAvailability();
+  if (!a.ok) {
+    out(`pcsc: skipped (${a.reason})`);
+    return true;
+  }
+  if (runningPcscdPids().length > 0) {
+    out("pcsc: skipped (a pcscd not started by the bench is running)");
+    return true;
+  }
+  const pcscd = await startPrivatePcscd();
+  const removeRoute = addQuickack();
+  const host = removeRoute ? "127.0.0.2" : "127.0.0.1";
+  const card = await spawnCardProcess(["--vpcd", `${host}:${pcscd.port}`, "--card", "fake"]);
+  const dir = mkdtempSync(join(tmpdir(), "emvsim-bench-"));
+  let ok = true;
+  try {
+    out(`pcsc: pcscd + vpcd + card process, ${N} × ${APDU}; quickack route: ${removeRoute ? "yes" : "no (not root)"}`);
+    const ctx = await PcscContext.open();
+    const name = await ctx.waitForCard(pcscd.readerName, 5000);
+    const ch = await ctx.connect(name);
+    const cmd = fromHex(APDU);
+    for (let i = 0; i < 20; i++) await ch.transmit(cmd);
+    const samples: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      await ch.transmit(cmd);
+      samples.push(performance.now() - t);
+    }
+    await ch.close();
+    const ours = stats(samples);
+    out(`  emvsim PcscChannel   mean ${ms(ours.mean)}  p50 ${ms(ours.p50)}  p99 ${ms(ours.p99)}`);
+    if (spawnSync("scriptor", ["-h"], { stdio: "ignore" }).error) {
+      out("  scriptor: not installed (Debian: pcsc-tools), no comparison");
+    } else {
+      const one = Math.min(await scriptorRun(name, 1, dir), await scriptorRun(name, 1, dir));
+      const many = Math.min(await scriptorRun(name, N + 1, dir), await scriptorRun(name, N + 1, dir));
+      const per = (many - one) / N;
+      const ratio = ours.mean / per;
+      out(`  scriptor             mean ${ms(per)}  (wall(${N + 1}) − wall(1)) / ${N}`);
+      out(`  ratio emvsim/scriptor ${ratio.toFixed(2)} (target ≤ 1.20) ${ratio <= 1.2 ? "ok" : "ABOVE TARGET"}`);
+      ok = ratio <= 1.2;
+    }
+  } finally {
+    await card.stop();
+    removeRoute?.();
+    await pcscd.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return ok;
+}
+
+async function serialBench(out: (l: string) => void): Promise<boolean> {
+  const s = socatAvailability();
+  if (!s.ok) {
+    out(`serial: skipped (${s.reason})`);
+    return true;
+  }
+  const pty = await startPtyPair();
+  try {
+    const server = await serveFramedSerial(new FakeCard(), { path: pty.b });
+    const port = await openSerial({ path: pty.a, baudRate: 115200 });
+    const ch = await FramedChannel.open(serialLink(port), `serial:${pty.a}`);
+    const cmd = fromHex(APDU);
+    for (let i = 0; i < 50; i++) await ch.transmit(cmd);
+    const samples: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      await ch.transmit(cmd);
+      samples.push(performance.now() - t);
+    }
+    const r = stats(samples);
+    out(`serial: framed protocol over a socat pty pair, ${N} × ${APDU}`);
+    out(`  FramedChannel        mean ${ms(r.mean)}  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}`);
+    await ch.close();
+    await server.close();
+  } finally {
+    await pty.stop();
+  }
+  return true;
+}
+
+export const bench: BenchModule = {
+  name: "transport",
+  description: "per-APDU round trip: PC/SC (pcscd+vpcd) vs scriptor, and serial pty",
+  async run(out) {
+    const a = await pcscBench(out);
+    const b = await serialBench(out);
+    return a && b;
+  },
+};
