@@ -12,6 +12,7 @@ export interface BenchModule {
 
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   tlv: async () => (await import("./tlv.bench.js")).bench,
+  transport: async () => (await import("./transport.bench.js")).bench,
 };
 
 export async function runBenches(filter: string | undefined, io: Pick<CliIo, "out" | "err">): Promise<number> {
