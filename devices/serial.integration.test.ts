@@ -1,5 +1,6 @@
 // Integration: serial readers through a real socat pty pair: the framed protocol against the emulator's serial
 // server (same bytes as the in-process emulator), garbage on the line, a raw T=1 card line, unplug.
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serveFramedSerial, serveRawCardLine } from "../emulator/servers/serial.js";
 import { fromHex, toHex } from "../kernel/bytes.js";
@@ -10,6 +11,7 @@ import { loadSerialFactory, openSerial } from "./serial.js";
 import { FakeCard } from "./testing/fake-card.js";
 import { requireHardware } from "./testing/pcscd.js";
 import { type PtyPair, socatAvailability, startPtyPair } from "./testing/socat.js";
+import { spawnCli } from "./testing/spawn-card.js";
 
 async function why(): Promise<string | undefined> {
   const s = socatAvailability();
@@ -103,5 +105,19 @@ describe.skipIf(!!reason)("serial readers over a socat pty pair", () => {
     const err = await ch.transmit(fromHex("0084000000")).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "TransportError" });
     expect(["reader-gone", "timeout", "io"]).toContain((err as { kind: string }).kind);
+  });
+
+  it("emvsim emulate --serial serves the emulator card to serial:<pty> and stops on SIGTERM", async () => {
+    const { openEmulatorChannel } = await import("../emulator/channel.js");
+    const profilePath = fileURLToPath(new URL("../emulator/profiles/visa-online-only.json", import.meta.url));
+    const emu = await spawnCli(["emulate", "--card", profilePath, "--serial", pty.b], "framed protocol");
+    cleanups.push(() => emu.stop());
+    const ch = await openReader(`serial:${pty.a}`);
+    cleanups.push(() => ch.close());
+    const local = openEmulatorChannel("visa-online-only");
+    cleanups.push(() => local.close());
+    expect(toHex(await ch.transmit(SELECT_PSE))).toBe(toHex(await local.transmit(SELECT_PSE)));
+    await emu.stop();
+    expect(emu.exitCode()).toBe(0);
   });
 });

@@ -2,13 +2,14 @@
 // comes with vitest/vite) and stop it by pid.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { supervise } from "./child.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The project root (this file is devices/testing/ in the sources, dist/devices/testing/ when compiled). */
+const root = here.includes(`${sep}dist${sep}`) ? join(here, "..", "..", "..") : join(here, "..", "..");
 /** ".ts" under vitest, ".js" when running from the compiled dist/ (bench). */
 const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 const EXTERNAL = ["@pokusew/pcsclite", "serialport", "node-hid", "@serialport/*"];
@@ -18,7 +19,10 @@ export async function bundle(entry: string): Promise<{ file: string; cleanup: ()
   const { build } = (await import("esbuild" as string)) as {
     build: (o: Record<string, unknown>) => Promise<unknown>;
   };
-  const dir = mkdtempSync(join(tmpdir(), "emvsim-bundle-"));
+  // Inside the project (node_modules/.cache) so that the external native packages resolve from the bundle.
+  const cache = join(root, "node_modules", ".cache");
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, "emvsim-bundle-"));
   const file = join(dir, "entry.mjs");
   await build({
     entryPoints: [entry],
@@ -49,9 +53,7 @@ export async function spawnBundled(
   timeoutMs = 15_000,
 ): Promise<CardProcess> {
   const b = await bundle(entry);
-  const proc = supervise(
-    spawn(process.execPath, [b.file, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd: join(here, "..", "..") }),
-  );
+  const proc = supervise(spawn(process.execPath, [b.file, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd: root }));
   let out = "";
   let err = "";
   const stop = async () => {
