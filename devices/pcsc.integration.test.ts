@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEmulatorChannel } from "../emulator/channel.js";
 import { fromHex, toHex } from "../kernel/bytes.js";
+import { CardSession } from "../kernel/card-session.js";
 import { GetResponseChannel } from "../transport/ttl.js";
 import { openReader } from "./open.js";
 import { loadPcscBinding, PcscContext } from "./pcsc.js";
@@ -101,6 +102,29 @@ describe.skipIf(!!reason)("PC/SC through pcscd + vpcd", () => {
       await startCard();
     }
   });
+  it("a kernel session sees the card pulled mid-transaction as an error value naming the command", async () => {
+    const ch = await openReader(`pcsc:${pcscd.readerName}`);
+    const session = new CardSession(ch);
+    try {
+      const select = await session.exchange({
+        name: "SELECT",
+        cla: 0,
+        ins: 0xa4,
+        p1: 4,
+        p2: 0,
+        data: fromHex("315041592E5359532E4444463031"),
+        le: 0,
+      });
+      expect(select.ok && toHex(select.response.data)).toBe(toHex(PSE_FCI));
+      await server.stop(); // the card leaves the reader
+      const read = await session.exchange({ name: "READ RECORD", cla: 0, ins: 0xb2, p1: 1, p2: 0x0c, le: 0 });
+      expect(read.ok).toBe(false);
+      if (!read.ok) expect(read.error).toMatch(/^READ RECORD: pcsc:Virtual PCD 00 00: (card was removed|no card)/);
+    } finally {
+      await ch.close();
+      await startCard();
+    }
+  });
 });
 
 describe.skipIf(!!reason)("emvsim emulate --vpcd: the emulator card seen through pcscd", () => {
@@ -146,5 +170,24 @@ describe.skipIf(!!reason)("emvsim emulate --vpcd: the emulator card seen through
     }
     expect(emu.exitCode()).toBe(0);
     expect(emu.stderr()).toContain("card removed, stopped");
+  });
+});
+
+describe.skipIf(!!reason)("reader gone: pcscd stops mid-session", () => {
+  it("transmit fails with a TransportError and close does not hang", async () => {
+    const pcscd = await startPrivatePcscd();
+    const card = await spawnCardProcess(["--vpcd", `127.0.0.1:${pcscd.port}`, "--card", "fake"]);
+    try {
+      const ch = await openReader(`pcsc:${pcscd.readerName}`);
+      expect(toHex(await ch.transmit(fromHex("0084000000")))).toBe("01020304050607089000");
+      await pcscd.stop();
+      const err = await ch.transmit(fromHex("0084000000")).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: "TransportError" });
+      expect(["reader-gone", "unavailable", "card-removed", "io"]).toContain((err as { kind: string }).kind);
+      await ch.close();
+    } finally {
+      await card.stop();
+      await pcscd.stop();
+    }
   });
 });
