@@ -11,7 +11,15 @@ import { concatBytes, fromHex, toHex } from "../kernel/bytes.js";
 import { ByteQueue, type LineIo } from "../transport/line.js";
 import { serveT0Card } from "../transport/t0.js";
 import { serveT1Card } from "../transport/t1.js";
-import { openSerial, phoenixChannel, readAtr, type SerialFactory, type SerialLike } from "./serial.js";
+import {
+  fromInverse,
+  inverseLine,
+  openSerial,
+  phoenixChannel,
+  readAtr,
+  type SerialFactory,
+  type SerialLike,
+} from "./serial.js";
 import { FakeCard } from "./testing/fake-card.js";
 
 const T1_ATR = fromHex("3BF81300008131FE454A434F5076323431B7");
@@ -24,6 +32,7 @@ interface Wired {
 
 /** Open a mock port whose far end is a card: ATR when RTS is released, then T=0/T=1 on the line. */
 async function wiredPort(opts: {
+  inverse?: boolean;
   protocol: 0 | 1;
   atr?: Uint8Array;
   garbageBeforeAtr?: Uint8Array;
@@ -35,13 +44,14 @@ async function wiredPort(opts: {
   const rx = new ByteQueue("card rx");
   let binding: MockPortBinding | undefined;
   let stop = false;
-  const cardLine: LineIo = {
+  const directLine: LineIo = {
     write: async (b) => {
       binding?.emitData(Buffer.from(b));
     },
     read: (n, t) => rx.read(n, t),
     discard: () => rx.discard(),
   };
+  const cardLine = opts.inverse ? inverseLine(directLine) : directLine;
   const card = new FakeCard();
   const factory: SerialFactory = (o) => {
     const p = new SerialPortMock({ path: o.path, baudRate: o.baudRate, autoOpen: false });
@@ -61,7 +71,7 @@ async function wiredPort(opts: {
           if (s.rts === false && !opts.mute) {
             setTimeout(() => {
               if (opts.garbageBeforeAtr) binding?.emitData(Buffer.from(opts.garbageBeforeAtr));
-              binding?.emitData(Buffer.from(opts.atr ?? (opts.protocol === 1 ? T1_ATR : card.atr)));
+              void cardLine.write(opts.atr ?? (opts.protocol === 1 ? T1_ATR : card.atr));
               const serve = opts.protocol === 1 ? serveT1Card : serveT0Card;
               void serve(cardLine, (a) => card.transmit(a), { shouldStop: () => stop, idleTimeoutMs: 2000 });
             }, 2);
@@ -114,6 +124,18 @@ describe("Phoenix reader (reset by RTS, ATR, T=0/T=1 on the line)", () => {
       message: expect.stringContaining("ATR: TS FF is neither 3B (direct) nor 3F (inverse convention)"),
     });
     expect(g.port.isOpen).toBe(false);
+  });
+
+  it("detects inverse convention (TS 03 on the wire = 3F) and converts every character", async () => {
+    expect(fromInverse(0x03)).toBe(0x3f);
+    expect(fromInverse(0x3f)).toBe(0x03);
+    const w = await wiredPort({ protocol: 0, inverse: true, atr: fromHex("3F6500002063CBA000") });
+    const ch = await phoenixChannel(w.port, {});
+    expect(ch.description).toBe(`serial:${w.port.path} (phoenix, inverse convention)`);
+    expect(toHex(ch.atr!)).toBe("3F6500002063CBA000");
+    expect(toHex(await ch.transmit(fromHex("00B2010C00")))).toBe("70125A0847617390010101195F24032212319F0702FF009000");
+    w.stop();
+    await ch.close();
   });
 
   it("reads an ATR byte by byte following TDi (T=0 only: no TCK)", async () => {

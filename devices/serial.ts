@@ -138,15 +138,59 @@ export function setLines(port: SerialLike, rts: boolean, dtr: boolean): Promise<
   );
 }
 
-/** Read an ATR from a line byte by byte, following T0/TDi (ISO 7816-3 §8.2). */
-export async function readAtr(line: LineIo, firstByteTimeoutMs = 1000, charTimeoutMs = 200): Promise<Uint8Array> {
+/** ISO 7816-3 §8.1 inverse convention: a UART reading direct convention sees each byte inverted, LSB first. */
+export function fromInverse(b: number): number {
+  let x = ~b & 0xff;
+  let r = 0;
+  for (let i = 0; i < 8; i++) {
+    r = (r << 1) | (x & 1);
+    x >>= 1;
+  }
+  return r;
+}
+
+/** A line carrying inverse-convention characters, seen in direct convention (the mapping is its own inverse). */
+export function inverseLine(line: LineIo): LineIo {
+  const map = (b: Uint8Array) => b.map(fromInverse);
+  return {
+    write: (bytes) => line.write(map(bytes)),
+    read: async (n, t) => map(await line.read(n, t)),
+    discard: line.discard ? () => line.discard!() : undefined,
+    close: line.close ? () => line.close!() : undefined,
+  };
+}
+
+/**
+ * Read an ATR and detect the convention from TS (ISO 7816-3 §8.1): 3B direct; 03 on the wire = 3F inverse.
+ * Returns the ATR in direct convention and the line to use from now on.
+ */
+export async function readAtrWithConvention(
+  line: LineIo,
+  firstByteTimeoutMs = 1000,
+  charTimeoutMs = 200,
+): Promise<{ atr: Uint8Array; line: LineIo; convention: "direct" | "inverse" }> {
+  const ts = (await line.read(1, firstByteTimeoutMs))[0]!;
+  const inverse = ts === 0x03;
+  const l = inverse ? inverseLine(line) : line;
+  const rest = await readAtr(l, charTimeoutMs, charTimeoutMs, inverse ? 0x3f : ts);
+  return { atr: rest, line: l, convention: inverse ? "inverse" : "direct" };
+}
+
+/** Read an ATR from a line byte by byte, following T0/TDi (ISO 7816-3 §8.2). `ts` when already read. */
+export async function readAtr(
+  line: LineIo,
+  firstByteTimeoutMs = 1000,
+  charTimeoutMs = 200,
+  ts?: number,
+): Promise<Uint8Array> {
   const bytes: number[] = [];
   const next = async (t: number) => {
     const b = (await line.read(1, t))[0]!;
     bytes.push(b);
     return b;
   };
-  await next(firstByteTimeoutMs); // TS
+  if (ts === undefined) await next(firstByteTimeoutMs);
+  else bytes.push(ts);
   const t0 = await next(charTimeoutMs);
   let y = t0 >> 4;
   let tck = false;
@@ -189,15 +233,16 @@ export async function phoenixChannel(port: SerialLike, options: PhoenixOptions =
       line.discard?.();
       await setLines(port, resetLine === "rts" ? level(false) : false, resetLine === "dtr" ? level(false) : false);
     }
-    const atrBytes = await readAtr(line);
+    const read = await readAtrWithConvention(line);
+    const atrBytes = read.atr;
     const atr = parseAtr(atrBytes);
-    const description = `serial:${port.path} (phoenix)`;
+    const description = `serial:${port.path} (phoenix${read.convention === "inverse" ? ", inverse convention" : ""})`;
     if (atr.protocols[0] === 1) {
-      const ch = new T1Channel(line, description, atrBytes, { ifsc: atr.ifsc, edc: atr.edc });
+      const ch = new T1Channel(read.line, description, atrBytes, { ifsc: atr.ifsc, edc: atr.edc });
       await ch.protocol.negotiateIfsd();
       return ch;
     }
-    return new T0Channel(line, description, atrBytes, { waitingTimeMs: options.waitingTimeMs });
+    return new T0Channel(read.line, description, atrBytes, { waitingTimeMs: options.waitingTimeMs });
   } catch (e) {
     await closePort(port);
     if (e instanceof TransportError) throw e;

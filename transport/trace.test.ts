@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../kernel/bytes.js";
 import { type CardChannel, TransportError } from "./channel.js";
 import { parseTrace, ReplayChannel } from "./replay.js";
-import { fileSink, maskedResponseHex, TracingChannel } from "./trace.js";
+import { maskedResponseHex, TracingChannel, traceToFile } from "./trace.js";
 
 const PAN = "4761739001010119";
 // READ RECORD response: 70 { 57 track2, 5A PAN, 5F24 expiry }
@@ -68,7 +68,7 @@ describe("trace recorder", () => {
 
   it("records an unmasked trace to a file that replays exactly", async () => {
     const path = join(dir, "session.jsonl");
-    const ch = new TracingChannel(fakeCard(), { sink: fileSink(path), unmasked: true });
+    const ch = traceToFile(fakeCard(), path, { unmasked: true });
     await ch.transmit(fromHex("00A4040007A0000000031010"));
     await ch.transmit(fromHex("00B2010C00"));
     await ch.transmit(fromHex("00200080082412345FFFFFFFFF"));

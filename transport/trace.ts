@@ -178,3 +178,8 @@ export class TracingChannel implements CardChannel {
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
+
+/** Record every exchange of `channel` to a JSON-lines file (masked unless `unmasked`, which replay needs). */
+export function traceToFile(channel: CardChannel, path: string, options: { unmasked?: boolean } = {}): TracingChannel {
+  return new TracingChannel(channel, { sink: fileSink(path), unmasked: options.unmasked });
+}
