@@ -55,6 +55,7 @@ async function session(opts: {
   toReader?: LineTap;
   wtx?: number;
   maxRetries?: number;
+  ifsRequest?: number;
 }) {
   const [reader, card] = linePair({ aToB: opts.toCard, bToA: opts.toReader });
   let stop = false;
@@ -62,6 +63,7 @@ async function session(opts: {
     edc: opts.edc,
     ifsc: opts.ifsc,
     wtxPerCommand: opts.wtx,
+    ifsRequest: opts.ifsRequest,
     shouldStop: () => stop,
   });
   const ch = new T1Channel(reader, "test T=1", undefined, {
@@ -107,6 +109,17 @@ describe("T=1 terminal against a card-side T=1 peer", () => {
     await s.ch.protocol.negotiateIfsd();
     expect(toHex(await s.ch.transmit(fromHex("80CA000002AABB")))).toBe("CAFEBBAA9000");
     expect(s.ch.protocol.stats.wtx).toBe(2);
+    await s.end();
+  });
+
+  it("accepts an S(IFS request) from the card and chains the next command with the new IFSC", async () => {
+    const s = await session({ ifsRequest: 10 });
+    expect(toHex(await s.ch.transmit(fromHex("80CA000001AB")))).toBe("CAFEAB9000");
+    expect(s.ch.protocol.ifsc).toBe(10);
+    const sent = s.ch.protocol.stats.blocksSent;
+    const data = new Uint8Array(25).fill(7);
+    await s.ch.transmit(concatBytes(fromHex("80CA000019"), data));
+    expect(s.ch.protocol.stats.blocksSent - sent).toBe(3); // 30 bytes in I-blocks of at most 10
     await s.end();
   });
 

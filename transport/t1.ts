@@ -299,6 +299,8 @@ export interface T1CardOptions {
   edc?: T1Edc;
   /** Send this many S(WTX request) blocks before each response (tests). */
   wtxPerCommand?: number;
+  /** Announce this IFSC with S(IFS request) before the first response (ISO 7816-3 §11.4.2, tests). */
+  ifsRequest?: number;
   idleTimeoutMs?: number;
   shouldStop?: () => boolean;
 }
@@ -374,6 +376,12 @@ export async function serveT1Card(
       await send({ kind: "S", type: S_WTX, response: false, inf: Uint8Array.of(2) });
       const w = await receiveBlock(line, edc, 2000, 500);
       if (!("kind" in w) || w.kind !== "S" || w.type !== S_WTX || !w.response) break;
+    }
+    if (options.ifsRequest !== undefined) {
+      const value = options.ifsRequest;
+      options = { ...options, ifsRequest: undefined };
+      await send({ kind: "S", type: S_IFS, response: false, inf: Uint8Array.of(value) });
+      await receiveBlock(line, edc, 2000, 500); // S(IFS response)
     }
     const response = process(apdu);
     tx = [];
