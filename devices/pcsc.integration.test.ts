@@ -102,6 +102,19 @@ describe.skipIf(!!reason)("PC/SC through pcscd + vpcd", () => {
       await startCard();
     }
   });
+  it("pcsc: (no name) opens the first reader with a card; an unknown name is a one-line error", async () => {
+    const ch = await openReader("pcsc:");
+    try {
+      expect(ch.description).toBe(`pcsc:${pcscd.readerName}`);
+    } finally {
+      await ch.close();
+    }
+    await expect(openReader("pcsc:No Such Reader", { waitForCardMs: 300 })).rejects.toMatchObject({
+      kind: "reader-gone",
+      message: `pcsc: no reader named 'No Such Reader' (readers: ${pcscd.readerName}, Virtual PCD 00 01)`,
+    });
+  });
+
   it("a kernel session sees the card pulled mid-transaction as an error value naming the command", async () => {
     const ch = await openReader(`pcsc:${pcscd.readerName}`);
     const session = new CardSession(ch);
