@@ -202,5 +202,8 @@ describe.skipIf(!!reason)("reader gone: pcscd stops mid-session", () => {
       await card.stop();
       await pcscd.stop();
     }
+    // Nothing this file started is left running.
+    expect(runningPcscdPids()).toEqual([]);
+    expect(() => process.kill(card.pid, 0)).toThrow();
   });
 });
