@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../kernel/bytes.js";
 import { AtrError, emvAtrRemarks, explainAtr, parseAtr } from "./atr.js";
@@ -65,5 +66,54 @@ describe("ATR (ISO 7816-3 §8, EMV Book 1 §8.3)", () => {
     expect(text).toContain("TB3 45  BWI=4, CWI=5");
     expect(text).toContain('historical bytes 4A 43 4F 50 76 32 34 31  "JCOPv241"');
     expect(text).toContain("TCK B7  correct");
+  });
+});
+
+describe("ATR properties", () => {
+  const group = fc.record({
+    ta: fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }),
+    tb: fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }),
+    tc: fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }),
+    protocol: fc.integer({ min: 0, max: 14 }),
+  });
+
+  it("parses back any well-formed ATR it is given (property)", () => {
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 1, maxLength: 4 }), fc.uint8Array({ maxLength: 15 }), (groups, hist) => {
+        // Build: T0 announces group 1; each TDi announces group i+1 and carries the protocol of that TD.
+        const y = (g: (typeof groups)[number], hasTd: boolean) =>
+          (g.ta !== undefined ? 1 : 0) | (g.tb !== undefined ? 2 : 0) | (g.tc !== undefined ? 4 : 0) | (hasTd ? 8 : 0);
+        const bytes: number[] = [0x3b, (y(groups[0]!, groups.length > 1) << 4) | hist.length];
+        groups.forEach((g, i) => {
+          for (const v of [g.ta, g.tb, g.tc]) if (v !== undefined) bytes.push(v);
+          const next = groups[i + 1];
+          if (next) bytes.push((y(next, i + 2 < groups.length) << 4) | g.protocol);
+        });
+        bytes.push(...hist);
+        const protocols = groups.slice(0, -1).map((g) => g.protocol);
+        const needsTck = protocols.some((p) => p !== 0);
+        if (needsTck) bytes.push(bytes.slice(1).reduce((a, b) => a ^ b, 0));
+        const atr = parseAtr(Uint8Array.from(bytes));
+        expect(toHex(atr.historical)).toBe(toHex(hist));
+        expect(atr.interfaces).toHaveLength(groups.length);
+        atr.interfaces.forEach((ib, i) => {
+          expect([ib.ta, ib.tb, ib.tc]).toEqual([groups[i]!.ta, groups[i]!.tb, groups[i]!.tc]);
+        });
+        expect(atr.protocols).toEqual(protocols.length === 0 ? [0] : [...new Set(protocols)]);
+        if (needsTck) expect(atr.tckValid).toBe(true);
+      }),
+    );
+  });
+
+  it("throws only AtrError on arbitrary bytes (property)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (b) => {
+        try {
+          parseAtr(b);
+        } catch (e) {
+          expect(e).toBeInstanceOf(AtrError);
+        }
+      }),
+    );
   });
 });
