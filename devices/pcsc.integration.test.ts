@@ -184,6 +184,32 @@ describe.skipIf(!!reason)("emvsim emulate --vpcd: the emulator card seen through
     expect(emu.exitCode()).toBe(0);
     expect(emu.stderr()).toContain("card removed, stopped");
   });
+
+  it("reconnects to vpcd when pcscd restarts", async () => {
+    const emu = await spawnCli(
+      ["emulate", "--card", profilePath, "--vpcd", `127.0.0.1:${pcscd.port}`],
+      "card inserted",
+    );
+    try {
+      const before = await openReader(`pcsc:${pcscd.readerName}`);
+      await before.close();
+      const port = pcscd.port;
+      await pcscd.stop();
+      pcscd = await startPrivatePcscd({ port });
+      const after = await openReader(`pcsc:${pcscd.readerName}`, { waitForCardMs: 8000 });
+      try {
+        const select = fromHex("00A404000E315041592E5359532E444446303100");
+        const local = openEmulatorChannel(PROFILE);
+        expect(toHex(await after.transmit(select))).toBe(toHex(await local.transmit(select)));
+        await local.close();
+      } finally {
+        await after.close();
+      }
+      expect(emu.stderr()).toContain("closed the connection");
+    } finally {
+      await emu.stop();
+    }
+  });
 });
 
 describe.skipIf(!!reason)("reader gone: pcscd stops mid-session", () => {
