@@ -42,4 +42,20 @@ describe("emvsim atr", () => {
     expect(await main(["atr", "3BZZ"], o2)).toBe(1);
     expect(o2.errText[0]).toBe("emvsim atr: ATR: 'Z' at position 2 is not a hex digit");
   });
+
+  it("reads the ATR of the card in a reader", async () => {
+    const { openEmulatorChannel } = await import("../../emulator/channel.js");
+    const local = openEmulatorChannel("visa-online-only");
+    const expected = Buffer.from(local.atr!)
+      .toString("hex")
+      .toUpperCase()
+      .replace(/(..)(?!$)/g, "$1 ");
+    await local.close();
+    const o = io();
+    expect(await command.run(["--reader", "emulator:visa-online-only"], o)).toBe(0);
+    expect(o.outText[0]!.split("\n")[0]).toBe(`ATR ${expected}`);
+    const e = io();
+    expect(await main(["atr", "--reader"], e)).toBe(1);
+    expect(e.errText).toEqual(["emvsim atr: --reader needs a reader URI (see 'emvsim atr --help')"]);
+  });
 });

@@ -9,6 +9,7 @@ export const command: Command = {
   summary: "explain an Answer to Reset (interface bytes, protocols, EMV remarks)",
   usage: [
     "Usage: emvsim atr <hex> [--json]",
+    "       emvsim atr --reader <uri> [--json]   (the ATR of the card in a reader, e.g. pcsc:)",
     "",
     "Explains an ATR: TS, T0, TA/TB/TC/TD chains, historical bytes, TCK, protocols, Fi/Di, IFSC, BWI/CWI,",
     "and lists deviations from EMV Book 1 §8.3. Use '-' to read the hex from standard input.",
@@ -16,9 +17,23 @@ export const command: Command = {
   async run(args, io) {
     const json = args.includes("--json");
     const rest = args.filter((a) => a !== "--json");
-    if (rest.length !== 1) throw new UsageError("expected one ATR in hex (see 'emvsim atr --help')");
-    const text = rest[0] === "-" ? (await io.readStdin()).trim() : rest[0]!;
-    const atr = parseAtr(fromHex(text, "ATR"));
+    let bytes: Uint8Array;
+    if (rest[0] === "--reader") {
+      if (rest.length !== 2) throw new UsageError("--reader needs a reader URI (see 'emvsim atr --help')");
+      const { openReader } = await import("../../devices/open.js");
+      const ch = await openReader(rest[1]);
+      try {
+        if (!ch.atr) throw new UsageError(`${ch.description}: the reader gives no ATR`);
+        bytes = ch.atr;
+      } finally {
+        await ch.close();
+      }
+    } else {
+      if (rest.length !== 1) throw new UsageError("expected one ATR in hex (see 'emvsim atr --help')");
+      const text = rest[0] === "-" ? (await io.readStdin()).trim() : rest[0]!;
+      bytes = fromHex(text, "ATR");
+    }
+    const atr = parseAtr(bytes);
     if (json) {
       const { bytes, historical, ...rest2 } = atr;
       io.out(
