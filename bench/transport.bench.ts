@@ -67,10 +67,11 @@ async function pcscBench(out: (l: string) => void): Promise<boolean> {
   const pcscd = await startPrivatePcscd();
   const removeRoute = addQuickack();
   const host = removeRoute ? "127.0.0.2" : "127.0.0.1";
-  const card = await spawnCardProcess(["--vpcd", `${host}:${pcscd.port}`, "--card", "fake"]);
   const dir = mkdtempSync(join(tmpdir(), "emvsim-bench-"));
   let ok = true;
+  let card: Awaited<ReturnType<typeof spawnCardProcess>> | undefined;
   try {
+    card = await spawnCardProcess(["--vpcd", `${host}:${pcscd.port}`, "--card", "fake"]);
     out(`pcsc: pcscd + vpcd + card process, ${N} × ${APDU}; quickack route: ${removeRoute ? "yes" : "no (not root)"}`);
     const ctx = await PcscContext.open();
     const name = await ctx.waitForCard(pcscd.readerName, 5000);
@@ -108,7 +109,7 @@ async function pcscBench(out: (l: string) => void): Promise<boolean> {
       ok = ratio <= 1.2;
     }
   } finally {
-    await card.stop();
+    await card?.stop();
     removeRoute?.();
     await pcscd.stop();
     rmSync(dir, { recursive: true, force: true });
