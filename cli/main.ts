@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   emulate: async () => (await import("./commands/emulate.js")).command,
   decode: async () => (await import("./commands/decode.js")).command,
   cards: async () => (await import("./commands/cards.js")).command,
+  keys: async () => (await import("./commands/keys.js")).command,
 };
 
 export function processIo(): CliIo {

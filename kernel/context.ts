@@ -101,6 +101,14 @@ export interface OdaState {
   reason?: string;
   /** The recovered ICC public key (DDA/CDA), for CDA signature verification at GENERATE AC. */
   iccPublicKey?: { readonly modulus: Uint8Array; readonly exponent: Uint8Array };
+  /**
+   * Static data to authenticate collected by READ RECORD (Book 3 §10.3): the records the AFL marks for ODA
+   * (SFI 1–10: the template 70 value; SFI 11–30: the whole record), in AFL order. The ODA step appends the
+   * values of the Static Data Authentication Tag List (9F4A).
+   */
+  staticData?: Uint8Array;
+  /** Set when a record for ODA could not be used (e.g. SFI 1–10 record not template 70): ODA then fails. */
+  staticDataError?: string;
 }
 
 /** How a step ends: go on, or end the transaction with a reason (Book 3 §10: "terminate the transaction"). */

@@ -1,6 +1,8 @@
 // Terminal configuration as the kernel uses it (EMV Book 4 §6, Annex A; Book 3 §10). Values that go into DOLs
 // are kept as the bytes the books define (hex in JSON); limits as integers in the minor unit of the currency.
 
+import type { CaPublicKey } from "../crypto/capk.js";
+
 export interface AidConfig {
   /** Terminal AID (9F06), 5–16 bytes. */
   readonly aid: Uint8Array;
@@ -27,15 +29,8 @@ export interface AidConfig {
   readonly label?: string;
 }
 
-export interface CaKeyConfig {
-  readonly rid: Uint8Array;
-  readonly index: number;
-  readonly modulus: Uint8Array;
-  readonly exponent: Uint8Array;
-  /** YYMMDD; an expired CA key is not used. */
-  readonly expiry?: string;
-  readonly checksum?: Uint8Array;
-}
+/** A CA public key the terminal holds (Book 2 §5.1); see kernel/crypto/capk.ts. */
+export type CaKeyConfig = CaPublicKey;
 
 export interface RevocationEntry {
   readonly rid: Uint8Array;
