@@ -1,6 +1,7 @@
 // The kernel's side of the card dialogue (EMV Book 3 §6: commands; Book 1 §11: APDU structure): builds each
 // command, sends it through the CardChannel, records the exchange, and turns transport failures into values.
 
+import { encodeCommandApdu } from "../transport/apdu.js";
 import { type CardChannel, TransportError } from "../transport/channel.js";
 import { toHex } from "./bytes.js";
 
@@ -36,14 +37,12 @@ export type Exchange =
   | { readonly ok: true; readonly response: CardResponse }
   | { readonly ok: false; readonly error: string };
 
-/** Encode a short command APDU (ISO 7816-4 §5.1 cases 1–4). */
+/** Encode a short command APDU (ISO 7816-4 §5.1 cases 1–4) with the transport's codec; Le 00 means 256. */
 export function encodeCommand(c: KernelCommand): Uint8Array {
   const data = c.data ?? new Uint8Array(0);
   if (data.length > 255) throw new RangeError(`${c.name}: command data of ${data.length} bytes exceeds a short APDU`);
-  const head = [c.cla, c.ins, c.p1, c.p2];
-  const body = data.length > 0 ? [data.length, ...data] : [];
-  const tail = c.le !== undefined ? [c.le & 0xff] : [];
-  return Uint8Array.from([...head, ...body, ...tail]);
+  const le = c.le === undefined ? undefined : c.le === 0 ? 256 : c.le;
+  return encodeCommandApdu({ cla: c.cla, ins: c.ins, p1: c.p1, p2: c.p2, data, le, extended: false });
 }
 
 export class CardSession {

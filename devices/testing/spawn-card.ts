@@ -1,5 +1,5 @@
-// Start devices/testing/card-process.ts as a separate Node process (bundled with esbuild, a dev tool that
-// comes with vitest/vite) and stop it by pid.
+// Start devices/testing/card-process.ts as a separate Node process (bundled with esbuild, a devDependency)
+// and stop it by pid.
 
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -16,9 +16,8 @@ const EXTERNAL = ["@pokusew/pcsclite", "serialport", "node-hid", "@serialport/*"
 
 /** Bundle a TypeScript entry to one ESM file; returns its path and a cleanup. */
 export async function bundle(entry: string): Promise<{ file: string; cleanup: () => void }> {
-  const { build } = (await import("esbuild" as string)) as {
-    build: (o: Record<string, unknown>) => Promise<unknown>;
-  };
+  // Imported lazily: esbuild is a devDependency, and the bench runs from dist/ after a production install too.
+  const { build } = await import("esbuild");
   // Inside the project (node_modules/.cache) so that the external native packages resolve from the bundle.
   const cache = join(root, "node_modules", ".cache");
   mkdirSync(cache, { recursive: true });
