@@ -2,6 +2,7 @@
 // Track 2/Track 1 equivalents, PIN data and keys in every log, trace, report and error.
 
 import { toHex } from "./bytes.js";
+import { decodeTlvs, type Tlv, TlvError } from "./tlv/ber.js";
 
 /** Whether sensitive values may be shown in clear. The default everywhere is masked. */
 export interface Disclosure {
@@ -58,4 +59,61 @@ export function maskTrack2(track2Hex: string, disclosure: Disclosure = MASKED): 
  */
 export function maskPansInText(text: string): string {
   return text.replace(/(?<![0-9A-Fa-f])([0-9]{13,19})(?![0-9A-Fa-f])/g, (m) => maskPan(m));
+}
+
+/** Whether a data object is shown only in its masked display form (PAN, track data, PIN data). */
+export function isSensitiveTag(tag: number): boolean {
+  return PAN_TAGS.has(tag) || SECRET_TAGS.has(tag);
+}
+
+function sensitiveLeaves(nodes: readonly Tlv[], out: Tlv[] = []): Tlv[] {
+  for (const n of nodes) {
+    if (n.children) sensitiveLeaves(n.children, out);
+    else if (isSensitiveTag(n.tag)) out.push(n);
+  }
+  return out;
+}
+
+/**
+ * Hex of the bytes `source[start, end)` with the value of every sensitive leaf inside replaced by its
+ * display form in brackets, e.g. `5A08[476173******0119]5F2403…`. Leaves must lie in that span.
+ */
+function hexWithLeavesMasked(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  leaves: readonly Tlv[],
+  disclosure: Disclosure,
+): string {
+  let out = "";
+  let pos = start;
+  for (const leaf of leaves) {
+    out += toHex(source.subarray(pos, leaf.valueOffset));
+    out += `[${displayValue(leaf.tag, leaf.value, disclosure)}]`;
+    pos = leaf.valueOffset + leaf.length;
+  }
+  return out + toHex(source.subarray(pos, end));
+}
+
+/** A data object's value as shown: hex, or with the sensitive data objects inside (templates too) masked. */
+export function displayTlvValue(node: Tlv, disclosure: Disclosure = MASKED): string {
+  if (!node.children) return displayValue(node.tag, node.value, disclosure);
+  const leaves = sensitiveLeaves(node.children);
+  if (leaves.length === 0) return toHex(node.value);
+  return hexWithLeavesMasked(node.source, node.valueOffset, node.valueOffset + node.length, leaves, disclosure);
+}
+
+/**
+ * Bytes that may be BER-TLV (a response, the authorisation data) as hex with every PAN, track and PIN data
+ * object masked. Data that is not TLV is shown as hex, except that it is hidden whole when `hideIfNotTlv`.
+ */
+export function displayTlvBytes(data: Uint8Array, disclosure: Disclosure = MASKED, hideIfNotTlv = false): string {
+  let nodes: Tlv[];
+  try {
+    nodes = decodeTlvs(data);
+  } catch (e) {
+    if (!(e instanceof TlvError)) throw e;
+    return hideIfNotTlv ? `<${data.length} bytes hidden>` : toHex(data);
+  }
+  return hexWithLeavesMasked(data, 0, data.length, sensitiveLeaves(nodes), disclosure);
 }
