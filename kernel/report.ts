@@ -1,0 +1,222 @@
+// The transaction report for people (EMV Book 3 §10 steps in order, Annex C5/C6 TVR/TSI bit by bit, Book 4 Annex
+// A4 CVM Results, Book 3 §6.5.5 GENERATE AC): what the terminal did and why. PAN masked, track and PIN data hidden.
+
+import { describeApduPair } from "./apdu-text.js";
+import { type BitDef, isBitSet, undefinedBits } from "./bits.js";
+import { toHex } from "./bytes.js";
+import type { KernelEvent } from "./context.js";
+import { describeCvmResults, parseCvmResults } from "./fields/cvm-results.js";
+import { isFieldError } from "./fields/field-error.js";
+import {
+  displayCommand,
+  displayResponse,
+  odaResultText,
+  parseScriptResults,
+  type Redactor,
+  type ResultOptions,
+  redactor,
+  type TransactionOutcomeRecord,
+} from "./result.js";
+import { type Disclosure, displayTlvBytes, displayValue, MASKED } from "./sensitive.js";
+import { describeCid } from "./steps/generate-ac.js";
+import { TlvError } from "./tlv/ber.js";
+import { decodeAmount, decodeDate, decodeTime, FormatError, formatDate } from "./tlv/formats.js";
+import { TSI_BITS, TVR_BITS } from "./tvr.js";
+
+/** Report sections in Book 3 §10 order: kernel event step → title. Steps not listed follow in order of appearance. */
+const SECTIONS: readonly (readonly [string, string])[] = [
+  ["application-selection", "Application selection (Book 1 §12)"],
+  ["initiate-application-processing", "Initiate application processing (Book 3 §10.1)"],
+  ["read-application-data", "Read application data (Book 3 §10.2)"],
+  ["offline-data-authentication", "Offline data authentication (Book 3 §10.3)"],
+  ["processing-restrictions", "Processing restrictions (Book 3 §10.4)"],
+  ["cardholder-verification", "Cardholder verification (Book 3 §10.5)"],
+  ["terminal-risk-management", "Terminal risk management (Book 3 §10.6)"],
+  ["action-analysis", "Terminal and card action analysis (Book 3 §10.7, §10.8)"],
+  ["online-processing", "Online processing (Book 3 §10.9)"],
+  ["issuer-script-processing", "Issuer script processing (Book 3 §10.10)"],
+  ["completion", "Completion (Book 3 §10.11)"],
+];
+
+const INDENT = "   ";
+
+/** Each bit of a register: set bits by name with their byte/bit, then set RFU bits; "no bits set" when clear. */
+export function explainRegister(defs: readonly BitDef[], value: Uint8Array): string[] {
+  const lines = defs.filter((d) => isBitSet(value, d)).map((d) => `byte ${d.byte} bit ${d.bit}: ${d.name}`);
+  for (const rfu of undefinedBits(defs, value)) lines.push(`${rfu}: RFU`);
+  return lines.length ? lines : ["no bits set"];
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof FormatError) return undefined;
+    throw e;
+  }
+}
+
+/** Lines a section adds before its kernel events. */
+function sectionFacts(step: string, record: TransactionOutcomeRecord, disclosure: Disclosure, r: Redactor): string[] {
+  const data = record.data;
+  const lines: string[] = [];
+  switch (step) {
+    case "application-selection": {
+      if (record.aid) lines.push(`Selected: ${toHex(record.aid)}${record.label ? ` "${record.label}"` : ""}`);
+      else lines.push("No application selected");
+      break;
+    }
+    case "read-application-data": {
+      const reads = record.trace.filter((t) => t.command[1] === 0xb2 && t.response);
+      if (reads.length) {
+        const names = reads.map((t) => `SFI ${t.command[3]! >> 3} record ${t.command[2]!}`);
+        lines.push(`Records read: ${names.join(", ")}`);
+      }
+      const pan = data.get(0x5a);
+      if (pan) lines.push(`PAN: ${displayValue(0x5a, pan, disclosure)}`);
+      const psn = data.get(0x5f34);
+      if (psn) lines.push(`PAN sequence number: ${toHex(psn)}`);
+      const expiry = data.get(0x5f24);
+      const expiryDate = expiry && safe(() => decodeDate(expiry));
+      if (expiryDate) lines.push(`Expiry: ${formatDate(expiryDate)}`);
+      const effective = data.get(0x5f25);
+      const effectiveDate = effective && safe(() => decodeDate(effective));
+      if (effectiveDate) lines.push(`Effective: ${formatDate(effectiveDate)}`);
+      break;
+    }
+    case "offline-data-authentication": {
+      const o = record.oda;
+      lines.push(`Method: ${o.method}, result: ${odaResultText(o)}${o.reason ? ` — ${r.text(o.reason)}` : ""}`);
+      break;
+    }
+    case "cardholder-verification": {
+      if (!record.cvmResults) break;
+      const cvm = parseCvmResults(record.cvmResults);
+      lines.push(`CVM Results (9F34) ${toHex(record.cvmResults)}:`);
+      if (isFieldError(cvm)) lines.push(`${INDENT}${cvm.error}`);
+      else for (const l of describeCvmResults(cvm)) lines.push(`${INDENT}${l}`);
+      break;
+    }
+    case "action-analysis":
+    case "completion": {
+      const first = step === "action-analysis";
+      record.cryptograms.forEach((c, i) => {
+        if ((i === 0) !== first) return;
+        const n = i + 1;
+        lines.push(
+          `GENERATE AC ${n}: requested ${c.requested}${c.cdaRequested ? " with CDA signature" : ""}, card returned ${c.type}`,
+        );
+        lines.push(`${INDENT}CID ${toHex(Uint8Array.of(c.cid))}: ${describeCid(c.cid)}`);
+        lines.push(`${INDENT}Application Cryptogram ${toHex(c.value)}`);
+        if (c.atc) lines.push(`${INDENT}ATC ${toHex(c.atc)}`);
+      });
+      break;
+    }
+    case "online-processing": {
+      const o = record.online;
+      if (!o) break;
+      if (!o.attempted) lines.push("Not attempted");
+      else if (!o.reachable) lines.push("Issuer not reachable");
+      if (o.responseCode !== undefined) lines.push(`Authorisation Response Code (8A): ${o.responseCode}`);
+      lines.push(`Issuer authentication: ${o.issuerAuthentication}`);
+      break;
+    }
+    case "issuer-script-processing": {
+      const scripts = record.online ? parseScriptResults(record.online.scriptResults) : [];
+      if (scripts.length === 0) break;
+      lines.push(`Issuer Script Results (9F5B) ${toHex(record.online?.scriptResults ?? new Uint8Array(0))}:`);
+      for (const s of scripts) {
+        const where = s.command ? `, command ${s.command === 15 ? "15 or later" : s.command}` : "";
+        lines.push(`${INDENT}script ${s.id}: ${s.result}${where}`);
+      }
+      break;
+    }
+  }
+  return lines;
+}
+
+/** The transaction's amount, date and type as the terminal sent them (9F02, 5F2A, 9A, 9F21, 9C). */
+function transactionLine(record: TransactionOutcomeRecord): string | undefined {
+  const d = record.data;
+  const amount = d.get(0x9f02);
+  const exponent = d.get(0x5f36);
+  const currency = d.get(0x5f2a);
+  const date = d.get(0x9a);
+  const time = d.get(0x9f21);
+  const type = d.get(0x9c);
+  const parts: string[] = [];
+  if (type) parts.push(`type ${toHex(type)}`);
+  if (amount) {
+    const text = safe(() => decodeAmount(amount, exponent?.[0] ?? 2));
+    parts.push(`amount ${text ?? toHex(amount)}${currency ? ` (currency ${toHex(currency).replace(/^0/, "")})` : ""}`);
+  }
+  const when = date && safe(() => formatDate(decodeDate(date)));
+  const at = time && safe(() => decodeTime(time));
+  if (when) parts.push(`on ${when}${at ? ` ${at}` : ""}`);
+  return parts.length ? `Transaction: ${parts.join(", ")}` : undefined;
+}
+
+/** The person-readable report, one string with lines separated by "\n". */
+export function transactionReport(record: TransactionOutcomeRecord, options: ResultOptions): string {
+  const disclosure: Disclosure = options.unmask ? { unmaskPan: true } : MASKED;
+  const r = redactor(record.data, disclosure);
+  const out: string[] = ["emvsim transaction report", ""];
+  const tx = transactionLine(record);
+  if (tx) out.push(tx);
+  out.push(`Outcome: ${record.outcome.toUpperCase()} — ${r.text(record.reason)}`, "");
+
+  const byStep = new Map<string, KernelEvent[]>();
+  for (const e of record.events) {
+    const list = byStep.get(e.step) ?? [];
+    list.push(e);
+    byStep.set(e.step, list);
+  }
+  const order: (readonly [string, string])[] = [...SECTIONS];
+  for (const step of byStep.keys()) if (!SECTIONS.some(([s]) => s === step)) order.push([step, step]);
+  let n = 0;
+  for (const [step, title] of order) {
+    const facts = sectionFacts(step, record, disclosure, r);
+    const events = byStep.get(step) ?? [];
+    if (facts.length === 0 && events.length === 0) continue;
+    out.push(`${++n}. ${title}`);
+    for (const f of facts) out.push(`${INDENT}${f}`);
+    for (const e of events) out.push(`${INDENT}- ${r.text(e.message)}`);
+    out.push("");
+  }
+
+  out.push(`TVR (95) ${toHex(record.tvr)}:`, ...explainRegister(TVR_BITS, record.tvr).map((l) => INDENT + l));
+  out.push(`TSI (9B) ${toHex(record.tsi)}:`, ...explainRegister(TSI_BITS, record.tsi).map((l) => INDENT + l));
+  if (record.authorizationData) {
+    out.push(`Authorisation request ICC data: ${displayTlvBytes(record.authorizationData, disclosure, true)}`);
+  }
+
+  if (options.trace) {
+    out.push("", `APDU trace (${record.trace.length} exchanges):`);
+    record.trace.forEach((t, i) => {
+      out.push(`#${i + 1} ${t.name}`);
+      out.push(`${INDENT}> ${displayCommand(t.command)}`);
+      if (t.response) out.push(`${INDENT}< ${displayResponse(t.response, disclosure)}`);
+      if (t.error) out.push(`${INDENT}! ${r.text(t.error)}`);
+      if (!t.response) return;
+      for (const w of describeExchange(t.command, t.response, disclosure)) out.push(INDENT + w);
+    });
+  }
+  // Last line of defence: the card's track data and (unless unmasked) its PAN never leave in clear.
+  return out.map((l) => r.hex(l)).join("\n");
+}
+
+/** A traced exchange in words; response data that is not BER-TLV (GET CHALLENGE, a card's error) shown as hex. */
+function describeExchange(command: Uint8Array, response: Uint8Array, disclosure: Disclosure): string[] {
+  try {
+    return describeApduPair(command, response, { disclosure });
+  } catch (e) {
+    if (!(e instanceof TlvError) || response.length < 2) return [`(not decodable: ${(e as Error).message})`];
+    const sw = response.subarray(response.length - 2);
+    const data = response.subarray(0, response.length - 2);
+    try {
+      return [...describeApduPair(command, sw, { disclosure }), `  data (not BER-TLV): ${toHex(data)}`];
+    } catch (e2) {
+      return [`(not decodable: ${(e2 as Error).message})`];
+    }
+  }
+}

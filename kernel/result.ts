@@ -1,0 +1,232 @@
+// The transaction result as data (EMV Book 3 §10.11 outcome; Book 3 Annex C5/C6 TVR/TSI; Book 4 Annex A4 CVM
+// Results; Book 3 Annex A 9F5B): the JSON form of `emvsim run --json`, with PAN masked and track/PIN data hidden.
+
+import { isPinCommand } from "./apdu-text.js";
+import { describeBits } from "./bits.js";
+import { toHex } from "./bytes.js";
+import type { TraceEntry } from "./card-session.js";
+import type { KernelEvent, OdaState } from "./context.js";
+import type { TransactionData } from "./data/store.js";
+import { parseCvmResults } from "./fields/cvm-results.js";
+import { isFieldError } from "./fields/field-error.js";
+import { type Disclosure, displayTlvBytes, MASKED, maskPan, maskPansInText, maskTrack2 } from "./sensitive.js";
+import type { CryptogramRecord, CryptogramType, OnlineRecord, Outcome } from "./steps/decision.js";
+import { TSI_BITS, TVR_BITS } from "./tvr.js";
+
+/** What the result and the report read from a finished transaction (kernel/transaction.ts TransactionRecord). */
+export interface TransactionOutcomeRecord {
+  readonly outcome: Outcome;
+  readonly reason: string;
+  /** The selected application's AID (DF name), when one was selected. */
+  readonly aid?: Uint8Array;
+  readonly label?: string;
+  readonly oda: OdaState;
+  /** TVR (95), 5 bytes, and TSI (9B), 2 bytes, at the end of the transaction. */
+  readonly tvr: Uint8Array;
+  readonly tsi: Uint8Array;
+  /** CVM Results (9F34), 3 bytes, when CVM processing ran. */
+  readonly cvmResults?: Uint8Array;
+  readonly cryptograms: readonly CryptogramRecord[];
+  readonly online?: OnlineRecord;
+  /** Authorisation request ICC data (BER-TLV) as sent to the issuer. */
+  readonly authorizationData?: Uint8Array;
+  readonly trace: readonly TraceEntry[];
+  readonly events: readonly KernelEvent[];
+  readonly data: TransactionData;
+}
+
+export interface ResultOptions {
+  /** Include the APDU exchange. */
+  readonly trace: boolean;
+  /** Show PANs in clear. Track 2 data and PIN blocks stay hidden whatever this says. */
+  readonly unmask: boolean;
+}
+
+export type OdaResultText = "passed" | "failed" | "not-performed";
+
+/** One processed issuer script, from 5 bytes of Issuer Script Results (Book 3 Annex A, 9F5B). */
+export interface ScriptResult {
+  /** Issuer Script Identifier (9F18), hex; 00000000 when the script had none. */
+  readonly id: string;
+  readonly result: "not-performed" | "failed" | "successful" | "RFU";
+  /** Sequence number of the failing command (1..14, 15 = 15 or more); 0 when not specified. */
+  readonly command: number;
+}
+
+export interface TransactionResultJson {
+  outcome: Outcome;
+  reason: string;
+  aid: string | null;
+  label?: string;
+  /** The PAN (masked unless unmasked). */
+  pan?: string;
+  oda: { method: OdaState["method"]; result: OdaResultText };
+  odaReason?: string;
+  tvr: string;
+  tvrBits: string[];
+  tsi: string;
+  tsiBits: string[];
+  cvmResults: string | null;
+  cvm?: { method: string; condition: string; result: string };
+  cryptograms: {
+    type: CryptogramType;
+    value: string;
+    requested: CryptogramType;
+    cid: string;
+    atc?: string;
+    cdaRequested: boolean;
+  }[];
+  online?: {
+    attempted: boolean;
+    reachable: boolean;
+    responseCode?: string;
+    issuerAuthentication: OnlineRecord["issuerAuthentication"];
+    scriptResults: string;
+    scripts: ScriptResult[];
+  };
+  authorizationData?: string;
+  events: { step: string; message: string }[];
+  trace?: { name: string; command: string; response: string | null; error?: string }[];
+}
+
+/** A CDA still pending at the end never reached GENERATE AC: it was not performed. */
+export function odaResultText(oda: OdaState): OdaResultText {
+  return oda.result === "pending" ? "not-performed" : oda.result;
+}
+
+/** Issuer Script Results (9F5B), 5 bytes per script: b8–b5 result, b4–b1 command sequence, then the script id. */
+export function parseScriptResults(value: Uint8Array): ScriptResult[] {
+  const out: ScriptResult[] = [];
+  for (let i = 0; i + 5 <= value.length; i += 5) {
+    const first = value[i]!;
+    const status = first >> 4;
+    out.push({
+      id: toHex(value.subarray(i + 1, i + 5)),
+      result: status === 0 ? "not-performed" : status === 1 ? "failed" : status === 2 ? "successful" : "RFU",
+      command: first & 0x0f,
+    });
+  }
+  return out;
+}
+
+/**
+ * Redaction of text and hex that leaves the process: every occurrence of the card's track data (57, 9F6B, 56,
+ * 9F1F, 9F20) is hidden, and of its PAN (5A) masked unless disclosed; PAN-like digit runs in text are masked too.
+ */
+export interface Redactor {
+  /** Hex (upper case) with the card's sensitive values masked wherever they appear. */
+  hex(text: string): string;
+  /** Free text: the card's sensitive values and PAN-like digit runs masked. */
+  text(text: string): string;
+}
+
+const TRACK_TAGS = [0x57, 0x9f6b, 0x56, 0x9f1f, 0x9f20] as const;
+
+export function redactor(data: TransactionData, disclosure: Disclosure): Redactor {
+  const replacements: [string, string][] = [];
+  for (const tag of TRACK_TAGS) {
+    const v = data.get(tag);
+    if (v && v.length >= 4) {
+      const hex = toHex(v);
+      replacements.push([
+        hex,
+        tag === 0x57 || tag === 0x9f6b ? maskTrack2(hex, disclosure) : `<${v.length} bytes hidden>`,
+      ]);
+    }
+  }
+  const pan = data.get(0x5a);
+  if (pan && pan.length >= 4 && !disclosure.unmaskPan) {
+    const hex = toHex(pan);
+    replacements.push([hex, maskPan(hex)]);
+    const digits = hex.replace(/F+$/i, "");
+    if (digits !== hex) replacements.push([digits, maskPan(digits)]);
+  }
+  // Longest first, so that a PAN inside track 2 data is handled as part of the track.
+  replacements.sort((a, b) => b[0].length - a[0].length);
+  const apply = (s: string) => {
+    let out = s;
+    for (const [from, to] of replacements) {
+      if (out.toUpperCase().includes(from)) out = out.replace(new RegExp(from, "gi"), to);
+    }
+    return out;
+  };
+  return {
+    hex: apply,
+    text: (s) => {
+      const r = apply(s);
+      return disclosure.unmaskPan ? r : maskPansInText(r);
+    },
+  };
+}
+
+/** A traced command as shown: PIN data (VERIFY, PIN CHANGE/UNBLOCK) hidden, whatever the options. */
+export function displayCommand(command: Uint8Array): string {
+  if (command.length > 5 && isPinCommand(command[1]!)) {
+    return `${toHex(command.subarray(0, 5))}[<${command[4]!} bytes hidden>]${toHex(command.subarray(5 + command[4]!))}`;
+  }
+  return toHex(command);
+}
+
+/** A traced response as shown: its TLV data with PAN/track data masked, then SW1 SW2. */
+export function displayResponse(response: Uint8Array, disclosure: Disclosure): string {
+  if (response.length < 2) return toHex(response);
+  const data = response.subarray(0, response.length - 2);
+  return displayTlvBytes(data, disclosure) + toHex(response.subarray(response.length - 2));
+}
+
+/** The `emvsim run --json` object for a finished transaction. */
+export function resultToJson(record: TransactionOutcomeRecord, options: ResultOptions): TransactionResultJson {
+  const disclosure: Disclosure = options.unmask ? { unmaskPan: true } : MASKED;
+  const r = redactor(record.data, disclosure);
+  const pan = record.data.get(0x5a);
+  const out: TransactionResultJson = {
+    outcome: record.outcome,
+    reason: r.text(record.reason),
+    aid: record.aid ? toHex(record.aid) : null,
+    ...(record.label !== undefined ? { label: record.label } : {}),
+    ...(pan ? { pan: options.unmask ? toHex(pan).replace(/F+$/i, "") : maskPan(toHex(pan)) } : {}),
+    oda: { method: record.oda.method, result: odaResultText(record.oda) },
+    ...(record.oda.reason !== undefined ? { odaReason: r.text(record.oda.reason) } : {}),
+    tvr: toHex(record.tvr),
+    tvrBits: describeBits(TVR_BITS, record.tvr),
+    tsi: toHex(record.tsi),
+    tsiBits: describeBits(TSI_BITS, record.tsi),
+    cvmResults: record.cvmResults ? toHex(record.cvmResults) : null,
+    cryptograms: record.cryptograms.map((c) => ({
+      type: c.type,
+      value: toHex(c.value),
+      requested: c.requested,
+      cid: toHex(Uint8Array.of(c.cid)),
+      ...(c.atc ? { atc: toHex(c.atc) } : {}),
+      cdaRequested: c.cdaRequested,
+    })),
+    events: record.events.map((e) => ({ step: e.step, message: r.text(e.message) })),
+  };
+  if (record.cvmResults) {
+    const cvm = parseCvmResults(record.cvmResults);
+    if (!isFieldError(cvm)) out.cvm = { method: cvm.methodName, condition: cvm.conditionName, result: cvm.result };
+  }
+  if (record.online) {
+    const o = record.online;
+    out.online = {
+      attempted: o.attempted,
+      reachable: o.reachable,
+      ...(o.responseCode !== undefined ? { responseCode: o.responseCode } : {}),
+      issuerAuthentication: o.issuerAuthentication,
+      scriptResults: toHex(o.scriptResults),
+      scripts: parseScriptResults(o.scriptResults),
+    };
+  }
+  if (record.authorizationData) {
+    out.authorizationData = r.hex(displayTlvBytes(record.authorizationData, disclosure, true));
+  }
+  if (options.trace) {
+    out.trace = record.trace.map((t) => ({
+      name: t.name,
+      command: r.hex(displayCommand(t.command)),
+      response: t.response ? r.hex(displayResponse(t.response, disclosure)) : null,
+      ...(t.error !== undefined ? { error: r.text(t.error) } : {}),
+    }));
+  }
+  return out;
+}
