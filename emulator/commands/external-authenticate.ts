@@ -15,7 +15,12 @@ export function externalAuthenticate(ctx: CardContext, c: CommandApdu): Uint8Arr
   if (!sel || s.firstAc?.type !== "ARQC" || s.generateAcCount !== 1 || s.externalAuthenticate !== "none") {
     return respond(SW.CONDITIONS_NOT_SATISFIED);
   }
-  const ok = verifyIssuerAuthentication(sel.app, { arqc: s.firstAc.cryptogram, atc: sel.state.atc, data: c.data });
+  const ok = verifyIssuerAuthentication(sel.app, {
+    arqc: s.firstAc.cryptogram,
+    atc: sel.state.atc,
+    data: c.data,
+    session: s,
+  });
   s.externalAuthenticate = ok ? "passed" : "failed";
   return respond(ok ? SW.OK : SW.AUTHENTICATION_FAILED);
 }

@@ -1,0 +1,42 @@
+// The default issuer host: one key set per built-in profile application (its PAN, AID and test master keys),
+// approve by default, decline amounts above 10 000.00 with "51" (insufficient funds).
+
+import { toHex } from "../../kernel/bytes.js";
+import { applicationPan, listProfiles, loadProfile } from "../profile.js";
+import type { HostConfig, IssuerKeySet } from "./config.js";
+import { SimulatedIssuerHost } from "./issuer-host.js";
+
+/** The host configuration the built-in profiles imply (what `emvsim run` uses without --issuer). */
+export function defaultHostConfig(): HostConfig {
+  const issuers: IssuerKeySet[] = [];
+  for (const id of listProfiles()) {
+    const r = loadProfile(id);
+    if (!r.ok) continue;
+    for (const app of r.value.applications) {
+      const c = app.cryptogram;
+      const pan = applicationPan(app);
+      if (!c || !pan) continue;
+      issuers.push({
+        name: `${id} ${toHex(app.aid)}`,
+        aid: toHex(app.aid),
+        panPrefix: pan,
+        cvn: c.cvn,
+        derivation: c.derivation,
+        imkAc: toHex(c.imkAc),
+        imkSmi: c.imkSmi && toHex(c.imkSmi),
+        imkSmc: c.imkSmc && toHex(c.imkSmc),
+        macLength: c.macLength,
+      });
+    }
+  }
+  return {
+    description: "default host for the built-in card profiles",
+    issuers,
+    rules: [{ amountAbove: 1_000_000, decision: "decline", responseCode: "51", reason: "amount above 10000.00" }],
+    default: "approve",
+  };
+}
+
+export function defaultIssuerHost(): SimulatedIssuerHost {
+  return new SimulatedIssuerHost(defaultHostConfig());
+}

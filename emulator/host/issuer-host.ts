@@ -1,0 +1,250 @@
+// The issuer host simulator (EMV Book 3 §10.9, Book 2 §8): parses the authorisation request's ICC data,
+// derives the card's keys, verifies the ARQC, decides by configurable rules, and answers the Authorisation
+// Response Code (8A), the Issuer Authentication Data (91, ARPC method 1 or 2) and issuer scripts (71/72).
+
+import { fromHex, toHex } from "../../kernel/bytes.js";
+import {
+  applicationCryptogram,
+  type CryptogramScheme,
+  cryptogramScheme,
+  deriveIccMasterKeys,
+  type IccMasterKeys,
+  issuerAuthentication,
+  scriptCommand,
+  secureMessagingKeys,
+} from "../../kernel/crypto/cryptogram.js";
+import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "../../kernel/host.js";
+import { maskPan } from "../../kernel/sensitive.js";
+import { decodeTlvs, encodeTlvs, type Tlv, type TlvInput, walkTlvs } from "../../kernel/tlv/ber.js";
+import { amountMinorUnits } from "../../kernel/tlv/formats.js";
+import type { DecisionRule, HostConfig, IssuerKeySet, ScriptCommandConfig, ScriptConfig } from "./config.js";
+
+/** Default response codes (ISO 8583 field 39 as two ASCII characters). */
+const DEFAULT_CODES = { approve: "00", decline: "05", referral: "01" } as const;
+/** Response code for a request the host cannot parse (ISO 8583 "30" format error). */
+const FORMAT_ERROR = "30";
+
+const ascii = (s: string) => new TextEncoder().encode(s);
+
+/** What the host extracted from the request, for rules and keys. */
+interface RequestFacts {
+  readonly values: Map<number, Uint8Array>;
+  readonly pan: string | undefined;
+  readonly psn: string | undefined;
+  readonly aid: string | undefined;
+  readonly amount: number | undefined;
+}
+
+function facts(iccData: Uint8Array): RequestFacts {
+  const values = new Map<number, Uint8Array>();
+  walkTlvs(decodeTlvs(iccData), (n: Tlv) => {
+    if (!n.children && !values.has(n.tag)) values.set(n.tag, n.value);
+  });
+  let pan = values.get(0x5a) ? toHex(values.get(0x5a)!).replace(/F+$/, "") : undefined;
+  if (!pan && values.get(0x57)) pan = toHex(values.get(0x57)!).split("D")[0];
+  const psnValue = values.get(0x5f34);
+  const aidValue = values.get(0x4f) ?? values.get(0x84) ?? values.get(0x9f06);
+  let amount: number | undefined;
+  const a = values.get(0x9f02);
+  if (a) {
+    try {
+      amount = Number(amountMinorUnits(a));
+    } catch {
+      amount = undefined;
+    }
+  }
+  return {
+    values,
+    pan,
+    psn: psnValue ? toHex(psnValue) : undefined,
+    aid: aidValue ? toHex(aidValue) : undefined,
+    amount,
+  };
+}
+
+function decline(code: string, reason: string): AuthorizationResponse {
+  return { authorisationResponseCode: ascii(code), scripts71: [], scripts72: [], reason };
+}
+
+function matchesKeySet(k: IssuerKeySet, f: RequestFacts): boolean {
+  if (k.aid !== undefined && !(f.aid ?? "").startsWith(k.aid.toUpperCase())) return false;
+  if (k.panPrefix !== undefined && !(f.pan ?? "").startsWith(k.panPrefix)) return false;
+  return true;
+}
+
+function matchesRule(r: DecisionRule, f: RequestFacts): boolean {
+  if (r.amountAbove !== undefined && !(f.amount !== undefined && f.amount > r.amountAbove)) return false;
+  if (r.amountAtMost !== undefined && !(f.amount !== undefined && f.amount <= r.amountAtMost)) return false;
+  if (r.panPrefix !== undefined && !(f.pan ?? "").startsWith(r.panPrefix)) return false;
+  if (r.aid !== undefined && !(f.aid ?? "").startsWith(r.aid.toUpperCase())) return false;
+  return true;
+}
+
+function describeRule(r: DecisionRule): string {
+  if (r.reason) return r.reason;
+  const parts: string[] = [];
+  if (r.amountAbove !== undefined) parts.push(`amount above ${r.amountAbove}`);
+  if (r.amountAtMost !== undefined) parts.push(`amount at most ${r.amountAtMost}`);
+  if (r.panPrefix !== undefined) parts.push(`PAN prefix ${r.panPrefix.slice(0, 6)}`);
+  if (r.aid !== undefined) parts.push(`AID ${r.aid}`);
+  return parts.length ? parts.join(", ") : "rule without conditions";
+}
+
+/** The scheme of a key set, with its ARPC method overridden when the configuration says so. */
+function schemeOf(k: IssuerKeySet): CryptogramScheme | undefined {
+  const scheme = cryptogramScheme(k.cvn);
+  if (!scheme || k.arpcMethod === undefined) return scheme;
+  return { ...scheme, arpc: { ...scheme.arpc, method: k.arpcMethod } };
+}
+
+/** The card's master keys, derived from the key set's issuer master keys (Book 2 A1.4). */
+function cardKeysOf(k: IssuerKeySet, pan: string, psn: string | undefined): IccMasterKeys {
+  return deriveIccMasterKeys(
+    {
+      ac: fromHex(k.imkAc),
+      ...(k.imkSmi ? { smi: fromHex(k.imkSmi) } : {}),
+      ...(k.imkSmc ? { smc: fromHex(k.imkSmc) } : {}),
+    },
+    pan,
+    psn,
+    k.derivation,
+  );
+}
+
+/** Cryptogram data absent from the request counts as zeros of its length, as the card does for its CDOL. */
+const ZERO_LENGTHS: Readonly<Record<number, number>> = {
+  40706: 6,
+  40707: 6,
+  40730: 2,
+  149: 5,
+  24362: 2,
+  154: 3,
+  156: 1,
+  40759: 4,
+};
+
+/** The commands of one script (Book 3 §10.10), each with its MAC (Book 2 §9.2). */
+function scriptCommands(
+  s: ScriptConfig,
+  scheme: CryptogramScheme,
+  smi: Uint8Array,
+  atc: Uint8Array,
+  arqc: Uint8Array,
+  macLength: number,
+): Uint8Array[] {
+  const one = (c: ScriptCommandConfig): { header: Uint8Array; data: Uint8Array; badMac: boolean } => {
+    switch (c.command) {
+      case "application-block":
+        return { header: Uint8Array.of(0x84, 0x1e, 0, 0), data: new Uint8Array(0), badMac: false };
+      case "application-unblock":
+        return { header: Uint8Array.of(0x84, 0x18, 0, 0), data: new Uint8Array(0), badMac: false };
+      case "card-block":
+        return { header: Uint8Array.of(0x84, 0x16, 0, 0), data: new Uint8Array(0), badMac: false };
+      case "pin-unblock":
+        return { header: Uint8Array.of(0x84, 0x24, 0, 0), data: new Uint8Array(0), badMac: false };
+      case "put-data": {
+        const tag = fromHex(c.tag);
+        const p1 = tag.length > 1 ? tag[0]! : 0;
+        const p2 = tag[tag.length - 1]!;
+        return { header: Uint8Array.of(0x84, 0xda, p1, p2), data: fromHex(c.value), badMac: false };
+      }
+      case "update-record":
+        return { header: Uint8Array.of(0x84, 0xdc, c.record, (c.sfi << 3) | 4), data: fromHex(c.data), badMac: false };
+      case "raw":
+        return { header: fromHex(c.header).subarray(0, 4), data: fromHex(c.data), badMac: c.badMac ?? false };
+    }
+  };
+  return s.commands.map((c) => {
+    const { header, data, badMac } = one(c);
+    const command = scriptCommand(scheme, smi, {
+      cla: header[0]!,
+      ins: header[1]!,
+      p1: header[2]!,
+      p2: header[3]!,
+      data,
+      atc,
+      arqc,
+      macLength,
+    });
+    // A deliberately wrong MAC (configuration `badMac`): the card must reject it with 6988.
+    if (badMac || s.badMac === true) command[command.length - 1]! ^= 0x01;
+    return command;
+  });
+}
+
+export class SimulatedIssuerHost implements IssuerHost {
+  constructor(readonly config: HostConfig) {}
+
+  async authorize(request: AuthorizationRequest): Promise<AuthorizationResponse> {
+    return this.decide(request);
+  }
+
+  /** The same answer as authorize(), synchronously. */
+  decide(request: AuthorizationRequest): AuthorizationResponse {
+    let f: RequestFacts;
+    try {
+      f = facts(request.iccData);
+    } catch (e) {
+      return decline(FORMAT_ERROR, `request ICC data is not valid BER-TLV: ${(e as Error).message}`);
+    }
+    const shownPan = f.pan ? maskPan(f.pan) : "(no PAN)";
+    const keySet = this.config.issuers.find((k) => matchesKeySet(k, f));
+    if (!keySet) return decline("05", `no issuer keys for PAN ${shownPan} AID ${f.aid ?? "(none)"}`);
+    if (!f.pan) return decline(FORMAT_ERROR, "request carries no PAN (5A or 57)");
+    for (const [tag, name] of [
+      [0x9f26, "Application Cryptogram"],
+      [0x9f36, "ATC"],
+      [0x9f10, "Issuer Application Data"],
+    ] as const) {
+      if (!f.values.has(tag)) return decline(FORMAT_ERROR, `request lacks ${tag.toString(16).toUpperCase()} (${name})`);
+    }
+    const cid = f.values.get(0x9f27);
+    if (cid && (cid[0]! & 0xc0) !== 0x80) {
+      return decline("05", `cryptogram is not an ARQC (CID ${toHex(cid)})`);
+    }
+    const scheme = schemeOf(keySet);
+    if (!scheme) return decline("05", `cryptogram version ${keySet.cvn} of key set '${keySet.name}' is not supported`);
+    const card = cardKeysOf(keySet, f.pan, f.psn);
+    const arqc = f.values.get(0x9f26)!;
+    const value = (tag: number) => f.values.get(tag) ?? new Uint8Array(ZERO_LENGTHS[tag] ?? 0);
+    const expected = applicationCryptogram(scheme, card.ac, value);
+    if (!expected.ok) return decline(FORMAT_ERROR, `cannot check the ARQC: ${expected.error}`);
+    if (toHex(expected.data) !== toHex(arqc)) {
+      return decline("05", `ARQC does not verify (${scheme.name}, key set '${keySet.name}', PAN ${shownPan})`);
+    }
+
+    const rule = (this.config.rules ?? []).find((r) => matchesRule(r, f));
+    const decision = rule?.decision ?? this.config.default ?? "approve";
+    const code = rule?.responseCode ?? DEFAULT_CODES[decision];
+    const arc = ascii(code);
+    const reason = `ARQC verified; ${rule ? describeRule(rule) : "no rule matched"}: ${decision} (${code})`;
+    const atc = f.values.get(0x9f36)!;
+    const iad = issuerAuthentication(
+      scheme,
+      card.ac,
+      { atc, unpredictableNumber: value(0x9f37), arqc },
+      { arc, ...(keySet.csu === undefined ? {} : { csu: fromHex(keySet.csu) }) },
+    );
+    const sm = secureMessagingKeys(scheme, card, atc, arqc);
+
+    const scripts71: Uint8Array[] = [];
+    const scripts72: Uint8Array[] = [];
+    for (const s of this.config.scripts ?? []) {
+      if (s.panPrefix !== undefined && !f.pan.startsWith(s.panPrefix)) continue;
+      if (s.aid !== undefined && !(f.aid ?? "").startsWith(s.aid.toUpperCase())) continue;
+      if (!sm) return decline("05", `key set '${keySet.name}' has no secure-messaging keys for its scripts`);
+      const commands = scriptCommands(s, scheme, sm.smi, atc, arqc, keySet.macLength ?? 8);
+      const children: TlvInput[] = [];
+      if (s.id) children.push({ tag: 0x9f18, value: fromHex(s.id) });
+      for (const c of commands) children.push({ tag: 0x86, value: c });
+      const template = encodeTlvs([{ tag: s.template === 71 ? 0x71 : 0x72, children }]);
+      (s.template === 71 ? scripts71 : scripts72).push(template);
+    }
+    return { authorisationResponseCode: arc, issuerAuthenticationData: iad, scripts71, scripts72, reason };
+  }
+}
+
+/** A host answering by the given configuration (`emvsim run --issuer <file>`). */
+export function issuerHostFromConfig(config: HostConfig): SimulatedIssuerHost {
+  return new SimulatedIssuerHost(config);
+}
