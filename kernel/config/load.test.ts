@@ -1,0 +1,144 @@
+// Terminal configurations: every shipped one loads; each kind of mistake is one line naming the file and path.
+
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { toHex } from "../bytes.js";
+import {
+  builtInCaKeySetNames,
+  builtInTerminalConfigIds,
+  loadCaKeyFile,
+  loadCaKeySet,
+  loadTerminalConfig,
+  parseTerminalConfig,
+  withCaKeys,
+} from "./load.js";
+
+const dir = mkdtempSync(join(tmpdir(), "emvsim-config-"));
+const shipped = (id: string) =>
+  JSON.parse(readFileSync(new URL(`./terminals/${id}.json`, import.meta.url), "utf8")) as Record<string, unknown>;
+const mutate = (id: string, f: (c: Record<string, unknown> & { aids: Record<string, unknown>[] }) => void) => {
+  const c = shipped(id) as Record<string, unknown> & { aids: Record<string, unknown>[] };
+  f(c);
+  return parseTerminalConfig(c, `${id}.json`);
+};
+const errorOf = (r: ReturnType<typeof parseTerminalConfig>) => (r.ok ? "(loaded)" : r.error);
+
+describe("terminal configurations", () => {
+  it("ships the five named configurations, each loading with its terminal type and CA keys", () => {
+    expect(builtInTerminalConfigIds()).toEqual(["atm", "attended-pos", "offline-only", "online-only", "unattended"]);
+    const types: Record<string, number> = {
+      atm: 0x14,
+      "attended-pos": 0x22,
+      "offline-only": 0x23,
+      "online-only": 0x21,
+      unattended: 0x25,
+    };
+    for (const id of builtInTerminalConfigIds()) {
+      const r = loadTerminalConfig(id);
+      if (!r.ok) throw new Error(r.error);
+      expect(r.config.terminalType).toBe(types[id]);
+      expect(r.config.caKeys.some((k) => toHex(k.rid) === "A000000999" && k.index === 1)).toBe(true);
+      expect(r.config.aids.map((a) => toHex(a.aid))).toContain("A0000000031010");
+    }
+    const pos = loadTerminalConfig("attended-pos");
+    if (!pos.ok) throw new Error(pos.error);
+    expect(toHex(pos.config.capabilities)).toBe("E0F8C8");
+    expect(pos.config.countryCode).toBe(840);
+    expect(toHex(pos.config.terminalData.get(0x9f1c)!)).toBe("454D5653494D3031");
+  });
+
+  it("ships CA key sets whose checksums all verify", () => {
+    expect(builtInCaKeySetNames()).toEqual(["emvco-test", "emvsim-test"]);
+    const emvco = loadCaKeySet("emvco-test");
+    if (!emvco.ok) throw new Error(emvco.error);
+    expect(emvco.keys.length).toBe(43);
+    expect(emvco.keys.some((k) => toHex(k.rid) === "A000000003" && k.index === 0x92)).toBe(true);
+  });
+
+  it("names the file and path of each mistake", () => {
+    expect(errorOf(mutate("attended-pos", (c) => void (c.aids[1]!.tacDenial = "00100000")))).toBe(
+      "attended-pos.json: aids[1].tacDenial: must be 5 bytes (10 hex digits)",
+    );
+    expect(errorOf(mutate("attended-pos", (c) => void (c.capabilities = "E0F8")))).toBe(
+      "attended-pos.json: capabilities: must be 3 bytes (6 hex digits)",
+    );
+    expect(errorOf(mutate("attended-pos", (c) => void (c.capabilities = "E0F8CG")))).toBe(
+      "attended-pos.json: capabilities: must be hex with an even number of digits",
+    );
+    expect(errorOf(mutate("atm", (c) => void (c.colour = "blue")))).toBe("atm.json: (config): unknown field 'colour'");
+    expect(errorOf(mutate("atm", (c) => void (c.terminalType = "27")))).toMatch(
+      /^atm\.json: terminalType: must be a terminal type of Book 4 Annex A1/,
+    );
+    expect(
+      errorOf(
+        mutate(
+          "attended-pos",
+          (c) => void ((c.aids[0]!.randomSelection as { targetPercent: number }).targetPercent = 60),
+        ),
+      ),
+    ).toBe("attended-pos.json: aids[0].randomSelection: target 60% is above the maximum target 50% (Book 3 §10.6.2)");
+    expect(errorOf(mutate("attended-pos", (c) => void (c.aids[1]!.aid = c.aids[0]!.aid)))).toBe(
+      "attended-pos.json: aids[1].aid: A0000000031010 is already configured at aids[0]",
+    );
+    expect(errorOf(mutate("offline-only", (c) => void (c.onlineCapable = true)))).toBe(
+      "offline-only.json: onlineCapable: terminal type 23 is offline only (Book 4 Annex A1)",
+    );
+    expect(errorOf(mutate("atm", (c) => void (c.caKeySets = ["nope"])))).toBe(
+      "atm.json: caKeySets: unknown CA key set 'nope' (known: emvco-test, emvsim-test)",
+    );
+  });
+
+  it("rejects a CA key with a wrong checksum, naming it", () => {
+    const r = mutate("atm", (c) => {
+      c.caKeys = [{ ...(loadCaKeySetJson()[0] as object), checksum: "00".repeat(20) }];
+    });
+    expect(errorOf(r)).toMatch(/^atm\.json: caKeys\[0\]\.checksum: 0{40} does not match SHA-1/);
+  });
+
+  it("unknown ids, unreadable files and invalid JSON are one-line errors", () => {
+    expect(errorOf(loadTerminalConfig("kiosk"))).toBe(
+      "unknown terminal configuration 'kiosk' (built-in: atm, attended-pos, offline-only, online-only, unattended; or give a file path)",
+    );
+    expect(errorOf(loadTerminalConfig(join(dir, "missing.json")))).toMatch(/missing\.json: cannot read it \(ENOENT\)$/);
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, "{ nope");
+    expect(errorOf(loadTerminalConfig(bad))).toMatch(/bad\.json: not valid JSON/);
+  });
+
+  it("--capk files add or replace keys by RID and index", () => {
+    const file = join(dir, "keys.json");
+    writeFileSync(file, JSON.stringify(loadCaKeySetJson().slice(0, 1)));
+    const keys = loadCaKeyFile(file);
+    if (!keys.ok) throw new Error(keys.error);
+    const pos = loadTerminalConfig("attended-pos");
+    if (!pos.ok) throw new Error(pos.error);
+    const more = withCaKeys(pos.config, keys.keys);
+    expect(more.caKeys.length).toBe(pos.config.caKeys.length);
+    writeFileSync(file, "[{}]");
+    expect(errorOf(loadCaKeyFile(file) as never)).toBe("keys.json[0].rid: expected a hex string");
+  });
+
+  it("random mutations of a valid configuration load or name a path, never throw", () => {
+    const base = shipped("attended-pos");
+    const fields = Object.keys(base);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...fields),
+        fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string())),
+        (field, value) => {
+          const r = parseTerminalConfig({ ...base, [field]: value }, "m.json");
+          if (!r.ok) expect(r.error).toMatch(/^m\.json: \S/);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+function loadCaKeySetJson(): unknown[] {
+  return (JSON.parse(readFileSync(new URL("./capks/emvsim-test.json", import.meta.url), "utf8")) as { keys: unknown[] })
+    .keys;
+}

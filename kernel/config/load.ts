@@ -1,0 +1,180 @@
+// Loading terminal configurations: built-in ones by id (kernel/config/terminals/), files by path, CA key sets
+// (kernel/config/capks/) and `--capk` files, with one-line errors naming the file and the JSON path.
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { fromHex } from "../bytes.js";
+import { type CaPublicKey, caPublicKeyFromJson } from "../crypto/capk.js";
+import { formatZodIssues } from "../schema-errors.js";
+import { semanticProblems, type TerminalConfigJson, terminalConfigSchema } from "./schema.js";
+import type { AidConfig, TerminalConfig } from "./types.js";
+
+export type ConfigResult =
+  | { readonly ok: true; readonly config: TerminalConfig }
+  | { readonly ok: false; readonly error: string };
+export type CaKeysResult =
+  | { readonly ok: true; readonly keys: readonly CaPublicKey[] }
+  | { readonly ok: false; readonly error: string };
+
+export const DEFAULT_TERMINAL_CONFIG = "attended-pos";
+
+/** kernel/config in the sources; from dist/kernel/config the JSON files are found in the project's kernel/config. */
+function dataDir(sub: "terminals" | "capks"): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, sub), resolve(here, "../../../kernel/config", sub)];
+  for (const c of candidates) if (existsSync(c)) return c;
+  return candidates[0]!;
+}
+
+export function builtInTerminalConfigIds(): string[] {
+  return readdirSync(dataDir("terminals"))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+export function builtInCaKeySetNames(): string[] {
+  return readdirSync(dataDir("capks"))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+function readJson(file: string, what: string): { ok: true; json: unknown } | { ok: false; error: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, error: `${what} ${file}: cannot read it (${code ?? (e as Error).message})` };
+  }
+  try {
+    return { ok: true, json: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, error: `${what} ${file}: not valid JSON (${(e as Error).message})` };
+  }
+}
+
+/** CA keys from JSON in the `emvsim keys` form: an array, or `{ "keys": [...] }`; checksums are checked. */
+export function parseCaKeys(json: unknown, where: string): CaKeysResult {
+  const list = Array.isArray(json) ? json : (json as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(list))
+    return { ok: false, error: `${where}: expected an array of CA keys (or { "keys": [...] })` };
+  const keys: CaPublicKey[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const r = caPublicKeyFromJson(list[i], `${where}[${i}]`);
+    if (!r.ok) return { ok: false, error: r.error };
+    keys.push(r.key);
+  }
+  return { ok: true, keys };
+}
+
+/** A `--capk` file. */
+export function loadCaKeyFile(path: string): CaKeysResult {
+  const r = readJson(resolve(path), "CA key file");
+  if (!r.ok) return r;
+  return parseCaKeys(r.json, basename(path));
+}
+
+/** A shipped CA key set by name (e.g. "emvco-test", "emvsim-test"). */
+export function loadCaKeySet(name: string): CaKeysResult {
+  if (!builtInCaKeySetNames().includes(name))
+    return { ok: false, error: `unknown CA key set '${name}' (known: ${builtInCaKeySetNames().join(", ")})` };
+  const r = readJson(join(dataDir("capks"), `${name}.json`), "CA key set");
+  if (!r.ok) return r;
+  return parseCaKeys(r.json, `capks/${name}.json keys`);
+}
+
+/** Validate a configuration given as parsed JSON; `where` names it in errors (file name or id). */
+export function parseTerminalConfig(json: unknown, where: string): ConfigResult {
+  const parsed = terminalConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const lines = formatZodIssues(parsed.error.issues, "(config)");
+    return { ok: false, error: `${where}: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ""}` };
+  }
+  const problems = semanticProblems(parsed.data);
+  if (problems.length > 0) return { ok: false, error: `${where}: ${problems[0]}` };
+  return toTerminalConfig(parsed.data, where);
+}
+
+function toTerminalConfig(c: TerminalConfigJson, where: string): ConfigResult {
+  const caKeys: CaPublicKey[] = [];
+  for (const name of c.caKeySets ?? []) {
+    const r = loadCaKeySet(name);
+    if (!r.ok) return { ok: false, error: `${where}: caKeySets: ${r.error}` };
+    caKeys.push(...r.keys);
+  }
+  if (c.caKeys) {
+    const r = parseCaKeys(c.caKeys, "caKeys");
+    if (!r.ok) return { ok: false, error: `${where}: ${r.error}` };
+    caKeys.push(...r.keys);
+  }
+  const aids: AidConfig[] = c.aids.map((a) => ({
+    aid: fromHex(a.aid),
+    partialSelection: a.partialSelection,
+    applicationVersion: fromHex(a.applicationVersion),
+    tacDenial: fromHex(a.tacDenial),
+    tacOnline: fromHex(a.tacOnline),
+    tacDefault: fromHex(a.tacDefault),
+    floorLimit: a.floorLimit,
+    randomSelection: { ...a.randomSelection },
+    defaultDdol: fromHex(a.defaultDdol),
+    defaultTdol: fromHex(a.defaultTdol),
+    ...(a.label ? { label: a.label } : {}),
+  }));
+  const terminalData = new Map<number, Uint8Array>();
+  for (const [tag, value] of Object.entries(c.terminalData ?? {}))
+    terminalData.set(Number.parseInt(tag, 16), fromHex(value));
+  return {
+    ok: true,
+    config: {
+      id: c.id,
+      description: c.description,
+      terminalType: Number.parseInt(c.terminalType, 16),
+      capabilities: fromHex(c.capabilities),
+      additionalCapabilities: fromHex(c.additionalCapabilities),
+      countryCode: Number.parseInt(c.countryCode, 10),
+      currencyCode: Number.parseInt(c.currencyCode, 10),
+      currencyExponent: c.currencyExponent,
+      terminalData,
+      aids,
+      caKeys,
+      revocationList: (c.revocationList ?? []).map((r) => ({
+        rid: fromHex(r.rid),
+        index: fromHex(r.index)[0]!,
+        serialNumber: fromHex(r.serialNumber),
+      })),
+      exceptionFile: (c.exceptionFile ?? []).map((e) => ({
+        pan: e.pan,
+        ...(e.panSequenceNumber === undefined ? {} : { panSequenceNumber: e.panSequenceNumber }),
+      })),
+      onlineCapable: c.onlineCapable,
+      pinPadPresent: c.pinPadPresent,
+      pinBypass: c.pinBypass,
+      specVersion: c.specVersion,
+      transactionLogEnabled: c.transactionLogEnabled,
+    },
+  };
+}
+
+/** A built-in configuration by id, or a file by path (anything with a '/' or ending in .json). */
+export function loadTerminalConfig(idOrPath: string): ConfigResult {
+  const isPath = idOrPath.includes("/") || idOrPath.endsWith(".json");
+  if (!isPath && !builtInTerminalConfigIds().includes(idOrPath))
+    return {
+      ok: false,
+      error: `unknown terminal configuration '${idOrPath}' (built-in: ${builtInTerminalConfigIds().join(", ")}; or give a file path)`,
+    };
+  const file = isPath ? resolve(idOrPath) : join(dataDir("terminals"), `${idOrPath}.json`);
+  const r = readJson(file, "terminal configuration");
+  if (!r.ok) return r;
+  return parseTerminalConfig(r.json, basename(file));
+}
+
+/** The configuration with more CA keys (e.g. from `--capk`); a key with the same RID and index is replaced. */
+export function withCaKeys(config: TerminalConfig, keys: readonly CaPublicKey[]): TerminalConfig {
+  const id = (k: CaPublicKey) => `${Buffer.from(k.rid).toString("hex")}/${k.index}`;
+  const added = new Set(keys.map(id));
+  return { ...config, caKeys: [...config.caKeys.filter((k) => !added.has(id(k))), ...keys] };
+}
