@@ -1,0 +1,24 @@
+// Static data authentication (EMV Book 2 §5, Book 3 §10.3): issuer key from the CA key, then the Signed Static
+// Application Data (93) over the static data; the Data Authentication Code (9F45) is kept.
+
+import type { TransactionContext } from "../../context.js";
+import { verifySignedStaticData } from "../../crypto/signed-data.js";
+import { caPublicKey, issuerPublicKey, type KeyFailure } from "./keys.js";
+import { staticDataToAuthenticate } from "./static-data.js";
+
+export type OdaOutcome = { readonly ok: true; readonly detail: string } | KeyFailure;
+
+export function performSda(ctx: TransactionContext): OdaOutcome {
+  const ssad = ctx.data.from("card", 0x93);
+  const ca = caPublicKey(ctx);
+  if (!ca.ok) return ca;
+  const issuer = issuerPublicKey(ctx, ca.key);
+  if (!issuer.ok) return issuer;
+  if (!ssad) return { ok: false, missing: true, reason: "Signed Static Application Data (93) is missing" };
+  const data = staticDataToAuthenticate(ctx);
+  if (!data.ok) return { ok: false, reason: data.reason };
+  const v = verifySignedStaticData(issuer.key, ssad, data.data);
+  if (!v.ok) return { ok: false, reason: v.reason };
+  ctx.data.set("card", 0x9f45, v.dataAuthenticationCode);
+  return { ok: true, detail: "Signed Static Application Data verified" };
+}
