@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fromHex } from "../bytes.js";
+import { fromHex, toHex } from "../bytes.js";
 import { type CaPublicKey, caPublicKeyFromJson } from "../crypto/capk.js";
 import { formatZodIssues } from "../schema-errors.js";
 import { semanticProblems, type TerminalConfigJson, terminalConfigSchema } from "./schema.js";
@@ -99,16 +99,17 @@ export function parseTerminalConfig(json: unknown, where: string): ConfigResult 
 }
 
 function toTerminalConfig(c: TerminalConfigJson, where: string): ConfigResult {
-  const caKeys: CaPublicKey[] = [];
+  // Later sets replace keys of the same RID and index: the emulator's test CA shadows a public test key it collides with.
+  let caKeys: readonly CaPublicKey[] = [];
   for (const name of c.caKeySets ?? []) {
     const r = loadCaKeySet(name);
     if (!r.ok) return { ok: false, error: `${where}: caKeySets: ${r.error}` };
-    caKeys.push(...r.keys);
+    caKeys = mergeCaKeys(caKeys, r.keys);
   }
   if (c.caKeys) {
     const r = parseCaKeys(c.caKeys, "caKeys");
     if (!r.ok) return { ok: false, error: `${where}: ${r.error}` };
-    caKeys.push(...r.keys);
+    caKeys = mergeCaKeys(caKeys, r.keys);
   }
   const aids: AidConfig[] = c.aids.map((a) => ({
     aid: fromHex(a.aid),
@@ -174,7 +175,11 @@ export function loadTerminalConfig(idOrPath: string): ConfigResult {
 
 /** The configuration with more CA keys (e.g. from `--capk`); a key with the same RID and index is replaced. */
 export function withCaKeys(config: TerminalConfig, keys: readonly CaPublicKey[]): TerminalConfig {
-  const id = (k: CaPublicKey) => `${Buffer.from(k.rid).toString("hex")}/${k.index}`;
-  const added = new Set(keys.map(id));
-  return { ...config, caKeys: [...config.caKeys.filter((k) => !added.has(id(k))), ...keys] };
+  return { ...config, caKeys: mergeCaKeys(config.caKeys, keys) };
+}
+
+function mergeCaKeys(base: readonly CaPublicKey[], added: readonly CaPublicKey[]): CaPublicKey[] {
+  const id = (k: CaPublicKey) => `${toHex(k.rid)}/${k.index}`;
+  const replaced = new Set(added.map(id));
+  return [...base.filter((k) => !replaced.has(id(k))), ...added];
 }
