@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   decode: async () => (await import("./commands/decode.js")).command,
   cards: async () => (await import("./commands/cards.js")).command,
   keys: async () => (await import("./commands/keys.js")).command,
+  run: async () => (await import("./commands/run.js")).command,
 };
 
 export function processIo(): CliIo {

@@ -1,0 +1,211 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { TransactionResultJson } from "../../kernel/result.js";
+import type { CliIo } from "../command.js";
+import { main } from "../main.js";
+import { amountToMinorUnits, parseRunArgs } from "./run.js";
+
+function io(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), readStdin: async () => "" };
+}
+
+/** The default card's PAN and track 2 (emulator/profiles/visa-cvn18-cda.json). */
+const PAN = "4761730000000003";
+const PAN_MASKED = "476173******0003";
+const TRACK2 = "4761730000000003D301220100000000000F";
+const TRACK2_AFTER_PAN = TRACK2.slice(16);
+// 50.00 is at the floor limit of attended-pos's Visa AID (5000 minor units): floor limit exceeded, no random selection.
+const FIXED = ["--amount", "50.00", "--date", "250511", "--time", "120000", "--seed", "h6-test"];
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string[] }> {
+  const t = io();
+  const code = await main(["run", ...args], t);
+  return { code, out: t.stdout.join("\n"), err: t.stderr };
+}
+
+/** Every way the PAN could appear: hex/digits, or spaced out. */
+function expectNoClearPan(text: string): void {
+  expect(text).not.toContain(PAN);
+  expect(text.replace(/\s/g, "")).not.toContain(PAN);
+}
+
+describe("emvsim run --json (default card visa-cvn18-cda under attended-pos)", () => {
+  it("gives the exact result for a fixed date, time and seed", async () => {
+    const r = await run(["--json", ...FIXED]);
+    expect(r.err).toEqual([]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as TransactionResultJson;
+    // Book 3 §10: CDA (AIP 3D00 b1, 9F33 E0F8C8 b8 byte 3) passes with the test CA key under A000000003/01; the card's
+    // dates, AUC FF00 (domestic, 0840 = 0840) and version 008C = 008C set nothing; CVM list 1E03 1F03 → signature (1E),
+    // condition 03, result unknown (Book 4 A4: 1E0300); amount 5000 ≥ floor limit 5000 → TVR B4b8 (0000008000), no
+    // random selection, no velocity check (no 9F14/9F23 on the card); TAC-Online DC4004F800 has B4b8 → ARQC; the host
+    // approves "00" (amount ≤ 10 000.00) and EXTERNAL AUTHENTICATE passes (CDOL2 has no 91); second GENERATE AC TC.
+    // TSI: ODA, CVM, card risk management, issuer authentication, terminal risk management = F800.
+    expect({
+      outcome: json.outcome,
+      aid: json.aid,
+      oda: json.oda,
+      tvr: json.tvr,
+      tsi: json.tsi,
+      cvmResults: json.cvmResults,
+      cryptograms: json.cryptograms.map((c) => [c.requested, c.type]),
+      responseCode: json.online?.responseCode,
+      issuerAuthentication: json.online?.issuerAuthentication,
+    }).toEqual({
+      outcome: "online-approved",
+      aid: "A0000000031010",
+      oda: { method: "CDA", result: "passed" },
+      tvr: "0000008000",
+      tsi: "F800",
+      cvmResults: "1E0300",
+      cryptograms: [
+        ["ARQC", "ARQC"],
+        ["TC", "TC"],
+      ],
+      responseCode: "00",
+      issuerAuthentication: "passed",
+    });
+    expect(json.pan).toBe(PAN_MASKED);
+    expect(Object.keys(json)).not.toContain("trace");
+  });
+
+  it("is repeatable: the same seed, date and time give the same cryptograms", async () => {
+    const a = JSON.parse((await run(["--json", ...FIXED])).out) as TransactionResultJson;
+    const b = JSON.parse((await run(["--json", ...FIXED])).out) as TransactionResultJson;
+    expect(b.cryptograms.map((c) => c.value)).toEqual(a.cryptograms.map((c) => c.value));
+    const c = JSON.parse((await run(["--json", ...FIXED.slice(0, 6), "--seed", "other"])).out) as TransactionResultJson;
+    expect(c.cryptograms[0]?.value).not.toBe(a.cryptograms[0]?.value);
+  });
+
+  it("masks the PAN in JSON and trace, and never shows track 2", async () => {
+    const r = await run(["--json", "--trace", ...FIXED]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as TransactionResultJson;
+    expect(json.trace?.length).toBeGreaterThan(5);
+    expect(json.trace?.[0]?.command).toBe("00A404000E315041592E5359532E444446303100");
+    expectNoClearPan(r.out);
+    expect(r.out).not.toContain(TRACK2_AFTER_PAN);
+    expect(r.out).toContain(`[${PAN_MASKED}D<hidden>]`);
+  });
+
+  it("shows the PAN with --unmask but still never track 2", async () => {
+    const r = await run(["--json", "--trace", "--unmask", ...FIXED]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`[${PAN}]`);
+    expect(r.out).not.toContain(TRACK2_AFTER_PAN);
+  });
+});
+
+describe("emvsim run (report)", () => {
+  it("prints the transaction step by step with the PAN masked", async () => {
+    const r = await run([...FIXED]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Outcome: ONLINE-APPROVED");
+    expect(r.out).toContain('   Selected: A0000000031010 "VISA CREDIT"');
+    expect(r.out).toContain(`   PAN: ${PAN_MASKED}`);
+    expect(r.out).toContain("   Method: CDA, result: passed");
+    expect(r.out).toContain("   CVM Results (9F34) 1E0300:");
+    expect(r.out).toContain("   GENERATE AC 1: requested ARQC with CDA signature, card returned ARQC");
+    expect(r.out).toContain("   Authorisation Response Code (8A): 00");
+    expect(r.out).toContain("TSI (9B) F800:");
+    expectNoClearPan(r.out);
+  });
+
+  it("--trace decodes the exchange; track 2 never in clear, PAN masked", async () => {
+    const r = await run(["--trace", ...FIXED]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("C-APDU CLA 00 INS A4 P1 04 P2 00: SELECT by DF name, first or only occurrence");
+    expect(r.out).toContain(`57 Track 2 Equivalent Data [18] ${PAN_MASKED}D<hidden>`);
+    expectNoClearPan(r.out);
+    expect(r.out).not.toContain(TRACK2_AFTER_PAN);
+  });
+});
+
+describe("emvsim run with offline PIN (visa-pin-preferring: CVM list 4103 first, PIN 1234)", () => {
+  // ISO 9564 format 2 plaintext PIN block for 1234 (Book 3 §6.5.12): 2 | length 4 | 1234 | F padding.
+  const PIN_BLOCK = "241234FFFFFFFFFF";
+  const PIN_PAN = "4761770000000009";
+
+  it("never shows the PIN block, in the report or JSON, even with --unmask", async () => {
+    for (const args of [["--trace"], ["--trace", "--unmask"], ["--json", "--trace", "--unmask"]]) {
+      const r = await run(["--card", "visa-pin-preferring", "--pin", "1234", ...args, ...FIXED]);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain("0020008008[<8 bytes hidden>]");
+      expect(r.out).not.toContain(PIN_BLOCK);
+      expect(r.out).not.toContain("D301220100000000000F");
+    }
+    const masked = await run(["--card", "visa-pin-preferring", "--pin", "1234", "--trace", ...FIXED]);
+    expect(masked.out).toContain("   CVM Results (9F34) 410302:");
+    expect(masked.out).not.toContain(PIN_PAN);
+  });
+});
+
+describe("emvsim run: bad input gives one line on stderr and exit code 1", () => {
+  const cases: [string, string[], RegExp][] = [
+    ["unknown option", ["--colour"], /^emvsim run: unknown option '--colour' \(see 'emvsim run --help'\)$/],
+    ["unknown card", ["--card", "no-such-card"], /^emvsim run: profile no-such-card: no such profile/],
+    ["unknown terminal", ["--terminal", "no-such-terminal"], /^emvsim run: .*no-such-terminal/],
+    ["bad amount", ["--amount", "12,34"], /^emvsim run: --amount '12,34' is not an amount \(e\.g\. 12\.34\)$/],
+    ["too many decimals", ["--amount", "1.234"], /^emvsim run: --amount '1\.234' has 3 decimals; the currency has 2$/],
+    ["bad type", ["--type", "sale"], /^emvsim run: --type 'sale' is not one of purchase, cash, cashback, refund$/],
+    ["bad date", ["--date", "250230"], /^emvsim run: --date '250230' is not a date YYMMDD$/],
+    ["bad time", ["--time", "246000"], /^emvsim run: --time '246000' is not a time HHMMSS$/],
+    ["bad PIN", ["--pin", "12a4"], /^emvsim run: --pin must be 4 to 12 digits$/],
+    ["missing value", ["--amount"], /^emvsim run: --amount needs a value$/],
+    ["bad reader URI", ["--reader", "floppy:a"], /^emvsim run: reader URI 'floppy:a': unknown kind 'floppy'/],
+    [
+      "missing replay file",
+      ["--reader", "replay:/nonexistent/trace.json"],
+      /^emvsim run: .*\/nonexistent\/trace\.json/,
+    ],
+    ["missing CA key file", ["--capk", "/nonexistent/keys.json"], /^emvsim run: .*\/nonexistent\/keys\.json/],
+    ["missing issuer file", ["--issuer", "/nonexistent/host.json"], /^emvsim run: .*\/nonexistent\/host\.json/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const r = await run(args);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe("");
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(message);
+      expect(r.err[0]).not.toContain("\n");
+      expect(r.err[0]).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    });
+  }
+
+  it("invalid terminal configuration file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emvsim-run-"));
+    const file = join(dir, "terminal.json");
+    writeFileSync(file, "{ not json");
+    const r = await run(["--terminal", file]);
+    expect(r.code).toBe(1);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toContain("terminal.json");
+  });
+});
+
+describe("parseRunArgs and amounts", () => {
+  it("takes --opt value and --opt=value, with defaults", () => {
+    const o = parseRunArgs(["--amount=5", "--type", "refund", "--json"]);
+    expect(o).toMatchObject({ amount: "5", type: "refund", json: true, trace: false, terminal: "attended-pos" });
+    expect(parseRunArgs([]).amount).toBe("12.34");
+  });
+
+  it("converts major to minor units with the currency exponent, without floating point", () => {
+    expect(amountToMinorUnits("12.34", 2)).toBe(1234);
+    expect(amountToMinorUnits("0.1", 2)).toBe(10);
+    expect(amountToMinorUnits("1005", 0)).toBe(1005);
+    expect(amountToMinorUnits("1.005", 3)).toBe(1005);
+    expect(amountToMinorUnits("9999999999.99", 2)).toBe(999999999999);
+    expect(() => amountToMinorUnits("99999999999.99", 2)).toThrow("does not fit 12 digits");
+    expect(() => amountToMinorUnits("-1", 2)).toThrow("is not an amount");
+  });
+
+  it("checks cashback options", () => {
+    expect(() => parseRunArgs(["--other-amount", "1"])).toThrow("--other-amount is only for --type cashback");
+  });
+});

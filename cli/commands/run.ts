@@ -1,0 +1,301 @@
+// `emvsim run`: one EMV transaction (Book 3 §10) from application selection to completion against a card in a reader
+// (the emulated card by default), with the issuer host simulated; prints the step-by-step report or the JSON result.
+
+import type { TerminalConfig } from "../../kernel/config/types.js";
+import type { Interaction, TransactionParams, TransactionType } from "../../kernel/context.js";
+import type { CaPublicKey } from "../../kernel/crypto/capk.js";
+import type { IssuerHost } from "../../kernel/host.js";
+import { transactionReport } from "../../kernel/report.js";
+import { resultToJson, type TransactionOutcomeRecord } from "../../kernel/result.js";
+import type { CardChannel } from "../../transport/channel.js";
+import { type Command, UsageError } from "../command.js";
+
+const TYPES: readonly TransactionType[] = ["purchase", "cash", "cashback", "refund"];
+const VALUE_OPTIONS = [
+  "--card",
+  "--reader",
+  "--terminal",
+  "--amount",
+  "--other-amount",
+  "--type",
+  "--pin",
+  "--capk",
+  "--issuer",
+  "--date",
+  "--time",
+  "--seed",
+] as const;
+const FLAG_OPTIONS = ["--json", "--trace", "--unmask"] as const;
+
+// INTERIM until kernel/transaction.ts and kernel/interaction.ts land (H4): their contract as this command uses it.
+const TRANSACTION_MODULE: string = "../../kernel/transaction.js";
+const INTERACTION_MODULE: string = "../../kernel/interaction.js";
+interface TransactionModule {
+  runTransaction(request: {
+    config: TerminalConfig;
+    params: TransactionParams;
+    channel: CardChannel;
+    host?: IssuerHost;
+    interaction?: Interaction;
+  }): Promise<TransactionOutcomeRecord>;
+}
+interface InteractionModule {
+  nonInteractive(options: { pin?: string }): Interaction;
+}
+
+/** The default amount (major units) when --amount is not given. */
+export const DEFAULT_AMOUNT = "12.34";
+export const DEFAULT_TERMINAL = "attended-pos";
+
+export interface RunOptions {
+  readonly card: string | undefined;
+  readonly reader: string | undefined;
+  readonly terminal: string;
+  readonly amount: string;
+  readonly otherAmount: string | undefined;
+  readonly type: TransactionType;
+  readonly pin: string | undefined;
+  readonly capk: string | undefined;
+  readonly issuer: string | undefined;
+  readonly date: string | undefined;
+  readonly time: string | undefined;
+  readonly seed: string | undefined;
+  readonly json: boolean;
+  readonly trace: boolean;
+  readonly unmask: boolean;
+}
+
+/** Parse `emvsim run` arguments (`--opt value` or `--opt=value`); every problem is a UsageError of one line. */
+export function parseRunArgs(args: readonly string[]): RunOptions {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf("=");
+    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+    if ((FLAG_OPTIONS as readonly string[]).includes(name)) {
+      if (name !== arg) throw new UsageError(`${name} takes no value`);
+      flags.add(name);
+      continue;
+    }
+    if (!(VALUE_OPTIONS as readonly string[]).includes(name)) {
+      throw new UsageError(
+        arg.startsWith("-")
+          ? `unknown option '${name}' (see 'emvsim run --help')`
+          : `unexpected argument '${arg}' (see 'emvsim run --help')`,
+      );
+    }
+    const value = name !== arg ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
+    if (values.has(name)) throw new UsageError(`${name} given twice`);
+    values.set(name, value);
+  }
+  const type = values.get("--type") ?? "purchase";
+  if (!(TYPES as readonly string[]).includes(type)) {
+    throw new UsageError(`--type '${type}' is not one of ${TYPES.join(", ")}`);
+  }
+  const pin = values.get("--pin");
+  if (pin !== undefined && !/^[0-9]{4,12}$/.test(pin)) throw new UsageError("--pin must be 4 to 12 digits");
+  const date = values.get("--date");
+  if (date !== undefined) checkDate(date);
+  const time = values.get("--time");
+  if (time !== undefined) checkTime(time);
+  const otherAmount = values.get("--other-amount");
+  if (otherAmount !== undefined && type !== "cashback") {
+    throw new UsageError("--other-amount is only for --type cashback");
+  }
+  return {
+    card: values.get("--card"),
+    reader: values.get("--reader"),
+    terminal: values.get("--terminal") ?? DEFAULT_TERMINAL,
+    amount: values.get("--amount") ?? DEFAULT_AMOUNT,
+    otherAmount,
+    type: type as TransactionType,
+    pin,
+    capk: values.get("--capk"),
+    issuer: values.get("--issuer"),
+    date,
+    time,
+    seed: values.get("--seed"),
+    json: flags.has("--json"),
+    trace: flags.has("--trace"),
+    unmask: flags.has("--unmask"),
+  };
+}
+
+/** YYMMDD, a real calendar date (Book 3 Annex A: 9A n 6). */
+function checkDate(date: string): void {
+  const m = /^([0-9]{2})([0-9]{2})([0-9]{2})$/.exec(date);
+  const year = m ? 2000 + Number(m[1]) : 0;
+  const month = m ? Number(m[2]) : 0;
+  const day = m ? Number(m[3]) : 0;
+  const last = month >= 1 && month <= 12 ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 0;
+  if (!m || day < 1 || day > last) throw new UsageError(`--date '${date}' is not a date YYMMDD`);
+}
+
+/** HHMMSS (Book 3 Annex A: 9F21 n 6). */
+function checkTime(time: string): void {
+  const m = /^([0-9]{2})([0-9]{2})([0-9]{2})$/.exec(time);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3]) > 59) {
+    throw new UsageError(`--time '${time}' is not a time HHMMSS`);
+  }
+}
+
+/**
+ * An amount in major units ("12.34", "12", "0.5") in minor units of a currency with `exponent` decimals. At most
+ * `exponent` decimals and 12 digits in all (9F02 is n 12, Book 3 Annex A).
+ */
+export function amountToMinorUnits(text: string, exponent: number, option = "--amount"): number {
+  const m = /^([0-9]+)(?:\.([0-9]+))?$/.exec(text);
+  if (!m) throw new UsageError(`${option} '${text}' is not an amount (e.g. 12.34)`);
+  const fraction = m[2] ?? "";
+  if (fraction.length > exponent) {
+    throw new UsageError(`${option} '${text}' has ${fraction.length} decimals; the currency has ${exponent}`);
+  }
+  const digits = (m[1]! + fraction.padEnd(exponent, "0")).replace(/^0+(?=.)/, "");
+  if (digits.length > 12) throw new UsageError(`${option} '${text}' does not fit 12 digits in minor units`);
+  return Number(digits);
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** The local date YYMMDD and time HHMMSS now. */
+export function nowDateTime(now = new Date()): { date: string; time: string } {
+  return {
+    date: pad2(now.getFullYear() % 100) + pad2(now.getMonth() + 1) + pad2(now.getDate()),
+    time: pad2(now.getHours()) + pad2(now.getMinutes()) + pad2(now.getSeconds()),
+  };
+}
+
+const USAGE = [
+  "Usage: emvsim run [options]",
+  "",
+  "Runs one EMV transaction against a card and prints what the terminal did, step by step.",
+  "  --card <profile|file>     card profile for the emulated card (default: visa-cvn18-cda, CDA, goes online)",
+  "  --reader <uri>            emulator:<profile> (default), pcsc:<name>, serial:<path>, hid:<vid:pid>, replay:<file>",
+  `  --terminal <id|file>      terminal configuration (default: ${DEFAULT_TERMINAL})`,
+  `  --amount <n.nn>           amount authorised in major units (default: ${DEFAULT_AMOUNT})`,
+  "  --other-amount <n.nn>     cashback amount (with --type cashback)",
+  "  --type <type>             purchase (default), cash, cashback, refund",
+  "  --pin <digits>            the cardholder's PIN when asked (default: PIN entry bypassed)",
+  "  --capk <file>             CA public keys (emvsim keys JSON) added to the terminal's",
+  "  --issuer <file>           issuer host configuration (default: a host knowing every built-in card)",
+  "  --date YYMMDD --time HHMMSS   transaction date and time (default: now)",
+  "  --seed <text>             repeatable unpredictable numbers (terminal and emulated card)",
+  "  --json                    the result as JSON instead of the report",
+  "  --trace                   add the APDU exchange (decoded in the report)",
+  "  --unmask                  show the PAN in clear (track 2 and PIN data stay hidden)",
+  "",
+  "Exit code 0 when the transaction reached an outcome (approved, declined or terminated), 1 on bad input.",
+].join("\n");
+
+export const command: Command = {
+  name: "run",
+  summary: "run one EMV transaction against a card (the emulated card by default) and report it",
+  usage: USAGE,
+  async run(args, io) {
+    const options = parseRunArgs(args);
+    const { loadTerminalConfig, loadCaKeyFile, withCaKeys } = await import("../../kernel/config/load.js");
+    const loaded = loadTerminalConfig(options.terminal);
+    if (!loaded.ok) throw new UsageError(loaded.error);
+    let config = loaded.config;
+    const card = await cardSource(options);
+    // The emulated card's certificates come from the emulator's test CA: the terminal gets its key under the card's RIDs.
+    if (card.caKeys.length) config = withCaKeys(config, card.caKeys);
+    if (options.capk) {
+      const keys = loadCaKeyFile(options.capk);
+      if (!keys.ok) throw new UsageError(keys.error);
+      config = withCaKeys(config, keys.keys);
+    }
+    const amount = amountToMinorUnits(options.amount, config.currencyExponent);
+    const otherAmount =
+      options.otherAmount === undefined
+        ? 0
+        : amountToMinorUnits(options.otherAmount, config.currencyExponent, "--other-amount");
+    if (otherAmount > amount) {
+      throw new UsageError(
+        `--other-amount ${options.otherAmount} exceeds --amount ${options.amount} (it is part of it)`,
+      );
+    }
+    if (options.type === "cashback" && otherAmount === 0) {
+      throw new UsageError("--type cashback needs --other-amount (the cashback part of the amount)");
+    }
+
+    const hostModule = await import("../../emulator/host/index.js");
+    let host: ReturnType<typeof hostModule.defaultIssuerHost>;
+    if (options.issuer) {
+      const hostConfig = hostModule.loadHostConfig(options.issuer);
+      if (!hostConfig.ok) throw new UsageError(hostConfig.error.message);
+      host = hostModule.issuerHostFromConfig(hostConfig.value);
+    } else {
+      host = hostModule.defaultIssuerHost();
+    }
+
+    const { seededBytes, seededRandom, systemRandom } = await import("../../kernel/random.js");
+    const channel = await card.open(options.seed === undefined ? undefined : seededBytes(options.seed, "card"));
+    const now = nowDateTime();
+    const params: TransactionParams = {
+      type: options.type,
+      amount,
+      otherAmount,
+      date: options.date ?? now.date,
+      time: options.time ?? now.time,
+      sequenceCounter: 1,
+      random: options.seed === undefined ? systemRandom() : seededRandom(options.seed),
+    };
+    const { runTransaction } = (await import(TRANSACTION_MODULE)) as TransactionModule;
+    const { nonInteractive } = (await import(INTERACTION_MODULE)) as InteractionModule;
+    try {
+      const record = await runTransaction({
+        config,
+        params,
+        channel,
+        host,
+        interaction: nonInteractive(options.pin === undefined ? {} : { pin: options.pin }),
+      });
+      const shown = { trace: options.trace, unmask: options.unmask };
+      io.out(options.json ? JSON.stringify(resultToJson(record, shown), null, 2) : transactionReport(record, shown));
+      return 0;
+    } finally {
+      await channel.close();
+    }
+  },
+};
+
+interface CardSource {
+  /** CA public keys the terminal needs for this card (the emulated card's test CA under its RIDs); empty for readers. */
+  readonly caKeys: readonly CaPublicKey[];
+  /** Open the channel; the emulated card takes a random source for repeatable runs. */
+  open(cardRandom: ((n: number) => Uint8Array) | undefined): Promise<CardChannel>;
+}
+
+/** The card: the emulated card in-process (profile checked before anything runs) or a reader by URI. */
+async function cardSource(options: RunOptions): Promise<CardSource> {
+  const { parseReaderUri, ReaderUriError, openReader } = await import("../../devices/open.js");
+  let uri: ReturnType<typeof parseReaderUri>;
+  try {
+    uri = parseReaderUri(options.reader ?? "emulator:");
+  } catch (e) {
+    if (e instanceof ReaderUriError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (uri.kind !== "emulator") {
+    if (options.card !== undefined)
+      throw new UsageError("--card is for the emulated card; the reader has its own card");
+    return { caKeys: [], open: () => openReader(options.reader) };
+  }
+  if (uri.profile !== undefined && options.card !== undefined && uri.profile !== options.card) {
+    throw new UsageError(`--card ${options.card} and --reader ${options.reader} name different cards`);
+  }
+  const { DEFAULT_PROFILE_ID, loadProfile } = await import("../../emulator/profile.js");
+  const profile = loadProfile(uri.profile ?? options.card ?? DEFAULT_PROFILE_ID);
+  if (!profile.ok) throw new UsageError(profile.error.message);
+  const { caPublicKeysForProfile } = await import("../../emulator/ca-keys.js");
+  const { openEmulatorChannel } = await import("../../emulator/channel.js");
+  return {
+    caKeys: caPublicKeysForProfile(profile.value),
+    open: async (random) => openEmulatorChannel(profile.value, random ? { random } : {}),
+  };
+}
