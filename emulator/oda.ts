@@ -1,17 +1,28 @@
 // Offline data authentication on the card side (EMV Book 2): certificates and SSAD built at personalisation,
 // SDAD for INTERNAL AUTHENTICATE and CDA, enciphered PIN recovery. All RSA work is kernel/crypto's.
 
-import { toHex } from "../kernel/bytes.js";
+import { bytesEqual, fromHex, toHex } from "../kernel/bytes.js";
+import { buildIccCertificate, buildIssuerCertificate, PkiBuildError } from "../kernel/crypto/certificates.js";
+import { decipherPinBlock } from "../kernel/crypto/pin-encipherment.js";
+import { cdaTransactionDataHash, signCdaData, signDynamicData, signStaticData } from "../kernel/crypto/signed-data.js";
 import type { CardContext, PersonalisedApplication } from "./context.js";
+import { dolValues } from "./dol-values.js";
 import { applicationKeys, type CaKeyMaterial, caKey, type RsaKeyMaterial } from "./keystore.js";
-import type { ApplicationProfile, CardProfile } from "./profile.js";
+import { type ApplicationProfile, applicationPan, type CardProfile, hasFault } from "./profile.js";
 import type { Placeholder } from "./profile-schema.js";
+import { SW } from "./status.js";
 
 export interface OdaKeys {
   readonly ca: CaKeyMaterial;
   readonly issuer: RsaKeyMaterial;
   readonly icc: RsaKeyMaterial | undefined;
 }
+
+/** Expiry (MMYY) written into a certificate when the profile asks for an expired one: January 2020. */
+export const EXPIRED_CERTIFICATE_DATE = "0120";
+
+/** Length of the ICC Dynamic Number this card puts in its SDAD (Book 2 §6.5.1 Table 18: 2–8 bytes). */
+const ICC_DYNAMIC_NUMBER_LENGTH = 8;
 
 export function loadOdaKeys(profile: CardProfile, app: ApplicationProfile, where: string): OdaKeys | undefined {
   const oda = app.oda;
@@ -24,36 +35,128 @@ export function loadOdaKeys(profile: CardProfile, app: ApplicationProfile, where
   return { ca, issuer: keys.issuer, icc: keys.icc };
 }
 
-export function issuerPlaceholderValues(
-  _profile: CardProfile,
-  _app: ApplicationProfile,
-  _keys: OdaKeys,
-): Map<Placeholder, Uint8Array> {
-  throw new Error("kernel/crypto certificates not yet available");
+/** A signature with its last bit flipped: recovery then yields garbage (the "bad signature" faults). */
+function corrupt(signature: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(signature);
+  out[out.length - 1]! ^= 0x01;
+  return out;
 }
 
-export function iccPlaceholderValues(
-  _profile: CardProfile,
-  _app: ApplicationProfile,
-  _keys: OdaKeys,
-  _staticData: Uint8Array,
+/** Static data as signed when the profile asks for a wrong hash: one more byte than the records deliver. */
+function signedStaticData(profile: CardProfile, staticData: Uint8Array): Uint8Array {
+  if (!hasFault(profile, "wrong-static-data-hash")) return staticData;
+  const out = new Uint8Array(staticData.length + 1);
+  out.set(staticData);
+  out[staticData.length] = 0xff;
+  return out;
+}
+
+function where(profile: CardProfile, app: ApplicationProfile): string {
+  return `${profile.id} ${toHex(app.aid)}`;
+}
+
+function panOf(profile: CardProfile, app: ApplicationProfile): string {
+  const pan = applicationPan(app);
+  if (!pan) throw new PkiBuildError(`${where(profile, app)}: no PAN (5A) in the records to certify`);
+  return pan;
+}
+
+/**
+ * Issuer-level values (Book 2 §5.3): CA index (8F), Issuer Public Key Certificate (90), Remainder (92) and Exponent
+ * (9F32). Faults: bad-issuer-certificate-signature, expired-issuer-certificate.
+ */
+export function issuerPlaceholderValues(
+  profile: CardProfile,
+  app: ApplicationProfile,
+  keys: OdaKeys,
 ): Map<Placeholder, Uint8Array> {
-  throw new Error("kernel/crypto certificates not yet available");
+  const oda = app.oda;
+  const values = new Map<Placeholder, Uint8Array>();
+  if (!oda) return values;
+  const built = buildIssuerCertificate(keys.ca, {
+    issuerIdentifier: panOf(profile, app).slice(0, 6),
+    expiry: hasFault(profile, "expired-issuer-certificate") ? EXPIRED_CERTIFICATE_DATE : oda.issuer.expiry,
+    serialNumber: oda.issuer.serial,
+    issuerKey: keys.issuer,
+  });
+  values.set("<ca-index>", Uint8Array.of(oda.caIndex));
+  values.set(
+    "<issuer-certificate>",
+    hasFault(profile, "bad-issuer-certificate-signature") ? corrupt(built.certificate) : built.certificate,
+  );
+  values.set("<issuer-remainder>", built.remainder);
+  values.set("<issuer-exponent>", Uint8Array.from(keys.issuer.exponent));
+  return values;
+}
+
+/**
+ * ICC-level values over the static data to be authenticated: SSAD (93, Book 2 §5.4) and, with an ICC key, the ICC
+ * Public Key Certificate (9F46), Remainder (9F48) and Exponent (9F47) (§6.4). Faults: bad-ssad-signature,
+ * expired-icc-certificate, wrong-static-data-hash.
+ */
+export function iccPlaceholderValues(
+  profile: CardProfile,
+  app: ApplicationProfile,
+  keys: OdaKeys,
+  staticData: Uint8Array,
+): Map<Placeholder, Uint8Array> {
+  const oda = app.oda;
+  const values = new Map<Placeholder, Uint8Array>();
+  if (!oda) return values;
+  const signed = signedStaticData(profile, staticData);
+  const ssad = signStaticData(keys.issuer, signed, oda.dataAuthenticationCode);
+  values.set("<ssad>", hasFault(profile, "bad-ssad-signature") ? corrupt(ssad) : ssad);
+  if (keys.icc && oda.icc) {
+    const built = buildIccCertificate(keys.issuer, {
+      pan: panOf(profile, app),
+      expiry: hasFault(profile, "expired-icc-certificate") ? EXPIRED_CERTIFICATE_DATE : oda.icc.expiry,
+      serialNumber: oda.icc.serial,
+      iccKey: keys.icc,
+      staticData: signed,
+    });
+    values.set("<icc-certificate>", built.certificate);
+    values.set("<icc-remainder>", built.remainder);
+    values.set("<icc-exponent>", Uint8Array.from(keys.icc.exponent));
+  }
+  return values;
 }
 
 export type PinRecovery = { ok: true; pinBlock: Uint8Array } | { ok: false; sw: number };
 
-export function decipherOfflinePin(
-  _app: PersonalisedApplication,
-  _data: Uint8Array,
-  _challenge: Uint8Array,
-): PinRecovery {
-  return { ok: false, sw: 0x6984 };
+/**
+ * VERIFY with enciphered PIN (Book 2 §7.2): decipher with the ICC private key (this card has no separate PIN
+ * encipherment key), check header 7F and that the ICC unpredictable number is the one GET CHALLENGE gave.
+ * No ICC key: 6984; wrong length: 6700; anything else wrong: 6A80 (the PIN try counter is not touched).
+ */
+export function decipherOfflinePin(app: PersonalisedApplication, data: Uint8Array, challenge: Uint8Array): PinRecovery {
+  const key = app.keys?.icc;
+  if (!key) return { ok: false, sw: SW.REFERENCE_DATA_INVALIDATED };
+  const r = decipherPinBlock(key, data);
+  if (!r.ok) return { ok: false, sw: r.step === "length" ? SW.WRONG_LENGTH : SW.WRONG_DATA };
+  if (!bytesEqual(r.challenge, challenge)) return { ok: false, sw: SW.WRONG_DATA };
+  return { ok: true, pinBlock: r.pinBlock };
 }
 
-export function signDda(_ctx: CardContext, _app: PersonalisedApplication, _ddolData: Uint8Array): Uint8Array {
-  throw new Error("pending");
+function iccKeyOf(app: PersonalisedApplication, what: string): RsaKeyMaterial {
+  const key = app.keys?.icc;
+  if (!key) throw new PkiBuildError(`${what}: application ${toHex(app.profile.aid)} has no ICC key`);
+  return key;
 }
+
+function dynamicNumber(ctx: CardContext): Uint8Array {
+  return ctx.random(ICC_DYNAMIC_NUMBER_LENGTH);
+}
+
+/** INTERNAL AUTHENTICATE (Book 2 §6.5.1): SDAD over the DDOL data with a fresh ICC Dynamic Number. Fault: bad-sdad-signature. */
+export function signDda(ctx: CardContext, app: PersonalisedApplication, ddolData: Uint8Array): Uint8Array {
+  const number = dynamicNumber(ctx);
+  const iccDynamicData = new Uint8Array(1 + number.length);
+  iccDynamicData[0] = number.length;
+  iccDynamicData.set(number, 1);
+  const sdad = signDynamicData(iccKeyOf(app, "INTERNAL AUTHENTICATE"), { iccDynamicData, ddolData });
+  return hasFault(ctx.profile, "bad-sdad-signature") ? corrupt(sdad) : sdad;
+}
+
 export interface CdaInput {
   cid: number;
   cryptogram: Uint8Array;
@@ -62,6 +165,26 @@ export interface CdaInput {
   cdol2Data: Uint8Array | undefined;
   responseTlvs: Uint8Array;
 }
-export function signCda(_ctx: CardContext, _app: PersonalisedApplication, _i: CdaInput): Uint8Array {
-  throw new Error("pending");
+
+/** Unpredictable Number (9F37) of the current GENERATE AC: from the CDOL2 data on the second, else CDOL1. */
+function unpredictableNumber(app: PersonalisedApplication, i: CdaInput): Uint8Array {
+  if (i.cdol2Data && app.cdol2) {
+    const un = dolValues(app.cdol2, i.cdol2Data).get(0x9f37);
+    if (un && un.length > 0) return un;
+  }
+  const un = app.cdol1 ? dolValues(app.cdol1, i.cdol1Data).get(0x9f37) : undefined;
+  // Without 9F37 in the CDOL the terminal cannot check the signature; sign over a zero UN rather than fail.
+  return un && un.length > 0 ? un : fromHex("00000000");
+}
+
+/** GENERATE AC with CDA (Book 2 §6.6.1): SDAD over CID, AC and the transaction data hash code. Fault: bad-sdad-signature. */
+export function signCda(ctx: CardContext, app: PersonalisedApplication, i: CdaInput): Uint8Array {
+  const sdad = signCdaData(iccKeyOf(app, "GENERATE AC (CDA)"), {
+    iccDynamicNumber: dynamicNumber(ctx),
+    cid: i.cid,
+    cryptogram: i.cryptogram,
+    transactionDataHash: cdaTransactionDataHash(i),
+    unpredictableNumber: unpredictableNumber(app, i),
+  });
+  return hasFault(ctx.profile, "bad-sdad-signature") ? corrupt(sdad) : sdad;
 }

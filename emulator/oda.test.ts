@@ -1,0 +1,305 @@
+// The emulator's ODA data (EMV Book 2 §5–§7) checked from the terminal side with kernel/crypto: every built-in
+// profile with ODA personalises, its certificates and signatures recover, and the deliberate faults fail where meant.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { concatBytes, fromHex, toHex } from "../kernel/bytes.js";
+import {
+  certificateExpired,
+  issuerIdentifierMatchesPan,
+  recoverIccPublicKey,
+  recoverIssuerPublicKey,
+} from "../kernel/crypto/certificates.js";
+import { encipherPinBlock } from "../kernel/crypto/pin-encipherment.js";
+import type { RsaPublicKey } from "../kernel/crypto/rsa.js";
+import {
+  cdaTransactionDataHash,
+  verifyCdaSignature,
+  verifySignedDynamicData,
+  verifySignedStaticData,
+} from "../kernel/crypto/signed-data.js";
+import { decodeTlvs, encodeTlvs, findTlv, type Tlv } from "../kernel/tlv/ber.js";
+import { type DolEntry, parseDol } from "../kernel/tlv/dol.js";
+import { EmulatedCard } from "./card.js";
+import type { PersonalisedApplication } from "./context.js";
+import { caKey } from "./keystore.js";
+import { EXPIRED_CERTIFICATE_DATE } from "./oda.js";
+import { personalise, staticDataToAuthenticate } from "./personalise.js";
+import { builtInProfileDir, type CardProfile, listProfiles, loadProfile, parseProfile } from "./profile.js";
+
+const TRANSACTION_DATE = "260115";
+
+function builtIn(id: string): CardProfile {
+  const r = loadProfile(id);
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+/** A built-in profile with extra faults (same id, so the same keystore keys). */
+function withFaults(id: string, faults: object[]): CardProfile {
+  const file = join(builtInProfileDir(), `${id}.json`);
+  const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  json.faults = [...((json.faults as object[] | undefined) ?? []), ...faults];
+  const r = parseProfile(json, file);
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+/** First value of `tag` in the application's records. */
+function recordValue(app: PersonalisedApplication, tag: number): Uint8Array | undefined {
+  for (const data of app.records.values()) {
+    try {
+      const v = findTlv(decodeTlvs(data), tag)?.value;
+      if (v) return v;
+    } catch {
+      // malformed on purpose
+    }
+  }
+  return undefined;
+}
+
+interface TerminalView {
+  issuer: ReturnType<typeof recoverIssuerPublicKey>;
+  ssad: ReturnType<typeof verifySignedStaticData> | undefined;
+  icc: ReturnType<typeof recoverIccPublicKey> | undefined;
+  pan: string;
+}
+
+/** What a terminal does with the records: recover the issuer key, check the SSAD, recover the ICC key. */
+function terminalView(app: PersonalisedApplication): TerminalView {
+  const oda = app.profile.oda!;
+  const ca = caKey(oda.caIndex)!;
+  expect(toHex(recordValue(app, 0x8f)!)).toBe(toHex(Uint8Array.of(oda.caIndex)));
+  const issuer = recoverIssuerPublicKey(ca, {
+    certificate: recordValue(app, 0x90)!,
+    remainder: recordValue(app, 0x92),
+    exponent: recordValue(app, 0x9f32)!,
+  });
+  const staticData = staticDataToAuthenticate(app.profile, app.records);
+  const ssadValue = recordValue(app, 0x93);
+  const ssad = ssadValue && issuer.ok ? verifySignedStaticData(issuer.key, ssadValue, staticData) : undefined;
+  const iccCert = recordValue(app, 0x9f46);
+  const icc =
+    iccCert && issuer.ok
+      ? recoverIccPublicKey(issuer.key, {
+          certificate: iccCert,
+          remainder: recordValue(app, 0x9f48),
+          exponent: recordValue(app, 0x9f47)!,
+          staticData,
+        })
+      : undefined;
+  return { issuer, ssad, icc, pan: app.pan! };
+}
+
+const odaProfiles = listProfiles().filter((id) =>
+  builtIn(id).applications.some((a) => a.oda && a.oda.method !== "none"),
+);
+
+describe("built-in profiles: certificates and SSAD recover on the terminal side", () => {
+  it("there are ODA profiles to check", () => {
+    expect(odaProfiles.length).toBeGreaterThanOrEqual(8);
+  });
+  for (const id of odaProfiles) {
+    it(`${id}: issuer, ICC key and SSAD as the profile says`, () => {
+      const profile = builtIn(id);
+      const faults = new Set(profile.faults.map((f) => f.kind));
+      for (const app of personalise(profile)) {
+        const oda = app.profile.oda;
+        if (!oda || oda.method === "none") continue;
+        const v = terminalView(app);
+        if (!v.issuer.ok) throw new Error(v.issuer.reason);
+        expect(toHex(v.issuer.key.modulus)).toBe(toHex(app.keys!.issuer.modulus));
+        expect(issuerIdentifierMatchesPan(v.issuer.fields.issuerIdentifier, v.pan)).toBe(true);
+        expect(v.issuer.fields.expiry).toBe(oda.issuer.expiry);
+        expect(certificateExpired(v.issuer.fields.expiry, TRANSACTION_DATE)).toBe(false);
+        expect(toHex(v.issuer.fields.serialNumber)).toBe(toHex(oda.issuer.serial));
+        if (oda.method === "sda") {
+          if (!v.ssad?.ok) throw new Error(v.ssad?.reason ?? "no SSAD (93) in the records");
+          expect(toHex(v.ssad.dataAuthenticationCode)).toBe(toHex(oda.dataAuthenticationCode));
+        } else {
+          if (!v.icc?.ok) throw new Error(v.icc?.reason ?? "no ICC certificate (9F46) in the records");
+          expect(toHex(v.icc.key.modulus)).toBe(toHex(app.keys!.icc!.modulus));
+          expect(v.icc.fields.pan).toBe(v.pan);
+          const expired = faults.has("expired-icc-certificate");
+          expect(v.icc.fields.expiry).toBe(expired ? EXPIRED_CERTIFICATE_DATE : oda.icc!.expiry);
+          expect(certificateExpired(v.icc.fields.expiry, TRANSACTION_DATE)).toBe(expired);
+        }
+      }
+    });
+  }
+});
+
+describe("deliberate ODA faults fail at the expected step", () => {
+  it("bad-issuer-certificate-signature: the issuer certificate does not recover (trailer)", () => {
+    const [app] = personalise(withFaults("visa-offline-only", [{ kind: "bad-issuer-certificate-signature" }]));
+    const v = terminalView(app!);
+    expect(v.issuer.ok ? "ok" : v.issuer.step).toBe("trailer");
+  });
+  it("expired-issuer-certificate: recovers, expiry 0120 is past", () => {
+    const [app] = personalise(withFaults("visa-offline-only", [{ kind: "expired-issuer-certificate" }]));
+    const v = terminalView(app!);
+    if (!v.issuer.ok) throw new Error(v.issuer.reason);
+    expect(v.issuer.fields.expiry).toBe("0120");
+    expect(certificateExpired(v.issuer.fields.expiry, TRANSACTION_DATE)).toBe(true);
+    expect(v.ssad?.ok).toBe(true);
+  });
+  it("bad-ssad-signature: the SSAD does not recover", () => {
+    const [app] = personalise(withFaults("visa-offline-only", [{ kind: "bad-ssad-signature" }]));
+    const v = terminalView(app!);
+    expect(v.issuer.ok).toBe(true);
+    expect(v.ssad?.ok ? "ok" : v.ssad?.step).toBe("trailer");
+  });
+  it("wrong-static-data-hash: SSAD (SDA) and ICC certificate (DDA) fail the hash", () => {
+    const [sda] = personalise(withFaults("visa-offline-only", [{ kind: "wrong-static-data-hash" }]));
+    const s = terminalView(sda!);
+    expect(s.ssad?.ok ? "ok" : s.ssad?.step).toBe("hash");
+    const [dda] = personalise(withFaults("visa-cvn10-dda", [{ kind: "wrong-static-data-hash" }]));
+    const d = terminalView(dda!);
+    expect(d.icc?.ok ? "ok" : d.icc?.step).toBe("hash");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Over the card's commands
+
+function seededCard(profile: CardProfile): EmulatedCard {
+  let n = 0;
+  return new EmulatedCard(profile, {
+    random: (len) => Uint8Array.from({ length: len }, () => (n = (n * 73 + 41) & 0xff)),
+  });
+}
+
+function transmit(card: EmulatedCard, apdu: Uint8Array): { data: Uint8Array; sw: string } {
+  const r = card.transmit(apdu);
+  return { data: r.subarray(0, r.length - 2), sw: toHex(r.subarray(r.length - 2)) };
+}
+
+const dolLength = (dol: readonly DolEntry[]) => dol.reduce((s, e) => s + e.length, 0);
+
+/** SELECT the application and GET PROCESSING OPTIONS with zero PDOL data. */
+function selectAndGpo(card: EmulatedCard, app: PersonalisedApplication): Uint8Array {
+  const aid = app.profile.aid;
+  expect(transmit(card, concatBytes(fromHex("00A40400"), Uint8Array.of(aid.length), aid, fromHex("00"))).sw).toMatch(
+    /^9000|6283$/,
+  );
+  const pdolData = new Uint8Array(dolLength(app.pdol));
+  const body = concatBytes(Uint8Array.of(0x83, pdolData.length), pdolData);
+  expect(transmit(card, concatBytes(fromHex("80A80000"), Uint8Array.of(body.length), body, fromHex("00"))).sw).toBe(
+    "9000",
+  );
+  return pdolData;
+}
+
+function iccKey(app: PersonalisedApplication): RsaPublicKey {
+  const v = terminalView(app);
+  if (!v.icc?.ok) throw new Error(v.icc?.reason ?? "no ICC key");
+  return v.icc.key;
+}
+
+describe("INTERNAL AUTHENTICATE: the 9F4B verifies with verifySignedDynamicData (§6.5)", () => {
+  for (const id of ["visa-cvn10-dda", "no-pse", "visa-pin-preferring", "multi-app"]) {
+    it(id, () => {
+      const profile = builtIn(id);
+      const app = personalise(profile).find((a) => a.profile.oda?.method === "dda")!;
+      const card = seededCard(profile);
+      selectAndGpo(card, app);
+      const ddol = parseDol(recordValue(app, 0x9f49)!);
+      const ddolData = Uint8Array.from({ length: dolLength(ddol) }, (_, i) => 0x11 * (i + 1));
+      const r = transmit(
+        card,
+        concatBytes(fromHex("00880000"), Uint8Array.of(ddolData.length), ddolData, fromHex("00")),
+      );
+      expect(r.sw).toBe("9000");
+      const sdad = findTlv(decodeTlvs(r.data), 0x80)!.value;
+      const v = verifySignedDynamicData(iccKey(app), sdad, ddolData);
+      if (!v.ok) throw new Error(v.reason);
+      expect(v.iccDynamicNumber.length).toBe(8);
+      // The same signature over other DDOL data does not verify.
+      const other = verifySignedDynamicData(
+        iccKey(app),
+        sdad,
+        ddolData.map((b) => b ^ 1),
+      );
+      expect(other.ok ? "ok" : other.step).toBe("hash");
+    });
+  }
+});
+
+/** GENERATE AC asking for an ARQC with CDA; returns the response template's children and the CDOL1 data. */
+function generateAcCda(
+  card: EmulatedCard,
+  app: PersonalisedApplication,
+): { tlvs: Tlv[]; cdol1Data: Uint8Array; un: Uint8Array } {
+  const cdol1 = app.cdol1!;
+  const un = fromHex("CAFEBABE");
+  const parts = cdol1.map((e) => {
+    if (e.tag === 0x9f37) return un;
+    if (e.tag === 0x9f02) return fromHex("000000001000");
+    if (e.tag === 0x9a) return fromHex(TRANSACTION_DATE);
+    if (e.tag === 0x5f2a || e.tag === 0x9f1a) return fromHex("0978");
+    return new Uint8Array(e.length);
+  });
+  const cdol1Data = concatBytes(...parts);
+  const r = transmit(card, concatBytes(fromHex("80AE9000"), Uint8Array.of(cdol1Data.length), cdol1Data, fromHex("00")));
+  expect(r.sw).toBe("9000");
+  const [template] = decodeTlvs(r.data);
+  expect(template!.tag).toBe(0x77);
+  return { tlvs: [...template!.children!], cdol1Data, un };
+}
+
+describe("GENERATE AC with CDA: the 9F4B verifies with verifyCdaSignature (§6.6)", () => {
+  for (const id of ["visa-cvn18-cda", "mastercard-cvn17-cda", "amex-cda", "visa-cda-faults"]) {
+    it(id, () => {
+      const profile = builtIn(id);
+      const bad = profile.faults.some((f) => f.kind === "bad-sdad-signature");
+      const app = personalise(profile).find((a) => a.profile.oda?.method === "cda")!;
+      const card = seededCard(profile);
+      const pdolData = selectAndGpo(card, app);
+      const { tlvs, cdol1Data, un } = generateAcCda(card, app);
+      const sdad = tlvs.find((t) => t.tag === 0x9f4b);
+      if (!sdad) throw new Error(`no 9F4B in the response (CID ${toHex(tlvs.find((t) => t.tag === 0x9f27)!.value)})`);
+      const responseTlvs = encodeTlvs(
+        tlvs.filter((t) => t.tag !== 0x9f4b).map((t) => ({ tag: t.tag, value: t.value })),
+      );
+      const cid = tlvs.find((t) => t.tag === 0x9f27)!.value[0]!;
+      const v = verifyCdaSignature(iccKey(app), sdad.value, {
+        unpredictableNumber: un,
+        cid,
+        transactionDataHash: cdaTransactionDataHash({ pdolData, cdol1Data, responseTlvs }),
+      });
+      if (bad) {
+        expect(v.ok ? "ok" : v.step).toBe("trailer");
+        return;
+      }
+      if (!v.ok) throw new Error(v.reason);
+      expect(v.cid).toBe(cid);
+      expect(v.cryptogram.length).toBe(8);
+    });
+  }
+});
+
+describe("VERIFY with enciphered PIN (§7.2)", () => {
+  it("the card deciphers with its ICC key; a wrong challenge is 6A80 and leaves the try counter", () => {
+    const profile = builtIn("visa-pin-preferring");
+    const app = personalise(profile)[0]!;
+    const pin = app.profile.pin!.value;
+    const block = fromHex(`2${pin.length.toString(16)}${pin}`.padEnd(16, "F"));
+    const key = iccKey(app);
+    const card = seededCard(profile);
+    selectAndGpo(card, app);
+    const pad = (n: number) => new Uint8Array(n).fill(0x33);
+
+    const challenge1 = transmit(card, fromHex("0084000000"));
+    expect(challenge1.sw).toBe("9000");
+    const wrong = challenge1.data.map((b) => b ^ 0xff);
+    const e1 = encipherPinBlock(key, block, wrong, pad);
+    if (!e1.ok) throw new Error(e1.reason);
+    expect(transmit(card, concatBytes(fromHex("00200088"), Uint8Array.of(e1.value.length), e1.value)).sw).toBe("6A80");
+
+    const challenge2 = transmit(card, fromHex("0084000000"));
+    const e2 = encipherPinBlock(key, block, challenge2.data, pad);
+    if (!e2.ok) throw new Error(e2.reason);
+    expect(transmit(card, concatBytes(fromHex("00200088"), Uint8Array.of(e2.value.length), e2.value)).sw).toBe("9000");
+  });
+});
