@@ -2,11 +2,14 @@
 // §7 PIN encipherment): PIN try counter, PIN entry through the interaction, VERIFY, and the online PIN block.
 // PINs and PIN blocks never reach a log, a trace text or an error.
 
-import { fromHex, toHex } from "../../bytes.js";
+import { toHex } from "../../bytes.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../../context.js";
+import { pinBlockFormat0, pinBlockFormat2 } from "../../crypto/pin-block.js";
+import type { RsaPublicKey } from "../../crypto/rsa.js";
 import { TVR } from "../../tvr.js";
 import { getDataValue } from "../risk.js";
+import { encipheredPinData, pinEnciphermentKey } from "./enciphered-pin.js";
 import type { CvmAttempt } from "./rules.js";
 
 /** Per-transaction PIN state: bypass carries over to later PIN CVMs (Book 3 §10.5.2). */
@@ -22,14 +25,6 @@ export function onlinePinBlock(ctx: TransactionContext): Uint8Array | undefined 
 }
 
 const validPin = (pin: string) => /^[0-9]{4,12}$/.test(pin);
-
-/**
- * ISO 9564 format 2 plaintext PIN block (Book 3 §6.5.12: C | N | PIN | F padding, 8 bytes).
- * TEMPORARY until engineer B's `offlinePinBlock` lands in kernel/crypto.
- */
-function plaintextPinBlock(pin: string): Uint8Array {
-  return fromHex(`2${pin.length.toString(16)}${pin}`.padEnd(16, "F"));
-}
 
 /** Book 3 §6.5.12: VERIFY status words. */
 function verifyStatus(sw: number): "ok" | "retry" | "blocked" | "error" {
@@ -65,8 +60,12 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean, s
   } else if ("error" in ptc) {
     ctx.log(step, `PIN Try Counter not available (${ptc.error})`);
   }
+  // Book 2 §7.1: offline enciphered PIN needs the PIN encipherment (or ICC) public key; without it the CVM fails.
+  let key: RsaPublicKey | undefined;
   if (enciphered) {
-    return { kind: "done", result: "failed", note: "offline enciphered PIN: no PIN encipherment key available" };
+    const k = pinEnciphermentKey(ctx);
+    if (!k.ok) return { kind: "done", result: "failed", note: `offline enciphered PIN: ${k.reason}` };
+    key = k.key;
   }
   for (;;) {
     const pin = await ctx.interaction.enterPin(enciphered ? "offline-enciphered" : "offline-plaintext", attemptsLeft);
@@ -75,7 +74,16 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean, s
       state.bypassed = true;
       return { kind: "done", result: "failed", tvr: [TVR.PIN_NOT_ENTERED], note: "PIN entry bypassed" };
     }
-    const ex = await ctx.card.exchange(Commands.verify(0x80, plaintextPinBlock(pin)));
+    let pinData = pinBlockFormat2(pin);
+    if (key) {
+      const e = await encipheredPinData(ctx, pin, key);
+      if (!e.ok) {
+        if (e.terminate) return { kind: "terminate", reason: e.reason };
+        return { kind: "done", result: "failed", note: `offline enciphered PIN: ${e.reason}` };
+      }
+      pinData = e.data;
+    }
+    const ex = await ctx.card.exchange(Commands.verify(key ? 0x88 : 0x80, pinData));
     if (!ex.ok) return { kind: "terminate", reason: `VERIFY: ${ex.error}` };
     const sw = ex.response.sw;
     const status = verifyStatus(sw);
@@ -116,7 +124,10 @@ export async function onlinePin(ctx: TransactionContext, state: PinState): Promi
     state.bypassed = true;
     return { kind: "done", result: "failed", tvr: [TVR.PIN_NOT_ENTERED], note: "PIN entry bypassed" };
   }
-  onlinePinBlocks.set(ctx, plaintextPinBlock(pin));
+  // ISO 9564 format 0 with the PAN; a terminal with a PIN encryption key enciphers it before it leaves the PIN pad.
+  const pan = ctx.data.from("card", 0x5a);
+  const digits = pan ? toHex(pan).replace(/F+$/, "") : "";
+  onlinePinBlocks.set(ctx, /^\d{13,19}$/.test(digits) ? pinBlockFormat0(pin, digits) : pinBlockFormat2(pin));
   // Book 3 §10.5.2: TVR "Online PIN entered"; CVM Results "unknown" (the issuer verifies).
   return { kind: "done", result: "unknown", tvr: [TVR.ONLINE_PIN_ENTERED], note: "PIN kept for the online request" };
 }
