@@ -16,27 +16,9 @@ import {
   recoverIccPublicKey,
   recoverIssuerPublicKey,
 } from "./certificates.js";
+import { independentRecover } from "./independent-rsa.js";
 import { generateRsaKey, modulusLength, type RsaPrivateKey, rsaSign } from "./rsa.js";
 
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let r = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return r;
-}
-const big = (b: Uint8Array): bigint => BigInt(`0x${toHex(b)}`);
-/** Independent recovery: S^e mod n as N bytes. */
-function independentRecover(key: { modulus: Uint8Array; exponent: Uint8Array }, s: Uint8Array): string {
-  return modPow(big(s), big(key.exponent), big(key.modulus))
-    .toString(16)
-    .toUpperCase()
-    .padStart(modulusLength(key) * 2, "0");
-}
 const sha1Hex = (...parts: Uint8Array[]): string =>
   createHash("sha1")
     .update(concatBytes(...parts))

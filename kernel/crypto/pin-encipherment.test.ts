@@ -2,21 +2,9 @@
 
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../bytes.js";
+import { big, modPow } from "./independent-rsa.js";
 import { decipherPinBlock, encipherPinBlock } from "./pin-encipherment.js";
 import { generateRsaKey, modulusLength } from "./rsa.js";
-
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let r = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return r;
-}
-const big = (b: Uint8Array): bigint => BigInt(`0x${toHex(b)}`);
 
 const key = generateRsaKey(768, 3);
 const pinBlock = fromHex("241234FFFFFFFFFF");

@@ -3,21 +3,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../bytes.js";
+import { big, modPow } from "./independent-rsa.js";
 import { generateRsaKey, modulusLength, type RsaPublicKey, rsaRecover, rsaSign } from "./rsa.js";
 
-/** Independent square-and-multiply, for comparison only. */
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let r = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return r;
-}
-const big = (b: Uint8Array): bigint => BigInt(`0x${toHex(b) || "00"}`);
 const bytes = (n: bigint, len: number): Uint8Array => fromHex(n.toString(16).padStart(len * 2, "0"));
 
 const key3 = generateRsaKey(768, 3);
