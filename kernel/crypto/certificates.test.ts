@@ -148,7 +148,7 @@ describe("ICC and ICC PIN encipherment certificates (§6.4, §7.1)", () => {
     if (missing.ok) throw new Error("recovered");
     expect(missing.step).toBe("remainder");
     expect(missing.reason).toBe(
-      "ICC Public Key Certificate (9F46): key length 127 needs a ICC Public Key Remainder (9F48) of 41 bytes, got none (Book 2 §6.4 step 5)",
+      "ICC Public Key Certificate (9F46): key length 127 needs 41 bytes of ICC Public Key Remainder (9F48), got none (Book 2 §6.4 step 5)",
     );
   });
 

@@ -303,7 +303,7 @@ function recoverCertificate(
   if (block.keyLength > inCertificate && remainder.length !== block.keyLength - inCertificate)
     return odaFailure(
       "remainder",
-      `${what}: key length ${block.keyLength} needs a ${kind.remainderTag} of ${block.keyLength - inCertificate} bytes, got ${remainder.length === 0 ? "none" : `${remainder.length} bytes`} (Book 2 ${section} step ${steps.concatenate})`,
+      `${what}: key length ${block.keyLength} needs ${block.keyLength - inCertificate} bytes of ${kind.remainderTag}, got ${remainder.length === 0 ? "none" : `${remainder.length} bytes`} (Book 2 ${section} step ${steps.concatenate})`,
       x,
     );
   if (block.hashAlgorithm !== HASH_ALGORITHM_SHA1)
@@ -366,16 +366,8 @@ export function recoverIssuerPublicKey(
   };
 }
 
-/**
- * Book 2 §6.4 steps 1–7, 10, 11: the ICC public key from its certificate (9F46), remainder (9F48) and exponent
- * (9F47) with the issuer public key; the hash also covers the static data to be authenticated. Steps 8–9 (PAN, expiry)
- * are the kernel's.
- */
-export function recoverIccPublicKey(
-  issuer: RsaPublicKey,
-  input: CertificateInput & { readonly staticData: Uint8Array },
-): CertificateRecovery<IccCertificateFields> {
-  const r = recoverCertificate(ICC, issuer, input, input.staticData);
+/** The ICC-format (04) result of a recovery: the PAN digits instead of the issuer identifier. */
+function iccRecovery(r: ReturnType<typeof recoverCertificate>): CertificateRecovery<IccCertificateFields> {
   if (!r.ok) return r;
   return {
     ok: true,
@@ -386,6 +378,18 @@ export function recoverIccPublicKey(
 }
 
 /**
+ * Book 2 §6.4 steps 1–7, 10, 11: the ICC public key from its certificate (9F46), remainder (9F48) and exponent
+ * (9F47) with the issuer public key; the hash also covers the static data to be authenticated. Steps 8–9 (PAN, expiry)
+ * are the kernel's.
+ */
+export function recoverIccPublicKey(
+  issuer: RsaPublicKey,
+  input: CertificateInput & { readonly staticData: Uint8Array },
+): CertificateRecovery<IccCertificateFields> {
+  return iccRecovery(recoverCertificate(ICC, issuer, input, input.staticData));
+}
+
+/**
  * Book 2 §7.1: the ICC PIN Encipherment public key from 9F2D/9F2F/9F2E. Same format 04 and checks as §6.4, but the
  * hash does not cover static data to be authenticated.
  */
@@ -393,14 +397,7 @@ export function recoverIccPinEnciphermentKey(
   issuer: RsaPublicKey,
   input: CertificateInput,
 ): CertificateRecovery<IccCertificateFields> {
-  const r = recoverCertificate(ICC_PIN, issuer, input, new Uint8Array(0));
-  if (!r.ok) return r;
-  return {
-    ok: true,
-    key: r.key,
-    fields: { ...commonFields(r.block), pan: digitsOf(r.block.identifier) },
-    recovered: r.recovered,
-  };
+  return iccRecovery(recoverCertificate(ICC_PIN, issuer, input, new Uint8Array(0)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
