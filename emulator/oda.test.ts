@@ -36,14 +36,21 @@ function builtIn(id: string): CardProfile {
   return r.value;
 }
 
-/** A built-in profile with extra faults (same id, so the same keystore keys). */
-function withFaults(id: string, faults: object[]): CardProfile {
+/** A built-in profile edited (same id, so the same keystore keys). */
+function edited(id: string, edit: (json: Record<string, unknown>) => void): CardProfile {
   const file = join(builtInProfileDir(), `${id}.json`);
   const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  json.faults = [...((json.faults as object[] | undefined) ?? []), ...faults];
+  edit(json);
   const r = parseProfile(json, file);
   if (!r.ok) throw r.error;
   return r.value;
+}
+
+/** A built-in profile with extra faults. */
+function withFaults(id: string, faults: object[]): CardProfile {
+  return edited(id, (json) => {
+    json.faults = [...((json.faults as object[] | undefined) ?? []), ...faults];
+  });
 }
 
 /** First value of `tag` in the application's records. */
@@ -277,6 +284,44 @@ describe("GENERATE AC with CDA: the 9F4B verifies with verifyCdaSignature (§6.6
       expect(v.cryptogram.length).toBe(8);
     });
   }
+});
+
+describe("second GENERATE AC with CDA (§6.6.1: CDOL2 data in the hash, UN from CDOL2)", () => {
+  it("visa-cvn18-cda without issuer authentication required: TC with a 9F4B that verifies", () => {
+    const profile = edited("visa-cvn18-cda", (json) => {
+      const apps = json.applications as { risk: Record<string, unknown> }[];
+      apps[0]!.risk.issuerAuthenticationRequired = false;
+    });
+    const app = personalise(profile)[0]!;
+    const card = seededCard(profile);
+    const pdolData = selectAndGpo(card, app);
+    const first = generateAcCda(card, app);
+    const cdol2 = app.cdol2!;
+    const un2 = fromHex("0BADF00D");
+    const cdol2Data = concatBytes(
+      ...cdol2.map((e) => (e.tag === 0x8a ? fromHex("3030") : e.tag === 0x9f37 ? un2 : new Uint8Array(e.length))),
+    );
+    const r = transmit(
+      card,
+      concatBytes(fromHex("80AE5000"), Uint8Array.of(cdol2Data.length), cdol2Data, fromHex("00")),
+    );
+    expect(r.sw).toBe("9000");
+    const tlvs = [...decodeTlvs(r.data)[0]!.children!];
+    const cid = tlvs.find((t) => t.tag === 0x9f27)!.value[0]!;
+    expect(cid & 0xc0).toBe(0x40);
+    const sdad = tlvs.find((t) => t.tag === 0x9f4b)!.value;
+    const responseTlvs = encodeTlvs(tlvs.filter((t) => t.tag !== 0x9f4b).map((t) => ({ tag: t.tag, value: t.value })));
+    const tdhc = cdaTransactionDataHash({ pdolData, cdol1Data: first.cdol1Data, cdol2Data, responseTlvs });
+    const v = verifyCdaSignature(iccKey(app), sdad, { unpredictableNumber: un2, cid, transactionDataHash: tdhc });
+    if (!v.ok) throw new Error(v.reason);
+    // Signed over the second UN, not the first.
+    const old = verifyCdaSignature(iccKey(app), sdad, {
+      unpredictableNumber: first.un,
+      cid,
+      transactionDataHash: tdhc,
+    });
+    expect(old.ok ? "ok" : old.step).toBe("hash");
+  });
 });
 
 describe("VERIFY with enciphered PIN (§7.2)", () => {
