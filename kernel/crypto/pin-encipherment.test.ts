@@ -1,5 +1,6 @@
 // Offline PIN encipherment (EMV Book 2 §7.2): terminal enciphers, card deciphers; independent BigInt check.
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../bytes.js";
 import { big, modPow } from "./independent-rsa.js";
@@ -50,5 +51,15 @@ describe("encipherPinBlock / decipherPinBlock (§7.2)", () => {
     if (d.ok) throw new Error("deciphered");
     expect(d.step).toBe("header");
     expect(d.recovered).toBeUndefined();
+  });
+  it("property: arbitrary data never throws; a success always has the 7F header", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 90, maxLength: 98 }), (data) => {
+        const d = decipherPinBlock(key, data);
+        if (!d.ok) return d.recovered === undefined;
+        return data.length === 96 && d.pinBlock.length === 8 && d.challenge.length === 8;
+      }),
+      { numRuns: 100 },
+    );
   });
 });
