@@ -52,7 +52,7 @@ describe("encipherPinBlock / decipherPinBlock (§7.2)", () => {
     expect(d.step).toBe("header");
     expect(d.recovered).toBeUndefined();
   });
-  it("property: arbitrary data never throws; a success always has the 7F header", () => {
+  it("property: arbitrary data never throws; a success gives an 8-byte PIN block and challenge", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 90, maxLength: 98 }), (data) => {
         const d = decipherPinBlock(key, data);
