@@ -1,53 +1,60 @@
-// `emvsim keys`: the CA public keys a terminal needs to check the emulator's cards (the test CA under RID
-// A000000999), as JSON with the Book 2 §11.2 checksum (SHA-1 of RID ‖ index ‖ modulus ‖ exponent).
+// `emvsim keys`: the CA public keys a terminal needs to check the emulator's cards — the test CA under its own RID
+// A000000999 and under each RID and index a built-in card uses — as JSON with the Book 2 §11.2 checksum.
 
+import { caPublicKeysForProfile } from "../../emulator/ca-keys.js";
 import { caKeys } from "../../emulator/keystore.js";
+import { listProfiles, loadProfile } from "../../emulator/profile.js";
 import { fromHex, toHex } from "../../kernel/bytes.js";
-import { capkChecksum } from "../../kernel/crypto/capk.js";
+import { type CaPublicKey, type CaPublicKeyJson, caPublicKeyToJson } from "../../kernel/crypto/capk.js";
 import { type CliIo, type Command, UsageError } from "../command.js";
 
-export interface ExportedCaKey {
-  rid: string;
-  index: string;
-  modulus: string;
-  exponent: string;
-  checksum: string;
-  expiry: string;
-}
-
-export function exportedCaKeys(): ExportedCaKey[] {
-  return caKeys().map((k) => {
-    const checksum = capkChecksum({
-      rid: fromHex(k.rid),
-      index: k.index,
-      modulus: k.modulus,
-      exponent: k.exponent,
-    });
-    return {
-      rid: k.rid,
-      index: k.index.toString(16).toUpperCase().padStart(2, "0"),
-      modulus: toHex(k.modulus),
-      exponent: toHex(k.exponent),
-      checksum: toHex(checksum),
-      expiry: k.expiry,
-    };
-  });
+/** Every key once, by RID and index; with `--card` only those one profile needs. */
+export function exportedCaKeys(profileId?: string): CaPublicKeyJson[] {
+  const keys: CaPublicKey[] = [];
+  const add = (k: CaPublicKey) => {
+    if (!keys.some((x) => toHex(x.rid) === toHex(k.rid) && x.index === k.index)) keys.push(k);
+  };
+  if (profileId === undefined)
+    for (const k of caKeys())
+      add({ rid: fromHex(k.rid), index: k.index, modulus: k.modulus, exponent: k.exponent, expiry: k.expiry });
+  for (const id of profileId === undefined ? listProfiles() : [profileId]) {
+    const p = loadProfile(id);
+    if (!p.ok) {
+      if (profileId !== undefined) throw new UsageError(p.error.message.split("\n")[0] ?? `cannot load ${id}`);
+      continue;
+    }
+    for (const k of caPublicKeysForProfile(p.value)) add(k);
+  }
+  keys.sort((a, b) => toHex(a.rid).localeCompare(toHex(b.rid)) || a.index - b.index);
+  return keys.map(caPublicKeyToJson);
 }
 
 export const command: Command = {
   name: "keys",
-  summary: "export the emulator's test CA public keys for the terminal",
+  summary: "export the CA public keys a terminal needs for the emulator's cards",
   usage: [
-    "Usage: emvsim keys",
+    "Usage: emvsim keys [--card <profile id or path>]",
     "",
-    "Prints the CA public keys of the emulator's test CA (RID A000000999) as a JSON array:",
-    '  [{ "rid", "index", "modulus", "exponent", "checksum", "expiry" }]',
-    "checksum = SHA-1(RID ‖ index ‖ modulus ‖ exponent) (EMV Book 2 §11.2); expiry YYMMDD.",
+    "Prints, as a JSON array, the public keys of the emulator's test CA: under its own RID A000000999 and under",
+    "each RID and index a built-in card uses (a terminal looks CA keys up by the card's RID and 8F). With --card,",
+    "only the keys that card needs. Each entry:",
+    '  { "rid", "index", "modulus", "exponent", "checksum", "expiry" }',
+    "checksum = SHA-1(RID ‖ index ‖ modulus ‖ exponent) (EMV Book 2 §11.2); expiry YYMMDD. `emvsim run --capk` reads",
+    "this format.",
   ].join("\n"),
   async run(args: string[], io: CliIo): Promise<number> {
-    const unknown = args.filter((a) => a !== "--json");
-    if (unknown.length > 0) throw new UsageError(`unknown option '${unknown[0]}' (try 'emvsim keys --help')`);
-    io.out(JSON.stringify(exportedCaKeys(), null, 2));
+    let card: string | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === "--json") continue;
+      if (a === "--card") {
+        card = args[++i];
+        if (!card) throw new UsageError("--card needs a profile id or path");
+        continue;
+      }
+      throw new UsageError(`unknown option '${a}' (try 'emvsim keys --help')`);
+    }
+    io.out(JSON.stringify(exportedCaKeys(card), null, 2));
     return 0;
   },
 };
