@@ -1,0 +1,53 @@
+// A cardholder and attendant that answer without asking anyone (EMV Book 4 §11 messages; Book 1 §12.4 choice): the
+// highest-priority candidate is chosen, confirmations are given, the scripted PIN is entered or PIN entry bypassed.
+
+import { toHex } from "./bytes.js";
+import type { CandidateApplication, Interaction } from "./context.js";
+
+export interface NonInteractiveOptions {
+  /** The PIN to enter whenever one is asked for; without it PIN entry is bypassed. */
+  readonly pin?: string;
+}
+
+export interface NonInteractive extends Interaction {
+  /** Messages shown on the cardholder display, in order. */
+  readonly displayed: readonly string[];
+  /** What this interaction decided on the cardholder's behalf, in words (never the PIN). */
+  readonly notes: readonly string[];
+}
+
+export function nonInteractive(options: NonInteractiveOptions = {}): NonInteractive {
+  const displayed: string[] = [];
+  const notes: string[] = [];
+  const name = (c: CandidateApplication) => `${toHex(c.aid)} ${c.label}`;
+  return {
+    displayed,
+    notes,
+    async chooseApplication(candidates) {
+      // The kernel offers candidates in priority order (Book 1 §12.4): the first is the highest priority.
+      const first = candidates[0];
+      if (!first) {
+        notes.push("no candidate to choose from");
+        return undefined;
+      }
+      notes.push(`chose the highest-priority application ${name(first)} of ${candidates.length}`);
+      return 0;
+    },
+    async confirmApplication(candidate) {
+      notes.push(`confirmed application ${name(candidate)}`);
+      return true;
+    },
+    async enterPin(kind, attemptsLeft) {
+      const tries = attemptsLeft === undefined ? "" : ` (${attemptsLeft} tries left)`;
+      if (options.pin === undefined) {
+        notes.push(`bypassed ${kind} PIN entry${tries}`);
+        return undefined;
+      }
+      notes.push(`entered the scripted PIN for ${kind} PIN${tries}`);
+      return options.pin;
+    },
+    display(message) {
+      displayed.push(message);
+    },
+  };
+}
