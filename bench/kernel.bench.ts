@@ -10,24 +10,13 @@ import { openEmulatorChannel } from "../emulator/channel.js";
 import { defaultIssuerHost } from "../emulator/host/index.js";
 import { loadProfile } from "../emulator/profile.js";
 import { loadTerminalConfig, withCaKeys } from "../kernel/config/load.js";
-import type { TerminalConfig } from "../kernel/config/types.js";
 import type { TransactionParams } from "../kernel/context.js";
 import type { IssuerHost } from "../kernel/host.js";
 import { seededRandom } from "../kernel/random.js";
+import { runTransaction } from "../kernel/transaction.js";
 import type { CardChannel } from "../transport/channel.js";
 import { fmt } from "./harness.js";
 import type { BenchModule } from "./run.js";
-
-// INTERIM until kernel/transaction.ts lands (H4): its contract as this benchmark uses it.
-const TRANSACTION_MODULE: string = "../kernel/transaction.js";
-interface TransactionModule {
-  runTransaction(request: {
-    config: TerminalConfig;
-    params: TransactionParams;
-    channel: CardChannel;
-    host?: IssuerHost;
-  }): Promise<{ readonly outcome: string }>;
-}
 
 const PROFILE = "visa-cvn18-cda";
 const TERMINAL = "attended-pos";
@@ -107,7 +96,6 @@ export const bench: BenchModule = {
     // The card's certificates come from the emulator's test CA: the terminal holds its key under the card's RID.
     const terminal = withCaKeys(config.config, caPublicKeysForProfile(profile.value));
     const host = defaultIssuerHost();
-    const { runTransaction } = (await import(TRANSACTION_MODULE)) as TransactionModule;
     const random = seededRandom("kernel-bench");
     let n = 0;
 

@@ -32,7 +32,7 @@ describe("transactionReport", () => {
     ]);
     expect(block(masked, "2. Read application data (Book 3 §10.2)")).toEqual([
       "2. Read application data (Book 3 §10.2)",
-      "   Records read: SFI 1 record 1",
+      "   Records read: SFI 2 record 1",
       "   PAN: 476173******0119",
       "   PAN sequence number: 01",
       "   Expiry: 2025-12-31",
@@ -98,15 +98,15 @@ describe("transactionReport", () => {
   });
 
   it("decodes the trace with PIN data hidden, PAN and track 2 masked", () => {
-    expect(block(masked, "#2 VERIFY")).toEqual([
-      "#2 VERIFY",
+    expect(block(masked, "#5 VERIFY")).toEqual([
+      "#5 VERIFY",
       "   > 0020008008[<8 bytes hidden>]",
       "   < 9000",
       "   C-APDU CLA 00 INS 20 P1 00 P2 80: VERIFY, plaintext PIN",
       "     Lc 8",
       "     data: <8 bytes hidden>",
       "   R-APDU SW 9000 (normal processing)",
-      "#3 GET CHALLENGE",
+      "#6 GET CHALLENGE",
       "   > 0084000000",
       "   < 01020304050607089000",
       "   C-APDU CLA 00 INS 84 P1 00 P2 00: GET CHALLENGE",
@@ -122,7 +122,7 @@ describe("transactionReport", () => {
   it("leaves the trace out without --trace", () => {
     const text = transactionReport(sampleRecord(), { trace: false, unmask: false });
     expect(text).not.toContain("APDU trace");
-    expect(text).not.toContain("#1 READ RECORD");
+    expect(text).not.toContain("#4 READ RECORD");
   });
 
   it("shows the PAN with unmask, never track 2 discretionary data or the PIN block", () => {

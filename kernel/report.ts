@@ -33,6 +33,7 @@ const SECTIONS: readonly (readonly [string, string])[] = [
   ["cardholder-verification", "Cardholder verification (Book 3 §10.5)"],
   ["terminal-risk-management", "Terminal risk management (Book 3 §10.6)"],
   ["action-analysis", "Terminal and card action analysis (Book 3 §10.7, §10.8)"],
+  ["card-action-analysis", "Card action analysis: CDA signatures (Book 3 §10.8, Book 2 §6.6)"],
   ["online-processing", "Online processing (Book 3 §10.9)"],
   ["issuer-script-processing", "Issuer script processing (Book 3 §10.10)"],
   ["completion", "Completion (Book 3 §10.11)"],
@@ -56,6 +57,10 @@ function safe<T>(f: () => T): T | undefined {
   }
 }
 
+function endsWith9000(response: Uint8Array): boolean {
+  return response.length >= 2 && response[response.length - 2] === 0x90 && response[response.length - 1] === 0x00;
+}
+
 /** Lines a section adds before its kernel events. */
 function sectionFacts(step: string, record: TransactionOutcomeRecord, disclosure: Disclosure, r: Redactor): string[] {
   const data = record.data;
@@ -67,7 +72,14 @@ function sectionFacts(step: string, record: TransactionOutcomeRecord, disclosure
       break;
     }
     case "read-application-data": {
-      const reads = record.trace.filter((t) => t.command[1] === 0xb2 && t.response);
+      // READ RECORDs after the (last) GET PROCESSING OPTIONS that the card answered with 9000: the AFL's records.
+      let gpo = -1;
+      record.trace.forEach((t, i) => {
+        if (t.command[1] === 0xa8) gpo = i;
+      });
+      const reads = record.trace.filter(
+        (t, i) => i > gpo && gpo >= 0 && t.command[1] === 0xb2 && t.response && endsWith9000(t.response),
+      );
       if (reads.length) {
         const names = reads.map((t) => `SFI ${t.command[3]! >> 3} record ${t.command[2]!}`);
         lines.push(`Records read: ${names.join(", ")}`);

@@ -56,10 +56,10 @@ describe("resultToJson", () => {
 
   it("traces commands and responses with PIN data hidden and PAN/track 2 masked", () => {
     const json = resultToJson(sampleRecord(), { trace: true, unmask: false });
-    expect(json.trace).toEqual([
+    expect(json.trace?.slice(3)).toEqual([
       {
         name: "READ RECORD",
-        command: "00B2010C00",
+        command: "00B2011400",
         response: "701F5A08[476173******0119]5713[476173******0119D<hidden>]9000",
       },
       { name: "VERIFY", command: "0020008008[<8 bytes hidden>]", response: "9000" },
@@ -72,7 +72,7 @@ describe("resultToJson", () => {
     const text = JSON.stringify(json);
     expect(json.pan).toBe(PAN);
     expect(json.authorizationData).toBe(`9F2701805A08[${PAN}]5F340101`);
-    expect(json.trace?.[0]?.response).toBe(`701F5A08[${PAN}]5713[${PAN}D<hidden>]9000`);
+    expect(json.trace?.[3]?.response).toBe(`701F5A08[${PAN}]5713[${PAN}D<hidden>]9000`);
     expect(text).not.toContain("D25122011143804400000F");
     expect(text).not.toContain("241234FFFFFFFFFF");
   });

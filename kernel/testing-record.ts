@@ -56,9 +56,17 @@ export function sampleRecord(overrides: Partial<TransactionOutcomeRecord> = {}):
     },
     authorizationData: fromHex(`9F2701805A08${PAN}5F340101`),
     trace: [
+      // A PSE directory record (before GPO) and a record the card does not have: not application data read.
+      { name: "READ RECORD", command: fromHex("00B2010C00"), response: fromHex("70034F01009000") },
+      { name: "READ RECORD", command: fromHex("00B2020C00"), response: fromHex("6A83") },
+      {
+        name: "GET PROCESSING OPTIONS",
+        command: fromHex("80A800000283000" + "0"),
+        response: fromHex("80063D00080101009000"),
+      },
       {
         name: "READ RECORD",
-        command: fromHex("00B2010C00"),
+        command: fromHex("00B2011400"),
         response: fromHex(`701F${"5A08"}${PAN}${"5713"}${TRACK2}9000`),
       },
       { name: "VERIFY", command: fromHex("0020008008241234FFFFFFFFFF"), response: fromHex("9000") },

@@ -1,12 +1,10 @@
 // `emvsim run`: one EMV transaction (Book 3 §10) from application selection to completion against a card in a reader
 // (the emulated card by default), with the issuer host simulated; prints the step-by-step report or the JSON result.
 
-import type { TerminalConfig } from "../../kernel/config/types.js";
-import type { Interaction, TransactionParams, TransactionType } from "../../kernel/context.js";
+import type { TransactionParams, TransactionType } from "../../kernel/context.js";
 import type { CaPublicKey } from "../../kernel/crypto/capk.js";
-import type { IssuerHost } from "../../kernel/host.js";
 import { transactionReport } from "../../kernel/report.js";
-import { resultToJson, type TransactionOutcomeRecord } from "../../kernel/result.js";
+import { resultToJson } from "../../kernel/result.js";
 import type { CardChannel } from "../../transport/channel.js";
 import { type Command, UsageError } from "../command.js";
 
@@ -26,22 +24,6 @@ const VALUE_OPTIONS = [
   "--seed",
 ] as const;
 const FLAG_OPTIONS = ["--json", "--trace", "--unmask"] as const;
-
-// INTERIM until kernel/transaction.ts and kernel/interaction.ts land (H4): their contract as this command uses it.
-const TRANSACTION_MODULE: string = "../../kernel/transaction.js";
-const INTERACTION_MODULE: string = "../../kernel/interaction.js";
-interface TransactionModule {
-  runTransaction(request: {
-    config: TerminalConfig;
-    params: TransactionParams;
-    channel: CardChannel;
-    host?: IssuerHost;
-    interaction?: Interaction;
-  }): Promise<TransactionOutcomeRecord>;
-}
-interface InteractionModule {
-  nonInteractive(options: { pin?: string }): Interaction;
-}
 
 /** The default amount (major units) when --amount is not given. */
 export const DEFAULT_AMOUNT = "12.34";
@@ -245,8 +227,8 @@ export const command: Command = {
       sequenceCounter: 1,
       random: options.seed === undefined ? systemRandom() : seededRandom(options.seed),
     };
-    const { runTransaction } = (await import(TRANSACTION_MODULE)) as TransactionModule;
-    const { nonInteractive } = (await import(INTERACTION_MODULE)) as InteractionModule;
+    const { runTransaction } = await import("../../kernel/transaction.js");
+    const { nonInteractive } = await import("../../kernel/interaction.js");
     try {
       const record = await runTransaction({
         config,
