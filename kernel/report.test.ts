@@ -20,7 +20,7 @@ describe("transactionReport", () => {
     expect(masked.split("\n").slice(0, 4)).toEqual([
       "emvsim transaction report",
       "",
-      "Transaction: type 00, amount 12.34 (currency 978), on 2025-05-11 12:00:00",
+      "Transaction: purchase (9C 00), amount 12.34 (currency 978), on 2025-05-11 12:00:00",
       "Outcome: ONLINE-APPROVED — issuer approved (8A 00), card returned TC",
     ]);
   });

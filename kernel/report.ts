@@ -4,7 +4,7 @@
 import { describeApduPair } from "./apdu-text.js";
 import { type BitDef, isBitSet, undefinedBits } from "./bits.js";
 import { toHex } from "./bytes.js";
-import type { KernelEvent } from "./context.js";
+import { type KernelEvent, TRANSACTION_TYPE_CODE } from "./context.js";
 import { describeCvmResults, parseCvmResults } from "./fields/cvm-results.js";
 import { isFieldError } from "./fields/field-error.js";
 import {
@@ -157,7 +157,10 @@ function transactionLine(record: TransactionOutcomeRecord): string | undefined {
   const time = d.get(0x9f21);
   const type = d.get(0x9c);
   const parts: string[] = [];
-  if (type) parts.push(`type ${toHex(type)}`);
+  if (type) {
+    const name = Object.entries(TRANSACTION_TYPE_CODE).find(([, code]) => code === type[0])?.[0];
+    parts.push(`${name ?? "type"} (9C ${toHex(type)})`);
+  }
   if (amount) {
     const text = safe(() => decodeAmount(amount, exponent?.[0] ?? 2));
     parts.push(`amount ${text ?? toHex(amount)}${currency ? ` (currency ${toHex(currency).replace(/^0/, "")})` : ""}`);
