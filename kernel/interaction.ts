@@ -31,6 +31,8 @@ export function nonInteractive(options: NonInteractiveOptions = {}): NonInteract
         return undefined;
       }
       notes.push(`chose the highest-priority application ${name(first)} of ${candidates.length}`);
+      // Choosing an application whose API asks for confirmation (87 b8) is the cardholder's confirmation of it.
+      if (first.confirmationRequired) notes.push(`confirmed application ${name(first)}`);
       return 0;
     },
     async confirmApplication(candidate) {

@@ -8,6 +8,7 @@ import { loadTerminalConfig } from "./config/load.js";
 import type { TerminalConfig } from "./config/types.js";
 import type { TransactionParams } from "./context.js";
 import { nonInteractive } from "./interaction.js";
+import type { TransactionOutcomeRecord } from "./result.js";
 import { fixedRandom, TEST_AID, TEST_CONFIG } from "./steps/testing-context.js";
 import { ScriptedChannel, type ScriptStep } from "./steps/testing-scripted-channel.js";
 import { runTransaction, type TransactionRecord } from "./transaction.js";
@@ -67,6 +68,9 @@ describe("against the software card", () => {
     const pan = toHex(r.data.get(0x5a)!).replace(/F+$/, "");
     expect(r.events.map((e) => e.message).join("\n")).not.toContain(pan);
     expect(r.events.map((e) => e.step)).toContain("read-application-data");
+    // The record is what kernel/result.ts formats (a compile-time check of the contract).
+    const formatted: TransactionOutcomeRecord = r;
+    expect(formatted.outcome).toBe("approved");
   });
 
   it("visa-online-only: no ODA (TVR B1b8, in TAC-online) → ARQC, issuer approves, TC", async () => {
