@@ -2,6 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultHostConfig } from "../../emulator/host/index.js";
+import { fromHex, toHex } from "../../kernel/bytes.js";
+import { capkChecksum } from "../../kernel/crypto/capk.js";
 import type { TransactionResultJson } from "../../kernel/result.js";
 import type { CliIo } from "../command.js";
 import { main } from "../main.js";
@@ -141,6 +144,58 @@ describe("emvsim run with offline PIN (visa-pin-preferring: CVM list 4103 first,
     const masked = await run(["--card", "visa-pin-preferring", "--pin", "1234", "--trace", ...FIXED]);
     expect(masked.out).toContain("   CVM Results (9F34) 410302:");
     expect(masked.out).not.toContain(PIN_PAN);
+  });
+});
+
+describe("emvsim run options reach the transaction", () => {
+  const dir = mkdtempSync(join(tmpdir(), "emvsim-run-"));
+
+  it("--issuer: a host configuration that declines gives online-declined with its response code", async () => {
+    const file = join(dir, "decline-host.json");
+    const config = { ...defaultHostConfig(), rules: [{ decision: "decline", responseCode: "05", reason: "test" }] };
+    writeFileSync(file, JSON.stringify(config));
+    const json = JSON.parse((await run(["--json", "--issuer", file, ...FIXED])).out) as TransactionResultJson;
+    // Book 3 §10.9: a decline (8A 05) → the terminal asks for an AAC in the second GENERATE AC.
+    expect(json.outcome).toBe("online-declined");
+    expect(json.online?.responseCode).toBe("05");
+    expect(json.cryptograms.map((c) => [c.requested, c.type])).toEqual([
+      ["ARQC", "ARQC"],
+      ["AAC", "AAC"],
+    ]);
+  });
+
+  it("--capk: a wrong key for A000000003/01 replaces the shipped one and CDA fails (TVR B1b3)", async () => {
+    const file = join(dir, "wrong-capk.json");
+    const modulus = "C1".repeat(248);
+    const rid = fromHex("A000000003");
+    const checksum = toHex(capkChecksum({ rid, index: 1, modulus: fromHex(modulus), exponent: fromHex("03") }));
+    writeFileSync(file, JSON.stringify([{ rid: "A000000003", index: "01", modulus, exponent: "03", checksum }]));
+    const json = JSON.parse((await run(["--json", "--capk", file, ...FIXED])).out) as TransactionResultJson;
+    expect(json.oda).toEqual({ method: "CDA", result: "failed" });
+    expect(json.tvrBits).toContain("CDA failed");
+  });
+
+  it("--type cashback --other-amount: 9C 09 and 9F03 in CDOL1; AUC FF00 does not allow cashback → declined offline", async () => {
+    const args = ["--json", "--trace", "--type", "cashback", "--other-amount", "5", ...FIXED];
+    const json = JSON.parse((await run(args)).out) as TransactionResultJson;
+    // Book 3 §10.4: AUC byte 2 (cashback) is 00 → "Requested service not allowed" (B2b5); TAC-Denial 0010000000 → AAC.
+    expect(json.outcome).toBe("declined");
+    expect(json.tvr).toBe("0010008000");
+    expect(json.cryptograms.map((c) => [c.requested, c.type])).toEqual([["AAC", "AAC"]]);
+    // CDOL1 = 9F02 9F03 9F1A 95 5F2A 9A 9C …: 5000, 500, 0840, TVR, 0840, 250511, 09.
+    const genAc = json.trace?.find((t) => t.name === "GENERATE AC");
+    expect(genAc?.command.slice(10, 10 + 2 * 25)).toBe(
+      "000000005000" + "000000000500" + "0840" + "0010008000" + "0840" + "250511" + "09",
+    );
+  });
+
+  it("--reader emulator:<profile> selects the card", async () => {
+    const json = JSON.parse((await run(["--json", "--reader", "emulator:multi-app", ...FIXED])).out);
+    // multi-app: Visa Debit A0000000032010 has priority 1 (confirmation given by the non-interactive cardholder).
+    expect((json as TransactionResultJson).aid).toBe("A0000000032010");
+    const r = await run(["--reader", "emulator:multi-app", "--card", "visa-cvn18-cda", ...FIXED]);
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual(["emvsim run: --card visa-cvn18-cda and --reader emulator:multi-app name different cards"]);
   });
 });
 
