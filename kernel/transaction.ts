@@ -4,24 +4,17 @@
 // GENERATE AC, online processing and completion. Never throws: every fault ends in outcome "terminated" with a reason.
 
 import type { CardChannel } from "../transport/channel.js";
-import type { TraceEntry } from "./card-session.js";
 import { CardSession } from "./card-session.js";
 import type { TerminalConfig } from "./config/types.js";
-import type {
-  Interaction,
-  KernelEvent,
-  OdaState,
-  StepResult,
-  TransactionContext,
-  TransactionParams,
-} from "./context.js";
+import type { Interaction, KernelEvent, StepResult, TransactionContext, TransactionParams } from "./context.js";
 import { TransactionData } from "./data/store.js";
 import type { IssuerHost } from "./host.js";
 import { nonInteractive } from "./interaction.js";
+import type { TransactionOutcomeRecord } from "./result.js";
 import { maskPansInText } from "./sensitive.js";
 import { completeTransaction } from "./steps/action-analysis.js";
 import { cardholderVerification } from "./steps/cvm.js";
-import type { CryptogramRecord, OnlineRecord, Outcome } from "./steps/decision.js";
+import type { Outcome } from "./steps/decision.js";
 import { initiateApplicationProcessing } from "./steps/initiate.js";
 import { verifyCdaResponse } from "./steps/oda/cda.js";
 import { offlineDataAuthentication } from "./steps/oda.js";
@@ -42,26 +35,11 @@ export interface TransactionRequest {
   readonly hostTimeoutMs?: number;
 }
 
-export interface TransactionRecord {
-  readonly outcome: Outcome;
-  readonly reason: string;
-  /** The selected application's DF name, when final selection succeeded. */
-  readonly aid?: Uint8Array;
-  readonly label?: string;
-  readonly oda: OdaState;
-  readonly tvr: Uint8Array;
-  readonly tsi: Uint8Array;
-  /** CVM Results (9F34), when cardholder verification set them. */
-  readonly cvmResults?: Uint8Array;
-  readonly cryptograms: CryptogramRecord[];
-  readonly online?: OnlineRecord;
-  readonly authorizationData?: Uint8Array;
-  /** Every APDU exchanged, from the CardSession. */
-  readonly trace: TraceEntry[];
-  readonly events: KernelEvent[];
-  /** The final data store, for reports. */
-  readonly data: TransactionData;
-}
+/**
+ * Everything about one transaction: outcome and reason, selected application, ODA, TVR/TSI, CVM results,
+ * cryptograms, online exchange, the APDU trace, the event log and the final data store (what result.ts formats).
+ */
+export type TransactionRecord = TransactionOutcomeRecord;
 
 /** Messages for the cardholder display at the end (Book 4 §11.2). */
 const FINAL_MESSAGE: Readonly<Record<Outcome, string>> = {

@@ -5,6 +5,7 @@
 import { fromHex, writeUint } from "../bytes.js";
 import type { AidConfig } from "../config/types.js";
 import { TRANSACTION_TYPE_CODE, type TransactionContext } from "../context.js";
+import type { DataSource } from "../data/store.js";
 import { encodeNumeric } from "../tlv/formats.js";
 
 /** A problem with the configuration or the parameters, naming the data object. */
@@ -20,11 +21,6 @@ function digits(value: number, length: number, what: string): Uint8Array | Termi
   return encodeNumeric(String(value), length, what);
 }
 
-function dateTime(text: string, what: string): Uint8Array | TerminalDataError {
-  if (!/^[0-9]{6}$/.test(text)) return { error: `${what}: "${text}" is not six digits` };
-  return fromHex(text);
-}
-
 /**
  * Book 3 §5.4: the terminal-sourced data objects DOLs may ask for. Returns an error naming the first value that
  * cannot be encoded (the transaction is then terminated before anything is sent to the card).
@@ -36,35 +32,30 @@ export function putTerminalData(ctx: TransactionContext): TerminalDataError | un
   data.set("terminal", 0x9f35, Uint8Array.of(config.terminalType & 0xff));
   data.set("terminal", 0x9f33, config.capabilities);
   data.set("terminal", 0x9f40, config.additionalCapabilities);
-  const country = digits(config.countryCode, 2, "Terminal Country Code (9F1A)");
-  if ("error" in country) return country;
-  data.set("terminal", 0x9f1a, country);
-  const currency = digits(config.currencyCode, 2, "Transaction Currency Code (5F2A)");
-  if ("error" in currency) return currency;
-  data.set("terminal", 0x5f2a, currency);
-  const exponent = digits(config.currencyExponent, 1, "Transaction Currency Exponent (5F36)");
-  if ("error" in exponent) return exponent;
-  data.set("terminal", 0x5f36, exponent);
-
-  const date = dateTime(params.date, "Transaction Date (9A)");
-  if ("error" in date) return date;
-  data.set("transaction", 0x9a, date);
-  const time = dateTime(params.time, "Transaction Time (9F21)");
-  if ("error" in time) return time;
-  data.set("transaction", 0x9f21, time);
+  const numeric: readonly (readonly [DataSource, number, number, number, string])[] = [
+    ["terminal", 0x9f1a, config.countryCode, 2, "Terminal Country Code (9F1A)"],
+    ["terminal", 0x5f2a, config.currencyCode, 2, "Transaction Currency Code (5F2A)"],
+    ["terminal", 0x5f36, config.currencyExponent, 1, "Transaction Currency Exponent (5F36)"],
+    ["transaction", 0x9f02, params.amount, 6, "Amount, Authorised (9F02)"],
+    ["transaction", 0x9f03, params.otherAmount, 6, "Amount, Other (9F03)"],
+    ["transaction", 0x9f41, params.sequenceCounter, 4, "Transaction Sequence Counter (9F41)"],
+  ];
+  for (const [source, tag, value, length, what] of numeric) {
+    const encoded = digits(value, length, what);
+    if ("error" in encoded) return encoded;
+    data.set(source, tag, encoded);
+  }
+  for (const [tag, text, what] of [
+    [0x9a, params.date, "Transaction Date (9A)"],
+    [0x9f21, params.time, "Transaction Time (9F21)"],
+  ] as const) {
+    if (!/^[0-9]{6}$/.test(text)) return { error: `${what}: "${text}" is not six digits` };
+    data.set("transaction", tag, fromHex(text));
+  }
   data.set("transaction", 0x9c, Uint8Array.of(TRANSACTION_TYPE_CODE[params.type]));
-  const amount = digits(params.amount, 6, "Amount, Authorised (9F02)");
-  if ("error" in amount) return amount;
-  data.set("transaction", 0x9f02, amount);
-  const other = digits(params.otherAmount, 6, "Amount, Other (9F03)");
-  if ("error" in other) return other;
-  data.set("transaction", 0x9f03, other);
   // Binary forms (81, 9F04) are 4 bytes: only amounts that fit are given (Book 3 Annex A).
   if (params.amount <= 0xffffffff) data.set("transaction", 0x81, writeUint(params.amount, 4));
   if (params.otherAmount <= 0xffffffff) data.set("transaction", 0x9f04, writeUint(params.otherAmount, 4));
-  const counter = digits(params.sequenceCounter, 4, "Transaction Sequence Counter (9F41)");
-  if ("error" in counter) return counter;
-  data.set("transaction", 0x9f41, counter);
   data.set("transaction", 0x9f37, params.random.bytes(4));
   // TVR and TSI as they are when read (Book 3 Annex A: 95, 9B).
   data.compute(0x95, () => ctx.tvr.bytes);
