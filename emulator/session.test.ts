@@ -138,3 +138,27 @@ describe("every built-in profile in a scripted session", () => {
     });
   }
 });
+
+describe("issuer authentication data in CDOL2 (Book 3 §10.9)", () => {
+  const secondAc = (o: Outcome, iad: Uint8Array | undefined) => {
+    const cdol2 = parseDol(o.cardData.get(0x8d)!);
+    const lookup = (tag: number) =>
+      tag === 0x8a ? o.response!.authorisationResponseCode : tag === 0x91 ? iad : o.lookup(tag);
+    const r = split(o.card.transmit(apdu(0x80, 0xae, 0x40, 0x00, buildDolData(cdol2, { get: lookup }))));
+    const t = decodeTlv(r.data);
+    return (t.tag === 0x80 ? t.value[0]! : t.find(0x9f27)!.value[0]!) & 0xc0;
+  };
+
+  it("a card whose CDOL2 carries 91 checks the ARPC there: TC when it verifies", () => {
+    const o = run("mastercard-cvn16-sda");
+    expect(parseDol(o.cardData.get(0x8d)!).some((e) => e.tag === 0x91)).toBe(true);
+    expect(secondAc(o, o.response!.issuerAuthenticationData)).toBe(0x40);
+  });
+
+  it("an ARPC that does not verify leaves the card requiring issuer authentication: AAC", () => {
+    const o = run("mastercard-cvn16-sda");
+    const bad = Uint8Array.from(o.response!.issuerAuthenticationData!);
+    bad[0]! ^= 0x01;
+    expect(secondAc(o, bad)).toBe(0x00);
+  });
+});

@@ -7,7 +7,7 @@ import { dolDataLength } from "../../kernel/tlv/dol.js";
 import { amountMinorUnits } from "../../kernel/tlv/formats.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type AcType, type CardContext, selectedApplication } from "../context.js";
-import { computeApplicationCryptogram } from "../cryptogram.js";
+import { computeApplicationCryptogram, verifyIssuerAuthentication } from "../cryptogram.js";
 import { dolValues } from "../dol-values.js";
 import { signCda } from "../oda.js";
 import { hasFault } from "../profile.js";
@@ -38,6 +38,19 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
   if (c.data.length !== dolDataLength(dol)) return respond(SW.WRONG_LENGTH);
   const values = dolValues(dol, c.data);
   const consecutiveOffline = Math.max(0, state.atc - 1 - state.lastOnlineAtc);
+
+  // Issuer Authentication Data (91) in the CDOL2 data: issuer authentication without EXTERNAL AUTHENTICATE
+  // (Book 3 §10.9, §6.5.5.2); checked like EXTERNAL AUTHENTICATE would, once per transaction.
+  const iad91 = second ? values.get(0x91) : undefined;
+  if (iad91 && s.externalAuthenticate === "none" && s.firstAc && iad91.some((b) => b !== 0)) {
+    const ok = verifyIssuerAuthentication(app, {
+      arqc: s.firstAc.cryptogram,
+      atc: state.atc,
+      data: iad91,
+      session: s,
+    });
+    s.externalAuthenticate = ok ? "passed" : "failed";
+  }
 
   const amount = values.get(0x9f02);
   const ruled = second
