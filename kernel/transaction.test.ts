@@ -103,6 +103,33 @@ describe("against the software card", () => {
     expect(r.cryptograms.map((c) => c.requested)).toEqual(["AAC"]);
   });
 
+  it("visa-cvn18-cda: CDA recovered at ODA, verified on both GENERATE ACs; TSI F800", async () => {
+    const { record: r } = await onCard("visa-cvn18-cda");
+    expect([r.outcome, r.oda.method, r.oda.result]).toEqual(["online-approved", "CDA", "passed"]);
+    expect([toHex(r.tvr), toHex(r.tsi)]).toEqual(["0000000000", "F800"]);
+    expect(r.cryptograms.map((c) => c.cdaRequested)).toEqual([true, true]);
+  });
+
+  it("visa-pin-preferring with the right PIN: offline plaintext PIN verified (CVM Results 410302)", async () => {
+    const { record: r, interaction } = await onCard("visa-pin-preferring");
+    expect([r.outcome, toHex(r.cvmResults!), toHex(r.tvr)]).toEqual(["approved", "410302", "0000000000"]);
+    expect(names(r)).toContain("VERIFY");
+    expect(interaction.displayed).toEqual(["PIN OK", "APPROVED"]);
+    expect(interaction.notes).toEqual(["entered the scripted PIN for offline-plaintext PIN (3 tries left)"]);
+  });
+
+  it("visa-pin-preferring, PIN bypassed: TVR B3b4 'PIN not entered', signature next (CVM Results 1E0300)", async () => {
+    const r = await runTransaction({
+      config: POS,
+      params: params(),
+      channel: openEmulatorChannel("visa-pin-preferring"),
+      host: defaultIssuerHost(),
+      interaction: nonInteractive(),
+    });
+    expect([toHex(r.tvr), toHex(r.cvmResults!)]).toEqual(["0000080000", "1E0300"]);
+    expect(names(r)).not.toContain("VERIFY");
+  });
+
   it("visa-blocked: the only application answers 6283 at final selection → no matching application", async () => {
     const { record: r, interaction } = await onCard("visa-blocked");
     expect([r.outcome, r.reason]).toEqual(["terminated", "no matching application"]);
