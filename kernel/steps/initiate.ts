@@ -101,7 +101,7 @@ export function parseGpoResponse(data: Uint8Array): GpoResponse | { readonly err
   } else {
     return { error: `GET PROCESSING OPTIONS response template is ${tpl.tagHex}, not 80 or 77` };
   }
-  if (!aip || aip.length !== 2) return { error: "GET PROCESSING OPTIONS response has no AIP (82) of 2 bytes" };
+  if (aip?.length !== 2) return { error: "GET PROCESSING OPTIONS response has no AIP (82) of 2 bytes" };
   if (!afl || afl.length === 0) return { error: "GET PROCESSING OPTIONS response has no AFL (94)" };
   return { aip, afl, other };
 }
