@@ -30,6 +30,8 @@ const params = (over: Partial<TransactionParams> = {}): TransactionParams => ({
 
 const names = (r: TransactionRecord) => r.trace.map((t) => t.name);
 const PSE_SELECT = ["SELECT", "READ RECORD", "READ RECORD"];
+/** PSE with one directory record, final SELECT, GPO. */
+const TO_GPO = [...PSE_SELECT, "SELECT", "GET PROCESSING OPTIONS"];
 
 async function onCard(profile: string, withHost = true) {
   const interaction = nonInteractive({ pin: "1234" });
@@ -53,15 +55,7 @@ describe("against the software card", () => {
     expect(toHex(r.tvr)).toBe("0200000000");
     // TSI: ODA, cardholder verification, card risk management, terminal risk management performed.
     expect(toHex(r.tsi)).toBe("E800");
-    expect(names(r)).toEqual([
-      ...PSE_SELECT,
-      "SELECT",
-      "GET PROCESSING OPTIONS",
-      "READ RECORD",
-      "READ RECORD",
-      "READ RECORD",
-      "GENERATE AC",
-    ]);
+    expect(names(r)).toEqual([...TO_GPO, "READ RECORD", "READ RECORD", "READ RECORD", "GENERATE AC"]);
     expect(r.cryptograms.map((c) => [c.requested, c.type])).toEqual([["TC", "TC"]]);
     expect(interaction.displayed.at(-1)).toBe("APPROVED");
     // The event log never carries the PAN in clear.
@@ -81,9 +75,7 @@ describe("against the software card", () => {
     expect(toHex(r.tsi)).toBe("7800");
     expect(r.online?.responseCode).toBe("00");
     expect(names(r)).toEqual([
-      ...PSE_SELECT,
-      "SELECT",
-      "GET PROCESSING OPTIONS",
+      ...TO_GPO,
       "READ RECORD",
       "READ RECORD",
       "GENERATE AC",
@@ -146,7 +138,7 @@ describe("against the software card", () => {
       "terminated",
       "read application data: AFL (94): length 9 is not a multiple of 4",
     ]);
-    expect(names(r)).toEqual([...PSE_SELECT, "SELECT", "GET PROCESSING OPTIONS"]);
+    expect(names(r)).toEqual(TO_GPO);
   });
 
   it("multi-app: two candidates, the highest priority (Visa Debit, 87 = 81) is chosen", async () => {
