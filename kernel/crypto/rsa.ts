@@ -48,12 +48,27 @@ const b64u = (b: Uint8Array): string => Buffer.from(stripLeadingZeros(b)).toStri
 const publicKeys = new WeakMap<RsaPublicKey, KeyObject>();
 const privateKeys = new WeakMap<RsaPrivateKey, KeyObject>();
 
+/**
+ * Recovered issuer and ICC keys are new objects in every transaction but the same values for the same card: a small
+ * bounded cache by value keeps their KeyObjects too (building one costs about as much as a recovery).
+ */
+const publicKeysByValue = new Map<string, KeyObject>();
+const PUBLIC_KEY_CACHE_SIZE = 256;
+
 function publicKeyObject(key: RsaPublicKey): KeyObject {
   let k = publicKeys.get(key);
+  if (k) return k;
+  const id = `${toHex(key.exponent)}:${toHex(key.modulus)}`;
+  k = publicKeysByValue.get(id);
   if (!k) {
     k = createPublicKey({ key: { kty: "RSA", n: b64u(key.modulus), e: b64u(key.exponent) }, format: "jwk" });
-    publicKeys.set(key, k);
+    if (publicKeysByValue.size >= PUBLIC_KEY_CACHE_SIZE) {
+      const oldest = publicKeysByValue.keys().next().value;
+      if (oldest !== undefined) publicKeysByValue.delete(oldest);
+    }
+    publicKeysByValue.set(id, k);
   }
+  publicKeys.set(key, k);
   return k;
 }
 
