@@ -59,36 +59,69 @@ describe("terminal configurations", () => {
   });
 
   it("names the file and path of each mistake", () => {
-    expect(errorOf(mutate("attended-pos", (c) => void (c.aids[1]!.tacDenial = "00100000")))).toBe(
-      "attended-pos.json: aids[1].tacDenial: must be 5 bytes (10 hex digits)",
-    );
-    expect(errorOf(mutate("attended-pos", (c) => void (c.capabilities = "E0F8")))).toBe(
-      "attended-pos.json: capabilities: must be 3 bytes (6 hex digits)",
-    );
-    expect(errorOf(mutate("attended-pos", (c) => void (c.capabilities = "E0F8CG")))).toBe(
-      "attended-pos.json: capabilities: must be hex with an even number of digits",
-    );
-    expect(errorOf(mutate("atm", (c) => void (c.colour = "blue")))).toBe("atm.json: (config): unknown field 'colour'");
-    expect(errorOf(mutate("atm", (c) => void (c.terminalType = "27")))).toMatch(
-      /^atm\.json: terminalType: must be a terminal type of Book 4 Annex A1/,
-    );
     expect(
       errorOf(
-        mutate(
-          "attended-pos",
-          (c) => void ((c.aids[0]!.randomSelection as { targetPercent: number }).targetPercent = 60),
-        ),
+        mutate("attended-pos", (c) => {
+          c.aids[1]!.tacDenial = "00100000";
+        }),
+      ),
+    ).toBe("attended-pos.json: aids[1].tacDenial: must be 5 bytes (10 hex digits)");
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          c.capabilities = "E0F8";
+        }),
+      ),
+    ).toBe("attended-pos.json: capabilities: must be 3 bytes (6 hex digits)");
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          c.capabilities = "E0F8CG";
+        }),
+      ),
+    ).toBe("attended-pos.json: capabilities: must be hex with an even number of digits");
+    expect(
+      errorOf(
+        mutate("atm", (c) => {
+          c.colour = "blue";
+        }),
+      ),
+    ).toBe("atm.json: (config): unknown field 'colour'");
+    expect(
+      errorOf(
+        mutate("atm", (c) => {
+          c.terminalType = "27";
+        }),
+      ),
+    ).toMatch(/^atm\.json: terminalType: must be a terminal type of Book 4 Annex A1/);
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          (c.aids[0]!.randomSelection as { targetPercent: number }).targetPercent = 60;
+        }),
       ),
     ).toBe("attended-pos.json: aids[0].randomSelection: target 60% is above the maximum target 50% (Book 3 §10.6.2)");
-    expect(errorOf(mutate("attended-pos", (c) => void (c.aids[1]!.aid = c.aids[0]!.aid)))).toBe(
-      "attended-pos.json: aids[1].aid: A0000000031010 is already configured at aids[0]",
-    );
-    expect(errorOf(mutate("offline-only", (c) => void (c.onlineCapable = true)))).toBe(
-      "offline-only.json: onlineCapable: terminal type 23 is offline only (Book 4 Annex A1)",
-    );
-    expect(errorOf(mutate("atm", (c) => void (c.caKeySets = ["nope"])))).toBe(
-      "atm.json: caKeySets: unknown CA key set 'nope' (known: emvco-test, emvsim-test)",
-    );
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          c.aids[1]!.aid = c.aids[0]!.aid;
+        }),
+      ),
+    ).toBe("attended-pos.json: aids[1].aid: A0000000031010 is already configured at aids[0]");
+    expect(
+      errorOf(
+        mutate("offline-only", (c) => {
+          c.onlineCapable = true;
+        }),
+      ),
+    ).toBe("offline-only.json: onlineCapable: terminal type 23 is offline only (Book 4 Annex A1)");
+    expect(
+      errorOf(
+        mutate("atm", (c) => {
+          c.caKeySets = ["nope"];
+        }),
+      ),
+    ).toBe("atm.json: caKeySets: unknown CA key set 'nope' (known: emvco-test, emvsim-test)");
   });
 
   it("rejects a CA key with a wrong checksum, naming it", () => {
