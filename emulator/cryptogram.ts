@@ -13,6 +13,7 @@ import {
   issuerAuthentication,
   scriptMacInput,
   secureMessagingKeys,
+  terminalDataOrZeros,
 } from "../kernel/crypto/cryptogram.js";
 import { scriptMac } from "../kernel/crypto/secure-messaging.js";
 import type { AcType, PersonalisedApplication, Session } from "./context.js";
@@ -85,28 +86,17 @@ export function computeApplicationCryptogram(
     cda: false,
   });
   const atc = writeUint(r.atc, 2);
-  const value = (tag: number): Uint8Array | undefined => {
+  // Data the CDOL does not ask for counts as zeros of its length (the issuer host does the same).
+  const value = terminalDataOrZeros((tag: number): Uint8Array | undefined => {
     if (tag === 0x9f36) return atc;
     if (tag === 0x9f10) return iad;
     if (tag === 0x82) return app.profile.aip;
-    // Data the CDOL does not ask for counts as zeros of its length (the issuer host does the same).
-    return r.values.get(tag) ?? new Uint8Array(AC_ZERO_LENGTHS[tag] ?? 0);
-  };
+    return r.values.get(tag);
+  });
   const ac = applicationCryptogram(keys.scheme, keys.mk.ac, value);
   if (!ac.ok) throw new Error(ac.error);
   return { cryptogram: ac.data, iad };
 }
-
-const AC_ZERO_LENGTHS: Readonly<Record<number, number>> = {
-  40706: 6,
-  40707: 6,
-  40730: 2,
-  149: 5,
-  24362: 2,
-  154: 3,
-  156: 1,
-  40759: 4,
-};
 
 /** The Unpredictable Number of the first GENERATE AC (some versions key the ARPC with it). */
 function firstUnpredictableNumber(app: PersonalisedApplication, s: Session | undefined): Uint8Array {

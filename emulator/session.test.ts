@@ -1,13 +1,18 @@
 // Every built-in profile answers a scripted terminal session (SELECT, GPO, READ RECORD per AFL, GENERATE AC),
 // and the ARQC it produces verifies at the default issuer host, whose ARPC the card then accepts.
 
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../kernel/bytes.js";
 import type { AuthorizationResponse } from "../kernel/host.js";
 import { decodeTlv, decodeTlvs, encodeTlvs, findTlv } from "../kernel/tlv/ber.js";
 import { buildDolData, parseDol } from "../kernel/tlv/dol.js";
 import { EmulatedCard } from "./card.js";
-import { defaultIssuerHost } from "./host/default.js";
+import type { ScriptConfig } from "./host/config.js";
+import { defaultHostConfig, defaultIssuerHost } from "./host/default.js";
+import { issuerHostFromConfig, type SimulatedIssuerHost } from "./host/issuer-host.js";
 import { listProfiles, loadProfile } from "./profile.js";
 
 const TERMINAL: Record<string, string> = {
@@ -37,17 +42,32 @@ function split(r: Uint8Array): { data: Uint8Array; sw: string } {
 interface Outcome {
   readonly cardData: Map<number, Uint8Array>;
   readonly cid: number;
+  readonly atc: number;
   readonly response: AuthorizationResponse | undefined;
   readonly card: EmulatedCard;
   readonly lookup: (tag: number) => Uint8Array | undefined;
 }
 
+interface RunOptions {
+  /** The host asked for the ARQC; the default host when absent. */
+  readonly host?: SimulatedIssuerHost;
+  /** A card from an earlier run (a new session starts with a cold reset). */
+  readonly card?: EmulatedCard;
+  readonly stateFile?: string;
+}
+
 /** A minimal terminal: select the first application, GPO, read the AFL records, first GENERATE AC for an ARQC. */
-function run(id: string): Outcome {
+function run(id: string, options: RunOptions = {}): Outcome {
   const r = loadProfile(id);
   if (!r.ok) throw r.error;
   let n = 0;
-  const card = new EmulatedCard(r.value, { random: (k) => Uint8Array.from({ length: k }, () => ++n) });
+  const card =
+    options.card ??
+    new EmulatedCard(r.value, {
+      random: (k) => Uint8Array.from({ length: k }, () => ++n),
+      ...(options.stateFile ? { stateFile: options.stateFile } : {}),
+    });
+  card.powerOn();
   const cardData = new Map<number, Uint8Array>();
   const lookup = (tag: number) =>
     cardData.get(tag) ??
@@ -87,7 +107,8 @@ function run(id: string): Outcome {
     ac = g.find(0x9f26)!.value;
     iad = g.find(0x9f10)!.value;
   }
-  if ((cid & 0xc0) !== 0x80) return { cardData, cid, response: undefined, card, lookup };
+  const atcNumber = (atc[0]! << 8) | atc[1]!;
+  if ((cid & 0xc0) !== 0x80) return { cardData, cid, atc: atcNumber, response: undefined, card, lookup };
   const iccData = encodeTlvs(
     [
       [0x9f26, ac],
@@ -103,7 +124,8 @@ function run(id: string): Outcome {
       ),
     ].map(([tag, value]) => ({ tag: tag as number, value: value as Uint8Array })),
   );
-  return { cardData, cid, response: defaultIssuerHost().decide({ iccData }), card, lookup };
+  const host = options.host ?? defaultIssuerHost();
+  return { cardData, cid, atc: atcNumber, response: host.decide({ iccData }), card, lookup };
 }
 
 const SKIP = new Set(["visa-blocked", "malformed"]);
@@ -160,5 +182,147 @@ describe("issuer authentication data in CDOL2 (Book 3 §10.9)", () => {
     const bad = Uint8Array.from(o.response!.issuerAuthenticationData!);
     bad[0]! ^= 0x01;
     expect(secondAc(o, bad)).toBe(0x00);
+  });
+});
+
+/** One built-in profile per cryptogram version the profiles use (CVN 10, 18, 16, 17). */
+const BY_VERSION = ["visa-cvn10-dda", "visa-cvn18-cda", "mastercard-cvn16-sda", "mastercard-cvn17-cda"] as const;
+
+/** The commands (86) of an encoded script template. */
+function scriptApdus(template: Uint8Array): Uint8Array[] {
+  return (decodeTlv(template).children ?? []).filter((c) => c.tag === 0x86).map((c) => c.value);
+}
+
+function hostWithScripts(scripts: ScriptConfig[]): SimulatedIssuerHost {
+  return issuerHostFromConfig({ ...defaultHostConfig(), scripts });
+}
+
+function select(card: EmulatedCard, id: string): string {
+  const r = loadProfile(id);
+  if (!r.ok) throw r.error;
+  card.powerOn();
+  return split(card.transmit(apdu(0x00, 0xa4, 0x04, 0x00, r.value.applications[0]!.aid))).sw;
+}
+
+describe("EXTERNAL AUTHENTICATE with the host's ARPC (Book 3 §6.5.4)", () => {
+  for (const id of BY_VERSION) {
+    it(`${id}: any flipped byte of the Issuer Authentication Data → 6300`, () => {
+      const good = run(id).response!.issuerAuthenticationData!;
+      for (let i = 0; i < good.length; i++) {
+        const o = run(id);
+        // The same card data, terminal data and card randomness give the same ARQC, hence the same 91.
+        expect(toHex(o.response!.issuerAuthenticationData!)).toBe(toHex(good));
+        const bad = Uint8Array.from(good);
+        bad[i]! ^= 0x80;
+        expect(split(o.card.transmit(apdu(0x00, 0x82, 0, 0, bad))).sw).toBe("6300");
+        // Once per transaction: a second try, even with the right ARPC, is refused.
+        expect(split(o.card.transmit(apdu(0x00, 0x82, 0, 0, good))).sw).toBe("6985");
+      }
+    });
+  }
+});
+
+describe("issuer scripts with secure messaging (Book 2 §9, Book 3 §6.5)", () => {
+  for (const id of BY_VERSION) {
+    it(`${id}: APPLICATION BLOCK with the host's MAC applies (SELECT then answers 6283)`, () => {
+      const o = run(id, { host: hostWithScripts([{ template: 71, commands: [{ command: "application-block" }] }]) });
+      const [template] = o.response!.scripts71;
+      const commands = scriptApdus(template!);
+      expect(commands).toHaveLength(1);
+      expect(toHex(commands[0]!.subarray(0, 5))).toBe(`841E000008`);
+      expect(split(o.card.transmit(commands[0]!)).sw).toBe("9000");
+      expect(o.card.snapshot().applications[Object.keys(o.card.snapshot().applications)[0]!]!.blocked).toBe(true);
+      expect(select(o.card, id)).toBe("6283");
+    });
+
+    it(`${id}: APPLICATION BLOCK with a wrong MAC → 6988 and the application stays unblocked`, () => {
+      const o = run(id, {
+        host: hostWithScripts([{ template: 71, badMac: true, commands: [{ command: "application-block" }] }]),
+      });
+      const commands = scriptApdus(o.response!.scripts71[0]!);
+      expect(split(o.card.transmit(commands[0]!)).sw).toBe("6988");
+      expect(select(o.card, id)).toBe("9000");
+    });
+
+    it(`${id}: a correct MAC computed for another transaction's ARQC → 6988`, () => {
+      const host = hostWithScripts([{ template: 72, commands: [{ command: "application-block" }] }]);
+      const first = run(id, { host });
+      const stale = scriptApdus(first.response!.scripts72[0]!)[0]!;
+      const second = run(id, { host, card: first.card });
+      expect(second.atc).toBe(first.atc + 1);
+      expect(split(second.card.transmit(stale)).sw).toBe("6988");
+    });
+  }
+
+  it("PUT DATA and UPDATE RECORD scripts write what the host configured", () => {
+    const o = run("visa-cvn18-cda", {
+      host: hostWithScripts([
+        {
+          template: 72,
+          id: "00000001",
+          commands: [
+            { command: "put-data", tag: "9F58", value: "05" },
+            { command: "update-record", sfi: 1, record: 1, data: "70045F200141" },
+          ],
+        },
+      ]),
+    });
+    const template = decodeTlv(o.response!.scripts72[0]!);
+    expect(toHex(template.find(0x9f18)!.value)).toBe("00000001");
+    const [putData, updateRecord] = scriptApdus(o.response!.scripts72[0]!);
+    expect(toHex(putData!.subarray(0, 6))).toBe("84DA9F580905");
+    expect(split(o.card.transmit(putData!)).sw).toBe("9000");
+    expect(toHex(updateRecord!.subarray(0, 5))).toBe("84DC010C0E");
+    expect(split(o.card.transmit(updateRecord!)).sw).toBe("9000");
+    const state = Object.values(o.card.snapshot().applications)[0]!;
+    expect(state.dataObjects).toEqual({ "9F58": "05" });
+    expect(state.records).toEqual({ "1/1": "70045F200141" });
+  });
+
+  it("PIN CHANGE: the enciphered new PIN is accepted and VERIFY then takes it", () => {
+    const id = "visa-pin-preferring";
+    const profile = loadProfile(id);
+    if (!profile.ok) throw profile.error;
+    const oldPin = profile.value.applications[0]!.pin!.value;
+    for (const command of [
+      { command: "pin-change" as const, newPin: "9876" },
+      { command: "pin-change" as const, newPin: "24680", currentPin: oldPin },
+    ]) {
+      const o = run(id, { host: hostWithScripts([{ template: 71, commands: [command] }]) });
+      const [pinChange] = scriptApdus(o.response!.scripts71[0]!);
+      expect(toHex(pinChange!.subarray(0, 4))).toBe(command.currentPin ? "84240001" : "84240002");
+      expect(split(o.card.transmit(pinChange!)).sw).toBe("9000");
+      expect(Object.values(o.card.snapshot().applications)[0]!.pin).toBe(command.newPin);
+      const block = `2${command.newPin.length.toString(16)}${command.newPin}`.padEnd(16, "F");
+      expect(split(o.card.transmit(apdu(0x00, 0x20, 0x00, 0x80, fromHex(block)))).sw).toBe("9000");
+    }
+  });
+});
+
+describe("ATC (9F36)", () => {
+  it("increments by one per transaction on the same card", () => {
+    const first = run("mastercard-cvn16-sda");
+    const second = run("mastercard-cvn16-sda", { card: first.card });
+    const third = run("mastercard-cvn16-sda", { card: first.card });
+    expect([second.atc - first.atc, third.atc - second.atc]).toEqual([1, 1]);
+    expect(third.response?.reason).toMatch(/^ARQC verified/);
+  });
+
+  it("persists in the state file across card instances (persistState profiles)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "emvsim-atc-"));
+    try {
+      const stateFile = join(dir, "state.json");
+      const first = run("visa-cvn18-cda", { stateFile });
+      first.card.powerOff();
+      const saved = JSON.parse(readFileSync(stateFile, "utf8")) as { applications: Record<string, { atc: number }> };
+      expect(Object.values(saved.applications)[0]!.atc).toBe(first.atc);
+      const second = run("visa-cvn18-cda", { stateFile });
+      expect(second.atc).toBe(first.atc + 1);
+      expect(second.response?.reason).toMatch(/^ARQC verified/);
+      // Without the state file a new card starts again from the profile's ATC.
+      expect(run("visa-cvn18-cda").atc).toBe(first.atc);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -54,6 +54,15 @@ export const scriptCommandSchema = z.discriminatedUnion("command", [
   z.strictObject({ command: z.literal("application-unblock") }),
   z.strictObject({ command: z.literal("card-block") }),
   z.strictObject({ command: z.literal("pin-unblock") }),
+  /** PIN CHANGE (Book 3 §6.5.10): the new PIN enciphered under the SM confidentiality key; P2 01 with the current PIN. */
+  z.strictObject({
+    command: z.literal("pin-change"),
+    newPin: z.string().regex(/^[0-9]{4,12}$/, "must be 4 to 12 digits"),
+    currentPin: z
+      .string()
+      .regex(/^[0-9]{4,12}$/, "must be 4 to 12 digits")
+      .optional(),
+  }),
   z.strictObject({ command: z.literal("put-data"), tag: hex, value: hex }),
   z.strictObject({
     command: z.literal("update-record"),

@@ -8,10 +8,12 @@ import {
   type CryptogramScheme,
   cryptogramScheme,
   deriveIccMasterKeys,
+  encipherPinChange,
   type IccMasterKeys,
   issuerAuthentication,
   scriptCommand,
   secureMessagingKeys,
+  terminalDataOrZeros,
 } from "../../kernel/crypto/cryptogram.js";
 import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "../../kernel/host.js";
 import { maskPan } from "../../kernel/sensitive.js";
@@ -111,23 +113,11 @@ function cardKeysOf(k: IssuerKeySet, pan: string, psn: string | undefined): IccM
   );
 }
 
-/** Cryptogram data absent from the request counts as zeros of its length, as the card does for its CDOL. */
-const ZERO_LENGTHS: Readonly<Record<number, number>> = {
-  40706: 6,
-  40707: 6,
-  40730: 2,
-  149: 5,
-  24362: 2,
-  154: 3,
-  156: 1,
-  40759: 4,
-};
-
 /** The commands of one script (Book 3 §10.10), each with its MAC (Book 2 §9.2). */
 function scriptCommands(
   s: ScriptConfig,
   scheme: CryptogramScheme,
-  smi: Uint8Array,
+  keys: { readonly mkAc: Uint8Array; readonly smi: Uint8Array; readonly smc: Uint8Array },
   atc: Uint8Array,
   arqc: Uint8Array,
   macLength: number,
@@ -142,6 +132,11 @@ function scriptCommands(
         return { header: Uint8Array.of(0x84, 0x16, 0, 0), data: new Uint8Array(0), badMac: false };
       case "pin-unblock":
         return { header: Uint8Array.of(0x84, 0x24, 0, 0), data: new Uint8Array(0), badMac: false };
+      case "pin-change": {
+        const data = encipherPinChange(scheme, keys.mkAc, keys.smc, c.newPin, c.currentPin);
+        const p2 = c.currentPin === undefined ? 0x02 : 0x01;
+        return { header: Uint8Array.of(0x84, 0x24, 0, p2), data, badMac: false };
+      }
       case "put-data": {
         const tag = fromHex(c.tag);
         const p1 = tag.length > 1 ? tag[0]! : 0;
@@ -156,7 +151,7 @@ function scriptCommands(
   };
   return s.commands.map((c) => {
     const { header, data, badMac } = one(c);
-    const command = scriptCommand(scheme, smi, {
+    const command = scriptCommand(scheme, keys.smi, {
       cla: header[0]!,
       ins: header[1]!,
       p1: header[2]!,
@@ -206,7 +201,8 @@ export class SimulatedIssuerHost implements IssuerHost {
     if (!scheme) return decline("05", `cryptogram version ${keySet.cvn} of key set '${keySet.name}' is not supported`);
     const card = cardKeysOf(keySet, f.pan, f.psn);
     const arqc = f.values.get(0x9f26)!;
-    const value = (tag: number) => f.values.get(tag) ?? new Uint8Array(ZERO_LENGTHS[tag] ?? 0);
+    // Cryptogram data absent from the request counts as zeros of its length, as the card does for its CDOL.
+    const value = terminalDataOrZeros((tag: number) => f.values.get(tag));
     const expected = applicationCryptogram(scheme, card.ac, value);
     if (!expected.ok) return decline(FORMAT_ERROR, `cannot check the ARQC: ${expected.error}`);
     if (toHex(expected.data) !== toHex(arqc)) {
@@ -222,7 +218,7 @@ export class SimulatedIssuerHost implements IssuerHost {
     const iad = issuerAuthentication(
       scheme,
       card.ac,
-      { atc, unpredictableNumber: value(0x9f37), arqc },
+      { atc, unpredictableNumber: value(0x9f37) ?? new Uint8Array(4), arqc },
       { arc, ...(keySet.csu === undefined ? {} : { csu: fromHex(keySet.csu) }) },
     );
     const sm = secureMessagingKeys(scheme, card, atc, arqc);
@@ -233,7 +229,7 @@ export class SimulatedIssuerHost implements IssuerHost {
       if (s.panPrefix !== undefined && !f.pan.startsWith(s.panPrefix)) continue;
       if (s.aid !== undefined && !(f.aid ?? "").startsWith(s.aid.toUpperCase())) continue;
       if (!sm) return decline("05", `key set '${keySet.name}' has no secure-messaging keys for its scripts`);
-      const commands = scriptCommands(s, scheme, sm.smi, atc, arqc, keySet.macLength ?? 8);
+      const commands = scriptCommands(s, scheme, { mkAc: card.ac, ...sm }, atc, arqc, keySet.macLength ?? 8);
       const children: TlvInput[] = [];
       if (s.id) children.push({ tag: 0x9f18, value: fromHex(s.id) });
       for (const c of commands) children.push({ tag: 0x86, value: c });

@@ -158,17 +158,32 @@ export function acSessionKey(
 /** The data objects every version covers, in order (Book 2 §8.1.1 recommended minimum set). */
 export const AC_DATA_TAGS: readonly number[] = [0x9f02, 0x9f03, 0x9f1a, 0x95, 0x5f2a, 0x9a, 0x9c, 0x9f37, 0x82, 0x9f36];
 const AC_DATA_LENGTHS: Readonly<Record<number, number>> = {
-  40706: 6,
-  40707: 6,
-  40730: 2,
-  149: 5,
-  24362: 2,
-  154: 3,
-  156: 1,
-  40759: 4,
-  130: 2,
-  40758: 2,
+  [0x9f02]: 6,
+  [0x9f03]: 6,
+  [0x9f1a]: 2,
+  [0x95]: 5,
+  [0x5f2a]: 2,
+  [0x9a]: 3,
+  [0x9c]: 1,
+  [0x9f37]: 4,
+  [0x82]: 2,
+  [0x9f36]: 2,
 };
+
+/**
+ * The value lookup with terminal data absent from it (the CDOL did not ask for it) as zeros of its length; the
+ * card's own data (AIP 82, ATC 9F36) stays required. The card and the issuer host both assemble the input this way.
+ */
+export function terminalDataOrZeros(
+  value: (tag: number) => Uint8Array | undefined,
+): (tag: number) => Uint8Array | undefined {
+  return (tag) => {
+    const v = value(tag);
+    if (v !== undefined || tag === 0x82 || tag === 0x9f36) return v;
+    const length = AC_DATA_LENGTHS[tag];
+    return length === undefined ? undefined : new Uint8Array(length);
+  };
+}
 
 export type AcData = { readonly ok: true; readonly data: Uint8Array } | { readonly ok: false; readonly error: string };
 
@@ -303,7 +318,7 @@ export function decipherPinChange(
   currentPin?: string,
 ): string | undefined {
   const block = decipherScriptData(smc, data, scheme.encipher, 8);
-  if (!block || block.length !== 8) return undefined;
+  if (block?.length !== 8) return undefined;
   const format = currentPin === undefined ? scheme.pinBlock.newOnly : scheme.pinBlock.withCurrent;
   return format === "visa" ? parseVisaPinChangeBlock(block, mkAc, currentPin) : parsePinBlockFormat2(block);
 }
