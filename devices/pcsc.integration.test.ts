@@ -1,6 +1,12 @@
 // Integration: real pcscd + vsmartcard vpcd reader + our vpcd card server + @pokusew/pcsclite.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../cli/command.js";
+import { exportedCaKeys } from "../cli/commands/keys.js";
+import { main } from "../cli/main.js";
 import { openEmulatorChannel } from "../emulator/channel.js";
 import { fromHex, toHex } from "../kernel/bytes.js";
 import { CardSession } from "../kernel/card-session.js";
@@ -210,6 +216,65 @@ describe.skipIf(!!reason)("emvsim emulate --vpcd: the emulator card seen through
       await emu.stop();
     }
   });
+});
+
+describe.skipIf(!!reason)("emvsim run --reader pcsc: a full transaction through pcscd", () => {
+  let pcscd: PrivatePcscd;
+  const dir = mkdtempSync(join(tmpdir(), "emvsim-run-pcsc-"));
+  beforeAll(async () => {
+    pcscd = await startPrivatePcscd();
+  });
+  afterAll(async () => {
+    await pcscd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), readStdin: async () => "" };
+    const code = await main(["run", ...args, "--json", "--seed", "pcsc", "--date", "261128", "--time", "120000"], io);
+    expect(err.join("\n")).toBe("");
+    expect(code).toBe(0);
+    return JSON.parse(out.join("")) as {
+      outcome: string;
+      aid: string;
+      oda: { method: string; result: string };
+      tvr: string;
+      tsi: string;
+      cvmResults: string;
+      cryptograms: { type: string }[];
+    };
+  };
+
+  for (const profile of ["visa-cvn18-cda", "mastercard-cvn16-sda", "visa-pin-preferring"]) {
+    it(`${profile}: same outcome, TVR, TSI, CVM results and cryptogram types as in-process`, async () => {
+      const profilePath = fileURLToPath(new URL(`../emulator/profiles/${profile}.json`, import.meta.url));
+      const capk = join(dir, `${profile}.json`);
+      writeFileSync(capk, JSON.stringify(exportedCaKeys(profile)));
+      const emu = await spawnCli(
+        ["emulate", "--card", profilePath, "--vpcd", `127.0.0.1:${pcscd.port}`],
+        "card inserted",
+      );
+      try {
+        const viaPcsc = await run(["--reader", `pcsc:${pcscd.readerName}`, "--capk", capk, "--pin", "1234"]);
+        const inProcess = await run(["--card", profile, "--pin", "1234"]);
+        const pick = (r: typeof viaPcsc) => ({
+          outcome: r.outcome,
+          aid: r.aid,
+          oda: r.oda,
+          tvr: r.tvr,
+          tsi: r.tsi,
+          cvmResults: r.cvmResults,
+          cryptograms: r.cryptograms.map((c) => c.type),
+        });
+        expect(pick(viaPcsc)).toEqual(pick(inProcess));
+        expect(viaPcsc.outcome).toMatch(/approved/);
+      } finally {
+        await emu.stop();
+      }
+    });
+  }
 });
 
 describe.skipIf(!!reason)("reader gone: pcscd stops mid-session", () => {

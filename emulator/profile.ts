@@ -133,6 +133,8 @@ export interface CardProfile {
 export function builtInProfileDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, "profiles"), resolve(here, "../../emulator/profiles")];
+  // A bundled copy (the integration tests' card process) lives elsewhere: look upwards for the project's profiles.
+  for (let dir = here, i = 0; i < 8; i++, dir = dirname(dir)) candidates.push(join(dir, "emulator", "profiles"));
   for (const c of candidates) if (existsSync(join(c, `${DEFAULT_PROFILE_ID}.json`))) return c;
   return candidates[0]!;
 }
