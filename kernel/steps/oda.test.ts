@@ -83,6 +83,18 @@ describe("SDA", () => {
     ["missing SSAD (93)", () => setup(card("4000", {}, ["93"])), "6200000000", /93\) is missing/],
     ["missing CA index (8F)", () => setup(card("4000", {}, ["8F"])), "6200000000", /8F\) is missing/],
     [
+      "missing 9F32 and 93 (both named)",
+      () => setup(card("4000", {}, ["9F32", "93"])),
+      "6200000000",
+      /^Issuer Public Key Exponent \(9F32\), Signed Static Application Data \(93\) are missing$/,
+    ],
+    [
+      "a two-byte CA index",
+      () => setup(card("4000", {}, [], { "8F": "9292" })),
+      "4200000000",
+      /^Certification Authority Public Key Index \(8F\) has 2 bytes, expected 1$/,
+    ],
+    [
       "9F4A naming another tag",
       () => setup(card("4000", {}, [], { "9F4A": "9F02" })),
       "4200000000",
@@ -164,6 +176,57 @@ describe("DDA", () => {
     expect(ctx.oda.reason).toMatch(/does not contain the Unpredictable Number/);
     expect(toHex(ctx.tvr.bytes)).toBe("0800000000");
     expect(channel.errors).toEqual([]);
+  });
+
+  it("the default DDOL without the Unpredictable Number fails too", async () => {
+    const t = testContext({
+      card: card("2000"),
+      config: { caKeys: [CA] },
+      aid: { defaultDdol: fromHex("9F0206") },
+      transaction: { "9A": "250511" },
+    });
+    t.ctx.oda.staticData = RECORDS;
+    await offlineDataAuthentication(t.ctx);
+    expect(t.ctx.oda.reason).toBe("DDOL 9F0206 does not contain the Unpredictable Number (9F37)");
+    expect(toHex(t.ctx.tvr.bytes)).toBe("0800000000");
+    expect(t.channel.errors).toEqual([]);
+  });
+
+  it("no card DDOL and no default DDOL: ICC data missing and DDA failed, no INTERNAL AUTHENTICATE", async () => {
+    const t = testContext({
+      card: card("2000"),
+      config: { caKeys: [CA] },
+      aid: { defaultDdol: new Uint8Array(0) },
+      transaction: { "9A": "250511" },
+    });
+    t.ctx.oda.staticData = RECORDS;
+    await offlineDataAuthentication(t.ctx);
+    expect(t.ctx.oda.reason).toBe("DDOL (9F49) is missing and the terminal has no default DDOL");
+    expect(toHex(t.ctx.tvr.bytes)).toBe("2800000000");
+  });
+
+  it("format 2 response without 9F4B: ICC data missing and DDA failed", async () => {
+    const { ctx, channel } = setup(card("2000"), [
+      { command: "00880000041111111100", response: "77079F4C04123456789000" },
+    ]);
+    await offlineDataAuthentication(ctx);
+    expect(channel.errors).toEqual([]);
+    expect(ctx.oda.reason).toBe("INTERNAL AUTHENTICATE response has no Signed Dynamic Application Data");
+    expect(toHex(ctx.tvr.bytes)).toBe("2800000000");
+  });
+
+  it("INTERNAL AUTHENTICATE answered 6985: DDA failed naming the SW", async () => {
+    const { ctx } = setup(card("2000"), [{ command: "00880000041111111100", response: "6985" }]);
+    await offlineDataAuthentication(ctx);
+    expect(ctx.oda.reason).toBe("INTERNAL AUTHENTICATE: card answered SW 6985");
+    expect(toHex(ctx.tvr.bytes)).toBe("0800000000");
+  });
+
+  it("missing data is found before any key recovery, even with an unknown CA key", async () => {
+    const { ctx } = setup(card("2000", {}, ["9F46", "9F47"], { "8F": "93" }));
+    await offlineDataAuthentication(ctx);
+    expect(ctx.oda.reason).toBe("ICC Public Key Certificate (9F46), ICC Public Key Exponent (9F47) are missing");
+    expect(toHex(ctx.tvr.bytes)).toBe("2800000000");
   });
 
   it("a missing ICC certificate is ICC data missing and DDA failed", async () => {

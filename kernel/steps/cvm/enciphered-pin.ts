@@ -7,8 +7,10 @@ import { recoverIccPinEnciphermentKey } from "../../crypto/certificates.js";
 import { pinBlockFormat2 } from "../../crypto/pin-block.js";
 import { encipherPinBlock } from "../../crypto/pin-encipherment.js";
 import type { RsaPublicKey } from "../../crypto/rsa.js";
-import { recoverIccKey } from "../oda/dda.js";
-import { caPublicKey, issuerPublicKey, type KeyResult, panDigits } from "../oda/keys.js";
+import { caPublicKey } from "../oda/capk-lookup.js";
+import { recoverIccKey } from "../oda/icc-key.js";
+import { issuerPublicKey } from "../oda/issuer-key.js";
+import { type KeyResult, panDigits } from "../oda/keys.js";
 
 /** Book 2 §7.1: the PIN encipherment key when the card has one, else the ICC public key (already recovered for DDA/CDA). */
 export function pinEnciphermentKey(ctx: TransactionContext): KeyResult {

@@ -6,7 +6,7 @@ import type { TransactionContext } from "../../context.js";
 import { cdaTransactionDataHash, verifyCdaSignature } from "../../crypto/signed-data.js";
 import { decodeTlvs } from "../../tlv/ber.js";
 import type { CdaVerifier } from "../generate-ac.js";
-import { recoverIccKey } from "./dda.js";
+import { recoverIccKey } from "./icc-key.js";
 import type { OdaOutcome } from "./sda.js";
 
 /** ODA-time part of CDA: recover and keep the ICC public key. */
@@ -38,7 +38,7 @@ export const verifyCdaResponse: CdaVerifier = (ctx, input) => {
   const sdad = nodes.find((n) => n.tag === 0x9f4b)?.value;
   if (!sdad) return fail("CDA: GENERATE AC response has no Signed Dynamic Application Data (9F4B)");
   const cid = nodes.find((n) => n.tag === 0x9f27)?.value;
-  if (!cid || cid.length !== 1) return fail("CDA: GENERATE AC response has no Cryptogram Information Data (9F27)");
+  if (cid?.length !== 1) return fail("CDA: GENERATE AC response has no Cryptogram Information Data (9F27)");
   const responseTlvs = concatBytes(
     ...nodes.filter((n) => n.tag !== 0x9f4b).map((n) => n.source.subarray(n.offset, n.valueOffset + n.length)),
   );

@@ -8,20 +8,8 @@ import type { RsaPublicKey } from "../../crypto/rsa.js";
 import { verifySignedDynamicData } from "../../crypto/signed-data.js";
 import { decodeTlv } from "../../tlv/ber.js";
 import { buildDolData, parseDol } from "../../tlv/dol.js";
-import { caPublicKey, iccPublicKey, issuerPublicKey, type KeyResult } from "./keys.js";
+import { recoverIccKey } from "./icc-key.js";
 import type { OdaOutcome } from "./sda.js";
-import { staticDataToAuthenticate } from "./static-data.js";
-
-/** Issuer then ICC public key (shared by DDA and CDA). */
-export function recoverIccKey(ctx: TransactionContext): KeyResult {
-  const ca = caPublicKey(ctx);
-  if (!ca.ok) return ca;
-  const issuer = issuerPublicKey(ctx, ca.key);
-  if (!issuer.ok) return issuer;
-  const data = staticDataToAuthenticate(ctx);
-  if (!data.ok) return { ok: false, reason: data.reason };
-  return iccPublicKey(ctx, issuer.key, data.data);
-}
 
 export async function performDda(ctx: TransactionContext): Promise<OdaOutcome> {
   const icc = recoverIccKey(ctx);
