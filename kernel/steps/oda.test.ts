@@ -264,6 +264,18 @@ describe("CDA", () => {
     expect(ok).toEqual({ ok: true, cid: 0x80, applicationCryptogram: cryptogram });
     expect(toHex(ctx.data.get(0x9f4c)!)).toBe("AABBCCDD");
 
+    // A response whose CID differs from the one the card signed.
+    const otherCid = encodeTlvs([
+      { tag: 0x9f27, value: Uint8Array.of(0x40) },
+      { tag: 0x9f36, value: fromHex("0001") },
+      { tag: 0x9f4b, value: signature },
+    ]);
+    const cidMismatch = verifyCdaResponse(ctx, { cdolData, response: otherCid });
+    expect(cidMismatch.ok ? "" : cidMismatch.reason).toMatch(
+      /Cryptogram Information Data in the signature is 80, the GENERATE AC response has 40/,
+    );
+    ctx.oda.result = "pending";
+
     // Any change to the data the hash covers (here the CDOL1 data) makes the signature fail.
     const bad = verifyCdaResponse(ctx, { cdolData: fromHex("000000001001"), response });
     expect(bad.ok).toBe(false);
