@@ -13,7 +13,7 @@ const PAN = "4761739001010010";
 const CHALLENGE = "0102030405060708";
 
 /** A card that answers GET DATA 9F17, GET CHALLENGE and deciphers VERIFY 88 with the ICC private key. */
-function card(pin: string): CardChannel & { readonly verified: string[] } {
+function card(pin: string, challengeResponse = `${CHALLENGE}9000`): CardChannel & { readonly verified: string[] } {
   const verified: string[] = [];
   return {
     description: "test card",
@@ -22,7 +22,7 @@ function card(pin: string): CardChannel & { readonly verified: string[] } {
     async transmit(apdu) {
       const hex = toHex(apdu);
       if (hex.startsWith("80CA9F17")) return fromHex("9F1701039000");
-      if (hex.startsWith("00840000")) return fromHex(`${CHALLENGE}9000`);
+      if (hex.startsWith("00840000")) return fromHex(challengeResponse);
       if (hex.startsWith("00200088")) {
         const r = decipherPinBlock(pki.icc, apdu.subarray(5, 5 + apdu[4]!));
         if (!r.ok || toHex(r.challenge) !== CHALLENGE) return fromHex("6984");
@@ -35,10 +35,10 @@ function card(pin: string): CardChannel & { readonly verified: string[] } {
   };
 }
 
-function setup(pins: string[], cardPin: string) {
+function setup(pins: string[], cardPin: string, challengeResponse?: string) {
   const staticData = fromHex("5A084761739001010010");
   const oda = cardOdaData(pki, { pan: PAN, staticData });
-  const channel = card(cardPin);
+  const channel = card(cardPin, challengeResponse);
   const t = testContext({
     cardChannel: channel,
     interaction: scriptedInteraction(pins),
@@ -82,5 +82,27 @@ describe("offline enciphered PIN", () => {
     const r = await offlinePin(ctx, true, { bypassed: false });
     expect(r).toMatchObject({ kind: "done", result: "failed" });
     expect(ctx.card.trace.some((t) => toHex(t.command).startsWith("0020"))).toBe(false);
+  });
+
+  it("GET CHALLENGE answered 6A81: the CVM fails naming the SW, no VERIFY", async () => {
+    const { ctx, channel } = setup(["1234"], "1234", "6A81");
+    const r = await offlinePin(ctx, true, { bypassed: false });
+    expect(r).toMatchObject({
+      kind: "done",
+      result: "failed",
+      note: "offline enciphered PIN: GET CHALLENGE: SW 6A81 with 0 bytes, expected 8 bytes and 9000",
+    });
+    expect(channel.verified).toEqual([]);
+  });
+
+  it("a PIN encipherment certificate for another PAN: the CVM fails before PIN entry", async () => {
+    const { ctx, channel } = setup(["1234"], "1234");
+    ctx.data.set("card", 0x5a, fromHex("4761739001010011"));
+    const r = await offlinePin(ctx, true, { bypassed: false });
+    expect(r).toMatchObject({ kind: "done", result: "failed" });
+    expect(r.kind === "done" ? r.note : "").toBe(
+      "offline enciphered PIN: ICC PIN Encipherment Public Key Certificate: PAN differs from the application PAN (Book 2 §7.1)",
+    );
+    expect(channel.verified).toEqual([]);
   });
 });
