@@ -101,7 +101,7 @@ describe("offline enciphered PIN", () => {
     const r = await offlinePin(ctx, true, { bypassed: false });
     expect(r).toMatchObject({ kind: "done", result: "failed" });
     expect(r.kind === "done" ? r.note : "").toBe(
-      "offline enciphered PIN: ICC PIN Encipherment Public Key Certificate: PAN differs from the application PAN (Book 2 §7.1)",
+      "offline enciphered PIN: ICC PIN Encipherment Public Key Certificate: PAN 476173******0010 differs from the application PAN 476173******0011 (Book 2 §7.1)",
     );
     expect(channel.verified).toEqual([]);
   });

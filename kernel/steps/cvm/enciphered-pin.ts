@@ -7,6 +7,7 @@ import { recoverIccPinEnciphermentKey } from "../../crypto/certificates.js";
 import { pinBlockFormat2 } from "../../crypto/pin-block.js";
 import { encipherPinBlock } from "../../crypto/pin-encipherment.js";
 import type { RsaPublicKey } from "../../crypto/rsa.js";
+import { maskPan } from "../../sensitive.js";
 import { caPublicKey } from "../oda/capk-lookup.js";
 import { recoverIccKey } from "../oda/icc-key.js";
 import { issuerPublicKey } from "../oda/issuer-key.js";
@@ -32,10 +33,11 @@ export function pinEnciphermentKey(ctx: TransactionContext): KeyResult {
     exponent,
   });
   if (!r.ok) return { ok: false, reason: r.reason };
-  if (r.fields.pan !== panDigits(ctx))
+  const pan = panDigits(ctx);
+  if (r.fields.pan !== pan)
     return {
       ok: false,
-      reason: "ICC PIN Encipherment Public Key Certificate: PAN differs from the application PAN (Book 2 §7.1)",
+      reason: `ICC PIN Encipherment Public Key Certificate: PAN ${maskPan(r.fields.pan)} differs from the application PAN ${pan ? maskPan(pan) : "(none)"} (Book 2 §7.1)`,
     };
   return { ok: true, key: r.key };
 }
