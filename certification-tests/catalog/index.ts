@@ -1,0 +1,21 @@
+// The whole certification catalog (EMVCo Level 2 families over EMV Books 1–4), in family order.
+
+import { ACTION_CASES, COMPLETION_CASES, ONLINE_CASES, RISK_CASES, SCRIPT_CASES } from "./back.js";
+import { FRONT_CASES } from "./front.js";
+import { matrixCases } from "./matrix.js";
+import { CVM_CASES, RESTRICTION_CASES } from "./restrictions-cvm.js";
+import type { CertCase } from "./types.js";
+
+export function catalog(): CertCase[] {
+  return [
+    ...FRONT_CASES,
+    ...RESTRICTION_CASES,
+    ...CVM_CASES,
+    ...RISK_CASES,
+    ...ACTION_CASES,
+    ...ONLINE_CASES,
+    ...SCRIPT_CASES,
+    ...COMPLETION_CASES,
+    ...matrixCases(),
+  ];
+}

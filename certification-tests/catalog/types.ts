@@ -1,0 +1,116 @@
+// The certification catalog's case shape (EMVCo Level 2 test families, EMV Books 1–4): what card, what terminal,
+// what transaction, and the exact result the books imply.
+
+import type { ScriptConfig } from "../../emulator/host/config.js";
+import type { TransactionType } from "../../kernel/context.js";
+import type { CryptogramType, Outcome } from "../../kernel/steps/decision.js";
+
+/** The test families, named like the EMVCo Level 2 families. */
+export const FAMILIES = [
+  "application selection",
+  "GPO / initiate",
+  "read application data",
+  "ODA SDA/DDA/CDA",
+  "processing restrictions",
+  "cardholder verification",
+  "terminal risk management",
+  "terminal action analysis",
+  "card action analysis",
+  "online processing / issuer authentication",
+  "issuer scripts",
+  "completion",
+  "profile × configuration matrix",
+] as const;
+export type Family = (typeof FAMILIES)[number];
+
+/** Changes to a built-in card profile's JSON, validated again by emulator/profile.ts parseProfile. */
+export interface CardOverrides {
+  /** Which application of the profile (default 0). */
+  readonly app?: number;
+  /** Application Interchange Profile, hex. */
+  readonly aip?: string;
+  /** Data objects in the application's records: replaced where present, else added to the record holding 5A. */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly removeTags?: readonly string[];
+  /** Card counters (atc, lastOnlineAtc, lcol, ucol). */
+  readonly counters?: Readonly<Record<string, number>>;
+  /** The card's own risk settings (emulator/profile-schema.ts `risk`). */
+  readonly risk?: Readonly<Record<string, unknown>>;
+  /** Offline PIN of the card (value, tryLimit, tryCounter). */
+  readonly pin?: { readonly value: string; readonly tryLimit: number; readonly tryCounter: number };
+}
+
+/** Changes to a built-in terminal configuration (after kernel/config/load.ts validated it). */
+export interface TerminalOverrides {
+  /** Applied to every AID entry. */
+  readonly aid?: {
+    readonly floorLimit?: number;
+    readonly tacDenial?: string;
+    readonly tacOnline?: string;
+    readonly tacDefault?: string;
+    readonly applicationVersion?: string;
+    readonly randomSelection?: { threshold: number; targetPercent: number; maxTargetPercent: number };
+  };
+  readonly capabilities?: string;
+  readonly pinPadPresent?: boolean;
+  /** PANs on the terminal exception file. */
+  readonly exceptionFile?: readonly string[];
+  readonly countryCode?: number;
+}
+
+export interface CaseParams {
+  readonly type?: TransactionType;
+  /** Minor units; default 1234 (below every shipped floor limit except the zero ones). */
+  readonly amount?: number;
+  readonly otherAmount?: number;
+  /** YYMMDD; default 251129. */
+  readonly date?: string;
+  /** Random selection draws 1..99, in order; default 99 (never selected). */
+  readonly randomPercents?: readonly number[];
+  readonly forceOnline?: boolean;
+  /** PINs the cardholder enters, in order; undefined = bypass. Default: none (every PIN entry bypassed). */
+  readonly pins?: readonly (string | undefined)[];
+  /** Whether an issuer host answers (default true: emulator/host defaultIssuerHost). */
+  readonly host?: boolean;
+  /** Issuer scripts the host sends (emulator/host/config.ts format). */
+  readonly scripts?: readonly ScriptConfig[];
+}
+
+/** The exact result; every field given is asserted. Hex strings upper case. */
+export interface Expected {
+  /** Omitted in matrix cases, which assert the invariants of the books instead (certification-tests/invariants.ts). */
+  readonly outcome?: Outcome;
+  /** Outcomes that must not happen (e.g. "terminated" for a well-formed card). */
+  readonly never?: readonly Outcome[];
+  readonly tvr?: string;
+  readonly tsi?: string;
+  /** 9F34; null = not set. */
+  readonly cvmResults?: string | null;
+  /** [requested, returned] per GENERATE AC. */
+  readonly cryptograms?: readonly (readonly [CryptogramType, CryptogramType])[];
+  readonly oda?: { readonly method: "CDA" | "DDA" | "SDA" | "none"; readonly result: string };
+  /** APDU command names in order (CardSession trace names). */
+  readonly commands?: readonly string[];
+  /** A substring of the final reason. */
+  readonly reasonContains?: string;
+  /** Selected AID, hex. */
+  readonly aid?: string;
+}
+
+export interface CertCase {
+  readonly id: string;
+  readonly family: Family;
+  readonly title: string;
+  /** Book and section checked, e.g. "Book 3 §10.4.3". */
+  readonly ref: string;
+  readonly profile: string;
+  readonly card?: CardOverrides;
+  readonly config: string;
+  readonly terminal?: TerminalOverrides;
+  readonly params?: CaseParams;
+  readonly expected: Expected;
+  /** One line: why the books give this result. */
+  readonly why: string;
+  /** Extra checks every case of the matrix makes (invariants of the books); see matrix.ts. */
+  readonly invariants?: boolean;
+}

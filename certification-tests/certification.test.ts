@@ -1,0 +1,58 @@
+// The certification suite: every catalog case (EMV Books 1–4, EMVCo Level 2 families) run on the software card,
+// exact expectations and the books' invariants; writes reports/certification.json and .md after the run.
+
+import { afterAll, describe, expect, it } from "vitest";
+import { catalog } from "./catalog/index.js";
+import { FAMILIES } from "./catalog/types.js";
+import { compare, observe, runCase } from "./harness.js";
+import { checkInvariants } from "./invariants.js";
+import { type CaseReport, writeReport } from "./report.js";
+
+const cases = catalog();
+const reports: CaseReport[] = [];
+
+describe("catalog", () => {
+  it("has unique ids of our own form and at least 60 cases", () => {
+    const ids = cases.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[A-Z]{2,4}-[A-Z0-9-]+$/);
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+  });
+});
+
+for (const family of FAMILIES) {
+  const mine = cases.filter((c) => c.family === family);
+  if (mine.length === 0) continue;
+  describe(family, () => {
+    for (const c of mine) {
+      it(`${c.id} ${c.title}`, async () => {
+        const run = await runCase(c);
+        const problems: string[] = [];
+        if (run.setupError || !run.record) problems.push(`setup: ${run.setupError ?? "no record"}`);
+        const actual = run.record ? observe(run.record) : undefined;
+        if (actual) problems.push(...compare(c.expected, actual));
+        if (run.record && run.config) problems.push(...checkInvariants(run.record, run.config));
+        reports.push({
+          id: c.id,
+          family: c.family,
+          title: c.title,
+          ref: c.ref,
+          profile: c.profile,
+          config: c.config,
+          why: c.why,
+          passed: problems.length === 0,
+          expected: c.expected,
+          ...(actual ? { actual } : {}),
+          problems,
+        });
+        expect(problems).toEqual([]);
+      });
+    }
+  });
+}
+
+afterAll(() => {
+  const order = new Map(cases.map((c, i) => [c.id, i]));
+  reports.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  writeReport(reports);
+});

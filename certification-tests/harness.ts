@@ -1,0 +1,225 @@
+// Runs one certification case (EMV Book 3 §10, whole transaction) on the software card and compares the result
+// with the catalog's expectation, field by field, TVR/TSI differences in words (Book 3 Annex C5/C6).
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { openEmulatorChannel } from "../emulator/channel.js";
+import { defaultHostConfig, SimulatedIssuerHost } from "../emulator/host/index.js";
+import { builtInProfileDir, type CardProfile, parseProfile } from "../emulator/profile.js";
+import { type BitDef, describeBits } from "../kernel/bits.js";
+import { fromHex, toHex } from "../kernel/bytes.js";
+import { loadTerminalConfig } from "../kernel/config/load.js";
+import type { TerminalConfig } from "../kernel/config/types.js";
+import type { RandomSource, TransactionParams } from "../kernel/context.js";
+import { nonInteractive } from "../kernel/interaction.js";
+import { maskPansInText } from "../kernel/sensitive.js";
+import type { Outcome } from "../kernel/steps/decision.js";
+import { runTransaction, type TransactionRecord } from "../kernel/transaction.js";
+import { TSI_BITS, TVR_BITS } from "../kernel/tvr.js";
+import type { CardOverrides, CertCase, Expected, TerminalOverrides } from "./catalog/types.js";
+
+export type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+type Json = Record<string, unknown>;
+type TlvPair = [string, string];
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The built-in profile's JSON with the overrides applied, validated again through parseProfile. */
+export function profileWithOverrides(id: string, over: CardOverrides | undefined): Built<CardProfile> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(join(builtInProfileDir(), `${id}.json`), "utf8"));
+  } catch (e) {
+    return { ok: false, error: `profile ${id}: ${(e as Error).message}` };
+  }
+  if (over && isObject(json)) {
+    const apps = json.applications;
+    const app = Array.isArray(apps) ? apps[over.app ?? 0] : undefined;
+    if (!isObject(app)) return { ok: false, error: `profile ${id}: no application ${over.app ?? 0}` };
+    if (over.aip !== undefined) app.aip = over.aip;
+    if (over.counters) app.counters = { ...(isObject(app.counters) ? app.counters : {}), ...over.counters };
+    if (over.risk) app.risk = { ...(isObject(app.risk) ? app.risk : {}), ...over.risk };
+    if (over.pin) app.pin = { ...over.pin };
+    const records = (Array.isArray(app.records) ? app.records : []).filter(isObject);
+    const lists = records.map((r) => (Array.isArray(r.tlvs) ? (r.tlvs as TlvPair[]) : undefined));
+    for (const tag of over.removeTags ?? []) {
+      records.forEach((r, i) => {
+        const l = lists[i];
+        if (l) r.tlvs = lists[i] = l.filter(([t]) => t.toUpperCase() !== tag.toUpperCase());
+      });
+    }
+    for (const [tag, value] of Object.entries(over.tags ?? {})) {
+      let found = false;
+      for (const l of lists) {
+        for (const pair of l ?? []) {
+          if (pair[0].toUpperCase() === tag.toUpperCase()) {
+            pair[1] = value;
+            found = true;
+          }
+        }
+      }
+      if (!found) {
+        const home = lists.find((l) => l?.some(([t]) => t.toUpperCase() === "5A"));
+        if (!home) return { ok: false, error: `profile ${id}: no record holds 5A to add ${tag} to` };
+        home.push([tag, value]);
+      }
+    }
+  }
+  const parsed = parseProfile(json, `${id} (with certification overrides)`);
+  return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, error: parsed.error.message };
+}
+
+/** The built-in terminal configuration with the overrides applied. */
+export function configWithOverrides(id: string, over: TerminalOverrides | undefined): Built<TerminalConfig> {
+  const loaded = loadTerminalConfig(id);
+  if (!loaded.ok) return { ok: false, error: loaded.error };
+  const c = loaded.config;
+  if (!over) return { ok: true, value: c };
+  const a = over.aid;
+  const aids = c.aids.map((x) => ({
+    ...x,
+    ...(a?.floorLimit !== undefined ? { floorLimit: a.floorLimit } : {}),
+    ...(a?.tacDenial ? { tacDenial: fromHex(a.tacDenial) } : {}),
+    ...(a?.tacOnline ? { tacOnline: fromHex(a.tacOnline) } : {}),
+    ...(a?.tacDefault ? { tacDefault: fromHex(a.tacDefault) } : {}),
+    ...(a?.applicationVersion ? { applicationVersion: fromHex(a.applicationVersion) } : {}),
+    ...(a?.randomSelection ? { randomSelection: a.randomSelection } : {}),
+  }));
+  return {
+    ok: true,
+    value: {
+      ...c,
+      aids,
+      ...(over.capabilities ? { capabilities: fromHex(over.capabilities) } : {}),
+      ...(over.pinPadPresent !== undefined ? { pinPadPresent: over.pinPadPresent } : {}),
+      ...(over.countryCode !== undefined ? { countryCode: over.countryCode } : {}),
+      ...(over.exceptionFile ? { exceptionFile: over.exceptionFile.map((pan) => ({ pan })) } : {}),
+    },
+  };
+}
+
+function random(percents: readonly number[]): RandomSource {
+  const queue = [...percents];
+  return { bytes: (n) => new Uint8Array(n).fill(0x11), percent: () => queue.shift() ?? 99 };
+}
+
+/** Scripted cardholder: PINs from the case (undefined = bypass), highest-priority application. */
+function interactionFor(pins: readonly (string | undefined)[]) {
+  const queue = [...pins];
+  const base = nonInteractive();
+  return { ...base, enterPin: async () => queue.shift() };
+}
+
+export interface CaseRun {
+  readonly record?: TransactionRecord;
+  readonly config?: TerminalConfig;
+  /** Why the case could not run (profile or configuration invalid). */
+  readonly setupError?: string;
+}
+
+export async function runCase(c: CertCase): Promise<CaseRun> {
+  const profile = profileWithOverrides(c.profile, c.card);
+  if (!profile.ok) return { setupError: profile.error };
+  const config = configWithOverrides(c.config, c.terminal);
+  if (!config.ok) return { setupError: config.error };
+  const p = c.params ?? {};
+  const params: TransactionParams = {
+    type: p.type ?? "purchase",
+    amount: p.amount ?? 1234,
+    otherAmount: p.otherAmount ?? 0,
+    date: p.date ?? "251129",
+    time: "120000",
+    sequenceCounter: 1,
+    random: random(p.randomPercents ?? []),
+    ...(p.forceOnline ? { forceOnline: true } : {}),
+  };
+  try {
+    const record = await runTransaction({
+      config: config.value,
+      params,
+      channel: openEmulatorChannel(profile.value),
+      ...(p.host === false
+        ? {}
+        : {
+            host: new SimulatedIssuerHost({
+              ...defaultHostConfig(),
+              ...(p.scripts ? { scripts: [...p.scripts] } : {}),
+            }),
+          }),
+      interaction: interactionFor(p.pins ?? []),
+    });
+    return { record, config: config.value };
+  } catch (e) {
+    return { setupError: `runTransaction threw: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** What a case observed, in the catalog's terms (hex upper case; PANs masked in the reason). */
+export interface Observed {
+  readonly outcome: string;
+  readonly reason: string;
+  readonly aid?: string;
+  readonly tvr: string;
+  readonly tsi: string;
+  readonly cvmResults: string | null;
+  readonly cryptograms: [string, string][];
+  readonly oda: { method: string; result: string };
+  readonly commands: string[];
+}
+
+export function observe(r: TransactionRecord): Observed {
+  return {
+    outcome: r.outcome,
+    reason: maskPansInText(r.reason),
+    ...(r.aid ? { aid: toHex(r.aid) } : {}),
+    tvr: toHex(r.tvr),
+    tsi: toHex(r.tsi),
+    cvmResults: r.cvmResults ? toHex(r.cvmResults) : null,
+    cryptograms: r.cryptograms.map((c) => [c.requested, c.type]),
+    oda: { method: r.oda.method, result: r.oda.result },
+    commands: r.trace.map((t) => t.name),
+  };
+}
+
+/** Bits set in one register and not the other, in words. */
+export function bitDifference(defs: readonly BitDef[], expectedHex: string, actualHex: string): string {
+  const exp = new Set(describeBits(defs, fromHex(expectedHex)));
+  const act = new Set(describeBits(defs, fromHex(actualHex)));
+  const missing = [...exp].filter((b) => !act.has(b));
+  const extra = [...act].filter((b) => !exp.has(b));
+  const parts = [
+    ...(missing.length ? [`expected but not set: ${missing.join("; ")}`] : []),
+    ...(extra.length ? [`set but not expected: ${extra.join("; ")}`] : []),
+  ];
+  return parts.join(" | ") || "same named bits (an RFU bit differs)";
+}
+
+/** Every difference between the expectation and the observation, one line each; empty when the case passes. */
+export function compare(e: Expected, o: Observed): string[] {
+  const out: string[] = [];
+  const diff = (what: string, exp: unknown, act: unknown, words?: string) => {
+    out.push(`${what}: expected ${JSON.stringify(exp)}, got ${JSON.stringify(act)}${words ? ` (${words})` : ""}`);
+  };
+  if (e.outcome !== undefined && e.outcome !== o.outcome) diff("outcome", e.outcome, `${o.outcome} — ${o.reason}`);
+  if (e.never?.includes(o.outcome as Outcome))
+    diff("outcome", `not ${e.never.join("/")}`, `${o.outcome} — ${o.reason}`);
+  if (e.reasonContains !== undefined && !o.reason.includes(e.reasonContains))
+    diff("reason", e.reasonContains, o.reason);
+  if (e.aid !== undefined && e.aid !== o.aid) diff("AID", e.aid, o.aid);
+  if (e.tvr !== undefined && e.tvr !== o.tvr) diff("TVR", e.tvr, o.tvr, bitDifference(TVR_BITS, e.tvr, o.tvr));
+  if (e.tsi !== undefined && e.tsi !== o.tsi) diff("TSI", e.tsi, o.tsi, bitDifference(TSI_BITS, e.tsi, o.tsi));
+  if (e.cvmResults !== undefined && e.cvmResults !== o.cvmResults) diff("CVM results", e.cvmResults, o.cvmResults);
+  if (e.cryptograms !== undefined && JSON.stringify(e.cryptograms) !== JSON.stringify(o.cryptograms)) {
+    diff("cryptograms [requested, returned]", e.cryptograms, o.cryptograms);
+  }
+  if (e.oda !== undefined && (e.oda.method !== o.oda.method || e.oda.result !== o.oda.result)) {
+    diff("ODA", e.oda, o.oda);
+  }
+  if (e.commands !== undefined && JSON.stringify(e.commands) !== JSON.stringify(o.commands)) {
+    diff("commands", e.commands, o.commands);
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+// The certification report (reports/certification.json and .md): per family passed/failed, each case's expected
+// vs actual, TVR/TSI in words (EMV Book 3 Annex C5/C6). PANs masked (kernel/sensitive.ts).
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describeBits } from "../kernel/bits.js";
+import { fromHex } from "../kernel/bytes.js";
+import { maskPansInText } from "../kernel/sensitive.js";
+import { TSI_BITS, TVR_BITS } from "../kernel/tvr.js";
+import { type CertCase, FAMILIES, type Family } from "./catalog/types.js";
+import type { Observed } from "./harness.js";
+
+export interface CaseReport {
+  readonly id: string;
+  readonly family: Family;
+  readonly title: string;
+  readonly ref: string;
+  readonly profile: string;
+  readonly config: string;
+  readonly why: string;
+  readonly passed: boolean;
+  readonly expected: CertCase["expected"];
+  readonly actual?: Observed;
+  /** One line per difference (TVR/TSI in words). */
+  readonly problems: readonly string[];
+}
+
+export function reportDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "reports");
+}
+
+function bitsInWords(hex: string, which: "TVR" | "TSI"): string {
+  const names = describeBits(which === "TVR" ? TVR_BITS : TSI_BITS, fromHex(hex));
+  return names.length ? names.join("; ") : "none";
+}
+
+function summary(cases: readonly CaseReport[]) {
+  return FAMILIES.map((family) => {
+    const mine = cases.filter((c) => c.family === family);
+    return { family, passed: mine.filter((c) => c.passed).length, failed: mine.filter((c) => !c.passed).length };
+  }).filter((f) => f.passed + f.failed > 0);
+}
+
+export function renderMarkdown(cases: readonly CaseReport[]): string {
+  const lines: string[] = ["# emvsim certification report", ""];
+  const total = cases.filter((c) => c.passed).length;
+  lines.push(`${total} of ${cases.length} cases passed.`, "", "| Family | Passed | Failed |", "|---|---|---|");
+  for (const s of summary(cases)) lines.push(`| ${s.family} | ${s.passed} | ${s.failed} |`);
+  for (const s of summary(cases)) {
+    lines.push("", `## ${s.family}`, "");
+    for (const c of cases.filter((x) => x.family === s.family)) {
+      lines.push(`### ${c.passed ? "PASS" : "FAIL"} ${c.id} — ${c.title}`, "");
+      lines.push(`- ${c.ref}; card ${c.profile}, terminal ${c.config}`, `- why: ${c.why}`);
+      const e = c.expected;
+      lines.push(
+        `- expected: ${e.outcome ?? (e.never ? `not ${e.never.join("/")}` : "the invariants")}${e.tvr ? `, TVR ${e.tvr} (${bitsInWords(e.tvr, "TVR")})` : ""}${e.tsi ? `, TSI ${e.tsi} (${bitsInWords(e.tsi, "TSI")})` : ""}${e.cvmResults !== undefined ? `, CVM results ${e.cvmResults ?? "not set"}` : ""}`,
+      );
+      const a = c.actual;
+      if (a) {
+        lines.push(
+          `- actual: ${a.outcome} (${a.reason}), TVR ${a.tvr} (${bitsInWords(a.tvr, "TVR")}), TSI ${a.tsi} (${bitsInWords(a.tsi, "TSI")}), CVM results ${a.cvmResults ?? "not set"}, cryptograms ${a.cryptograms.map((x) => x.join("→")).join(", ") || "none"}, ODA ${a.oda.method} ${a.oda.result}`,
+        );
+      }
+      for (const p of c.problems) lines.push(`- **${p}**`);
+      lines.push("");
+    }
+  }
+  return maskPansInText(lines.join("\n"));
+}
+
+/** Write both files; returns their paths. */
+export function writeReport(cases: readonly CaseReport[], dir = reportDir()): { json: string; md: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, "certification.json");
+  const md = join(dir, "certification.md");
+  const body = {
+    generated: "emvsim certification-tests",
+    total: cases.length,
+    passed: cases.filter((c) => c.passed).length,
+    families: summary(cases),
+    cases,
+  };
+  writeFileSync(json, maskPansInText(JSON.stringify(body, null, 2)));
+  writeFileSync(md, renderMarkdown(cases));
+  return { json, md };
+}
