@@ -1,6 +1,7 @@
 // Offline data authentication step (Book 3 §10.3): method choice, SDA/DDA/CDA with a generated test PKI, and the
 // TVR/TSI bits each failure sets (Book 3 Annex C5/C6).
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { concatBytes, fromHex, toHex } from "../bytes.js";
 import { cdaTransactionDataHash, signCdaData, signDynamicData } from "../crypto/signed-data.js";
@@ -8,6 +9,7 @@ import { type CardOdaInput, cardOdaData, testPki } from "../crypto/test-pki.js";
 import { encodeTlvs } from "../tlv/ber.js";
 import { verifyCdaResponse } from "./oda/cda.js";
 import { chooseOdaMethod } from "./oda/method.js";
+import { staticDataToAuthenticate } from "./oda/static-data.js";
 import { offlineDataAuthentication } from "./oda.js";
 import { testContext } from "./testing-context.js";
 import type { ScriptStep } from "./testing-scripted-channel.js";
@@ -42,6 +44,27 @@ describe("ODA method (Book 3 §10.3)", () => {
     expect(chooseOdaMethod(fromHex("7D00"), fromHex("E0F8C0"))).toBe("DDA");
     expect(chooseOdaMethod(fromHex("7D00"), fromHex("E0F880"))).toBe("SDA");
     expect(chooseOdaMethod(fromHex("1C00"), fromHex("E0F8C8"))).toBe("none");
+  });
+
+  it("for every AIP and 9F33: the highest method whose AIP bit and 9F33 byte 3 bit are both set", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 2, maxLength: 2 }),
+        fc.uint8Array({ minLength: 3, maxLength: 3 }),
+        (aip, caps) => {
+          // AIP byte 1: b7 SDA (40), b6 DDA (20), b1 CDA (01); 9F33 byte 3: b8 SDA (80), b7 DDA (40), b4 CDA (08).
+          const expected =
+            aip[0]! & 0x01 && caps[2]! & 0x08
+              ? "CDA"
+              : aip[0]! & 0x20 && caps[2]! & 0x40
+                ? "DDA"
+                : aip[0]! & 0x40 && caps[2]! & 0x80
+                  ? "SDA"
+                  : "none";
+          expect(chooseOdaMethod(aip, caps)).toBe(expected);
+        },
+      ),
+    );
   });
 
   it("no common method: TVR ODA not performed, TSI untouched", async () => {
@@ -142,6 +165,38 @@ describe("SDA", () => {
       expect(toHex(ctx.tsi.bytes)).toBe("8000");
     });
   }
+});
+
+describe("static data to authenticate (Book 3 §10.3)", () => {
+  it("any 9F4A: only a list of 82s appends the AIP once per entry; anything else fails with a reason", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 8 }), (list) => {
+        const { ctx } = setup({ "82": "5C00", "9F4A": toHex(list) });
+        const r = staticDataToAuthenticate(ctx);
+        if (list.every((b) => b === 0x82)) {
+          expect(r).toEqual({ ok: true, data: concatBytes(RECORDS, ...[...list].map(() => fromHex("5C00"))) });
+        } else {
+          expect(r.ok).toBe(false);
+          expect(r.ok ? "" : r.reason).toMatch(
+            /^Static Data Authentication Tag List \(9F4A\) (names .*only 82 is allowed|is not a list of tags)/,
+          );
+        }
+      }),
+    );
+  });
+
+  it("without 9F4A the records alone; a READ RECORD error is the reason", () => {
+    const { ctx } = setup({ "82": "5C00" });
+    expect(staticDataToAuthenticate(ctx)).toEqual({ ok: true, data: RECORDS });
+    ctx.oda.staticDataError = "SFI 2 record 1 is not template 70";
+    expect(staticDataToAuthenticate(ctx)).toEqual({ ok: false, reason: "SFI 2 record 1 is not template 70" });
+  });
+
+  it("a truncated two-byte tag in 9F4A", () => {
+    const { ctx } = setup({ "82": "5C00", "9F4A": "9F" });
+    const r = staticDataToAuthenticate(ctx);
+    expect(r.ok ? "" : r.reason).toMatch(/^Static Data Authentication Tag List \(9F4A\) is not a list of tags: /);
+  });
 });
 
 describe("DDA", () => {
