@@ -65,21 +65,57 @@ describe("terminal configurations", () => {
           c.aids[1]!.tacDenial = "00100000";
         }),
       ),
-    ).toBe("attended-pos.json: aids[1].tacDenial: must be 5 bytes (10 hex digits)");
+    ).toBe("attended-pos.json: aids[1].tacDenial: must be 5 bytes (10 hex digits), got 4");
     expect(
       errorOf(
         mutate("attended-pos", (c) => {
           c.capabilities = "E0F8";
         }),
       ),
-    ).toBe("attended-pos.json: capabilities: must be 3 bytes (6 hex digits)");
+    ).toBe("attended-pos.json: capabilities: must be 3 bytes (6 hex digits), got 2");
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          c.additionalCapabilities = "F000F0A";
+        }),
+      ),
+    ).toBe("attended-pos.json: additionalCapabilities: must be 5 bytes (10 hex digits), got 7 hex digits");
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          c.aids[2]!.aid = "A000000004";
+          c.aids[3]!.aid = "A0000000041010FFFFFFFFFFFFFFFFFF01";
+        }),
+      ),
+    ).toBe("attended-pos.json: aids[3].aid: must be 5 to 16 bytes (RID and a PIX of up to 11), got 17");
     expect(
       errorOf(
         mutate("attended-pos", (c) => {
           c.capabilities = "E0F8CG";
         }),
       ),
-    ).toBe("attended-pos.json: capabilities: must be hex with an even number of digits");
+    ).toBe("attended-pos.json: capabilities: must be hex digits only");
+    expect(
+      errorOf(
+        mutate("unattended", (c) => {
+          c.aids[0]!.defaultDdol = "9F370";
+        }),
+      ),
+    ).toBe("unattended.json: aids[0].defaultDdol: must be hex with an even number of digits");
+    expect(
+      errorOf(
+        mutate("unattended", (c) => {
+          c.currencyExponent = "2";
+        }),
+      ),
+    ).toBe('unattended.json: currencyExponent: must be number (got string "2")');
+    expect(
+      errorOf(
+        mutate("unattended", (c) => {
+          delete c.pinBypass;
+        }),
+      ),
+    ).toBe("unattended.json: pinBypass: must be boolean (missing)");
     expect(
       errorOf(
         mutate("atm", (c) => {
@@ -101,6 +137,27 @@ describe("terminal configurations", () => {
         }),
       ),
     ).toBe("attended-pos.json: aids[0].randomSelection: target 60% is above the maximum target 50% (Book 3 §10.6.2)");
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          (c.aids[4]!.randomSelection as { maxTargetPercent: number }).maxTargetPercent = 120;
+        }),
+      ),
+    ).toBe("attended-pos.json: aids[4].randomSelection.maxTargetPercent: must be at most 99");
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          (c.aids[0]!.randomSelection as { targetPercent: number }).targetPercent = -1;
+        }),
+      ),
+    ).toBe("attended-pos.json: aids[0].randomSelection.targetPercent: must be at least 0");
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          (c.aids[1]!.randomSelection as { threshold: number }).threshold = 6000;
+        }),
+      ),
+    ).toBe("attended-pos.json: aids[1].randomSelection.threshold: 6000 is above the floor limit 5000 (Book 3 §10.6.2)");
     expect(
       errorOf(
         mutate("attended-pos", (c) => {

@@ -19,11 +19,16 @@ export type CaKeysResult =
 
 export const DEFAULT_TERMINAL_CONFIG = "attended-pos";
 
-/** kernel/config in the sources; from dist/kernel/config the JSON files are found in the project's kernel/config. */
+/**
+ * kernel/config in the sources; tsc does not copy JSON, so from dist/kernel/config (or a bundle elsewhere) the
+ * project's kernel/config is found by looking upwards, as emulator/profile.ts finds the card profiles.
+ */
 function dataDir(sub: "terminals" | "capks"): string {
   const here = dirname(fileURLToPath(import.meta.url));
+  const marker = sub === "terminals" ? `${DEFAULT_TERMINAL_CONFIG}.json` : "emvsim-test.json";
   const candidates = [join(here, sub), resolve(here, "../../../kernel/config", sub)];
-  for (const c of candidates) if (existsSync(c)) return c;
+  for (let dir = here, i = 0; i < 8; i++, dir = dirname(dir)) candidates.push(join(dir, "kernel", "config", sub));
+  for (const c of candidates) if (existsSync(join(c, marker))) return c;
   return candidates[0]!;
 }
 
@@ -88,7 +93,7 @@ export function loadCaKeySet(name: string): CaKeysResult {
 
 /** Validate a configuration given as parsed JSON; `where` names it in errors (file name or id). */
 export function parseTerminalConfig(json: unknown, where: string): ConfigResult {
-  const parsed = terminalConfigSchema.safeParse(json);
+  const parsed = terminalConfigSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     const lines = formatZodIssues(parsed.error.issues, "(config)");
     return { ok: false, error: `${where}: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ""}` };

@@ -3,9 +3,18 @@
 
 import { z } from "zod";
 
-const hex = z.string().regex(/^([0-9A-Fa-f]{2})*$/, "must be hex with an even number of digits");
-const bytes = (n: number) =>
-  hex.refine((s) => s.length === n * 2, { message: `must be ${n} byte${n > 1 ? "s" : ""} (${n * 2} hex digits)` });
+const HEX = /^([0-9A-Fa-f]{2})*$/;
+const hex = z.string().regex(HEX, "must be hex with an even number of digits");
+/** What a hex string holds, for length errors: `4` bytes, or `7 hex digits` when odd. */
+const gotLength = (s: string) => (s.length % 2 === 0 ? `${s.length / 2}` : `${s.length} hex digits`);
+/** Hex of `min`..`max` bytes: one issue, either not hex or the wrong length (with the length given). */
+const hexOfLength = (min: number, max: number, rule: string) =>
+  z.string().superRefine((s, ctx) => {
+    if (!/^[0-9A-Fa-f]*$/.test(s)) ctx.addIssue({ code: "custom", message: "must be hex digits only" });
+    else if (s.length % 2 !== 0 || s.length < min * 2 || s.length > max * 2)
+      ctx.addIssue({ code: "custom", message: `${rule}, got ${gotLength(s)}` });
+  });
+const bytes = (n: number) => hexOfLength(n, n, `must be ${n} byte${n > 1 ? "s" : ""} (${n * 2} hex digits)`);
 const digits = (min: number, max: number) =>
   z.string().regex(new RegExp(`^[0-9]{${min},${max}}$`), `must be ${min === max ? min : `${min} to ${max}`} digits`);
 const amount = z.number().int().min(0).max(999_999_999_999);
@@ -25,7 +34,7 @@ export const caKeyJsonSchema = z.object({
 });
 
 export const aidConfigSchema = z.strictObject({
-  aid: hex.refine((s) => s.length >= 10 && s.length <= 32, { message: "must be 5 to 16 bytes" }),
+  aid: hexOfLength(5, 16, "must be 5 to 16 bytes (RID and a PIX of up to 11)"),
   label: z.string().optional(),
   /** Application Selection Indicator (Book 1 §12.3.1). */
   partialSelection: z.boolean(),
@@ -98,5 +107,29 @@ export function semanticProblems(c: TerminalConfigJson): string[] {
     problems.push(`onlineCapable: terminal type ${c.terminalType} is not defined`);
   if (c.onlineCapable && ["13", "16", "23", "26", "36"].includes(c.terminalType))
     problems.push(`onlineCapable: terminal type ${c.terminalType} is offline only (Book 4 Annex A1)`);
+  problems.push(...cvmCapabilityProblems(c));
+  return problems;
+}
+
+/** 9F33 byte 2 (Book 4 Annex A2): CVMs the terminal claims against pinPadPresent and the terminal type. */
+function cvmCapabilityProblems(c: TerminalConfigJson): string[] {
+  const cvm = Number.parseInt(c.capabilities.slice(2, 4), 16);
+  const pins = [
+    [0x80, "plaintext PIN for ICC verification (b8)"],
+    [0x40, "enciphered PIN for online verification (b7)"],
+    [0x10, "enciphered PIN for offline verification (b5)"],
+  ] as const;
+  const problems: string[] = [];
+  if (!c.pinPadPresent) {
+    const claimed = pins.filter(([bit]) => (cvm & bit) !== 0).map(([, name]) => name);
+    if (claimed.length > 0)
+      problems.push(`capabilities: byte 2 claims ${claimed.join(", ")} but pinPadPresent is false (Book 4 Annex A2)`);
+  }
+  if (c.pinBypass && !c.pinPadPresent) problems.push("pinBypass: PIN bypass needs a PIN pad (pinPadPresent is false)");
+  const unattended = ["14", "15", "16", "24", "25", "26", "34", "35", "36"].includes(c.terminalType);
+  if (unattended && (cvm & 0x20) !== 0)
+    problems.push(
+      `capabilities: byte 2 claims signature (b6) but terminal type ${c.terminalType} is unattended (Book 4 Annex A1)`,
+    );
   return problems;
 }
