@@ -40,6 +40,7 @@ for (const family of FAMILIES) {
           profile: c.profile,
           config: c.config,
           why: c.why,
+          setup: { card: c.card, terminal: c.terminal, params: c.params },
           passed: problems.length === 0,
           expected: c.expected,
           ...(actual ? { actual } : {}),

@@ -111,7 +111,9 @@ export function checkInvariants(r: TransactionRecord, config: TerminalConfig): s
   if (sel && requested.length > 0) {
     const iacDenial = r.data.from("card", 0x9f0e) ?? new Uint8Array(5);
     let denied = false;
-    for (let i = 0; i < 4; i++) denied ||= ((tvr[i] ?? 0) & ((sel.tacDenial[i] ?? 0) | (iacDenial[i] ?? 0))) !== 0;
+    // CDA failed (B1b3) can only be known after the first GENERATE AC: left out of the comparison.
+    const before = Uint8Array.of((tvr[0] ?? 0) & ~0x04, tvr[1] ?? 0, tvr[2] ?? 0, tvr[3] ?? 0);
+    for (let i = 0; i < 4; i++) denied ||= ((before[i] ?? 0) & ((sel.tacDenial[i] ?? 0) | (iacDenial[i] ?? 0))) !== 0;
     if (denied && requested[0] !== "AAC")
       fail(`TVR ${toHex(tvr)} matches a denial code but the first request was ${requested[0]}`);
   }

@@ -19,6 +19,8 @@ export interface CaseReport {
   readonly profile: string;
   readonly config: string;
   readonly why: string;
+  /** The case's card / terminal overrides and transaction parameters, as the catalog gives them. */
+  readonly setup: Pick<CertCase, "card" | "terminal" | "params">;
   readonly passed: boolean;
   readonly expected: CertCase["expected"];
   readonly actual?: Observed;
@@ -52,6 +54,8 @@ export function renderMarkdown(cases: readonly CaseReport[]): string {
     for (const c of cases.filter((x) => x.family === s.family)) {
       lines.push(`### ${c.passed ? "PASS" : "FAIL"} ${c.id} — ${c.title}`, "");
       lines.push(`- ${c.ref}; card ${c.profile}, terminal ${c.config}`, `- why: ${c.why}`);
+      const setup = Object.entries(c.setup).filter(([, v]) => v !== undefined);
+      if (setup.length) lines.push(`- setup: ${setup.map(([k, v]) => `${k} ${JSON.stringify(v)}`).join("; ")}`);
       const e = c.expected;
       lines.push(
         `- expected: ${e.outcome ?? (e.never ? `not ${e.never.join("/")}` : "the invariants")}${e.tvr ? `, TVR ${e.tvr} (${bitsInWords(e.tvr, "TVR")})` : ""}${e.tsi ? `, TSI ${e.tsi} (${bitsInWords(e.tsi, "TSI")})` : ""}${e.cvmResults !== undefined ? `, CVM results ${e.cvmResults ?? "not set"}` : ""}`,
