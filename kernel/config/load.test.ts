@@ -1,6 +1,6 @@
 // Terminal configurations: every shipped one loads; each kind of mistake is one line naming the file and path.
 
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -211,19 +211,129 @@ describe("terminal configurations", () => {
     expect(errorOf(loadCaKeyFile(file) as never)).toBe("keys.json[0].rid: expected a hex string");
   });
 
+  it("9F33 CVM bits must agree with the PIN pad and the terminal type", () => {
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          c.pinPadPresent = false;
+          c.pinBypass = false;
+        }),
+      ),
+    ).toBe(
+      "attended-pos.json: capabilities: byte 2 claims plaintext PIN for ICC verification (b8), enciphered PIN for online verification (b7), enciphered PIN for offline verification (b5) but pinPadPresent is false (Book 4 Annex A2)",
+    );
+    expect(
+      errorOf(
+        mutate("attended-pos", (c) => {
+          c.capabilities = "E028C8";
+          c.pinPadPresent = false;
+        }),
+      ),
+    ).toBe("attended-pos.json: pinBypass: PIN bypass needs a PIN pad (pinPadPresent is false)");
+    expect(
+      errorOf(
+        mutate("unattended", (c) => {
+          c.capabilities = "E0F8C8";
+        }),
+      ),
+    ).toBe(
+      "unattended.json: capabilities: byte 2 claims signature (b6) but terminal type 25 is unattended (Book 4 Annex A1)",
+    );
+    const noPinPad = mutate("online-only", (c) => {
+      c.capabilities = "E028C8";
+      c.pinPadPresent = false;
+    });
+    expect(noPinPad.ok && toHex(noPinPad.config.capabilities)).toBe("E028C8");
+  });
+
+  it("every built-in card finds its application under every shipped configuration", () => {
+    const profiles = new URL("../../emulator/profiles/", import.meta.url);
+    const cardAids = new Set<string>();
+    const collect = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(collect);
+      else if (v !== null && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) {
+          if (k === "aid" && typeof x === "string") cardAids.add(x.toUpperCase());
+          else collect(x);
+        }
+    };
+    for (const f of readdirSync(profiles).filter((n) => n.endsWith(".json")))
+      collect(JSON.parse(readFileSync(new URL(f, profiles), "utf8")));
+    expect([...cardAids].sort()).toEqual([
+      "A0000000031010",
+      "A0000000032010",
+      "A0000000041010",
+      "A0000000043060",
+      "A00000002501",
+    ]);
+    for (const id of builtInTerminalConfigIds()) {
+      const r = loadTerminalConfig(id);
+      if (!r.ok) throw new Error(r.error);
+      for (const card of [...cardAids, "A000000025010801"]) {
+        // Book 1 §12.3.1: exact match, or the card's DF name starts with the terminal AID and partial selection is allowed.
+        const found = r.config.aids.some((a) => {
+          const t = toHex(a.aid);
+          return card === t || (a.partialSelection && card.startsWith(t));
+        });
+        expect(found, `${card} under ${id}`).toBe(true);
+      }
+    }
+  });
+
+  it("unreadable files are one line naming the file", () => {
+    expect(errorOf(loadTerminalConfig(dir + "/"))).toBe(`terminal configuration ${dir}: cannot read it (EISDIR)`);
+    expect(errorOf(loadCaKeyFile(join(dir, "none.json")) as never)).toBe(
+      `CA key file ${join(dir, "none.json")}: cannot read it (ENOENT)`,
+    );
+    const notKeys = join(dir, "not-keys.json");
+    writeFileSync(notKeys, '{"rid":"A000000003"}');
+    expect(errorOf(loadCaKeyFile(notKeys) as never)).toBe(
+      'not-keys.json: expected an array of CA keys (or { "keys": [...] })',
+    );
+  });
+
   it("random mutations of a valid configuration load or name a path, never throw", () => {
     const base = shipped("attended-pos");
-    const fields = Object.keys(base);
+    // Every path in the shipped configuration, inner objects and arrays included.
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, at: (string | number)[]): void => {
+      if (at.length > 0) paths.push(at);
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
+      else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
+    };
+    walk(base, []);
+    const topLevel = new Set([...Object.keys(base), "caKeys", "(config)"]);
+    const hexString = fc.string({ unit: fc.constantFrom(..."0123456789ABCDEFabcdefG "), maxLength: 40 });
+    const value = fc.oneof(
+      hexString,
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.array(hexString, { maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 4 }), hexString, { maxKeys: 2 }),
+    );
     fc.assert(
-      fc.property(
-        fc.constantFrom(...fields),
-        fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string())),
-        (field, value) => {
-          const r = parseTerminalConfig({ ...base, [field]: value }, "m.json");
-          if (!r.ok) expect(r.error).toMatch(/^m\.json: \S/);
-        },
-      ),
-      { numRuns: 200 },
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...paths), value), { minLength: 1, maxLength: 3 }), (edits) => {
+        const c = structuredClone(base);
+        for (const [path, v] of edits) {
+          let o: unknown = c;
+          for (const k of path.slice(0, -1)) o = o !== null && typeof o === "object" ? (o as never)[k] : undefined;
+          if (o === null || typeof o !== "object") continue;
+          const last = path[path.length - 1]!;
+          if (v === undefined && !Array.isArray(o)) delete (o as Record<string, unknown>)[last];
+          else (o as Record<string | number, unknown>)[last] = v;
+        }
+        const r = parseTerminalConfig(c, "m.json");
+        if (r.ok) return;
+        expect(r.error).not.toContain("\n");
+        const named = /^m\.json: ([^:]+): \S/.exec(r.error);
+        expect(named, r.error).not.toBeNull();
+        expect(topLevel.has(named![1]!.split(/[.[]/)[0]!), r.error).toBe(true);
+      }),
+      { numRuns: 300 },
     );
   });
 });
