@@ -250,7 +250,7 @@ describe("terminal configurations", () => {
     const profiles = new URL("../../emulator/profiles/", import.meta.url);
     const cardAids = new Set<string>();
     const collect = (v: unknown): void => {
-      if (Array.isArray(v)) v.forEach(collect);
+      if (Array.isArray(v)) for (const x of v) collect(x);
       else if (v !== null && typeof v === "object")
         for (const [k, x] of Object.entries(v)) {
           if (k === "aid" && typeof x === "string") cardAids.add(x.toUpperCase());
@@ -281,7 +281,7 @@ describe("terminal configurations", () => {
   });
 
   it("unreadable files are one line naming the file", () => {
-    expect(errorOf(loadTerminalConfig(dir + "/"))).toBe(`terminal configuration ${dir}: cannot read it (EISDIR)`);
+    expect(errorOf(loadTerminalConfig(`${dir}/`))).toBe(`terminal configuration ${dir}: cannot read it (EISDIR)`);
     expect(errorOf(loadCaKeyFile(join(dir, "none.json")) as never)).toBe(
       `CA key file ${join(dir, "none.json")}: cannot read it (ENOENT)`,
     );
@@ -298,7 +298,7 @@ describe("terminal configurations", () => {
     const paths: (string | number)[][] = [];
     const walk = (v: unknown, at: (string | number)[]): void => {
       if (at.length > 0) paths.push(at);
-      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
+      if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, [...at, i]);
       else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
     };
     walk(base, []);
