@@ -1,0 +1,245 @@
+// The issuer host (Book 3 §10.9, Book 2 §8.1, §8.2, §9) on pyemv's Visa CVN 18 and Mastercard CVN 16 vectors
+// (kernel/crypto/fixtures/crypto-vectors.json): the ARQC, ARPC and script commands are the independently computed
+// values, so the host is checked against a reference, not against the card emulator that shares its code.
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { fromHex, toHex } from "../../kernel/bytes.js";
+import { arpcMethod1, arpcMethod2 } from "../../kernel/crypto/arpc.js";
+import type { AuthorizationResponse } from "../../kernel/host.js";
+import { decodeTlv, encodeTlvs } from "../../kernel/tlv/ber.js";
+import type { HostConfig, IssuerKeySet, ScriptConfig } from "./config.js";
+import { issuerHostFromConfig } from "./issuer-host.js";
+
+interface Vector {
+  readonly id: string;
+  readonly inputs: Record<string, unknown>;
+  readonly computed_by_collector: Record<string, string>;
+  readonly expected: Record<string, string>;
+  readonly pin_change_commands: readonly {
+    readonly new_pin: string;
+    readonly current_pin: string | null;
+    readonly expected_command: string;
+  }[];
+}
+
+const VECTORS = (
+  JSON.parse(readFileSync(new URL("../../kernel/crypto/fixtures/crypto-vectors.json", import.meta.url), "utf8")) as {
+    cases: Vector[];
+  }
+).cases;
+
+function vector(id: string): Vector {
+  const v = VECTORS.find((c) => c.id === id);
+  if (!v) throw new Error(`no vector ${id}`);
+  return v;
+}
+
+const VISA = vector("pyemv-visa-cvn18");
+const MASTERCARD = vector("pyemv-mastercard-cvn16");
+const input = (v: Vector, name: string) => v.inputs[name] as string;
+
+function keySet(v: Vector, cvn: number, extra: Partial<IssuerKeySet> = {}): IssuerKeySet {
+  return {
+    name: v.id,
+    panPrefix: input(v, "pan"),
+    cvn,
+    derivation: "A",
+    imkAc: input(v, "issuer_mk_ac"),
+    imkSmi: input(v, "issuer_mk_smi"),
+    imkSmc: input(v, "issuer_mk_smc"),
+    ...extra,
+  };
+}
+
+/** Mastercard CVN 16 covers the CVR (IAD bytes 3–8): DKI 01, CVN 10, the vector's CVR. */
+const MASTERCARD_IAD = `0110${input(MASTERCARD, "cvr")}`;
+
+/** DE 55 as a terminal sends it: the vector's terminal and card data, its ARQC, PAN and PSN. */
+function iccData(v: Vector, iad: string, change: Partial<Record<string, string | undefined>> = {}): Uint8Array {
+  const values: Record<string, string | undefined> = {
+    "9F26": v.expected["arqc_9F26"],
+    "9F27": "80",
+    "9F10": iad,
+    "5A": input(v, "pan"),
+    "5F34": input(v, "psn"),
+    "4F": "A0000000031010",
+  };
+  for (const tag of ["9F02", "9F03", "9F1A", "95", "5F2A", "9A", "9C", "9F37", "82", "9F36"])
+    values[tag] = input(v, tag);
+  Object.assign(values, change);
+  return encodeTlvs(
+    Object.entries(values)
+      .filter((e): e is [string, string] => e[1] !== undefined)
+      .map(([tag, value]) => ({ tag: Number.parseInt(tag, 16), value: fromHex(value) })),
+  );
+}
+
+function host(issuers: IssuerKeySet[], more: Omit<HostConfig, "issuers"> = {}) {
+  return issuerHostFromConfig({ issuers, ...more });
+}
+
+function scripts(r: AuthorizationResponse, template: 0x71 | 0x72): string[][] {
+  return (template === 0x71 ? r.scripts71 : r.scripts72).map((s) =>
+    (decodeTlv(s).children ?? []).filter((c) => c.tag === 0x86).map((c) => toHex(c.value)),
+  );
+}
+
+const ascii = (s: string) => toHex(new TextEncoder().encode(s));
+
+describe("issuer host: ARQC, ARPC and scripts against pyemv vectors", () => {
+  it("Visa CVN 18: ARQC verifies; 91 = ARPC method 2 ‖ CSU; scripts carry the reference MACs and PIN data", () => {
+    const config: ScriptConfig[] = [
+      { template: 71, commands: [{ command: "application-unblock" }] },
+      {
+        template: 72,
+        id: "11223344",
+        commands: [
+          { command: "pin-change", newPin: "9999" },
+          { command: "pin-change", newPin: "9999", currentPin: "8888" },
+        ],
+      },
+    ];
+    const r = host([keySet(VISA, 18)], { scripts: config }).decide({ iccData: iccData(VISA, input(VISA, "9F10")) });
+    expect(r.reason).toBe("ARQC verified; no rule matched: approve (00)");
+    expect(toHex(r.authorisationResponseCode)).toBe(ascii("00"));
+    expect(toHex(r.issuerAuthenticationData!)).toBe(`${VISA.expected["arpc"]}00000000`);
+    expect(scripts(r, 0x71)).toEqual([[`8418000008${VISA.expected["command_mac"]}`]]);
+    expect(scripts(r, 0x72)).toEqual([VISA.pin_change_commands.map((c) => c.expected_command)]);
+    expect(toHex(decodeTlv(r.scripts72[0]!).find(0x9f18)!.value)).toBe("11223344");
+  });
+
+  it("Mastercard CVN 16: ARQC verifies; 91 = ARPC method 1 with the ICC MK ‖ ARC; PIN scripts match", () => {
+    const r = host([keySet(MASTERCARD, 16)], {
+      scripts: [
+        {
+          template: 71,
+          commands: [{ command: "pin-unblock" }, { command: "pin-change", newPin: "9999" }],
+        },
+      ],
+    }).decide({ iccData: iccData(MASTERCARD, MASTERCARD_IAD) });
+    expect(r.reason).toMatch(/^ARQC verified/);
+    const mk = fromHex(MASTERCARD.computed_by_collector["icc_mk_ac"]!);
+    const arc = fromHex(ascii("00"));
+    const arpc = arpcMethod1(mk, fromHex(MASTERCARD.expected["arqc_9F26"]!), arc);
+    expect(toHex(r.issuerAuthenticationData!)).toBe(`${toHex(arpc)}3030`);
+    expect(scripts(r, 0x71)).toEqual([
+      [`8424000008${MASTERCARD.expected["command_mac"]}`, MASTERCARD.pin_change_commands[0]!.expected_command],
+    ]);
+  });
+
+  it("configured ARPC method and CSU override the version's own", () => {
+    const sessionKey = fromHex(VISA.computed_by_collector["ac_session_key"]!);
+    const arqc = fromHex(VISA.expected["arqc_9F26"]!);
+    const data = iccData(VISA, input(VISA, "9F10"));
+    const m2 = host([keySet(VISA, 18, { csu: "00820000" })]).decide({ iccData: data });
+    expect(toHex(m2.issuerAuthenticationData!)).toBe(
+      `${toHex(arpcMethod2(sessionKey, arqc, fromHex("00820000")))}00820000`,
+    );
+    const m1 = host([keySet(VISA, 18, { arpcMethod: 1 })]).decide({ iccData: data });
+    expect(toHex(m1.issuerAuthenticationData!)).toBe(`${toHex(arpcMethod1(sessionKey, arqc, fromHex("3030")))}3030`);
+  });
+
+  it("a script with badMac differs from the correct command only in the MAC's last bit", () => {
+    const script = (badMac: boolean): ScriptConfig => ({
+      template: 72,
+      badMac,
+      commands: [{ command: "application-block" }],
+    });
+    const data = iccData(VISA, input(VISA, "9F10"));
+    const good = scripts(host([keySet(VISA, 18)], { scripts: [script(false)] }).decide({ iccData: data }), 0x72);
+    const bad = scripts(host([keySet(VISA, 18)], { scripts: [script(true)] }).decide({ iccData: data }), 0x72);
+    const g = fromHex(good[0]![0]!);
+    const b = fromHex(bad[0]![0]!);
+    expect(toHex(b.subarray(0, -1))).toBe(toHex(g.subarray(0, -1)));
+    expect(b[b.length - 1]! ^ g[g.length - 1]!).toBe(0x01);
+  });
+});
+
+describe("issuer host decisions", () => {
+  const visaData = iccData(VISA, input(VISA, "9F10"));
+
+  it("an ARQC that does not verify is declined (05), the reason naming version, key set and the masked PAN", () => {
+    for (const change of [
+      { "9F26": "7A788EA6B8A3E732" },
+      { "9F02": "000000004001" },
+      { "9F10": "06011203A0B801" },
+      { "5F34": "01" },
+    ]) {
+      const r = host([keySet(VISA, 18)]).decide({ iccData: iccData(VISA, input(VISA, "9F10"), change) });
+      expect(toHex(r.authorisationResponseCode)).toBe(ascii("05"));
+      expect(r.reason).toBe("ARQC does not verify (Visa CVN 18, key set 'pyemv-visa-cvn18', PAN 123456******3456)");
+      expect(r.issuerAuthenticationData).toBeUndefined();
+      expect(r.scripts71).toEqual([]);
+    }
+  });
+
+  it("the wrong issuer master key or cryptogram version fails the ARQC", () => {
+    const wrongKey = keySet(VISA, 18, { imkAc: "0123456789ABCDEFFEDCBA9876543200" });
+    expect(host([wrongKey]).decide({ iccData: visaData }).reason).toMatch(/^ARQC does not verify/);
+    expect(host([keySet(VISA, 10)]).decide({ iccData: visaData }).reason).toMatch(
+      /^ARQC does not verify \(Visa CVN 10/,
+    );
+  });
+
+  it("rules apply after the ARQC verifies: first match wins, with its code and reason", () => {
+    // The vector's amount is 40.00 (4000 minor units).
+    const rules: HostConfig["rules"] = [
+      { amountAbove: 5000, decision: "decline", responseCode: "51" },
+      { amountAbove: 3999, panPrefix: "9", decision: "decline" },
+      { amountAtMost: 4000, decision: "referral" },
+    ];
+    const r = host([keySet(VISA, 18)], { rules }).decide({ iccData: visaData });
+    expect(toHex(r.authorisationResponseCode)).toBe(ascii("01"));
+    expect(r.reason).toBe("ARQC verified; amount at most 4000: referral (01)");
+    expect(toHex(r.issuerAuthenticationData!)).toBe(`${VISA.expected["arpc"]}00000000`);
+
+    const limit = host([keySet(VISA, 18)], {
+      rules: [{ amountAbove: 3999, decision: "decline", responseCode: "51", reason: "over the limit" }],
+    }).decide({ iccData: visaData });
+    expect(toHex(limit.authorisationResponseCode)).toBe(ascii("51"));
+    expect(limit.reason).toBe("ARQC verified; over the limit: decline (51)");
+
+    const byDefault = host([keySet(VISA, 18)], { default: "decline" }).decide({ iccData: visaData });
+    expect(byDefault.reason).toBe("ARQC verified; no rule matched: decline (05)");
+  });
+
+  it("requests it cannot check are declined with the reason", () => {
+    const h = host([keySet(VISA, 18)]);
+    const cases: [Uint8Array, string, string][] = [
+      [Uint8Array.of(0x9f, 0x26, 0x08, 1), "30", "request ICC data is not valid BER-TLV"],
+      [iccData(VISA, input(VISA, "9F10"), { "9F26": undefined }), "30", "request lacks 9F26 (Application Cryptogram)"],
+      [iccData(VISA, input(VISA, "9F10"), { "9F27": "40" }), "05", "cryptogram is not an ARQC (CID 40)"],
+      [
+        iccData(VISA, input(VISA, "9F10"), { "5A": "5412345678901234" }),
+        "05",
+        "no issuer keys for PAN 541234******1234",
+      ],
+      [
+        iccData(VISA, input(VISA, "9F10"), { "82": undefined }),
+        "30",
+        "cannot check the ARQC: cryptogram data: 82 is missing",
+      ],
+    ];
+    for (const [data, code, reason] of cases) {
+      const r = h.decide({ iccData: data });
+      expect(toHex(r.authorisationResponseCode)).toBe(ascii(code));
+      expect(r.reason.startsWith(reason)).toBe(true);
+      expect(r.reason).not.toContain("1234567890123456");
+    }
+    const shortIad = host([keySet(MASTERCARD, 16)]).decide({ iccData: iccData(MASTERCARD, "0110A000") });
+    expect(shortIad.reason).toBe(
+      "cannot check the ARQC: cryptogram data: IAD (9F10) of 4 bytes has no Mastercard CVR (needs 8)",
+    );
+    expect(host([keySet(VISA, 99)]).decide({ iccData: visaData }).reason).toBe(
+      "cryptogram version 99 of key set 'pyemv-visa-cvn18' is not supported",
+    );
+  });
+
+  it("authorize() resolves to the same answer as decide()", async () => {
+    const h = host([keySet(VISA, 18)]);
+    const a = await h.authorize({ iccData: visaData });
+    expect(a.reason).toBe(h.decide({ iccData: visaData }).reason);
+    expect(toHex(a.issuerAuthenticationData!)).toBe(toHex(h.decide({ iccData: visaData }).issuerAuthenticationData!));
+  });
+});
