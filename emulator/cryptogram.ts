@@ -4,11 +4,11 @@
 
 import { bytesEqual, writeUint } from "../kernel/bytes.js";
 import {
-  applicationCryptogram,
   type CryptogramScheme,
   cryptogramScheme,
   decipherPinChange,
   deriveIccMasterKeys,
+  generateApplicationCryptogram,
   type IccMasterKeys,
   issuerAuthentication,
   scriptMacInput,
@@ -93,7 +93,7 @@ export function computeApplicationCryptogram(
     if (tag === 0x82) return app.profile.aip;
     return r.values.get(tag);
   });
-  const ac = applicationCryptogram(keys.scheme, keys.mk.ac, value);
+  const ac = generateApplicationCryptogram(keys.scheme, keys.mk.ac, value);
   if (!ac.ok) throw new Error(ac.error);
   return { cryptogram: ac.data, iad };
 }

@@ -4,11 +4,11 @@
 
 import { fromHex, toHex } from "../../kernel/bytes.js";
 import {
-  applicationCryptogram,
   type CryptogramScheme,
   cryptogramScheme,
   deriveIccMasterKeys,
   encipherPinChange,
+  generateApplicationCryptogram,
   type IccMasterKeys,
   issuerAuthentication,
   scriptCommand,
@@ -203,7 +203,7 @@ export class SimulatedIssuerHost implements IssuerHost {
     const arqc = f.values.get(0x9f26)!;
     // Cryptogram data absent from the request counts as zeros of its length, as the card does for its CDOL.
     const value = terminalDataOrZeros((tag: number) => f.values.get(tag));
-    const expected = applicationCryptogram(scheme, card.ac, value);
+    const expected = generateApplicationCryptogram(scheme, card.ac, value);
     if (!expected.ok) return decline(FORMAT_ERROR, `cannot check the ARQC: ${expected.error}`);
     if (toHex(expected.data) !== toHex(arqc)) {
       return decline("05", `ARQC does not verify (${scheme.name}, key set '${keySet.name}', PAN ${shownPan})`);

@@ -4,20 +4,28 @@
 
 import { concatBytes, toHex } from "../bytes.js";
 import { issuerAuthenticationData } from "./arpc.js";
-import {
-  commonSessionKey,
-  iccMasterKey,
-  type MasterKeyDerivation,
-  visaSecureMessagingSessionKey,
-} from "./key-derivation.js";
+import { iccMasterKey, type MasterKeyDerivation } from "./key-derivation.js";
 import { type Padding, retailMac } from "./mac.js";
 import { parsePinBlockFormat2, parseVisaPinChangeBlock, pinBlockFormat2, visaPinChangeBlock } from "./pin-block.js";
 import { decipherScriptData, type EncipherStyle, encipherScriptData, scriptMac } from "./secure-messaging.js";
+import { commonSessionKey, visaSecureMessagingSessionKey } from "./session-keys.js";
 
 /** Which part of the Issuer Application Data (9F10) the cryptogram covers. */
 export type IadCoverage = "visa-cvr" | "full-iad" | "mastercard-cvr" | "mastercard-cvr-counters";
 
+/** The cryptogram versions emvsim implements (scheme and Cryptogram Version Number). */
+export type CryptogramVersion =
+  | "visa-cvn10"
+  | "visa-cvn18"
+  | "visa-cvn22"
+  | "mastercard-cvn16"
+  | "mastercard-cvn17"
+  | "mastercard-cvn20"
+  | "mastercard-cvn21"
+  | "interac-cvn133";
+
 export interface CryptogramScheme {
+  readonly version: CryptogramVersion;
   readonly name: string;
   readonly cvn: number;
   /** AC key: the ICC master key itself, the common session key with R = ATC ‖ 00…00, or R = ATC ‖ 0000 ‖ UN. */
@@ -60,6 +68,7 @@ const MASTERCARD_BASE = {
 const SCHEMES: readonly CryptogramScheme[] = [
   {
     ...VISA_BASE,
+    version: "visa-cvn10",
     name: "Visa CVN 10",
     cvn: 10,
     acKey: "icc-master-key",
@@ -67,18 +76,26 @@ const SCHEMES: readonly CryptogramScheme[] = [
     iad: "visa-cvr",
     arpc: { method: 1, key: "icc-master-key" },
   },
-  { ...VISA_BASE, name: "Visa CVN 18", cvn: 18 },
+  { ...VISA_BASE, version: "visa-cvn18", name: "Visa CVN 18", cvn: 18 },
   {
     ...VISA_BASE,
+    version: "visa-cvn22",
     name: "Visa CVN 22",
     cvn: 22,
     smKeys: "common-arqc",
     pinBlock: { newOnly: "iso9564-2", withCurrent: "visa" },
   },
-  { ...MASTERCARD_BASE, name: "Mastercard CVN 16", cvn: 16 },
-  { ...MASTERCARD_BASE, name: "Mastercard CVN 17", cvn: 17, iad: "mastercard-cvr-counters" },
+  { ...MASTERCARD_BASE, version: "mastercard-cvn16", name: "Mastercard CVN 16", cvn: 16 },
   {
     ...MASTERCARD_BASE,
+    version: "mastercard-cvn17",
+    name: "Mastercard CVN 17",
+    cvn: 17,
+    iad: "mastercard-cvr-counters",
+  },
+  {
+    ...MASTERCARD_BASE,
+    version: "mastercard-cvn20",
     name: "Mastercard CVN 20",
     cvn: 20,
     acKey: "common-atc",
@@ -86,6 +103,7 @@ const SCHEMES: readonly CryptogramScheme[] = [
   },
   {
     ...MASTERCARD_BASE,
+    version: "mastercard-cvn21",
     name: "Mastercard CVN 21",
     cvn: 21,
     acKey: "common-atc",
@@ -94,6 +112,7 @@ const SCHEMES: readonly CryptogramScheme[] = [
   },
   {
     ...MASTERCARD_BASE,
+    version: "interac-cvn133",
     name: "Interac CVN 133",
     cvn: 133,
     iad: "full-iad",
@@ -105,6 +124,11 @@ const SCHEMES: readonly CryptogramScheme[] = [
 /** The scheme of a cryptogram version number; undefined for versions emvsim does not implement. */
 export function cryptogramScheme(cvn: number): CryptogramScheme | undefined {
   return SCHEMES.find((s) => s.cvn === cvn);
+}
+
+/** The scheme of a named cryptogram version. */
+export function cryptogramSchemeOf(version: CryptogramVersion): CryptogramScheme {
+  return SCHEMES.find((s) => s.version === version)!;
 }
 
 export function supportedCryptogramVersions(): readonly number[] {
@@ -225,7 +249,7 @@ export function acInputData(scheme: CryptogramScheme, value: (tag: number) => Ui
 }
 
 /** ARQC/TC/AAC: MAC algorithm 3 over the padded input with the AC key (Book 2 §8.1.2). */
-export function applicationCryptogram(
+export function generateApplicationCryptogram(
   scheme: CryptogramScheme,
   mkAc: Uint8Array,
   value: (tag: number) => Uint8Array | undefined,

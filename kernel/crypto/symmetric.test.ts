@@ -3,7 +3,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../bytes.js";
-import { cryptogramScheme, decipherPinChange, encipherPinChange, supportedCryptogramVersions } from "./cryptogram.js";
+import {
+  cryptogramScheme,
+  cryptogramSchemeOf,
+  decipherPinChange,
+  encipherPinChange,
+  supportedCryptogramVersions,
+} from "./cryptogram.js";
 import { adjustParity, DesError, desDecryptCbc, desDecryptEcb, desEncryptCbc, desEncryptEcb } from "./des.js";
 import { pad, retailMac, unpad2 } from "./mac.js";
 import { parsePinBlockFormat2, pinBlockFormat0, pinBlockFormat2 } from "./pin-block.js";
@@ -86,6 +92,22 @@ describe("symmetric primitives", () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it("each cryptogram version name ends with its CVN and names the same scheme", () => {
+    const names = supportedCryptogramVersions().map((cvn) => cryptogramScheme(cvn)!.version);
+    expect(names).toEqual([
+      "visa-cvn10",
+      "visa-cvn18",
+      "visa-cvn22",
+      "mastercard-cvn16",
+      "mastercard-cvn17",
+      "mastercard-cvn20",
+      "mastercard-cvn21",
+      "interac-cvn133",
+    ]);
+    for (const v of names) expect(`-cvn${cryptogramSchemeOf(v).cvn}`).toBe(v.slice(v.indexOf("-")));
+    expect(cryptogramScheme(7)).toBeUndefined();
   });
 
   it("wrong key or data lengths are DesErrors with the lengths named", () => {
