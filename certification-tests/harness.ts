@@ -43,6 +43,9 @@ export function profileWithOverrides(id: string, over: CardOverrides | undefined
     if (over.counters) app.counters = { ...(isObject(app.counters) ? app.counters : {}), ...over.counters };
     if (over.risk) app.risk = { ...(isObject(app.risk) ? app.risk : {}), ...over.risk };
     if (over.pin) app.pin = { ...over.pin };
+    if (over.gpoFormat !== undefined) app.gpoFormat = over.gpoFormat;
+    if (over.pdol !== undefined) app.pdol = over.pdol;
+    if (over.faults) json.faults = [...(Array.isArray(json.faults) ? json.faults : []), ...over.faults];
     const records = (Array.isArray(app.records) ? app.records : []).filter(isObject);
     const lists = records.map((r) => (Array.isArray(r.tlvs) ? (r.tlvs as TlvPair[]) : undefined));
     for (const tag of over.removeTags ?? []) {
@@ -168,6 +171,8 @@ export interface Observed {
   readonly cryptograms: [string, string][];
   readonly oda: { method: string; result: string };
   readonly commands: string[];
+  /** Command APDUs in order, hex. */
+  readonly apdus: string[];
 }
 
 export function observe(r: TransactionRecord): Observed {
@@ -181,6 +186,7 @@ export function observe(r: TransactionRecord): Observed {
     cryptograms: r.cryptograms.map((c) => [c.requested, c.type]),
     oda: { method: r.oda.method, result: r.oda.result },
     commands: r.trace.map((t) => t.name),
+    apdus: r.trace.map((t) => toHex(t.command)),
   };
 }
 
@@ -220,6 +226,11 @@ export function compare(e: Expected, o: Observed): string[] {
   }
   if (e.commands !== undefined && JSON.stringify(e.commands) !== JSON.stringify(o.commands)) {
     diff("commands", e.commands, o.commands);
+  }
+  for (const [name, apdu] of Object.entries(e.apdus ?? {})) {
+    const i = o.commands.indexOf(name);
+    const got = i < 0 ? undefined : o.apdus[i];
+    if (got !== apdu) diff(`${name} APDU`, apdu, got ?? "(not sent)");
   }
   return out;
 }

@@ -499,6 +499,46 @@ export const ONLINE_CASES: readonly CertCase[] = [
     },
     why: "ATM 9F33 byte 2 40 supports neither signature nor No CVM → end of list → B3b8; floor limit 0 → B4b8 → ARQC.",
   },
+  {
+    id: "ONL-ARQC-001",
+    family: "online processing / issuer authentication",
+    title: "ARQC does not verify at the issuer: declined without ARPC",
+    ref: "Book 3 §10.9; Book 2 §8.1",
+    profile: DDA,
+    card: { faults: [{ kind: "wrong-cryptogram" }] },
+    config: POS,
+    params: { amount: 5000 },
+    expected: {
+      outcome: "online-declined",
+      tvr: "0000008000",
+      tsi: "E800",
+      cryptograms: [
+        ["ARQC", "ARQC"],
+        ["AAC", "AAC"],
+      ],
+    },
+    why: "The issuer declines (05) and sends no Issuer Authentication Data → no EXTERNAL AUTHENTICATE, TSI b5 clear → AAC.",
+  },
+  {
+    id: "ONL-IAF-001",
+    family: "online processing / issuer authentication",
+    title: "EXTERNAL AUTHENTICATE answers 6300: issuer authentication failed, approval stands",
+    ref: "Book 3 §10.9",
+    profile: DDA,
+    card: { faults: [{ kind: "sw", command: "EXTERNAL AUTHENTICATE", sw: "6300" }] },
+    config: POS,
+    params: { amount: 5000 },
+    expected: {
+      outcome: "online-approved",
+      tvr: "0000008040",
+      tsi: "F800",
+      cryptograms: [
+        ["ARQC", "ARQC"],
+        ["TC", "TC"],
+      ],
+    },
+    why: "Failed issuer authentication sets B5b7 and TSI b5; the issuer approved and the card does not require it → TC.",
+  },
 ];
 
 const SCRIPT = { template: 71 as const, id: "00000001", commands: [{ command: "application-unblock" as const }] };

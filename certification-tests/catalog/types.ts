@@ -36,6 +36,11 @@ export interface CardOverrides {
   readonly counters?: Readonly<Record<string, number>>;
   /** The card's own risk settings (emulator/profile-schema.ts `risk`). */
   readonly risk?: Readonly<Record<string, unknown>>;
+  /** GET PROCESSING OPTIONS response format (1: tag 80, 2: tag 77) and the PDOL in the FCI. */
+  readonly gpoFormat?: 1 | 2;
+  readonly pdol?: string;
+  /** Deliberate card faults (emulator/profile-schema.ts faultSchema), added to the profile's own. */
+  readonly faults?: readonly Readonly<Record<string, unknown>>[];
   /** Offline PIN of the card (value, tryLimit, tryCounter). */
   readonly pin?: { readonly value: string; readonly tryLimit: number; readonly tryCounter: number };
 }
@@ -91,6 +96,8 @@ export interface Expected {
   readonly oda?: { readonly method: "CDA" | "DDA" | "SDA" | "none"; readonly result: string };
   /** APDU command names in order (CardSession trace names). */
   readonly commands?: readonly string[];
+  /** Whole command APDUs (hex) of the first command of each name given, e.g. GET PROCESSING OPTIONS. */
+  readonly apdus?: Readonly<Record<string, string>>;
   /** A substring of the final reason. */
   readonly reasonContains?: string;
   /** Selected AID, hex. */
