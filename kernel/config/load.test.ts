@@ -56,6 +56,35 @@ describe("terminal configurations", () => {
     if (!emvco.ok) throw new Error(emvco.error);
     expect(emvco.keys.length).toBe(43);
     expect(emvco.keys.some((k) => toHex(k.rid) === "A000000003" && k.index === 0x92)).toBe(true);
+    // Every shipped key carries its checksum, so loading verified each one.
+    for (const name of builtInCaKeySetNames()) {
+      const raw = JSON.parse(readFileSync(new URL(`./capks/${name}.json`, import.meta.url), "utf8")) as {
+        keys: { checksum?: string }[];
+      };
+      expect(raw.keys.every((k) => /^[0-9A-F]{40}$/.test(k.checksum ?? ""))).toBe(true);
+    }
+  });
+
+  it("the emvsim test CA set holds the emulator's CA public keys under each RID and index the cards use", () => {
+    const ca = JSON.parse(readFileSync(new URL("../../emulator/profiles/keys/ca.json", import.meta.url), "utf8")) as {
+      keys: { index: string; modulus: string; exponent: string }[];
+    };
+    const set = loadCaKeySet("emvsim-test");
+    if (!set.ok) throw new Error(set.error);
+    const byIndex = new Map(ca.keys.map((k) => [Number.parseInt(k.index, 16), k]));
+    expect(set.keys.map((k) => `${toHex(k.rid)}/${k.index}`)).toEqual([
+      "A000000003/1",
+      "A000000004/1",
+      "A000000004/2",
+      "A000000025/1",
+      "A000000999/1",
+      "A000000999/2",
+    ]);
+    for (const k of set.keys) {
+      const source = byIndex.get(k.index);
+      expect(toHex(k.modulus)).toBe(source?.modulus.toUpperCase());
+      expect(toHex(k.exponent)).toBe(source?.exponent.toUpperCase());
+    }
   });
 
   it("names the file and path of each mistake", () => {
