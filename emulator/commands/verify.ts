@@ -1,7 +1,7 @@
 // VERIFY (EMV Book 3 §6.5.12) with offline plaintext (P2 80) or enciphered (P2 88) PIN, and GET CHALLENGE
 // (Book 3 §6.5.6) that provides the ICC unpredictable number for PIN encipherment.
 
-import { toHex } from "../../kernel/bytes.js";
+import { parsePinBlockFormat2 } from "../../kernel/crypto/pin-block.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type CardContext, selectedApplication } from "../context.js";
 import { decipherOfflinePin } from "../oda.js";
@@ -9,21 +9,6 @@ import { respond, SW, swTriesLeft } from "../status.js";
 
 const PLAINTEXT_PIN = 0x80;
 const ENCIPHERED_PIN = 0x88;
-
-/**
- * The PIN digits of a plaintext offline PIN block (Book 3 §6.5.12.2 Table 24): C=2, N=4..12, PIN digits,
- * filler F. Undefined when the block is not in that format.
- */
-export function pinFromBlock(block: Uint8Array): string | undefined {
-  if (block.length !== 8) return undefined;
-  const hex = toHex(block);
-  const n = Number.parseInt(hex[1]!, 16);
-  if (hex[0] !== "2" || n < 4 || n > 12) return undefined;
-  const pin = hex.slice(2, 2 + n);
-  const filler = hex.slice(2 + n);
-  if (!/^[0-9]+$/.test(pin) || !/^F*$/.test(filler)) return undefined;
-  return pin;
-}
 
 export function getChallenge(ctx: CardContext, c: CommandApdu): Uint8Array {
   if (c.p1 !== 0x00 || c.p2 !== 0x00) return respond(SW.WRONG_P1P2);
@@ -55,7 +40,7 @@ export function verify(ctx: CardContext, c: CommandApdu): Uint8Array {
     if (!deciphered.ok) return respond(deciphered.sw);
     block = deciphered.pinBlock;
   }
-  const pin = pinFromBlock(block);
+  const pin = parsePinBlockFormat2(block);
   if (pin === undefined) return respond(SW.WRONG_DATA);
   if (pin === state.pin) {
     state.pinTryCounter = app.profile.pin.tryLimit;

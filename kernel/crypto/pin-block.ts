@@ -11,6 +11,15 @@ function checkPin(pin: string): void {
   if (!/^\d{4,12}$/.test(pin)) throw new PinError("a PIN must be 4 to 12 digits");
 }
 
+/** The PIN of a plain block C ‖ N ‖ PIN ‖ F…F (16 hex digits) with control field `control`; undefined otherwise. */
+function pinField(hex: string, control: string): string | undefined {
+  const n = Number.parseInt(hex[1]!, 16);
+  if (hex[0] !== control || n < 4 || n > 12) return undefined;
+  const pin = hex.slice(2, 2 + n);
+  if (!/^\d+$/.test(pin) || !/^F*$/.test(hex.slice(2 + n))) return undefined;
+  return pin;
+}
+
 /** ISO 9564 format 2: 2 ‖ N ‖ PIN ‖ F…F (8 bytes). */
 export function pinBlockFormat2(pin: string): Uint8Array {
   checkPin(pin);
@@ -19,13 +28,7 @@ export function pinBlockFormat2(pin: string): Uint8Array {
 
 /** The PIN in a format 2 block, or undefined when the block is not well formed. */
 export function parsePinBlockFormat2(block: Uint8Array): string | undefined {
-  if (block.length !== 8) return undefined;
-  const hex = toHex(block);
-  const n = Number.parseInt(hex[1]!, 16);
-  if (hex[0] !== "2" || n < 4 || n > 12) return undefined;
-  const pin = hex.slice(2, 2 + n);
-  if (!/^\d+$/.test(pin) || !/^F*$/.test(hex.slice(2 + n))) return undefined;
-  return pin;
+  return block.length === 8 ? pinField(toHex(block), "2") : undefined;
 }
 
 /** ISO 9564 format 0: (0 ‖ N ‖ PIN ‖ F…F) ⊕ (0000 ‖ rightmost 12 PAN digits excluding the check digit). */
@@ -65,10 +68,5 @@ export function parseVisaPinChangeBlock(
   if (currentPin !== undefined) b = xorBytes(b, fromHex(currentPin.padEnd(16, "0"), "current PIN"));
   const mask = new Uint8Array(8);
   mask.set(iccMkAc.subarray(4, 8), 4);
-  const hex = toHex(xorBytes(b, mask));
-  const n = Number.parseInt(hex[1]!, 16);
-  if (hex[0] !== "0" || n < 4 || n > 12) return undefined;
-  const pin = hex.slice(2, 2 + n);
-  if (!/^\d+$/.test(pin) || !/^F*$/.test(hex.slice(2 + n))) return undefined;
-  return pin;
+  return pinField(toHex(xorBytes(b, mask)), "0");
 }
