@@ -31,7 +31,14 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[], root = "(pr
       ))
         out.push(line);
     } else if (issue.code === "invalid_type") {
-      const got = issue.input === undefined ? "missing" : `got ${describeJson(issue.input)}`;
+      // Without `reportInput` zod leaves the input out; its message still says what was received.
+      const received = issue.input === undefined ? /received (\w+)$/.exec(issue.message)?.[1] : undefined;
+      const got =
+        issue.input !== undefined
+          ? `got ${describeJson(issue.input)}`
+          : received && received !== "undefined"
+            ? `got ${received === "array" ? "an array" : received}`
+            : "missing";
       out.push(`${where}: must be ${issue.expected} (${got})`);
     } else if (issue.code === "too_small" || issue.code === "too_big") {
       const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
@@ -51,5 +58,5 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[], root = "(pr
 function describeJson(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
-  return typeof v === "string" ? `string "${v.length > 20 ? `${v.slice(0, 20)}…` : v}"` : typeof v;
+  return typeof v === "string" ? `string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}` : typeof v;
 }

@@ -141,6 +141,21 @@ describe("terminal configurations", () => {
     expect(
       errorOf(
         mutate("unattended", (c) => {
+          c.description = 'line one\nline "two"';
+          c.specVersion = 4.4;
+        }),
+      ),
+    ).toBe('unattended.json: specVersion: must be one of "4.3", "4.4"');
+    expect(
+      errorOf(
+        mutate("unattended", (c) => {
+          c.currencyExponent = 'two\nlines "2"';
+        }),
+      ),
+    ).toBe('unattended.json: currencyExponent: must be number (got string "two\\nlines \\"2\\"")');
+    expect(
+      errorOf(
+        mutate("unattended", (c) => {
           delete c.pinBypass;
         }),
       ),
