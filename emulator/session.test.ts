@@ -13,7 +13,7 @@ import { EmulatedCard } from "./card.js";
 import type { ScriptConfig } from "./host/config.js";
 import { defaultHostConfig, defaultIssuerHost } from "./host/default.js";
 import { issuerHostFromConfig, type SimulatedIssuerHost } from "./host/issuer-host.js";
-import { listProfiles, loadProfile } from "./profile.js";
+import { type Fault, listProfiles, loadProfile } from "./profile.js";
 
 const TERMINAL: Record<string, string> = {
   "9F02": "000000001000",
@@ -54,6 +54,8 @@ interface RunOptions {
   /** A card from an earlier run (a new session starts with a cold reset). */
   readonly card?: EmulatedCard;
   readonly stateFile?: string;
+  /** Faults added to the profile's own. */
+  readonly faults?: readonly Fault[];
 }
 
 /** A minimal terminal: select the first application, GPO, read the AFL records, first GENERATE AC for an ARQC. */
@@ -61,9 +63,10 @@ function run(id: string, options: RunOptions = {}): Outcome {
   const r = loadProfile(id);
   if (!r.ok) throw r.error;
   let n = 0;
+  const profile = options.faults ? { ...r.value, faults: [...r.value.faults, ...options.faults] } : r.value;
   const card =
     options.card ??
-    new EmulatedCard(r.value, {
+    new EmulatedCard(profile, {
       random: (k) => Uint8Array.from({ length: k }, () => ++n),
       ...(options.stateFile ? { stateFile: options.stateFile } : {}),
     });
@@ -297,6 +300,18 @@ describe("issuer scripts with secure messaging (Book 2 §9, Book 3 §6.5)", () =
       expect(split(o.card.transmit(apdu(0x00, 0x20, 0x00, 0x80, fromHex(block)))).sw).toBe("9000");
     }
   });
+});
+
+describe("the host checks the ARQC", () => {
+  for (const id of BY_VERSION) {
+    it(`${id}: a card whose AC is one bit off (fault wrong-cryptogram) is declined, the reason saying why`, () => {
+      const o = run(id, { faults: [{ kind: "wrong-cryptogram" }] });
+      expect(o.cid & 0xc0).toBe(0x80);
+      expect(toHex(o.response!.authorisationResponseCode)).toBe("3035");
+      expect(o.response!.reason).toMatch(/^ARQC does not verify \((Visa|Mastercard) CVN \d+, key set '/);
+      expect(o.response!.issuerAuthenticationData).toBeUndefined();
+    });
+  }
 });
 
 describe("ATC (9F36)", () => {
