@@ -45,7 +45,9 @@ export function checkInvariants(r: TransactionRecord, config: TerminalConfig): s
   if ((r.outcome === "approved" || r.outcome === "online-approved") && last !== "TC") {
     fail(`outcome ${r.outcome} but the last cryptogram is ${last ?? "none"}`);
   }
-  if ((r.outcome === "declined" || r.outcome === "online-declined") && last !== "AAC") {
+  // Book 2 §6.6.2 / Book 3 §10.8: a TC whose CDA signature fails is declined with no further GENERATE AC.
+  const cdaFailedTc = last === "TC" && isBitSet(tvr, TVR.CDA_FAILED);
+  if ((r.outcome === "declined" || r.outcome === "online-declined") && last !== "AAC" && !cdaFailedTc) {
     fail(`outcome ${r.outcome} but the last cryptogram is ${last ?? "none"}`);
   }
   // Book 3 Annex C6: card risk management performed ⇔ a GENERATE AC was answered.

@@ -17,8 +17,22 @@ const PROFILES = [
   "visa-online-only",
   "mastercard-cvn16-sda",
   "visa-pin-preferring",
+  "visa-cvn18-cda",
+  "amex-cda",
+  "mastercard-cvn17-cda",
+  "visa-cda-faults",
+  "no-pse",
 ];
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
+/** AIP byte 1: any combination of SDA, DDA, CVM, TRM, issuer authentication, CDA (the card's keys stay as they are). */
+const aip = fc.subarray([0x40, 0x20, 0x10, 0x08, 0x04, 0x01]).map((bits) =>
+  hex(
+    Uint8Array.of(
+      bits.reduce((a, b) => a | b, 0),
+      0,
+    ),
+  ),
+);
 const sparse5 = fc
   .array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 2, max: 7 })), { maxLength: 2 })
   .map((bits) => {
@@ -43,6 +57,7 @@ const cvmList = fc
 
 const caseArb = fc.record({
   profile: fc.constantFrom(...PROFILES),
+  aip: fc.option(aip, { nil: undefined }),
   config: fc.constantFrom(...builtInTerminalConfigIds()),
   exp: yymmdd,
   eff: yymmdd,
@@ -72,6 +87,7 @@ describe("whole transactions against random cards and terminals (Book 3 §10)", 
           ref: "Book 3 §10",
           profile: a.profile,
           card: {
+            ...(a.aip ? { aip: a.aip } : {}),
             tags: {
               "5F24": a.exp,
               "5F25": a.eff,
@@ -104,7 +120,7 @@ describe("whole transactions against random cards and terminals (Book 3 §10)", 
         // Without a host there is no online response.
         if (!a.host) expect(r.outcome.startsWith("online")).toBe(false);
       }),
-      { numRuns: 80 },
+      { numRuns: Number(process.env.CERT_PROPERTY_RUNS ?? 80) },
     );
   });
 });
