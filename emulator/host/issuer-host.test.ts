@@ -221,6 +221,10 @@ describe("issuer host decisions", () => {
         "cannot check the ARQC: cryptogram data: 82 is missing",
       ],
     ];
+    cases.push(
+      [iccData(VISA, input(VISA, "9F10"), { "5A": "1234567890123456AB" }), "30", "PAN 123456"],
+      [iccData(VISA, input(VISA, "9F10"), { "5F34": "0A" }), "30", "PAN Sequence Number (5F34) 0A is not 2 decimal"],
+    );
     for (const [data, code, reason] of cases) {
       const r = h.decide({ iccData: data });
       expect(toHex(r.authorisationResponseCode)).toBe(ascii(code));
@@ -231,6 +235,8 @@ describe("issuer host decisions", () => {
     expect(shortIad.reason).toBe(
       "cannot check the ARQC: cryptogram data: IAD (9F10) of 4 bytes has no Mastercard CVR (needs 8)",
     );
+    const hexPan = h.decide({ iccData: iccData(VISA, input(VISA, "9F10"), { "5A": "1234567890123456AB" }) });
+    expect(hexPan.reason).toMatch(/^PAN 123456\S+56AB is not 1 to 19 decimal digits$/);
     expect(host([keySet(VISA, 99)]).decide({ iccData: visaData }).reason).toBe(
       "cryptogram version 99 of key set 'pyemv-visa-cvn18' is not supported",
     );

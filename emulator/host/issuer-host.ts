@@ -199,6 +199,10 @@ export class SimulatedIssuerHost implements IssuerHost {
     }
     const scheme = schemeOf(keySet);
     if (!scheme) return decline("05", `cryptogram version ${keySet.cvn} of key set '${keySet.name}' is not supported`);
+    // Key derivation needs a decimal PAN and PSN (Book 2 A1.4); anything else is a malformed request, not a throw.
+    if (!/^\d{1,19}$/.test(f.pan)) return decline(FORMAT_ERROR, `PAN ${shownPan} is not 1 to 19 decimal digits`);
+    if (f.psn !== undefined && !/^\d{2}$/.test(f.psn))
+      return decline(FORMAT_ERROR, `PAN Sequence Number (5F34) ${f.psn} is not 2 decimal digits`);
     const card = cardKeysOf(keySet, f.pan, f.psn);
     const arqc = f.values.get(0x9f26)!;
     // Cryptogram data absent from the request counts as zeros of its length, as the card does for its CDOL.
