@@ -6,7 +6,7 @@ import { catalog } from "./catalog/index.js";
 import { FAMILIES } from "./catalog/types.js";
 import { compare, observe, runCase } from "./harness.js";
 import { checkInvariants } from "./invariants.js";
-import { type CaseReport, writeReport } from "./report.js";
+import { type CaseReport, caseReport, writeReport } from "./report.js";
 
 const cases = catalog();
 const reports: CaseReport[] = [];
@@ -32,20 +32,7 @@ for (const family of FAMILIES) {
         const actual = run.record ? observe(run.record) : undefined;
         if (actual) problems.push(...compare(c.expected, actual));
         if (run.record && run.config) problems.push(...checkInvariants(run.record, run.config));
-        reports.push({
-          id: c.id,
-          family: c.family,
-          title: c.title,
-          ref: c.ref,
-          profile: c.profile,
-          config: c.config,
-          why: c.why,
-          setup: { card: c.card, terminal: c.terminal, params: c.params },
-          passed: problems.length === 0,
-          expected: c.expected,
-          ...(actual ? { actual } : {}),
-          problems,
-        });
+        reports.push(caseReport(c, actual, problems));
         expect(problems).toEqual([]);
       });
     }

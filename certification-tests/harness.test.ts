@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { TSI_BITS, TVR_BITS } from "../kernel/tvr.js";
 import type { CertCase } from "./catalog/types.js";
 import { bitDifference, compare, configWithOverrides, type Observed, profileWithOverrides } from "./harness.js";
-import { renderMarkdown, writeReport } from "./report.js";
+import { caseReport, renderMarkdown, writeReport } from "./report.js";
 
 const observed: Observed = {
   outcome: "approved",
@@ -91,21 +91,9 @@ describe("report", () => {
     config: "attended-pos",
     expected: { outcome: "declined" },
     why: "w",
+    terminal: { exceptionFile: ["4761750000000001"] },
   };
-  const entry = {
-    id: c.id,
-    family: c.family,
-    title: c.title,
-    ref: c.ref,
-    profile: c.profile,
-    config: c.config,
-    why: c.why,
-    setup: { terminal: { exceptionFile: ["4761750000000001"] } },
-    passed: false,
-    expected: c.expected,
-    actual: observed,
-    problems: compare(c.expected, observed),
-  };
+  const entry = caseReport(c, observed, compare(c.expected, observed));
 
   it("per family counts, TVR/TSI in words, PANs masked", () => {
     const md = renderMarkdown([entry]);

@@ -28,6 +28,24 @@ export interface CaseReport {
   readonly problems: readonly string[];
 }
 
+/** A case's report entry: passed when there is no problem. */
+export function caseReport(c: CertCase, actual: Observed | undefined, problems: readonly string[]): CaseReport {
+  return {
+    id: c.id,
+    family: c.family,
+    title: c.title,
+    ref: c.ref,
+    profile: c.profile,
+    config: c.config,
+    why: c.why,
+    setup: { card: c.card, terminal: c.terminal, params: c.params },
+    passed: problems.length === 0,
+    expected: c.expected,
+    ...(actual ? { actual } : {}),
+    problems,
+  };
+}
+
 export function reportDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "reports");
 }
