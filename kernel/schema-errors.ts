@@ -30,6 +30,9 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[], root = "(pr
         root,
       ))
         out.push(line);
+    } else if (issue.code === "invalid_key" && issue.issues.length > 0) {
+      // A record key that fails its schema: say why, at the key's path.
+      out.push(`${where}: ${issue.issues.map((i) => i.message).join("; ")}`);
     } else if (issue.code === "invalid_type") {
       // Without `reportInput` zod leaves the input out; its message still says what was received.
       const received = issue.input === undefined ? /received (\w+)$/.exec(issue.message)?.[1] : undefined;

@@ -225,6 +225,33 @@ describe("terminal configurations", () => {
     ).toBe("atm.json: caKeySets: unknown CA key set 'nope' (known: emvco-test, emvsim-test)");
   });
 
+  it("terminal data: tags in hex, none that has its own field, none twice", () => {
+    const withData = (data: Record<string, string>) =>
+      errorOf(
+        mutate("attended-pos", (c) => {
+          c.terminalData = data;
+        }),
+      );
+    expect(withData({ "9F1": "00" })).toBe("attended-pos.json: terminalData.9F1: must be a tag of 1 to 3 bytes in hex");
+    expect(withData({ "9F33": "E0F8C8" })).toBe(
+      "attended-pos.json: terminalData.9F33: 9F33 is set by capabilities, not here",
+    );
+    expect(withData({ "9F1C": "3031", "9f1c": "3032" })).toBe(
+      "attended-pos.json: terminalData.9f1c: 9F1C is given twice",
+    );
+    expect(withData({ "9F1C": "30313" })).toBe(
+      "attended-pos.json: terminalData.9F1C: must be hex with an even number of digits",
+    );
+    const ok = mutate("attended-pos", (c) => {
+      c.terminalData = { "9f1c": "3132333435363738", DF8101: "01" };
+    });
+    if (!ok.ok) throw new Error(ok.error);
+    expect([...ok.config.terminalData].map(([t, v]) => `${t.toString(16)}=${toHex(v)}`)).toEqual([
+      "9f1c=3132333435363738",
+      "df8101=01",
+    ]);
+  });
+
   it("rejects a CA key with a wrong checksum, naming it", () => {
     const r = mutate("atm", (c) => {
       c.caKeys = [{ ...(loadCaKeySetJson()[0] as object), checksum: "00".repeat(20) }];

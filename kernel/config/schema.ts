@@ -64,7 +64,9 @@ export const terminalConfigSchema = z.strictObject({
   countryCode: digits(3, 4),
   currencyCode: digits(3, 4),
   currencyExponent: z.number().int().min(0).max(3),
-  terminalData: z.record(z.string().regex(/^[0-9A-Fa-f]{2,6}$/, "must be a tag in hex"), hex).optional(),
+  terminalData: z
+    .record(z.string().regex(/^([0-9A-Fa-f]{2}){1,3}$/, "must be a tag of 1 to 3 bytes in hex"), hex)
+    .optional(),
   aids: z.array(aidConfigSchema).min(1),
   /** Shipped CA key sets by name (kernel/config/capks/<name>.json). */
   caKeySets: z.array(z.string()).optional(),
@@ -107,6 +109,7 @@ export function semanticProblems(c: TerminalConfigJson): string[] {
     problems.push(`onlineCapable: terminal type ${c.terminalType} is not defined`);
   if (c.onlineCapable && ["13", "16", "23", "26", "36"].includes(c.terminalType))
     problems.push(`onlineCapable: terminal type ${c.terminalType} is offline only (Book 4 Annex A1)`);
+  problems.push(...terminalDataProblems(c));
   problems.push(...cvmCapabilityProblems(c));
   return problems;
 }
@@ -131,5 +134,31 @@ function cvmCapabilityProblems(c: TerminalConfigJson): string[] {
     problems.push(
       `capabilities: byte 2 claims signature (b6) but terminal type ${c.terminalType} is unattended (Book 4 Annex A1)`,
     );
+  return problems;
+}
+
+/** Tags with their own field: giving them in terminalData as well would leave two values for one data object. */
+const OWN_FIELD: Record<string, string> = {
+  "9F35": "terminalType",
+  "9F33": "capabilities",
+  "9F40": "additionalCapabilities",
+  "9F1A": "countryCode",
+  "5F2A": "currencyCode",
+  "5F36": "currencyExponent",
+  "9F06": "aids[].aid",
+  "9F09": "aids[].applicationVersion",
+  "9F1B": "aids[].floorLimit",
+};
+
+function terminalDataProblems(c: TerminalConfigJson): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const tag of Object.keys(c.terminalData ?? {})) {
+    const t = tag.toUpperCase();
+    const field = OWN_FIELD[t];
+    if (field) problems.push(`terminalData.${tag}: ${t} is set by ${field}, not here`);
+    if (seen.has(t)) problems.push(`terminalData.${tag}: ${t} is given twice`);
+    seen.add(t);
+  }
   return problems;
 }
