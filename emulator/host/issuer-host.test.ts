@@ -3,6 +3,7 @@
 // values, so the host is checked against a reference, not against the card emulator that shares its code.
 
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../kernel/bytes.js";
 import { arpcMethod1, arpcMethod2 } from "../../kernel/crypto/arpc.js";
@@ -239,6 +240,26 @@ describe("issuer host decisions", () => {
     expect(hexPan.reason).toMatch(/^PAN 123456\S+56AB is not 1 to 19 decimal digits$/);
     expect(host([keySet(VISA, 99)]).decide({ iccData: visaData }).reason).toBe(
       "cryptogram version 99 of key set 'pyemv-visa-cvn18' is not supported",
+    );
+  });
+
+  it("never throws: arbitrary bytes, and the vector's request with any value replaced, give a declined answer", () => {
+    const h = host([keySet(VISA, 18)], { scripts: [{ template: 71, commands: [{ command: "application-block" }] }] });
+    const tags = ["9F26", "9F27", "9F10", "5A", "5F34", "9F02", "9F1A", "95", "9A", "9C", "9F37", "82", "9F36"];
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
+        const r = h.decide({ iccData: bytes });
+        expect(r.authorisationResponseCode).toHaveLength(2);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...tags), fc.uint8Array({ maxLength: 12 }), (tag, value) => {
+        const r = h.decide({ iccData: iccData(VISA, input(VISA, "9F10"), { [tag]: toHex(value) }) });
+        if (toHex(value) === input(VISA, tag) || (tag === "9F27" && (value[0]! & 0xc0) === 0x80 && value.length > 0))
+          return;
+        expect(toHex(r.authorisationResponseCode)).not.toBe(ascii("00"));
+      }),
+      { numRuns: 300 },
     );
   });
 
