@@ -36,6 +36,29 @@ describe("issuer host configuration", () => {
     ]);
   });
 
+  it("script commands must fit a command APDU", () => {
+    const issuers = [{ name: "x", aid: "A0", cvn: 18, derivation: "A", imkAc: KEY }];
+    expect(
+      problems({
+        issuers,
+        scripts: [
+          {
+            template: 71,
+            commands: [
+              { command: "put-data", tag: "9F5801", value: "05" },
+              { command: "update-record", sfi: 1, record: 1, data: "00".repeat(248) },
+              { command: "raw", header: "8418", data: "" },
+            ],
+          },
+        ],
+      }),
+    ).toEqual([
+      "scripts[0].commands[0].tag: must be a 1- or 2-byte tag (P1 P2)",
+      "scripts[0].commands[1].data: must be at most 247 bytes (Lc with the MAC ≤ 255)",
+      "scripts[0].commands[2].header: must be 4 bytes (CLA INS P1 P2)",
+    ]);
+  });
+
   it("requires an AID or a PAN prefix on each key set", () => {
     expect(problems({ issuers: [{ name: "x", cvn: 10, derivation: "A", imkAc: KEY }] })).toEqual([
       "issuers[0]: give 'aid' or 'panPrefix' (or both)",

@@ -49,6 +49,9 @@ export const decisionRuleSchema = z.strictObject({
   reason: z.string().optional(),
 });
 
+/** Command data: with a MAC of up to 8 bytes it must fit a short Lc (255). */
+const commandData = hex.refine((s) => s.length <= 2 * 247, "must be at most 247 bytes (Lc with the MAC ≤ 255)");
+
 export const scriptCommandSchema = z.discriminatedUnion("command", [
   z.strictObject({ command: z.literal("application-block") }),
   z.strictObject({ command: z.literal("application-unblock") }),
@@ -63,15 +66,24 @@ export const scriptCommandSchema = z.discriminatedUnion("command", [
       .regex(/^[0-9]{4,12}$/, "must be 4 to 12 digits")
       .optional(),
   }),
-  z.strictObject({ command: z.literal("put-data"), tag: hex, value: hex }),
+  z.strictObject({
+    command: z.literal("put-data"),
+    tag: hex.refine((s) => s.length === 2 || s.length === 4, "must be a 1- or 2-byte tag (P1 P2)"),
+    value: commandData,
+  }),
   z.strictObject({
     command: z.literal("update-record"),
     sfi: z.number().int().min(1).max(30),
     record: z.number().int().min(1).max(254),
-    data: hex,
+    data: commandData,
   }),
   /** A raw command body sent as given, with a MAC that is deliberately wrong when `badMac`. */
-  z.strictObject({ command: z.literal("raw"), header: hex, data: hex, badMac: z.boolean().optional() }),
+  z.strictObject({
+    command: z.literal("raw"),
+    header: hex.refine((s) => s.length === 8, "must be 4 bytes (CLA INS P1 P2)"),
+    data: commandData,
+    badMac: z.boolean().optional(),
+  }),
 ]);
 
 export const scriptSchema = z.strictObject({
