@@ -363,6 +363,19 @@ describe("terminal configurations", () => {
     );
   });
 
+  it("any JSON value at all gives a one-line error, never a throw", () => {
+    expect(errorOf(parseTerminalConfig(null, "x.json"))).toBe("x.json: (config): must be object (got null)");
+    expect(errorOf(parseTerminalConfig([], "x.json"))).toBe("x.json: (config): must be object (got an array)");
+    fc.assert(
+      fc.property(fc.jsonValue(), (json) => {
+        const r = parseTerminalConfig(json, "x.json");
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.error).toMatch(/^x\.json: [^\n]+$/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("random mutations of a valid configuration load or name a path, never throw", () => {
     const base = shipped("attended-pos");
     // Every path in the shipped configuration, inner objects and arrays included.
