@@ -97,6 +97,8 @@ export function configWithOverrides(id: string, over: TerminalOverrides | undefi
       ...c,
       aids,
       ...(over.capabilities ? { capabilities: fromHex(over.capabilities) } : {}),
+      ...(over.terminalType ? { terminalType: Number.parseInt(over.terminalType, 16) } : {}),
+      ...(over.additionalCapabilities ? { additionalCapabilities: fromHex(over.additionalCapabilities) } : {}),
       ...(over.pinPadPresent !== undefined ? { pinPadPresent: over.pinPadPresent } : {}),
       ...(over.countryCode !== undefined ? { countryCode: over.countryCode } : {}),
       ...(over.exceptionFile ? { exceptionFile: over.exceptionFile.map((pan) => ({ pan })) } : {}),

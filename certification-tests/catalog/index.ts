@@ -5,11 +5,13 @@ import { FRONT_CASES } from "./front.js";
 import { matrixCases } from "./matrix.js";
 import { CVM_CASES, RESTRICTION_CASES } from "./restrictions-cvm.js";
 import type { CertCase } from "./types.js";
+import { vectorCases } from "./vectors.js";
 
 export function catalog(): CertCase[] {
   return [
     ...FRONT_CASES,
     ...RESTRICTION_CASES,
+    ...vectorCases(),
     ...CVM_CASES,
     ...RISK_CASES,
     ...ACTION_CASES,

@@ -57,6 +57,9 @@ export interface TerminalOverrides {
     readonly randomSelection?: { threshold: number; targetPercent: number; maxTargetPercent: number };
   };
   readonly capabilities?: string;
+  /** Terminal Type (9F35) digits, e.g. "22", and Additional Terminal Capabilities (9F40), hex. */
+  readonly terminalType?: string;
+  readonly additionalCapabilities?: string;
   readonly pinPadPresent?: boolean;
   /** PANs on the terminal exception file. */
   readonly exceptionFile?: readonly string[];
