@@ -2,7 +2,7 @@
 // Mastercard M/Chip CVN 16/17/20/21, Interac CVN 133 as public references such as pyemv describe them): which
 // keys, which data, which padding, how the issuer answers (ARPC) and how its scripts are protected.
 
-import { concatBytes, toHex } from "../bytes.js";
+import { concatBytes } from "../bytes.js";
 import { issuerAuthenticationData } from "./arpc.js";
 import { iccMasterKey, type MasterKeyDerivation } from "./key-derivation.js";
 import { type Padding, retailMac } from "./mac.js";
@@ -345,9 +345,4 @@ export function decipherPinChange(
   if (block?.length !== 8) return undefined;
   const format = currentPin === undefined ? scheme.pinBlock.newOnly : scheme.pinBlock.withCurrent;
   return format === "visa" ? parseVisaPinChangeBlock(block, mkAc, currentPin) : parsePinBlockFormat2(block);
-}
-
-/** For messages: "Visa CVN 18", or "CVN 7 (not supported)". */
-export function describeCryptogramVersion(cvn: number): string {
-  return cryptogramScheme(cvn)?.name ?? `CVN ${cvn} (${toHex(Uint8Array.of(cvn & 0xff))}, not supported)`;
 }

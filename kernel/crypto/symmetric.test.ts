@@ -11,7 +11,7 @@ import {
   supportedCryptogramVersions,
 } from "./cryptogram.js";
 import { adjustParity, DesError, desDecryptCbc, desDecryptEcb, desEncryptCbc, desEncryptEcb } from "./des.js";
-import { pad, retailMac, unpad2 } from "./mac.js";
+import { cbcMacAlgorithm1, pad, retailMac, unpad2 } from "./mac.js";
 import { parsePinBlockFormat2, pinBlockFormat0, pinBlockFormat2 } from "./pin-block.js";
 import { decipherScriptData, encipherScriptData } from "./secure-messaging.js";
 
@@ -60,6 +60,19 @@ describe("symmetric primitives", () => {
         const changed = Uint8Array.from(d);
         changed[i]! ^= 0x01;
         expect(toHex(retailMac(adjustParity(k), changed))).not.toBe(toHex(retailMac(adjustParity(k), d)));
+      }),
+    );
+  });
+
+  it("MAC algorithm 1 is the last block of CBC encryption; algorithm 3 with KL = KR is algorithm 1 with KL", () => {
+    fc.assert(
+      fc.property(anyKey, data, fc.constantFrom(1 as const, 2 as const), (k, d, method) => {
+        const padded = pad(d, method);
+        expect(toHex(cbcMacAlgorithm1(k, d, method))).toBe(toHex(desEncryptCbc(k, padded).subarray(-8)));
+        const single = k.subarray(0, 8);
+        expect(toHex(retailMac(Uint8Array.of(...single, ...single), d, method))).toBe(
+          toHex(cbcMacAlgorithm1(single, d, method)),
+        );
       }),
     );
   });
