@@ -101,6 +101,7 @@ export function configWithOverrides(id: string, over: TerminalOverrides | undefi
       ...(over.additionalCapabilities ? { additionalCapabilities: fromHex(over.additionalCapabilities) } : {}),
       ...(over.pinPadPresent !== undefined ? { pinPadPresent: over.pinPadPresent } : {}),
       ...(over.countryCode !== undefined ? { countryCode: over.countryCode } : {}),
+      ...(over.transactionLog ? { transactionLogEnabled: true, transactionLog: over.transactionLog } : {}),
       ...(over.exceptionFile ? { exceptionFile: over.exceptionFile.map((pan) => ({ pan })) } : {}),
     },
   };

@@ -5,7 +5,7 @@ import { FRONT_CASES } from "./front.js";
 import { matrixCases } from "./matrix.js";
 import { CVM_CASES, RESTRICTION_CASES } from "./restrictions-cvm.js";
 import type { CertCase } from "./types.js";
-import { vectorCases } from "./vectors.js";
+import { riskVectorCases, vectorCases } from "./vectors.js";
 
 export function catalog(): CertCase[] {
   return [
@@ -14,6 +14,7 @@ export function catalog(): CertCase[] {
     ...vectorCases(),
     ...CVM_CASES,
     ...RISK_CASES,
+    ...riskVectorCases(),
     ...ACTION_CASES,
     ...ONLINE_CASES,
     ...SCRIPT_CASES,

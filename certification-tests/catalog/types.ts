@@ -61,6 +61,8 @@ export interface TerminalOverrides {
   readonly terminalType?: string;
   readonly additionalCapabilities?: string;
   readonly pinPadPresent?: boolean;
+  /** The terminal's transaction log (oldest first), for the split-sales floor-limit check. */
+  readonly transactionLog?: readonly { pan: string; panSequenceNumber?: number; amount: number; date?: string }[];
   /** PANs on the terminal exception file. */
   readonly exceptionFile?: readonly string[];
   readonly countryCode?: number;
