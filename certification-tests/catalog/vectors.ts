@@ -79,74 +79,65 @@ interface RiskVector {
   readonly expected_tvr: string;
 }
 
-/**
- * Left out: "Floor limit exceeded due to transaction log" needs the *oldest* same-PAN entry (39321) to reach the
- * floor limit, while Book 3 §10.6.1 adds the most recent one (4660 → 9660 < 10000); kept out rather than asserted
- * either way (see the README).
- */
-const RISK_SKIPPED = new Set(["Floor limit exceeded due to transaction log"]);
 /** Visa TAC-online DC4004F800 (attended-pos): a vector bit in it sends the transaction online, which this card declines. */
 const TAC_ONLINE = [0xdc, 0x40, 0x04, 0xf8, 0x00];
 
 export function riskVectorCases(): CertCase[] {
   const file = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "terminal-risk-management.json");
   const { cases } = JSON.parse(readFileSync(file, "utf8")) as { cases: RiskVector[] };
-  return cases
-    .filter((v) => !RISK_SKIPPED.has(v.name))
-    .map((v, i) => {
-      const cfg = Object.fromEntries(v.config_data.map((t) => [t.tag, t.value]));
-      const icc = Object.fromEntries(v.icc_data.map((t) => [t.tag, t.value]));
-      const prm = Object.fromEntries(v.params_data.map((t) => [t.tag, t.value]));
-      // GET DATA answers: ATC after GPO = counters.atc + 1 (the card increments it at GET PROCESSING OPTIONS).
-      const got = (tag: string) => v.card_exchanges?.find((x) => x.c_apdu.startsWith(`80CA${tag}`));
-      const atc = got("9F36");
-      const last = got("9F13");
-      const value = (x: typeof atc) =>
-        x?.sw === "9000" && x.tlv?.[0] ? Number.parseInt(x.tlv[0].value, 16) : undefined;
-      const atcValue = value(atc);
-      const lastValue = value(last);
-      const faults = [
-        ...(atc && atcValue === undefined ? [{ kind: "sw", command: "GET DATA", sw: atc.sw, occurrence: 1 }] : []),
-        ...(last && lastValue === undefined ? [{ kind: "sw", command: "GET DATA", sw: last.sw, occurrence: 2 }] : []),
-      ];
-      const tvrBytes = [0, 2, 4, 6, 8].map((k) => Number.parseInt(v.expected_tvr.slice(k, k + 2), 16));
-      const online = tvrBytes.some((b, k) => (b & (TAC_ONLINE[k] ?? 0)) !== 0);
-      const tvr = `02${v.expected_tvr.slice(2)}`;
-      return {
-        id: `TRM-VEC-${String(i + 1).padStart(3, "0")}`,
-        family: "terminal risk management",
-        title: `emv-utils vector: ${v.name}`,
-        ref: "Book 3 §10.6",
-        profile: "visa-offline-only",
-        card: {
-          tags: icc,
-          ...(atcValue !== undefined || lastValue !== undefined
-            ? { counters: { atc: Math.max(0, (atcValue ?? 1) - 1), lastOnlineAtc: lastValue ?? 0 } }
-            : {}),
-          ...(faults.length ? { faults } : {}),
+  return cases.map((v, i) => {
+    const cfg = Object.fromEntries(v.config_data.map((t) => [t.tag, t.value]));
+    const icc = Object.fromEntries(v.icc_data.map((t) => [t.tag, t.value]));
+    const prm = Object.fromEntries(v.params_data.map((t) => [t.tag, t.value]));
+    // GET DATA answers: ATC after GPO = counters.atc + 1 (the card increments it at GET PROCESSING OPTIONS).
+    const got = (tag: string) => v.card_exchanges?.find((x) => x.c_apdu.startsWith(`80CA${tag}`));
+    const atc = got("9F36");
+    const last = got("9F13");
+    const value = (x: typeof atc) => (x?.sw === "9000" && x.tlv?.[0] ? Number.parseInt(x.tlv[0].value, 16) : undefined);
+    const atcValue = value(atc);
+    const lastValue = value(last);
+    const faults = [
+      ...(atc && atcValue === undefined ? [{ kind: "sw", command: "GET DATA", sw: atc.sw, occurrence: 1 }] : []),
+      ...(last && lastValue === undefined ? [{ kind: "sw", command: "GET DATA", sw: last.sw, occurrence: 2 }] : []),
+    ];
+    const tvrBytes = [0, 2, 4, 6, 8].map((k) => Number.parseInt(v.expected_tvr.slice(k, k + 2), 16));
+    const online = tvrBytes.some((b, k) => (b & (TAC_ONLINE[k] ?? 0)) !== 0);
+    const tvr = `02${v.expected_tvr.slice(2)}`;
+    return {
+      id: `TRM-VEC-${String(i + 1).padStart(3, "0")}`,
+      family: "terminal risk management",
+      title: `emv-utils vector: ${v.name}`,
+      ref: "Book 3 §10.6",
+      profile: "visa-offline-only",
+      card: {
+        tags: icc,
+        ...(atcValue !== undefined || lastValue !== undefined
+          ? { counters: { atc: Math.max(0, (atcValue ?? 1) - 1), lastOnlineAtc: lastValue ?? 0 } }
+          : {}),
+        ...(faults.length ? { faults } : {}),
+      },
+      config: "attended-pos",
+      terminal: {
+        aid: {
+          floorLimit: Number.parseInt(cfg["9F1B"] ?? "0", 16),
+          randomSelection: { threshold: 0, targetPercent: 0, maxTargetPercent: 0 },
         },
-        config: "attended-pos",
-        terminal: {
-          aid: {
-            floorLimit: Number.parseInt(cfg["9F1B"] ?? "0", 16),
-            randomSelection: { threshold: 0, targetPercent: 0, maxTargetPercent: 0 },
-          },
-          ...(v.transaction_log
-            ? {
-                transactionLog: v.transaction_log.map((e) => ({
-                  pan: e.pan.replace(/F+$/, ""),
-                  panSequenceNumber: Number.parseInt(e.psn, 10),
-                  amount: e.amount_authorised_binary,
-                  date: e.transaction_date,
-                })),
-              }
-            : {}),
-        },
-        params: { amount: Number.parseInt(prm["81"] ?? "0", 16) },
-        expected: online
-          ? { outcome: "declined", tvr, cryptograms: [["ARQC", "AAC"]] }
-          : { outcome: "approved", tvr, cryptograms: [["TC", "TC"]] },
-        why: `Vector TVR ${v.expected_tvr} plus B1b2 (SDA card); ${online ? "a bit in TAC-online → ARQC, declined by this card" : "nothing in the Visa TACs → TC"}.`,
-      };
-    });
+        ...(v.transaction_log
+          ? {
+              transactionLog: v.transaction_log.map((e) => ({
+                pan: e.pan.replace(/F+$/, ""),
+                panSequenceNumber: Number.parseInt(e.psn, 10),
+                amount: e.amount_authorised_binary,
+                date: e.transaction_date,
+              })),
+            }
+          : {}),
+      },
+      params: { amount: Number.parseInt(prm["81"] ?? "0", 16) },
+      expected: online
+        ? { outcome: "declined", tvr, cryptograms: [["ARQC", "AAC"]] }
+        : { outcome: "approved", tvr, cryptograms: [["TC", "TC"]] },
+      why: `Vector TVR ${v.expected_tvr} plus B1b2 (SDA card); ${online ? "a bit in TAC-online → ARQC, declined by this card" : "nothing in the Visa TACs → TC"}.`,
+    };
+  });
 }
