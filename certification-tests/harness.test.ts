@@ -7,7 +7,15 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TSI_BITS, TVR_BITS } from "../kernel/tvr.js";
 import type { CertCase } from "./catalog/types.js";
-import { bitDifference, compare, configWithOverrides, type Observed, profileWithOverrides } from "./harness.js";
+import {
+  bitDifference,
+  compare,
+  configWithOverrides,
+  type Observed,
+  observe,
+  profileWithOverrides,
+  runCase,
+} from "./harness.js";
 import { caseReport, renderMarkdown, writeReport } from "./report.js";
 
 const observed: Observed = {
@@ -51,6 +59,27 @@ describe("profileWithOverrides", () => {
     const r = configWithOverrides("attended-pos", { aid: { floorLimit: 7, tacDenial: "FFFFFFFFFF" } });
     if (!r.ok) throw new Error(r.error);
     expect(r.value.aids.every((a) => a.floorLimit === 7 && a.tacDenial.every((b) => b === 0xff))).toBe(true);
+  });
+});
+
+describe("observe", () => {
+  it("withholds the PIN block of VERIFY", async () => {
+    const run = await runCase({
+      id: "T",
+      family: "cardholder verification",
+      title: "t",
+      ref: "Book 3 §10.5.1",
+      profile: "visa-offline-only",
+      card: { tags: { "8E": "00000000000000000100" }, pin: { value: "1234", tryLimit: 3, tryCounter: 3 } },
+      config: "attended-pos",
+      params: { pins: ["1234"] },
+      expected: {},
+      why: "w",
+    });
+    const o = observe(run.record!);
+    const verify = o.apdus[o.commands.indexOf("VERIFY")];
+    expect(verify).toBe("0020008008<PIN block withheld>");
+    expect(JSON.stringify(o)).not.toContain("241234");
   });
 });
 

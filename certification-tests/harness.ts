@@ -189,7 +189,10 @@ export function observe(r: TransactionRecord): Observed {
     cryptograms: r.cryptograms.map((c) => [c.requested, c.type]),
     oda: { method: r.oda.method, result: r.oda.result },
     commands: r.trace.map((t) => t.name),
-    apdus: r.trace.map((t) => toHex(t.command)),
+    // PIN blocks never leave in clear: a VERIFY keeps only its header (CLA INS P1 P2 Lc).
+    apdus: r.trace.map((t) =>
+      t.name === "VERIFY" ? `${toHex(t.command.subarray(0, 5))}<PIN block withheld>` : toHex(t.command),
+    ),
   };
 }
 
