@@ -238,6 +238,7 @@ describe.skipIf(!!reason)("emvsim run --reader pcsc: a full transaction through 
     expect(code).toBe(0);
     return JSON.parse(out.join("")) as {
       outcome: string;
+      reason: string;
       aid: string;
       oda: { method: string; result: string };
       tvr: string;
@@ -261,6 +262,7 @@ describe.skipIf(!!reason)("emvsim run --reader pcsc: a full transaction through 
         const inProcess = await run(["--card", profile, "--pin", "1234"]);
         const pick = (r: typeof viaPcsc) => ({
           outcome: r.outcome,
+          reason: r.reason,
           aid: r.aid,
           oda: r.oda,
           tvr: r.tvr,

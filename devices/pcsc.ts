@@ -281,10 +281,7 @@ export class PcscChannel implements CardChannel {
     if (!this.readerPresent())
       return Promise.reject(new TransportError("reader-gone", `${this.description}: reader disappeared`));
     return new Promise<Uint8Array>((resolve, reject) => {
-      // Receive buffer: 256 data bytes + SW for short APDUs; the extended maximum only when the command is extended
-      // (Lc or Le coded on 3 bytes, ISO 7816-4 §5.1). The binding allocates it on every call.
-      const extended = command.length > 5 && command[4] === 0;
-      this.reader.transmit(Buffer.from(command), extended ? 65538 : 258, this.protocol, (err, data) => {
+      this.reader.transmit(Buffer.from(command), 65538, this.protocol, (err, data) => {
         if (err) reject(pcscError(`${this.description}: transmit`, err));
         else resolve(new Uint8Array(data));
       });
