@@ -130,6 +130,13 @@ describe("report", () => {
     expect(md).toContain("TVR 0200000000 (SDA selected)");
     expect(md).not.toContain("4761750000000001");
     expect(md).toContain("476175******0001");
+    const withPin = caseReport(
+      { ...c, card: { pin: { value: "4321", tryLimit: 3, tryCounter: 3 } }, params: { pins: ["4321", undefined] } },
+      observed,
+      [],
+    );
+    expect(JSON.stringify(withPin)).not.toContain("4321");
+    expect(withPin.setup.params?.pins).toEqual(["****", undefined]);
   });
 
   it("writes both files", () => {

@@ -28,6 +28,15 @@ export interface CaseReport {
   readonly problems: readonly string[];
 }
 
+/** The case's setup with PINs (card reference PIN, PINs entered) replaced by "****": PINs never in a report. */
+function withheldPins(c: CertCase): CaseReport["setup"] {
+  const card = c.card?.pin ? { ...c.card, pin: { ...c.card.pin, value: "****" } } : c.card;
+  const params = c.params?.pins
+    ? { ...c.params, pins: c.params.pins.map((p) => (p === undefined ? p : "****")) }
+    : c.params;
+  return { card, terminal: c.terminal, params };
+}
+
 /** A case's report entry: passed when there is no problem. */
 export function caseReport(c: CertCase, actual: Observed | undefined, problems: readonly string[]): CaseReport {
   return {
@@ -38,7 +47,7 @@ export function caseReport(c: CertCase, actual: Observed | undefined, problems: 
     profile: c.profile,
     config: c.config,
     why: c.why,
-    setup: { card: c.card, terminal: c.terminal, params: c.params },
+    setup: withheldPins(c),
     passed: problems.length === 0,
     expected: c.expected,
     ...(actual ? { actual } : {}),
