@@ -82,7 +82,8 @@ export function configWithOverrides(id: string, over: TerminalOverrides | undefi
   const c = loaded.config;
   if (!over) return { ok: true, value: c };
   const a = over.aid;
-  const aids = c.aids.map((x) => ({
+  const kept = over.onlyAids ? c.aids.filter((x) => over.onlyAids?.includes(toHex(x.aid))) : c.aids;
+  const aids = kept.map((x) => ({
     ...x,
     ...(a?.floorLimit !== undefined ? { floorLimit: a.floorLimit } : {}),
     ...(a?.tacDenial ? { tacDenial: fromHex(a.tacDenial) } : {}),

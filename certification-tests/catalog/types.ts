@@ -47,6 +47,8 @@ export interface CardOverrides {
 
 /** Changes to a built-in terminal configuration (after kernel/config/load.ts validated it). */
 export interface TerminalOverrides {
+  /** Keep only these terminal AIDs (hex), in this order. */
+  readonly onlyAids?: readonly string[];
   /** Applied to every AID entry. */
   readonly aid?: {
     readonly floorLimit?: number;
