@@ -43,10 +43,19 @@ function encodeRecord(rec: RecordProfile, values: ReadonlyMap<Placeholder, Uint8
     if (!v)
       throw new PersonalisationError(`${where}: ${t.value} cannot be computed (no ODA keys for this application)`);
     // An empty remainder is left out, as a card personalised without one would (Book 2 §5.1).
-    if (v.length > 0 || t.value !== "<issuer-remainder>") children.push({ tag: t.tag, value: v });
+    if (v.length > 0 || !REMAINDERS.has(t.value)) children.push({ tag: t.tag, value: v });
   }
-  return encodeTlvs([{ tag: 0x70, children }]);
+  const record = encodeTlvs([{ tag: 0x70, children }]);
+  // A record must fit one short READ RECORD response; EMV records are at most 254 bytes (Book 3 §5.3, Annex B).
+  if (record.length > MAX_RECORD)
+    throw new PersonalisationError(
+      `${where}: record SFI ${rec.sfi} record ${rec.record} is ${record.length} bytes once personalised; a record holds at most ${MAX_RECORD} (move data objects to another record)`,
+    );
+  return record;
 }
+
+const MAX_RECORD = 254;
+const REMAINDERS: ReadonlySet<string> = new Set(["<issuer-remainder>", "<icc-remainder>"]);
 
 /** AFL entries (Book 3 §10.2): SFI, first and last record, number of records for offline data authentication. */
 function aflEntries(afl: Uint8Array): { sfi: number; first: number; last: number; oda: number }[] | undefined {

@@ -55,7 +55,8 @@ describe("against the software card", () => {
     expect(toHex(r.tvr)).toBe("0200000000");
     // TSI: ODA, cardholder verification, card risk management, terminal risk management performed.
     expect(toHex(r.tsi)).toBe("E800");
-    expect(names(r)).toEqual([...TO_GPO, "READ RECORD", "READ RECORD", "READ RECORD", "GENERATE AC"]);
+    // AFL: SFI 1 record 1, SFI 2 record 1 (for ODA), SFI 3 records 1–2 (issuer certificate; CA index, exponent, SSAD).
+    expect(names(r)).toEqual([...TO_GPO, "READ RECORD", "READ RECORD", "READ RECORD", "READ RECORD", "GENERATE AC"]);
     expect(r.cryptograms.map((c) => [c.requested, c.type])).toEqual([["TC", "TC"]]);
     expect(interaction.displayed.at(-1)).toBe("APPROVED");
     // The event log never carries the PAN in clear.

@@ -120,6 +120,7 @@ export const RISK_CASES: readonly CertCase[] = [
         "READ RECORD",
         "READ RECORD",
         "READ RECORD",
+        "READ RECORD",
         "GET DATA",
         "GET DATA",
         "GENERATE AC",

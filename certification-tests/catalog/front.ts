@@ -6,7 +6,8 @@ import type { CertCase } from "./types.js";
 /** PSE directory: SELECT 1PAY.SYS.DDF01, READ RECORD SFI 1 record 1, record 2 → 6A83 (Book 1 §12.2.3). */
 export const PSE = ["SELECT", "READ RECORD", "READ RECORD"] as const;
 /** The SDA base card's AFL 08010100 10010101 18010100: three records (Book 3 §10.2). */
-export const SDA_READS = ["READ RECORD", "READ RECORD", "READ RECORD"] as const;
+// visa-offline-only AFL 0801010010010101 18010200: SFI 1 record 1, SFI 2 record 1, SFI 3 records 1–2.
+export const SDA_READS = ["READ RECORD", "READ RECORD", "READ RECORD", "READ RECORD"] as const;
 
 export const FRONT_CASES: readonly CertCase[] = [
   {
@@ -71,7 +72,7 @@ export const FRONT_CASES: readonly CertCase[] = [
       outcome: "approved",
       commands: [...PSE, "SELECT", "GET PROCESSING OPTIONS", ...SDA_READS, "GENERATE AC"],
     },
-    why: "Format 1 gives AIP 5C00 and AFL of three entries with one record each → three READ RECORD.",
+    why: "Format 1 gives AIP 5C00 and an AFL of SFI 1 record 1, SFI 2 record 1, SFI 3 records 1–2 → four READ RECORD.",
   },
   {
     id: "RD-AFL-001",
