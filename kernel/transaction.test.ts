@@ -72,6 +72,8 @@ describe("against the software card", () => {
     const { record: r } = await onCard("visa-online-only");
     expect([r.outcome, r.reason]).toEqual(["online-approved", "issuer approved (00); card accepted with TC"]);
     expect(toHex(r.tvr)).toBe("8000000000");
+    // The AFL (16 digits here) is logged entry by entry, not mistaken for a PAN and masked.
+    expect(r.events.map((e) => e.message)).toContain("GET PROCESSING OPTIONS: AIP 1C00, AFL 08010100 10010101");
     // TSI: cardholder verification, card risk management, issuer authentication, terminal risk management.
     expect(toHex(r.tsi)).toBe("7800");
     expect(r.online?.responseCode).toBe("00");

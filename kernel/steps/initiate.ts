@@ -55,7 +55,9 @@ export async function initiateApplicationProcessing(ctx: TransactionContext): Pr
   ctx.data.set("card", 0x82, parsed.aip);
   ctx.data.set("card", 0x94, parsed.afl);
   for (const [tag, value] of parsed.other) ctx.data.set("card", tag, value);
-  ctx.log(STEP, `GET PROCESSING OPTIONS: AIP ${toHex(parsed.aip)}, AFL ${toHex(parsed.afl)}`);
+  // The AFL is shown entry by entry: a run of 13–19 digits would read (and be masked) as a PAN.
+  const afl = (toHex(parsed.afl).match(/.{1,8}/g) ?? []).join(" ");
+  ctx.log(STEP, `GET PROCESSING OPTIONS: AIP ${toHex(parsed.aip)}, AFL ${afl}`);
   return CONTINUE;
 }
 
