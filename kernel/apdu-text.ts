@@ -3,7 +3,7 @@
 
 import { decodeCommandApdu, decodeResponseApdu } from "../transport/apdu.js";
 import { describeStatusWord } from "../transport/status-words.js";
-import { toHex } from "./bytes.js";
+import { hexByte, toHex } from "./bytes.js";
 import { describeField } from "./fields/describe.js";
 import { type Disclosure, displayValue } from "./sensitive.js";
 import { decodeTlvs, type Tlv, tagToHex } from "./tlv/ber.js";
@@ -56,21 +56,19 @@ export function renderTree(nodes: readonly Tlv[], options: RenderOptions, depth 
   return lines;
 }
 
-const hex2 = (b: number) => toHex(Uint8Array.of(b));
-
 /** The command's name and its P1/P2 in words. */
 export function describeCommand(cla: number, ins: number, p1: number, p2: number): string {
   const proprietary = (cla & 0x80) !== 0;
   switch (ins) {
     case 0xa4: {
-      const by = p1 === 0x04 ? "by DF name" : `P1 ${hex2(p1)}`;
+      const by = p1 === 0x04 ? "by DF name" : `P1 ${hexByte(p1)}`;
       const occurrence = (p2 & 0x03) === 0x02 ? "next occurrence" : "first or only occurrence";
       return `SELECT ${by}, ${occurrence}`;
     }
     case 0xb2:
       return (p2 & 0x07) === 0x04
         ? `READ RECORD SFI ${p2 >> 3} record ${p1}`
-        : `READ RECORD record ${p1}, P2 ${hex2(p2)}`;
+        : `READ RECORD record ${p1}, P2 ${hexByte(p2)}`;
     case 0xa8:
       return "GET PROCESSING OPTIONS";
     case 0xae: {
@@ -86,7 +84,7 @@ export function describeCommand(cla: number, ins: number, p1: number, p2: number
     case 0x84:
       return "GET CHALLENGE";
     case 0x20:
-      return `VERIFY, ${p2 === 0x80 ? "plaintext PIN" : p2 === 0x88 ? "enciphered PIN" : `P2 ${hex2(p2)}`}`;
+      return `VERIFY, ${p2 === 0x80 ? "plaintext PIN" : p2 === 0x88 ? "enciphered PIN" : `P2 ${hexByte(p2)}`}`;
     case 0xc0:
       return "GET RESPONSE";
     case 0x1e:
@@ -128,7 +126,7 @@ function describeCommandData(ins: number, data: Uint8Array, options: RenderOptio
 export function describeApduPair(command: Uint8Array, response: Uint8Array, options: RenderOptions): string[] {
   const c = decodeCommandApdu(command);
   const r = decodeResponseApdu(response);
-  const header = `CLA ${hex2(c.cla)} INS ${hex2(c.ins)} P1 ${hex2(c.p1)} P2 ${hex2(c.p2)}`;
+  const header = `CLA ${hexByte(c.cla)} INS ${hexByte(c.ins)} P1 ${hexByte(c.p1)} P2 ${hexByte(c.p2)}`;
   const withIns = { ...options, ins: c.ins };
   const lines = [`C-APDU ${header}: ${describeCommand(c.cla, c.ins, c.p1, c.p2)}`];
   if (c.data.length) lines.push(`  Lc ${c.data.length}`, ...describeCommandData(c.ins, c.data, withIns));

@@ -83,6 +83,20 @@ export function readUint(bytes: Uint8Array): number {
   return v;
 }
 
+/** One byte as two upper-case hex digits for messages, e.g. 0x9F → "9F". */
+export function hexByte(value: number): string {
+  return HEX_BYTE[value & 0xff]!;
+}
+
+/** A two-byte value (a status word) as four upper-case hex digits, e.g. 0x6A82 → "6A82". */
+export function hexWord(value: number): string {
+  return HEX_BYTE[(value >> 8) & 0xff]! + HEX_BYTE[value & 0xff]!;
+}
+
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) =>
+  i.toString(16).toUpperCase().padStart(2, "0"),
+);
+
 /** Big-endian unsigned integer into exactly `length` bytes. */
 export function writeUint(value: number, length: number): Uint8Array {
   if (!Number.isSafeInteger(value) || value < 0)

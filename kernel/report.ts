@@ -3,7 +3,7 @@
 
 import { describeApduPair } from "./apdu-text.js";
 import { type BitDef, isBitSet, undefinedBits } from "./bits.js";
-import { toHex } from "./bytes.js";
+import { hexByte, toHex } from "./bytes.js";
 import { type KernelEvent, TRANSACTION_TYPE_CODE } from "./context.js";
 import { describeCvmResults, parseCvmResults } from "./fields/cvm-results.js";
 import { isFieldError } from "./fields/field-error.js";
@@ -118,7 +118,7 @@ function sectionFacts(step: string, record: TransactionOutcomeRecord, disclosure
         lines.push(
           `GENERATE AC ${n}: requested ${c.requested}${c.cdaRequested ? " with CDA signature" : ""}, card returned ${c.type}`,
         );
-        lines.push(`${INDENT}CID ${toHex(Uint8Array.of(c.cid))}: ${describeCid(c.cid)}`);
+        lines.push(`${INDENT}CID ${hexByte(c.cid)}: ${describeCid(c.cid)}`);
         lines.push(`${INDENT}Application Cryptogram ${toHex(c.value)}`);
         if (c.atc) lines.push(`${INDENT}ATC ${toHex(c.atc)}`);
       });

@@ -3,7 +3,7 @@
 
 import { isPinCommand } from "./apdu-text.js";
 import { describeBits } from "./bits.js";
-import { toHex } from "./bytes.js";
+import { hexByte, toHex } from "./bytes.js";
 import type { TraceEntry } from "./card-session.js";
 import type { KernelEvent, OdaState } from "./context.js";
 import type { TransactionData } from "./data/store.js";
@@ -196,7 +196,7 @@ export function resultToJson(record: TransactionOutcomeRecord, options: ResultOp
       type: c.type,
       value: toHex(c.value),
       requested: c.requested,
-      cid: toHex(Uint8Array.of(c.cid)),
+      cid: hexByte(c.cid),
       ...(c.atc ? { atc: toHex(c.atc) } : {}),
       cdaRequested: c.cdaRequested,
     })),

@@ -47,6 +47,8 @@ const EXACT: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** The meaning of a status word in words, e.g. 0x6A82 → "wrong parameters: file or application not found". */
+import { hexWord } from "../kernel/bytes.js";
+
 export function statusWordMeaning(sw: number): string {
   const exact = EXACT.get(sw);
   if (exact) return exact;
@@ -71,7 +73,7 @@ export function statusWordMeaning(sw: number): string {
 
 /** "6A82 (wrong parameters: file or application not found)". */
 export function describeStatusWord(sw: number): string {
-  return `${sw.toString(16).toUpperCase().padStart(4, "0")} (${statusWordMeaning(sw)})`;
+  return `${hexWord(sw)} (${statusWordMeaning(sw)})`;
 }
 
 /** ISO 7816-4 §5.1.3: 9000 and 61xx are normal processing. */

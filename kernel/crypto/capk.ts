@@ -1,7 +1,7 @@
 // Certification Authority public keys (EMV Book 2 §5.1, §11.2): identity, checksum, the `emvsim keys` JSON form.
 
 import { createHash } from "node:crypto";
-import { bytesEqual, concatBytes, fromHex, HexError, toHex } from "../bytes.js";
+import { bytesEqual, concatBytes, fromHex, HexError, hexByte, toHex } from "../bytes.js";
 
 /** A CA public key as the terminal holds it. */
 export interface CaPublicKey {
@@ -36,7 +36,7 @@ export interface CaPublicKeyJson {
 export function caPublicKeyToJson(key: CaPublicKey): CaPublicKeyJson {
   return {
     rid: toHex(key.rid),
-    index: toHex(Uint8Array.of(key.index)),
+    index: hexByte(key.index),
     modulus: toHex(key.modulus),
     exponent: toHex(key.exponent),
     checksum: toHex(key.checksum ?? capkChecksum(key)),

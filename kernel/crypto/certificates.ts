@@ -1,6 +1,6 @@
 // Public key certificates: issuer (EMV Book 2 §5.3 Table 6), ICC (§6.4 Table 14), ICC PIN encipherment (§7.1).
 
-import { bytesEqual, concatBytes, fromHex, toHex } from "../bytes.js";
+import { bytesEqual, concatBytes, fromHex, hexByte, toHex } from "../bytes.js";
 import { HASH_ALGORITHM_SHA1, PK_ALGORITHM_RSA, SHA1_LENGTH, sha1 } from "./hash.js";
 import { modulusLength, type RsaPrivateKey, type RsaPublicKey, rsaRecover, rsaSign } from "./rsa.js";
 
@@ -41,8 +41,6 @@ export function odaFailure(step: OdaFailureStep, reason: string, recovered?: Uin
   return recovered ? { ok: false, step, reason, recovered } : { ok: false, step, reason };
 }
 
-const hex2 = (n: number): string => n.toString(16).toUpperCase().padStart(2, "0");
-
 /**
  * Steps 1–3 common to every Book 2 recovery: length = modulus length, recover (Annex A2.1), trailer BC, header 6A.
  * `what` names the data object (e.g. "Issuer Public Key Certificate (90)"), `section` the Book 2 section, `step`
@@ -67,13 +65,13 @@ export function openSignature(
   if (x[x.length - 1] !== RECOVERED_DATA_TRAILER)
     return odaFailure(
       "trailer",
-      `${what}: recovered data trailer is ${hex2(x[x.length - 1]!)}, expected BC (Book 2 ${section} step ${steps.trailer})`,
+      `${what}: recovered data trailer is ${hexByte(x[x.length - 1]!)}, expected BC (Book 2 ${section} step ${steps.trailer})`,
       x,
     );
   if (x[0] !== RECOVERED_DATA_HEADER)
     return odaFailure(
       "header",
-      `${what}: recovered data header is ${hex2(x[0]!)}, expected 6A (Book 2 ${section} step ${steps.header})`,
+      `${what}: recovered data header is ${hexByte(x[0]!)}, expected 6A (Book 2 ${section} step ${steps.header})`,
       x,
     );
   return { ok: true, recovered: x };
@@ -288,7 +286,7 @@ function recoverCertificate(
   if (block.format !== kind.format)
     return odaFailure(
       "format",
-      `${what}: certificate format is ${hex2(block.format)}, expected ${hex2(kind.format)} (Book 2 ${section} step ${steps.format})`,
+      `${what}: certificate format is ${hexByte(block.format)}, expected ${hexByte(kind.format)} (Book 2 ${section} step ${steps.format})`,
       x,
     );
   const exp = input.exponent;
@@ -309,7 +307,7 @@ function recoverCertificate(
   if (block.hashAlgorithm !== HASH_ALGORITHM_SHA1)
     return odaFailure(
       "hash-algorithm",
-      `${what}: hash algorithm indicator is ${hex2(block.hashAlgorithm)}, only 01 (SHA-1) is known (Book 2 ${section} step ${steps.hash})`,
+      `${what}: hash algorithm indicator is ${hexByte(block.hashAlgorithm)}, only 01 (SHA-1) is known (Book 2 ${section} step ${steps.hash})`,
       x,
     );
   const hash = sha1(block.hashedPart, remainder, exp, extraHashed);
@@ -322,7 +320,7 @@ function recoverCertificate(
   if (block.publicKeyAlgorithm !== PK_ALGORITHM_RSA)
     return odaFailure(
       "public-key-algorithm",
-      `${what}: public key algorithm indicator is ${hex2(block.publicKeyAlgorithm)}, only 01 (RSA) is known (Book 2 ${section} step ${steps.publicKeyAlgorithm})`,
+      `${what}: public key algorithm indicator is ${hexByte(block.publicKeyAlgorithm)}, only 01 (RSA) is known (Book 2 ${section} step ${steps.publicKeyAlgorithm})`,
       x,
     );
   const modulus =

@@ -1,6 +1,6 @@
 // Offline PIN encipherment with the ICC (PIN Encipherment) public key (EMV Book 2 §7.2 Table 25).
 
-import { concatBytes } from "../bytes.js";
+import { concatBytes, hexByte } from "../bytes.js";
 import { type OdaFailure, odaFailure } from "./certificates.js";
 import { modulusLength, type RsaPrivateKey, type RsaPublicKey, rsaRecover, rsaSign } from "./rsa.js";
 
@@ -58,7 +58,7 @@ export function decipherPinBlock(key: RsaPrivateKey, data: Uint8Array): PinDecip
   if (x[0] !== PIN_DATA_HEADER)
     return odaFailure(
       "header",
-      `Enciphered PIN data: data header is ${x[0]!.toString(16).toUpperCase().padStart(2, "0")}, expected 7F (Book 2 §7.2 Table 25)`,
+      `Enciphered PIN data: data header is ${hexByte(x[0]!)}, expected 7F (Book 2 §7.2 Table 25)`,
     );
   return { ok: true, pinBlock: x.slice(1, 9), challenge: x.slice(9, 17) };
 }

@@ -1,12 +1,10 @@
 // Signed data of offline data authentication: SSAD (EMV Book 2 §5.4 Table 7), SDAD for DDA (§6.5 Tables 17–18)
 // and for CDA (§6.6 Table 19, transaction data hash code §6.6.1).
 
-import { bytesEqual, concatBytes, toHex } from "../bytes.js";
+import { bytesEqual, concatBytes, hexByte, toHex } from "../bytes.js";
 import { type OdaFailure, odaFailure, openSignature, PAD, PkiBuildError, sealSignature } from "./certificates.js";
 import { HASH_ALGORITHM_SHA1, SHA1_LENGTH, sha1 } from "./hash.js";
 import { modulusLength, type RsaPrivateKey, type RsaPublicKey } from "./rsa.js";
-
-const hex2 = (n: number): string => n.toString(16).toUpperCase().padStart(2, "0");
 
 const FORMAT_SSAD = 0x03;
 const FORMAT_SDAD = 0x05;
@@ -50,11 +48,15 @@ export function verifySignedStaticData(
   const x = opened.recovered;
   if (x.length < 26) return odaFailure("length", `${SSAD}: ${x.length} bytes are too short (Book 2 §5.4)`, x);
   if (x[1] !== FORMAT_SSAD)
-    return odaFailure("format", `${SSAD}: signed data format is ${hex2(x[1]!)}, expected 03 (Book 2 §5.4 step 4)`, x);
+    return odaFailure(
+      "format",
+      `${SSAD}: signed data format is ${hexByte(x[1]!)}, expected 03 (Book 2 §5.4 step 4)`,
+      x,
+    );
   if (x[2] !== HASH_ALGORITHM_SHA1)
     return odaFailure(
       "hash-algorithm",
-      `${SSAD}: hash algorithm indicator is ${hex2(x[2]!)}, only 01 (SHA-1) is known (Book 2 §5.4 step 6)`,
+      `${SSAD}: hash algorithm indicator is ${hexByte(x[2]!)}, only 01 (SHA-1) is known (Book 2 §5.4 step 6)`,
       x,
     );
   const end = x.length - 1 - SHA1_LENGTH;
@@ -99,7 +101,7 @@ function openSdad(
   if (x[1] !== FORMAT_SDAD)
     return odaFailure(
       "format",
-      `${SDAD}: signed data format is ${hex2(x[1]!)}, expected 05 (Book 2 ${section} step 4)`,
+      `${SDAD}: signed data format is ${hexByte(x[1]!)}, expected 05 (Book 2 ${section} step 4)`,
       x,
     );
   const ldd = x[3]!;
@@ -130,7 +132,7 @@ function checkHash(
   if (hashAlgorithm !== HASH_ALGORITHM_SHA1)
     return odaFailure(
       "hash-algorithm",
-      `${SDAD}: hash algorithm indicator is ${hex2(hashAlgorithm)}, only 01 (SHA-1) is known (Book 2 ${section} step ${steps.hash})`,
+      `${SDAD}: hash algorithm indicator is ${hexByte(hashAlgorithm)}, only 01 (SHA-1) is known (Book 2 ${section} step ${steps.hash})`,
       x,
     );
   if (!bytesEqual(expected, computed))
@@ -272,7 +274,7 @@ export function verifyCdaSignature(
   if (cid !== (p.cid & 0xff))
     return odaFailure(
       "cid",
-      `${SDAD}: Cryptogram Information Data in the signature is ${hex2(cid)}, the GENERATE AC response has ${hex2(p.cid & 0xff)} (Book 2 ${section} step 5)`,
+      `${SDAD}: Cryptogram Information Data in the signature is ${hexByte(cid)}, the GENERATE AC response has ${hexByte(p.cid & 0xff)} (Book 2 ${section} step 5)`,
       o.x,
     );
   const bad = checkHash(o.x, o.hash, sha1(o.signedPart, p.unpredictableNumber), o.x[2]!, section, {

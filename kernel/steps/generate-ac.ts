@@ -3,7 +3,7 @@
 // and hand CDA responses to the CDA verifier (Book 2 §6.6).
 
 import { createHash } from "node:crypto";
-import { toHex } from "../bytes.js";
+import { hexByte, hexWord, toHex } from "../bytes.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "../context.js";
 import { describeCid as describeCidFields, parseCid } from "../fields/cid.js";
@@ -154,15 +154,14 @@ export async function generateAc(
   if (ex.response.sw !== 0x9000) {
     return {
       ok: false,
-      reason: `GENERATE AC (${requested}): card answered SW ${ex.response.sw.toString(16).toUpperCase().padStart(4, "0")}`,
+      reason: `GENERATE AC (${requested}): card answered SW ${hexWord(ex.response.sw)}`,
     };
   }
   const parsed = parseGenerateAcResponse(ex.response.data);
   if ("error" in parsed) return { ok: false, reason: parsed.error };
   const type = cryptogramTypeOf(parsed.cid);
   // Book 3 §10.8: an RFU cryptogram type in the CID is invalid → terminate.
-  if (!type)
-    return { ok: false, reason: `GENERATE AC: CID ${toHex(Uint8Array.of(parsed.cid))} has the RFU cryptogram type 11` };
+  if (!type) return { ok: false, reason: `GENERATE AC: CID ${hexByte(parsed.cid)} has the RFU cryptogram type 11` };
   // Book 3 §9.3: a cryptogram type higher than requested → terminate.
   if (!cryptogramAllowed(requested, type)) {
     return { ok: false, reason: `GENERATE AC: card returned ${type} when ${requested} was requested` };

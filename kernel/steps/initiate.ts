@@ -1,12 +1,11 @@
 // Initiate application processing (EMV Book 3 §10.1): PDOL data (§5.4) in template 83, GET PROCESSING OPTIONS,
 // response format 1 (80: AIP ‖ AFL) or format 2 (77 with 82 and 94); 6985 sends the terminal back to selection.
 
-import { toHex } from "../bytes.js";
+import { hexWord, toHex } from "../bytes.js";
 import { Commands } from "../card-session.js";
 import { CONTINUE, type StepResult, type TransactionContext, terminate } from "../context.js";
 import { decodeTlv, encodeTlv, type Tlv, TlvError } from "../tlv/ber.js";
 import { buildDolData, DolError, dolDataLength, parseDol } from "../tlv/dol.js";
-import { swHex } from "./selection/pse.js";
 
 const STEP = "initiate-application-processing";
 /** Largest PDOL data that fits a short GPO command: 255 − tag 83 − a two-byte length (81 xx). */
@@ -49,7 +48,7 @@ export async function initiateApplicationProcessing(ctx: TransactionContext): Pr
     ctx.log(STEP, `${reason}; application removed from the candidate list`);
     return { kind: "reselect", reason };
   }
-  if (r.response.sw !== 0x9000) return end(ctx, `GET PROCESSING OPTIONS answered SW ${swHex(r.response.sw)}`);
+  if (r.response.sw !== 0x9000) return end(ctx, `GET PROCESSING OPTIONS answered SW ${hexWord(r.response.sw)}`);
   const parsed = parseGpoResponse(r.response.data);
   if ("error" in parsed) return end(ctx, parsed.error);
   ctx.data.set("card", 0x82, parsed.aip);

@@ -2,13 +2,12 @@
 // template 70; a data object appearing twice, or a missing 5F24/5A/8C/8D, ends the transaction. Collects the static
 // data to authenticate (§10.3): the value of 70 for SFI 1–10, the whole record for SFI 11–30.
 
-import { concatBytes } from "../bytes.js";
+import { concatBytes, hexWord } from "../bytes.js";
 import { Commands } from "../card-session.js";
 import { CONTINUE, type StepResult, type TransactionContext, terminate } from "../context.js";
 import { type AflEntry, describeAflEntry, parseAfl } from "../fields/afl.js";
 import { isFieldError } from "../fields/field-error.js";
 import { decodeTlv, type Tlv, TlvError, tagToHex } from "../tlv/ber.js";
-import { swHex } from "./selection/pse.js";
 
 const STEP = "read-application-data";
 
@@ -45,7 +44,7 @@ export async function readApplicationData(ctx: TransactionContext): Promise<Step
       const forOda = record < entry.first + entry.odaCount;
       const r = await ctx.card.exchange(Commands.readRecord(entry.sfi, record));
       if (!r.ok) return fail(r.error);
-      if (r.response.sw !== 0x9000) return fail(`READ RECORD ${where} answered SW ${swHex(r.response.sw)}`);
+      if (r.response.sw !== 0x9000) return fail(`READ RECORD ${where} answered SW ${hexWord(r.response.sw)}`);
       const raw = r.response.data;
       let tpl: Tlv | undefined;
       let problem: string | undefined;

@@ -1,13 +1,13 @@
 // Application selection (EMV Book 1 §12): the candidate list (PSE, else the list of AIDs), the cardholder's or
 // terminal's choice in priority order with confirmation (API b8), and final selection with the FCI checks.
 
-import { toHex } from "../bytes.js";
+import { hexWord, toHex } from "../bytes.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "../context.js";
 import { candidatesFromAidList } from "./selection/aid-list.js";
 import { type Candidate, describeCandidate, orderCandidates } from "./selection/candidates.js";
 import { type Fci, parseFci } from "./selection/fci.js";
-import { candidatesFromPse, swHex } from "./selection/pse.js";
+import { candidatesFromPse } from "./selection/pse.js";
 import { putApplicationData } from "./terminal-data.js";
 
 export type { Candidate } from "./selection/candidates.js";
@@ -63,7 +63,7 @@ export async function finalSelection(ctx: TransactionContext, candidate: Candida
   const sw = r.response.sw;
   if (sw === 0x6a81) return { kind: "terminate", reason: "card blocked or SELECT not supported (SW 6A81)" };
   if (sw === 0x6283) return { kind: "try-again", reason: `application ${toHex(candidate.aid)} is blocked (SW 6283)` };
-  if (sw !== 0x9000) return { kind: "try-again", reason: `SELECT ${toHex(candidate.aid)} answered SW ${swHex(sw)}` };
+  if (sw !== 0x9000) return { kind: "try-again", reason: `SELECT ${toHex(candidate.aid)} answered SW ${hexWord(sw)}` };
   const fci = parseFci(r.response.data);
   if ("error" in fci) return { kind: "try-again", reason: `SELECT ${toHex(candidate.aid)}: ${fci.error}` };
   if (toHex(fci.dfName) !== toHex(candidate.aid)) {

@@ -1,6 +1,7 @@
 // Offline enciphered PIN (EMV Book 2 §7, Book 3 §10.5.1): the ICC PIN Encipherment public key (9F2D/9F2E/9F2F)
 // or else the ICC public key, an 8-byte ICC challenge from GET CHALLENGE, and the RSA-enciphered PIN block.
 
+import { hexWord } from "../../bytes.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../../context.js";
 import { recoverIccPinEnciphermentKey } from "../../crypto/certificates.js";
@@ -54,7 +55,7 @@ export async function encipheredPinData(
 ): Promise<EncipheredPin> {
   const ex = await ctx.card.exchange(Commands.getChallenge());
   if (!ex.ok) return { ok: false, reason: `GET CHALLENGE: ${ex.error}`, terminate: true };
-  const sw = ex.response.sw.toString(16).toUpperCase().padStart(4, "0");
+  const sw = hexWord(ex.response.sw);
   if (ex.response.sw !== 0x9000 || ex.response.data.length !== 8)
     return {
       ok: false,

@@ -2,7 +2,7 @@
 // §7 PIN encipherment): PIN try counter, PIN entry through the interaction, VERIFY, and the online PIN block.
 // PINs and PIN blocks never reach a log, a trace text or an error.
 
-import { toHex } from "../../bytes.js";
+import { hexWord, toHex } from "../../bytes.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../../context.js";
 import { pinBlockFormat0, pinBlockFormat2 } from "../../crypto/pin-block.js";
@@ -98,11 +98,11 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean, s
         kind: "done",
         result: "failed",
         tvr: [TVR.PIN_TRY_LIMIT_EXCEEDED],
-        note: `VERIFY SW ${toHex(Uint8Array.of(sw >> 8, sw & 0xff))}: PIN Try Limit exceeded`,
+        note: `VERIFY SW ${hexWord(sw)}: PIN Try Limit exceeded`,
       };
     }
     if (status === "error") {
-      return { kind: "done", result: "failed", note: `VERIFY SW ${toHex(Uint8Array.of(sw >> 8, sw & 0xff))}` };
+      return { kind: "done", result: "failed", note: `VERIFY SW ${hexWord(sw)}` };
     }
     // Book 3 §10.5.1: 63Cx → wrong PIN, x tries left: "INCORRECT PIN" and enter again.
     attemptsLeft = sw & 0x0f;

@@ -1,11 +1,9 @@
 // Certification Authority public key lookup (EMV Book 2 §5.1–§5.2, Book 3 §10.3): by the RID of the selected AID
 // and the CA Public Key Index (8F) from the terminal's keys; a key past its expiry date is not used.
 
-import { bytesEqual, toHex } from "../../bytes.js";
+import { bytesEqual, hexByte, toHex } from "../../bytes.js";
 import type { TransactionContext } from "../../context.js";
 import { type KeyResult, transactionDate } from "./keys.js";
-
-const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
 
 /** The Registered Application Provider Identifier: the first 5 bytes of the selected AID. */
 export function registeredApplicationProviderId(ctx: TransactionContext): Uint8Array | undefined {
@@ -21,7 +19,7 @@ export function caPublicKey(ctx: TransactionContext): KeyResult {
     return { ok: false, reason: `Certification Authority Public Key Index (8F) has ${index.length} bytes, expected 1` };
   const rid = registeredApplicationProviderId(ctx);
   if (!rid) return { ok: false, reason: "no RID: the selected AID is shorter than 5 bytes" };
-  const name = `${toHex(rid)}/${hex2(index[0]!)}`;
+  const name = `${toHex(rid)}/${hexByte(index[0]!)}`;
   const key = ctx.config.caKeys.find((k) => bytesEqual(k.rid, rid) && k.index === index[0]);
   if (!key) return { ok: false, reason: `CA public key ${name} is not known to the terminal` };
   if (key.expiry && key.expiry < transactionDate(ctx))

@@ -1,7 +1,7 @@
 // Dynamic data authentication (EMV Book 2 §6.5, Book 3 §10.3): ICC key, then INTERNAL AUTHENTICATE with the DDOL
 // data (card's DDOL 9F49, else the terminal's default, which must contain the Unpredictable Number 9F37).
 
-import { toHex } from "../../bytes.js";
+import { hexWord, toHex } from "../../bytes.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../../context.js";
 import type { RsaPublicKey } from "../../crypto/rsa.js";
@@ -39,7 +39,7 @@ async function internalAuthenticate(ctx: TransactionContext, key: RsaPublicKey):
   }
   const ex = await ctx.card.exchange(Commands.internalAuthenticate(ddolData));
   if (!ex.ok) return { ok: false, reason: `INTERNAL AUTHENTICATE: ${ex.error}` };
-  const sw = ex.response.sw.toString(16).toUpperCase().padStart(4, "0");
+  const sw = hexWord(ex.response.sw);
   if (ex.response.sw !== 0x9000) return { ok: false, reason: `INTERNAL AUTHENTICATE: card answered SW ${sw}` };
   let sdad: Uint8Array | undefined;
   try {

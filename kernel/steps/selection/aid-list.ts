@@ -2,12 +2,11 @@
 // an exact DF name match is a candidate; a longer DF name is one if the ASI allows partial selection, and then the
 // next occurrence is selected (P2 = 02) until the card answers otherwise. Blocked applications (6283) are left out.
 
-import { bytesEqual, toHex } from "../../bytes.js";
+import { bytesEqual, hexWord, toHex } from "../../bytes.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../../context.js";
 import { type Candidate, candidateFrom, describeCandidate } from "./candidates.js";
 import { parseFci } from "./fci.js";
-import { swHex } from "./pse.js";
 
 const STEP = "application-selection";
 /** Occurrences of one AID read at most (SELECT next): guards against a card that never answers 6A82. */
@@ -30,7 +29,7 @@ export async function candidatesFromAidList(ctx: TransactionContext): Promise<Ai
       if (sw === 0x6a81) return { kind: "terminate", reason: "card blocked or SELECT not supported (SW 6A81)" };
       // Book 1 §12.3.3: only 9000 and 6283 (application blocked) carry an FCI to look at; anything else ends this AID.
       if (sw !== 0x9000 && sw !== 0x6283) {
-        if (!next) ctx.log(STEP, `list of AIDs: ${aidHex} not on the card (SW ${swHex(sw)})`);
+        if (!next) ctx.log(STEP, `list of AIDs: ${aidHex} not on the card (SW ${hexWord(sw)})`);
         break;
       }
       const fci = parseFci(r.response.data);

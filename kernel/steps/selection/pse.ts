@@ -2,7 +2,7 @@
 // read the directory (SFI from 88) record by record until 6A83, take ADF entries (61 with 4F) that match a terminal
 // AID and follow DDF entries (61 with 9D). Any PSE problem falls back to the list of AIDs, except a blocked card.
 
-import { toHex } from "../../bytes.js";
+import { hexWord, toHex } from "../../bytes.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../../context.js";
 import { decodeTlv, type Tlv, TlvError } from "../../tlv/ber.js";
@@ -42,8 +42,8 @@ export async function candidatesFromPse(ctx: TransactionContext): Promise<PseOut
     // Book 1 §12.3.2 step 1: 6A81 on SELECT PSE — card blocked or command not supported: terminate.
     if (isPse && sw === 0x6a81) return { kind: "terminate", reason: "card blocked or SELECT not supported (SW 6A81)" };
     if (sw !== 0x9000) {
-      if (isPse) return { kind: "fallback", reason: `SELECT PSE answered SW ${swHex(sw)}` };
-      ctx.log(STEP, `${what}: SELECT answered SW ${swHex(sw)}; entry skipped`);
+      if (isPse) return { kind: "fallback", reason: `SELECT PSE answered SW ${hexWord(sw)}` };
+      ctx.log(STEP, `${what}: SELECT answered SW ${hexWord(sw)}; entry skipped`);
       continue;
     }
     const fci = parseFci(selected.response.data);
@@ -90,7 +90,7 @@ async function readDirectory(
     // Book 1 §12.3.2: 6A83 (record not found) ends the directory.
     if (r.response.sw === 0x6a83) return { kind: "ok" };
     if (r.response.sw !== 0x9000) {
-      return { kind: "fallback", reason: `${what} READ RECORD ${record} answered SW ${swHex(r.response.sw)}` };
+      return { kind: "fallback", reason: `${what} READ RECORD ${record} answered SW ${hexWord(r.response.sw)}` };
     }
     let tpl: Tlv;
     try {
@@ -126,8 +126,4 @@ async function readDirectory(
   }
   ctx.log(STEP, `${what}: stopped after ${MAX_RECORDS} directory records`);
   return { kind: "ok" };
-}
-
-export function swHex(sw: number): string {
-  return sw.toString(16).toUpperCase().padStart(4, "0");
 }
