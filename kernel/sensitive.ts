@@ -2,7 +2,7 @@
 // Track 2/Track 1 equivalents, PIN data and keys in every log, trace, report and error.
 
 import { toHex } from "./bytes.js";
-import { decodeTlvs, type Tlv, TlvError } from "./tlv/ber.js";
+import { decodeTlvs, type Tlv, TlvError, walkTlvs } from "./tlv/ber.js";
 
 /** Whether sensitive values may be shown in clear. The default everywhere is masked. */
 export interface Disclosure {
@@ -66,11 +66,11 @@ export function isSensitiveTag(tag: number): boolean {
   return PAN_TAGS.has(tag) || SECRET_TAGS.has(tag);
 }
 
-function sensitiveLeaves(nodes: readonly Tlv[], out: Tlv[] = []): Tlv[] {
-  for (const n of nodes) {
-    if (n.children) sensitiveLeaves(n.children, out);
-    else if (isSensitiveTag(n.tag)) out.push(n);
-  }
+function sensitiveLeaves(nodes: readonly Tlv[]): Tlv[] {
+  const out: Tlv[] = [];
+  walkTlvs(nodes, (n) => {
+    if (!n.children && isSensitiveTag(n.tag)) out.push(n);
+  });
   return out;
 }
 

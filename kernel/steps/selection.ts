@@ -4,6 +4,7 @@
 import { hexWord, toHex } from "../bytes.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "../context.js";
+import { walkTlvs } from "../tlv/ber.js";
 import { candidatesFromAidList } from "./selection/aid-list.js";
 import { type Candidate, describeCandidate, orderCandidates } from "./selection/candidates.js";
 import { type Fci, parseFci } from "./selection/fci.js";
@@ -84,10 +85,9 @@ export async function finalSelection(ctx: TransactionContext, candidate: Candida
 }
 
 function storePrimitives(ctx: TransactionContext, nodes: Fci["proprietary"]): void {
-  for (const n of nodes) {
-    if (n.children) storePrimitives(ctx, n.children);
-    else ctx.data.set("card", n.tag, n.value);
-  }
+  walkTlvs(nodes, (n) => {
+    if (!n.children) ctx.data.set("card", n.tag, n.value);
+  });
 }
 
 export type SelectionOutcome =
