@@ -2,9 +2,9 @@
 // byte form the emulated card uses. Every problem is reported as one line: the JSON path and the reason.
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join, resolve } from "node:path";
 import { fromHex, toHex } from "../kernel/bytes.js";
+import { projectDir } from "../kernel/project-files.js";
 import { formatPath, formatZodIssues } from "../kernel/schema-errors.js";
 import { tagFromHex, tagToHex } from "../kernel/tlv/ber.js";
 import { tagInfo } from "../kernel/tlv/tags.js";
@@ -131,12 +131,7 @@ export interface CardProfile {
 
 /** Directory of the built-in profiles (source tree or dist/ build). */
 export function builtInProfileDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, "profiles"), resolve(here, "../../emulator/profiles")];
-  // A bundled copy (the integration tests' card process) lives elsewhere: look upwards for the project's profiles.
-  for (let dir = here, i = 0; i < 8; i++, dir = dirname(dir)) candidates.push(join(dir, "emulator", "profiles"));
-  for (const c of candidates) if (existsSync(join(c, `${DEFAULT_PROFILE_ID}.json`))) return c;
-  return candidates[0]!;
+  return projectDir(import.meta.url, "emulator/profiles", `${DEFAULT_PROFILE_ID}.json`);
 }
 
 /** Ids of the built-in profiles, sorted. */

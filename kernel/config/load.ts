@@ -1,11 +1,11 @@
 // Loading terminal configurations: built-in ones by id (kernel/config/terminals/), files by path, CA key sets
 // (kernel/config/capks/) and `--capk` files, with one-line errors naming the file and the JSON path.
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { fromHex, toHex } from "../bytes.js";
 import { type CaPublicKey, caPublicKeyFromJson } from "../crypto/capk.js";
+import { projectDir } from "../project-files.js";
 import { formatZodIssues } from "../schema-errors.js";
 import { semanticProblems, type TerminalConfigJson, terminalConfigSchema } from "./schema.js";
 import type { AidConfig, TerminalConfig } from "./types.js";
@@ -24,12 +24,8 @@ export const DEFAULT_TERMINAL_CONFIG = "attended-pos";
  * project's kernel/config is found by looking upwards, as emulator/profile.ts finds the card profiles.
  */
 function dataDir(sub: "terminals" | "capks"): string {
-  const here = dirname(fileURLToPath(import.meta.url));
   const marker = sub === "terminals" ? `${DEFAULT_TERMINAL_CONFIG}.json` : "emvsim-test.json";
-  const candidates = [join(here, sub), resolve(here, "../../../kernel/config", sub)];
-  for (let dir = here, i = 0; i < 8; i++, dir = dirname(dir)) candidates.push(join(dir, "kernel", "config", sub));
-  for (const c of candidates) if (existsSync(join(c, marker))) return c;
-  return candidates[0]!;
+  return projectDir(import.meta.url, `kernel/config/${sub}`, marker);
 }
 
 export function builtInTerminalConfigIds(): string[] {
