@@ -334,11 +334,6 @@ export function applicationPan(app: ApplicationProfile): string | undefined {
   return undefined;
 }
 
-/** Faults of one kind (typed). */
-export function faultsOf<K extends Fault["kind"]>(profile: CardProfile, kind: K): Extract<Fault, { kind: K }>[] {
-  return profile.faults.filter((f): f is Extract<Fault, { kind: K }> => f.kind === kind);
-}
-
 export function hasFault(profile: CardProfile, kind: Fault["kind"]): boolean {
   return profile.faults.some((f) => f.kind === kind);
 }
