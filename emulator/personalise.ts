@@ -4,6 +4,7 @@
 import { concatBytes, toHex } from "../kernel/bytes.js";
 import { decodeTlvs, encodeTlvs, findTlv, type TlvInput } from "../kernel/tlv/ber.js";
 import { type DolEntry, parseDol } from "../kernel/tlv/dol.js";
+import { panDigits } from "../kernel/tlv/formats.js";
 import type { PersonalisedApplication } from "./context.js";
 import { iccPlaceholderValues, issuerPlaceholderValues, loadOdaKeys } from "./oda.js";
 import type { ApplicationProfile, CardProfile, RecordProfile } from "./profile.js";
@@ -175,7 +176,7 @@ function personaliseApplication(profile: CardProfile, app: ApplicationProfile, i
     cdol1: dolFrom(records, 0x8c, `${where} CDOL1 (8C)`),
     cdol2: dolFrom(records, 0x8d, `${where} CDOL2 (8D)`),
     pdol,
-    pan: pan ? toHex(pan).replace(/F+$/, "") : undefined,
+    pan: pan ? panDigits(pan) : undefined,
     panSequenceNumber: psn ? toHex(psn) : undefined,
     keys,
   };

@@ -3,10 +3,11 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { fromHex, toHex } from "../kernel/bytes.js";
+import { fromHex } from "../kernel/bytes.js";
 import { projectDir } from "../kernel/project-files.js";
 import { formatPath, formatZodIssues } from "../kernel/schema-errors.js";
 import { tagFromHex, tagToHex } from "../kernel/tlv/ber.js";
+import { panDigits } from "../kernel/tlv/formats.js";
 import { tagInfo } from "../kernel/tlv/tags.js";
 import {
   type ApplicationJson,
@@ -329,7 +330,7 @@ export function applicationPan(app: ApplicationProfile): string | undefined {
   for (const r of app.records) {
     if (r.content.kind !== "tlvs") continue;
     const pan = r.content.tlvs.find((t) => t.tag === 0x5a)?.value;
-    if (pan instanceof Uint8Array) return toHex(pan).replace(/F+$/, "");
+    if (pan instanceof Uint8Array) return panDigits(pan);
   }
   return undefined;
 }

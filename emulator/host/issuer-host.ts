@@ -18,7 +18,7 @@ import {
 import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "../../kernel/host.js";
 import { maskPan } from "../../kernel/sensitive.js";
 import { decodeTlvs, encodeTlvs, type Tlv, type TlvInput, walkTlvs } from "../../kernel/tlv/ber.js";
-import { amountMinorUnits } from "../../kernel/tlv/formats.js";
+import { amountMinorUnits, panDigits } from "../../kernel/tlv/formats.js";
 import type { DecisionRule, HostConfig, IssuerKeySet, ScriptCommandConfig, ScriptConfig } from "./config.js";
 
 /** Default response codes (ISO 8583 field 39 as two ASCII characters). */
@@ -42,7 +42,8 @@ function facts(iccData: Uint8Array): RequestFacts {
   walkTlvs(decodeTlvs(iccData), (n: Tlv) => {
     if (!n.children && !values.has(n.tag)) values.set(n.tag, n.value);
   });
-  let pan = values.get(0x5a) ? toHex(values.get(0x5a)!).replace(/F+$/, "") : undefined;
+  const pan5a = values.get(0x5a);
+  let pan = pan5a ? panDigits(pan5a) : undefined;
   if (!pan && values.get(0x57)) pan = toHex(values.get(0x57)!).split("D")[0];
   const psnValue = values.get(0x5f34);
   const aidValue = values.get(0x4f) ?? values.get(0x84) ?? values.get(0x9f06);

@@ -3,7 +3,7 @@
 // and hand CDA responses to the CDA verifier (Book 2 §6.6).
 
 import { createHash } from "node:crypto";
-import { hexByte, hexWord, toHex } from "../bytes.js";
+import { hexByte, hexWord } from "../bytes.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "../context.js";
 import { describeCid as describeCidFields, parseCid } from "../fields/cid.js";

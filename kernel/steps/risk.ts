@@ -7,8 +7,9 @@ import { Commands } from "../card-session.js";
 import type { TransactionLogEntry } from "../config/types.js";
 import { CONTINUE, type StepResult, type TransactionContext } from "../context.js";
 import { decodeTlvs, findTlv, TlvError, tagToHex } from "../tlv/ber.js";
+import { panDigits } from "../tlv/formats.js";
 import { TSI, TVR } from "../tvr.js";
-import { amountAuthorised, numericValue, panDigits, terminalFloorLimit } from "./terminal-values.js";
+import { amountAuthorised, numericValue, terminalFloorLimit } from "./terminal-values.js";
 
 const STEP = "terminal-risk-management";
 

@@ -84,8 +84,3 @@ export function terminalFloorLimit(ctx: TransactionContext): number {
 export function terminalApplicationVersion(ctx: TransactionContext): Uint8Array | undefined {
   return ctx.data.get(0x9f09) ?? ctx.aid?.applicationVersion;
 }
-
-/** Application PAN (5A) as digits without the F padding. */
-export function panDigits(value: Uint8Array): string {
-  return toHex(value).replace(/F+$/, "");
-}

@@ -1,6 +1,8 @@
 // EMV data element formats (Book 3 §4.3): numeric (n, BCD right-justified with leading zeros), compressed
 // numeric (cn, BCD left-justified padded with F), dates YYMMDD, times HHMMSS, and amounts with a currency exponent.
 
+import { toHex } from "../bytes.js";
+
 /** A value that does not follow its EMV format; the message names the format and the offending nibble or field. */
 export class FormatError extends Error {
   override readonly name = "FormatError";
@@ -35,6 +37,11 @@ export function encodeNumeric(digits: string, length: number, what = "numeric (n
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = (Number(padded[2 * i]) << 4) | Number(padded[2 * i + 1]);
   return out;
+}
+
+/** Application PAN (5A, cn) as its digits without the trailing F padding; lenient (for lookups and messages). */
+export function panDigits(value: Uint8Array): string {
+  return toHex(value).replace(/F+$/, "");
 }
 
 /** Format cn (Book 3 §4.3): digits left-justified, trailing nibbles F. Returns the digits without the padding. */

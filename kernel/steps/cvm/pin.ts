@@ -2,11 +2,12 @@
 // §7 PIN encipherment): PIN try counter, PIN entry through the interaction, VERIFY, and the online PIN block.
 // PINs and PIN blocks never reach a log, a trace text or an error.
 
-import { hexWord, toHex } from "../../bytes.js";
+import { hexWord } from "../../bytes.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../../context.js";
 import { pinBlockFormat0, pinBlockFormat2 } from "../../crypto/pin-block.js";
 import type { RsaPublicKey } from "../../crypto/rsa.js";
+import { panDigits } from "../../tlv/formats.js";
 import { TVR } from "../../tvr.js";
 import { getDataValue } from "../risk.js";
 import { encipheredPinData, pinEnciphermentKey } from "./enciphered-pin.js";
@@ -126,7 +127,7 @@ export async function onlinePin(ctx: TransactionContext, state: PinState): Promi
   }
   // ISO 9564 format 0 with the PAN; a terminal with a PIN encryption key enciphers it before it leaves the PIN pad.
   const pan = ctx.data.from("card", 0x5a);
-  const digits = pan ? toHex(pan).replace(/F+$/, "") : "";
+  const digits = pan ? panDigits(pan) : "";
   onlinePinBlocks.set(ctx, /^\d{13,19}$/.test(digits) ? pinBlockFormat0(pin, digits) : pinBlockFormat2(pin));
   // Book 3 §10.5.2: TVR "Online PIN entered"; CVM Results "unknown" (the issuer verifies).
   return { kind: "done", result: "unknown", tvr: [TVR.ONLINE_PIN_ENTERED], note: "PIN kept for the online request" };

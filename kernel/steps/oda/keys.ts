@@ -4,6 +4,7 @@
 import { toHex } from "../../bytes.js";
 import type { TransactionContext } from "../../context.js";
 import type { RsaPublicKey } from "../../crypto/rsa.js";
+import { panDigits as digitsOf } from "../../tlv/formats.js";
 
 /** A failure; `missing` when ICC data the method needs is absent (TVR "ICC data missing"). */
 export interface KeyFailure {
@@ -22,7 +23,7 @@ export function transactionDate(ctx: TransactionContext): string {
 /** PAN digits without F padding, from 5A. */
 export function panDigits(ctx: TransactionContext): string | undefined {
   const pan = ctx.data.from("card", 0x5a);
-  return pan ? toHex(pan).replace(/F+$/, "") : undefined;
+  return pan ? digitsOf(pan) : undefined;
 }
 
 /** Names of the card data objects ODA methods need (Book 3 §10.3). */
