@@ -1,7 +1,7 @@
 // Certification Authority public keys (EMV Book 2 §5.1, §11.2): identity, checksum, the `emvsim keys` JSON form.
 
-import { createHash } from "node:crypto";
-import { bytesEqual, concatBytes, fromHex, HexError, hexByte, toHex } from "../bytes.js";
+import { bytesEqual, fromHex, HexError, hexByte, toHex } from "../bytes.js";
+import { sha1 } from "./hash.js";
 
 /** A CA public key as the terminal holds it. */
 export interface CaPublicKey {
@@ -19,8 +19,7 @@ export interface CaPublicKey {
 
 /** Book 2 §11.2: the CA public key check sum, SHA-1 over RID ‖ index ‖ modulus ‖ exponent. */
 export function capkChecksum(key: Pick<CaPublicKey, "rid" | "index" | "modulus" | "exponent">): Uint8Array {
-  const data = concatBytes(key.rid, Uint8Array.of(key.index), key.modulus, key.exponent);
-  return new Uint8Array(createHash("sha1").update(data).digest());
+  return sha1(key.rid, Uint8Array.of(key.index), key.modulus, key.exponent);
 }
 
 /** JSON form written by `emvsim keys` and read by `--capk` and terminal configurations (all hex). */

@@ -1,8 +1,8 @@
 // ICC master key derivation, Options A and B (EMV Book 2 Annex A1.4); session keys are in session-keys.ts.
 
-import { createHash } from "node:crypto";
 import { concatBytes, fromHex, toHex, xorBytes } from "../bytes.js";
 import { adjustParity, DesError, desEncryptEcb } from "./des.js";
+import { sha1 } from "./hash.js";
 
 const FF8 = new Uint8Array(8).fill(0xff);
 
@@ -34,7 +34,7 @@ export function iccMasterKeyOptionB(imk: Uint8Array, pan: string, psn?: string):
   if (digitsOnly(pan, "PAN").length <= 16) return iccMasterKeyOptionA(imk, pan, psn);
   let x = pan + digitsOnly(psn ?? "00", "PSN");
   if (x.length % 2 === 1) x = `0${x}`;
-  const digest = toHex(new Uint8Array(createHash("sha1").update(fromHex(x, "PAN ‖ PSN")).digest()));
+  const digest = toHex(sha1(fromHex(x, "PAN ‖ PSN")));
   let y = digest.replace(/[A-F]/g, "");
   if (y.length < 16) {
     const letters = digest

@@ -2,10 +2,10 @@
 // cryptogram type and CDA flag, parse format 1 (80) and format 2 (77) responses, check the CID against the request,
 // and hand CDA responses to the CDA verifier (Book 2 §6.6).
 
-import { createHash } from "node:crypto";
 import { hexByte, hexWord } from "../bytes.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "../context.js";
+import { sha1 } from "../crypto/hash.js";
 import { describeCid as describeCidFields, parseCid } from "../fields/cid.js";
 import { decodeTlv, findTlv, type Tlv, TlvError } from "../tlv/ber.js";
 import { buildDolData, DolError, parseDol } from "../tlv/dol.js";
@@ -119,7 +119,7 @@ export function buildCdolData(ctx: TransactionContext, cdolTag: 0x8c | 0x8d): Ui
         ctx.tvr.set(TVR.DEFAULT_TDOL_USED);
       }
       const tdolData = tdol ? buildDolData(parseDol(tdol), ctx.data) : new Uint8Array(0);
-      ctx.data.set("transaction", 0x98, new Uint8Array(createHash("sha1").update(tdolData).digest()));
+      ctx.data.set("transaction", 0x98, sha1(tdolData));
     }
     return buildDolData(entries, ctx.data);
   } catch (e) {
