@@ -2,6 +2,8 @@
 // §5–6) filled in, DOLs parsed, PAN taken from the records. Cached per profile object for the process.
 
 import { concatBytes, toHex } from "../kernel/bytes.js";
+import { parseAfl } from "../kernel/fields/afl.js";
+import { isFieldError } from "../kernel/fields/field-error.js";
 import { decodeTlvs, encodeTlvs, findTlv, type TlvInput } from "../kernel/tlv/ber.js";
 import { type DolEntry, parseDol } from "../kernel/tlv/dol.js";
 import { panDigits } from "../kernel/tlv/formats.js";
@@ -58,16 +60,6 @@ function encodeRecord(rec: RecordProfile, values: ReadonlyMap<Placeholder, Uint8
 const MAX_RECORD = 254;
 const REMAINDERS: ReadonlySet<string> = new Set(["<issuer-remainder>", "<icc-remainder>"]);
 
-/** AFL entries (Book 3 §10.2): SFI, first and last record, number of records for offline data authentication. */
-function aflEntries(afl: Uint8Array): { sfi: number; first: number; last: number; oda: number }[] | undefined {
-  if (afl.length % 4 !== 0) return undefined;
-  const out = [];
-  for (let i = 0; i < afl.length; i += 4) {
-    out.push({ sfi: afl[i]! >> 3, first: afl[i + 1]!, last: afl[i + 2]!, oda: afl[i + 3]! });
-  }
-  return out;
-}
-
 /**
  * Static data to be authenticated (Book 3 §10.3): the records the AFL marks for ODA — SFI 1–10 without
  * tag 70 and length, SFI 11–30 whole — then the AIP when the Static Data Authentication Tag List (9F4A) is 82.
@@ -78,8 +70,10 @@ export function staticDataToAuthenticate(
 ): Uint8Array {
   const parts: Uint8Array[] = [];
   let sdaTagList: Uint8Array | undefined;
-  for (const e of aflEntries(app.afl) ?? []) {
-    for (let r = e.first; r < e.first + e.oda && r <= e.last; r++) {
+  // A deliberately malformed AFL (a fault profile) has no records for ODA.
+  const afl = parseAfl(app.afl);
+  for (const e of isFieldError(afl) ? [] : afl) {
+    for (let r = e.first; r < e.first + e.odaCount && r <= e.last; r++) {
       const data = records.get(e.sfi * 256 + r);
       if (!data) continue;
       if (e.sfi <= 10) {
