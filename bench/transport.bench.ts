@@ -1,5 +1,6 @@
 // Transport round trips: per-APDU time through pcscd + vpcd + a card process, side by side with `scriptor`
 // (pcsc-tools) sending the same APDUs (target ≤ 1.2× scriptor), and the framed serial protocol over a socat pty.
+// PC/SC is measured through both backends: our pcscd socket client (the default) and the native binding.
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -7,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { FramedChannel } from "../devices/framed-channel.js";
-import { PcscContext } from "../devices/pcsc.js";
+import { openPcscContext } from "../devices/pcsc.js";
 import { openSerial, serialLink } from "../devices/serial.js";
 import { FakeCard } from "../devices/testing/fake-card.js";
 import { pcscdAvailability, runningPcscdPids, startPrivatePcscd } from "../devices/testing/pcscd.js";
@@ -20,7 +21,20 @@ import type { BenchModule } from "./run.js";
 const APDU = "00B2010C00"; // READ RECORD, answered by the test card with 22 bytes + 9000
 const N = 300;
 
-function stats(samples: number[]): { mean: number; p50: number; p99: number } {
+const ROUNDS = 9;
+
+interface Stats {
+  mean: number;
+  p50: number;
+  p99: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+function stats(samples: number[]): Stats {
   const s = [...samples].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / s.length;
   return { mean, p50: s[Math.floor(s.length / 2)]!, p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]! };
@@ -73,39 +87,69 @@ async function pcscBench(out: (l: string) => void): Promise<boolean> {
   try {
     card = await spawnCardProcess(["--vpcd", `${host}:${pcscd.port}`, "--card", "fake"]);
     out(`pcsc: pcscd + vpcd + card process, ${N} × ${APDU}; quickack route: ${removeRoute ? "yes" : "no (not root)"}`);
-    const ctx = await PcscContext.open();
-    const name = await ctx.waitForCard(pcscd.readerName, 5000);
-    const ch = await ctx.connect(name);
     const cmd = fromHex(APDU);
-    for (let i = 0; i < 20; i++) await ch.transmit(cmd);
-    // Best of 5 rounds (the machine is shared): the round with the lowest mean.
-    let ours = { mean: Number.POSITIVE_INFINITY, p50: 0, p99: 0 };
-    for (let round = 0; round < 5; round++) {
-      const samples: number[] = [];
-      for (let i = 0; i < N; i++) {
-        const t = performance.now();
-        await ch.transmit(cmd);
-        samples.push(performance.now() - t);
+    /** One round on a fresh connection: `warm` untimed APDUs (both ends JIT-compile their path), then N timed. */
+    const round = async (backend: "socket" | "binding", warm = 200) => {
+      const ctx = await openPcscContext({ backend });
+      const name = await ctx.waitForCard(pcscd.readerName, 5000);
+      const ch = await ctx.connect(name);
+      try {
+        for (let i = 0; i < warm; i++) await ch.transmit(cmd);
+        const samples: number[] = [];
+        for (let i = 0; i < N; i++) {
+          const t = performance.now();
+          await ch.transmit(cmd);
+          samples.push(performance.now() - t);
+        }
+        return stats(samples);
+      } finally {
+        await ch.close();
       }
-      const r = stats(samples);
-      if (r.mean < ours.mean) ours = r;
+    };
+    const haveScriptor = !spawnSync("scriptor", ["-h"], { stdio: "ignore" }).error;
+    let bindingError: string | undefined;
+    const socket: Stats[] = [];
+    const binding: Stats[] = [];
+    const scriptor: number[] = [];
+    await round("socket", 3000); // the card process and pcscd warm up too
+    // Interleaved rounds (the machine is shared: each tool meets the same conditions), compared round by round.
+    for (let r = 0; r < ROUNDS; r++) {
+      socket.push(await round("socket"));
+      if (!bindingError) {
+        try {
+          binding.push(await round("binding"));
+        } catch (e) {
+          bindingError = (e as Error).message;
+        }
+      }
+      if (haveScriptor) {
+        const one = await scriptorRun(pcscd.readerName, 1, dir);
+        const many = await scriptorRun(pcscd.readerName, N + 1, dir);
+        scriptor.push((many - one) / N);
+      }
     }
-    await ch.close();
-    out(`  emvsim PcscChannel   mean ${ms(ours.mean)}  p50 ${ms(ours.p50)}  p99 ${ms(ours.p99)}  (best of 5 rounds)`);
-    if (spawnSync("scriptor", ["-h"], { stdio: "ignore" }).error) {
+    const line = (label: string, xs: Stats[], note: string) =>
+      out(
+        `  ${label.padEnd(20)} mean ${ms(median(xs.map((x) => x.mean)))}  p50 ${ms(median(xs.map((x) => x.p50)))}  p99 ${ms(median(xs.map((x) => x.p99)))}  best mean ${ms(Math.min(...xs.map((x) => x.mean)))}${note}`,
+      );
+    out(`  medians over ${ROUNDS} interleaved rounds of ${N} (each after 200 warm-up APDUs)`);
+    line("emvsim pcscd socket", socket, "");
+    if (bindingError) out(`  emvsim via binding   not measured (${bindingError})`);
+    else line("emvsim via binding", binding, "  (@pokusew/pcsclite, for comparison)");
+    if (!haveScriptor) {
       out("  scriptor: not installed (Debian: pcsc-tools), no comparison");
     } else {
-      let one = Number.POSITIVE_INFINITY;
-      let many = Number.POSITIVE_INFINITY;
-      for (let round = 0; round < 5; round++) {
-        one = Math.min(one, await scriptorRun(name, 1, dir));
-        many = Math.min(many, await scriptorRun(name, N + 1, dir));
-      }
-      const per = (many - one) / N;
-      const ratio = ours.mean / per;
-      out(`  scriptor             mean ${ms(per)}  (best wall(${N + 1}) − best wall(1)) / ${N}, 5 runs each`);
-      out(`  ratio emvsim/scriptor ${ratio.toFixed(2)} (target ≤ 1.20) ${ratio <= 1.2 ? "ok" : "ABOVE TARGET"}`);
-      out(`  ratio emvsim p50 / scriptor mean ${(ours.p50 / per).toFixed(2)} (scriptor gives no per-APDU times)`);
+      out(
+        `  scriptor             mean ${ms(median(scriptor))}  best ${ms(Math.min(...scriptor))}  ((wall(${N + 1}) − wall(1)) / ${N} per round)`,
+      );
+      const ratios = socket.map((x, i) => x.mean / scriptor[i]!);
+      const ratio = median(ratios);
+      out(
+        `  ratio emvsim/scriptor median ${ratio.toFixed(3)} (rounds ${ratios.map((x) => x.toFixed(2)).join(" ")}; target ≤ 1.20) ${ratio <= 1.2 ? "ok" : "ABOVE TARGET"}`,
+      );
+      out(
+        `  best vs best ${(Math.min(...socket.map((x) => x.mean)) / Math.min(...scriptor)).toFixed(2)}; emvsim p50 / scriptor mean ${(median(socket.map((x) => x.p50)) / median(scriptor)).toFixed(2)}`,
+      );
       ok = ratio <= 1.2;
     }
   } finally {

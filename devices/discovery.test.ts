@@ -8,7 +8,7 @@ describe("reader discovery", () => {
       kind: "pcsc",
       available: false,
       reason:
-        "pcscd is not running (no /nonexistent/emvsim/pcscd.comm; start it with 'systemctl start pcscd' or 'sudo pcscd')",
+        "pcscd is not running (no socket at /nonexistent/emvsim/pcscd.comm; start it with 'systemctl start pcscd' or 'sudo pcscd')",
       readers: [],
     });
   });

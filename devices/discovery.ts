@@ -1,6 +1,5 @@
 // What readers are attached, per kind, and why a kind is unavailable — never failing (`emvsim readers`).
 
-import { existsSync } from "node:fs";
 import { TransportError } from "../transport/channel.js";
 
 export interface DiscoveredReader {
@@ -52,24 +51,15 @@ async function emulatorReport(): Promise<ReaderKindReport> {
   }
 }
 
-export async function pcscReport(socketPath = "/run/pcscd/pcscd.comm"): Promise<ReaderKindReport> {
+export async function pcscReport(socketPath?: string): Promise<ReaderKindReport> {
   try {
-    const { PcscContext } = await import("./pcsc.js");
-    const { loadPcscBinding } = await import("./pcsc.js");
-    await loadPcscBinding();
-    if (process.platform === "linux" && !existsSync(socketPath))
-      return {
-        kind: "pcsc",
-        available: false,
-        reason: `pcscd is not running (no ${socketPath}; start it with 'systemctl start pcscd' or 'sudo pcscd')`,
-        readers: [],
-      };
-    const ctx = await withTimeout(PcscContext.open(), 5000, "pcscd");
+    const { openPcscContext } = await import("./pcsc.js");
+    const ctx = await withTimeout(openPcscContext({ socketPath }), 5000, "pcscd");
     try {
       return {
         kind: "pcsc",
         available: true,
-        readers: ctx.list().map((r) => ({
+        readers: (await ctx.list()).map((r) => ({
           uri: `pcsc:${r.name}`,
           name: r.name,
           detail: r.cardPresent ? `card present, ATR ${r.atr ?? "?"}` : "no card",

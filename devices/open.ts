@@ -85,8 +85,8 @@ export async function openReader(uri = "emulator:", options: OpenReaderOptions =
       return openEmulatorChannel(r.profile ?? DEFAULT_PROFILE_ID);
     }
     case "pcsc": {
-      const { PcscContext } = await import("./pcsc.js");
-      const ctx = await PcscContext.open();
+      const { openPcscContext } = await import("./pcsc.js");
+      const ctx = await openPcscContext();
       try {
         const name = await ctx.waitForCard(r.reader, options.waitForCardMs ?? 5000);
         return new GetResponseChannel(await ctx.connect(name));

@@ -1,4 +1,5 @@
-// Integration: real pcscd + vsmartcard vpcd reader + our vpcd card server + @pokusew/pcsclite.
+// Integration: real pcscd + vsmartcard vpcd reader + our vpcd card server, through both PC/SC backends
+// (our pcscd socket client and the native binding @pokusew/pcsclite).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,8 @@ import { fromHex, toHex } from "../kernel/bytes.js";
 import { CardSession } from "../kernel/card-session.js";
 import { GetResponseChannel } from "../transport/ttl.js";
 import { openReader } from "./open.js";
-import { loadPcscBinding, PcscContext } from "./pcsc.js";
+import { loadPcscBinding } from "./pcsc/binding.js";
+import { openPcscContext } from "./pcsc.js";
 import { AID_FCI, FAKE_ATR, GPO_RESPONSE, PSE_FCI } from "./testing/fake-card.js";
 import {
   type PrivatePcscd,
@@ -27,12 +29,20 @@ async function why(): Promise<string | undefined> {
   const a = pcscdAvailability();
   if (!a.ok) return a.reason;
   if (runningPcscdPids().length > 0) return "a pcscd not started by this harness is running (only one per machine)";
+  return undefined;
+}
+
+/** The socket client always; the native binding when it loads (CI requires it). */
+async function backends(): Promise<Array<"socket" | "binding">> {
   try {
     await loadPcscBinding();
+    return ["socket", "binding"];
   } catch (e) {
-    return (e as Error).message;
+    if (requireHardware())
+      throw new Error(`EMVSIM_REQUIRE_HARDWARE=1 but the PC/SC binding does not load: ${(e as Error).message}`);
+    console.warn(`[skip] PC/SC binding backend: ${(e as Error).message}`);
+    return ["socket"];
   }
-  return undefined;
 }
 
 const reason = await why();
@@ -43,8 +53,11 @@ if (reason)
     `[skip] PC/SC integration tests: ${reason}. Install pcscd + vsmartcard-vpcd and stop any system pcscd to run them.`,
   );
 
-describe.skipIf(!!reason)("PC/SC through pcscd + vpcd", () => {
+const BACKENDS = reason ? [] : await backends();
+
+describe.skipIf(!!reason).each(BACKENDS)("PC/SC through pcscd + vpcd (%s backend)", (backend) => {
   let pcscd: PrivatePcscd;
+  const saved = process.env["EMVSIM_PCSC_BACKEND"];
   let server: CardProcess;
   // The card runs in its own process: see devices/testing/card-process.ts for why.
   const startCard = async () => {
@@ -52,20 +65,23 @@ describe.skipIf(!!reason)("PC/SC through pcscd + vpcd", () => {
   };
 
   beforeAll(async () => {
+    process.env["EMVSIM_PCSC_BACKEND"] = backend; // openReader follows it too
     pcscd = await startPrivatePcscd();
     await startCard();
   });
   afterAll(async () => {
+    if (saved === undefined) delete process.env["EMVSIM_PCSC_BACKEND"];
+    else process.env["EMVSIM_PCSC_BACKEND"] = saved;
     await server?.stop();
     await pcscd?.stop();
   });
 
   it("lists the vpcd reader with the card and its ATR", async () => {
-    const ctx = await PcscContext.open();
+    const ctx = await openPcscContext({ backend });
     try {
       const name = await ctx.waitForCard(undefined, 5000);
       expect(name).toBe(pcscd.readerName);
-      const r = ctx.list().find((x) => x.name === name)!;
+      const r = (await ctx.list()).find((x) => x.name === name)!;
       expect(r.cardPresent).toBe(true);
       expect(r.atr).toBe(toHex(FAKE_ATR));
     } finally {
@@ -74,7 +90,7 @@ describe.skipIf(!!reason)("PC/SC through pcscd + vpcd", () => {
   });
 
   it("SELECT PSE, SELECT AID, GPO and READ RECORD with exact bytes", async () => {
-    const ctx = await PcscContext.open();
+    const ctx = await openPcscContext({ backend });
     const name = await ctx.waitForCard(pcscd.readerName, 5000);
     const ch = new GetResponseChannel(await ctx.connect(name));
     try {
@@ -94,7 +110,7 @@ describe.skipIf(!!reason)("PC/SC through pcscd + vpcd", () => {
   });
 
   it("card removed mid-session gives a card-removed TransportError, then no card", async () => {
-    const ctx = await PcscContext.open();
+    const ctx = await openPcscContext({ backend });
     const name = await ctx.waitForCard(pcscd.readerName, 5000);
     const ch = await ctx.connect(name);
     try {

@@ -1,82 +1,10 @@
-// PC/SC readers through pcsc-lite (PC/SC Workgroup spec Part 5; EMV Book 1 §9 via the reader's IFD handler),
-// using the optional native binding @pokusew/pcsclite, loaded on demand so the rest runs without it.
+// PC/SC readers (PC/SC Workgroup spec Part 5; EMV Book 1 §9 through the reader's IFD handler). Two backends
+// behind one interface: our own client of pcscd's socket (Linux and BSD pcsc-lite: no native build, no thread
+// hop per APDU) and the optional native binding @pokusew/pcsclite (any platform with a PC/SC stack).
 
-import { toHex } from "../kernel/bytes.js";
-import { type CardChannel, TransportError, type TransportErrorKind } from "../transport/channel.js";
-
-/** The parts of @pokusew/pcsclite we use (its own typings use `any`). */
-interface PcscStatus {
-  state: number;
-  atr?: Buffer;
-}
-interface PcscReader {
-  name: string;
-  state: number;
-  connected: boolean;
-  SCARD_SHARE_SHARED: number;
-  SCARD_SHARE_EXCLUSIVE: number;
-  SCARD_PROTOCOL_T0: number;
-  SCARD_PROTOCOL_T1: number;
-  SCARD_STATE_PRESENT: number;
-  SCARD_STATE_EMPTY: number;
-  SCARD_STATE_MUTE: number;
-  SCARD_LEAVE_CARD: number;
-  SCARD_RESET_CARD: number;
-  SCARD_UNPOWER_CARD: number;
-  on(event: "status", f: (s: PcscStatus) => void): void;
-  on(event: "end", f: () => void): void;
-  on(event: "error", f: (e: unknown) => void): void;
-  connect(options: { share_mode?: number; protocol?: number }, cb: (err: unknown, protocol: number) => void): void;
-  disconnect(disposition: number, cb: (err: unknown) => void): void;
-  transmit(data: Buffer, resLen: number, protocol: number, cb: (err: unknown, response: Buffer) => void): void;
-  close(): void;
-}
-interface PcscLite {
-  on(event: "reader", f: (r: PcscReader) => void): void;
-  on(event: "error", f: (e: unknown) => void): void;
-  close(): void;
-}
-type PcscFactory = () => PcscLite;
-
-/** Load the binding; a TransportError("unavailable") says what is missing and how to get it. */
-export async function loadPcscBinding(): Promise<PcscFactory> {
-  try {
-    const mod = (await import("@pokusew/pcsclite" as string)) as { default: PcscFactory };
-    return mod.default;
-  } catch (e) {
-    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
-    throw new TransportError(
-      "unavailable",
-      `PC/SC binding @pokusew/pcsclite is not usable (${why}); install it with npm (needs libpcsclite-dev, g++, make, python3)`,
-    );
-  }
-}
-
-/** PC/SC return codes seen in binding error messages (pcsclite.h) → transport error kinds. */
-const SCARD_CODES: ReadonlyArray<[string, TransportErrorKind, string]> = [
-  ["0x80100069", "card-removed", "card was removed"],
-  ["0x80100068", "card-removed", "card was reset by another application"],
-  ["0x80100067", "card-removed", "card is not powered"],
-  ["0x80100066", "protocol", "card is unresponsive"],
-  ["0x8010000c", "no-card", "no card in the reader"],
-  ["0x80100009", "reader-gone", "reader is unknown"],
-  ["0x80100017", "reader-gone", "reader is unavailable"],
-  ["0x8010002e", "reader-gone", "no readers available"],
-  ["0x8010001d", "unavailable", "pcscd is not running (service not available)"],
-  ["0x8010000a", "timeout", "timeout"],
-  ["0x8010000f", "protocol", "protocol mismatch (connect with T0|T1)"],
-  ["0x80100016", "io", "transaction failed"],
-  ["0x8010000b", "io", "sharing violation (another application holds the card exclusively)"],
-];
-
-export function pcscError(what: string, e: unknown): TransportError {
-  const message = e instanceof Error ? e.message : String(e);
-  const lower = message.toLowerCase();
-  for (const [code, kind, text] of SCARD_CODES)
-    if (lower.includes(code)) return new TransportError(kind, `${what}: ${text} (${code})`);
-  if (lower.includes("not connected")) return new TransportError("closed", `${what}: reader not connected`);
-  return new TransportError("io", `${what}: ${message}`);
-}
+import { existsSync } from "node:fs";
+import type { CardChannel } from "../transport/channel.js";
+import { TransportError } from "../transport/channel.js";
 
 export interface PcscReaderInfo {
   name: string;
@@ -86,220 +14,78 @@ export interface PcscReaderInfo {
 
 export type PcscProtocol = "T0" | "T1" | "T0|T1";
 
-/** One pcsc-lite context: readers come and go; close() releases every reader, then the context. */
-export class PcscContext {
-  private readonly readers = new Map<string, { reader: PcscReader; status: PcscStatus | undefined }>();
-  private failure: TransportError | undefined;
-  private closed = false;
-  private changed: Array<() => void> = [];
-
-  private constructor(private readonly pcsc: PcscLite) {
-    pcsc.on("error", (e) => {
-      this.failure = pcscError("PC/SC", e);
-      this.notify();
-    });
-    pcsc.on("reader", (reader) => {
-      const entry = { reader, status: undefined as PcscStatus | undefined };
-      this.readers.set(reader.name, entry);
-      // "Command cancelled" is emitted when a reader is closed: harmless (test-hardware notes).
-      reader.on("error", () => {});
-      reader.on("status", (s) => {
-        entry.status = s;
-        this.notify();
-      });
-      reader.on("end", () => {
-        this.readers.delete(reader.name);
-        this.notify();
-      });
-      this.notify();
-    });
-  }
-
-  private notify(): void {
-    for (const f of this.changed.splice(0)) f();
-  }
-
-  private waitChange(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.changed.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-  }
-
-  /** Establish a context and wait for the initial reader list (settleMs without news). */
-  static async open(options: { settleMs?: number } = {}): Promise<PcscContext> {
-    const factory = await loadPcscBinding();
-    let pcsc: PcscLite;
-    try {
-      pcsc = factory();
-    } catch (e) {
-      throw pcscError("PC/SC", e);
-    }
-    const ctx = new PcscContext(pcsc);
-    const settle = options.settleMs ?? 300;
-    const deadline = Date.now() + 3000;
-    for (;;) {
-      await ctx.waitChange(settle);
-      if (ctx.failure) {
-        await ctx.close();
-        throw ctx.failure;
-      }
-      const pending = [...ctx.readers.values()].some((r) => r.status === undefined);
-      if (!pending || Date.now() > deadline) break;
-    }
-    return ctx;
-  }
-
-  list(): PcscReaderInfo[] {
-    return [...this.readers.values()].map(({ reader, status }) => {
-      const present = status ? (status.state & reader.SCARD_STATE_PRESENT) !== 0 : false;
-      return {
-        name: reader.name,
-        cardPresent: present,
-        atr: present && status?.atr && status.atr.length > 0 ? toHex(status.atr) : undefined,
-      };
-    });
-  }
-
-  /** Wait until a card is present in the named reader (or any reader when name is empty). */
-  async waitForCard(name: string | undefined, timeoutMs: number): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (this.failure) throw this.failure;
-      const found = this.list().find((r) => r.cardPresent && (!name || r.name === name));
-      if (found) return found.name;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        const names = this.list().map((r) => r.name);
-        if (name && !names.includes(name))
-          throw new TransportError(
-            "reader-gone",
-            `pcsc: no reader named '${name}' (readers: ${names.length ? names.join(", ") : "none"})`,
-          );
-        throw new TransportError(
-          "no-card",
-          `pcsc: no card in ${name ? `'${name}'` : names.length ? "any reader" : "any reader (no readers attached)"} within ${timeoutMs} ms`,
-        );
-      }
-      await this.waitChange(Math.min(left, 200));
-    }
-  }
-
-  /** Whether the card left the reader within ms (pcscd notices a removal in about 0.4 s with vpcd). */
-  async cardGone(name: string, ms: number): Promise<boolean> {
-    const until = Date.now() + ms;
-    for (;;) {
-      const r = this.list().find((x) => x.name === name);
-      if (!r?.cardPresent) return true;
-      const left = until - Date.now();
-      if (left <= 0) return false;
-      await this.waitChange(Math.min(left, 100));
-    }
-  }
-
-  /** Connect to the card in a reader (shared mode; T0|T1 by default, see test-hardware notes). */
-  async connect(name: string, protocol: PcscProtocol = "T0|T1"): Promise<PcscChannel> {
-    const entry = this.readers.get(name);
-    if (!entry) throw new TransportError("reader-gone", `pcsc: no reader named '${name}'`);
-    const r = entry.reader;
-    const want =
-      protocol === "T0"
-        ? r.SCARD_PROTOCOL_T0
-        : protocol === "T1"
-          ? r.SCARD_PROTOCOL_T1
-          : r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1;
-    const active = await new Promise<number>((resolve, reject) =>
-      r.connect({ share_mode: r.SCARD_SHARE_SHARED, protocol: want }, (err, p) =>
-        err ? reject(pcscError(`pcsc:${name}: connect`, err)) : resolve(p),
-      ),
-    );
-    const atr = entry.status?.atr && entry.status.atr.length > 0 ? new Uint8Array(entry.status.atr) : undefined;
-    return new PcscChannel(this, r, active, atr, () => this.readers.has(name));
-  }
-
-  /**
-   * Close every reader, then the context (otherwise the process never exits). Idempotent. Closing a reader
-   * while pcsc-lite is in the middle of a status change (e.g. a card being powered) blocks the thread inside
-   * the binding (measured with vpcd), so wait for a quiet moment (no news for 300 ms, at most 3 s) first.
-   */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const until = Date.now() + 3000;
-    let quiet = false;
-    while (!quiet && Date.now() < until) {
-      let changed = false;
-      this.changed.push(() => {
-        changed = true;
-      });
-      await new Promise((r) => setTimeout(r, 300));
-      quiet = !changed;
-    }
-    for (const { reader } of this.readers.values()) {
-      try {
-        reader.close();
-      } catch {
-        // already gone
-      }
-    }
-    this.readers.clear();
-    try {
-      this.pcsc.close();
-    } catch {
-      // already closed
-    }
-  }
+/** A connected card. */
+export interface PcscChannel extends CardChannel {
+  /** "T=0" or "T=1", negotiated at connect. */
+  readonly activeProtocol: string;
 }
 
-/** A connected card; transmit passes APDUs through pcsc-lite unchanged (61xx/6Cxx resolved by the caller). */
-export class PcscChannel implements CardChannel {
-  readonly description: string;
-  private closed = false;
-  private readonly protocolName: string;
+/** A PC/SC context: readers, waiting for a card, connecting. close() releases everything it opened. */
+export interface PcscContext {
+  readonly backend: "pcscd-socket" | "binding";
+  list(): Promise<PcscReaderInfo[]>;
+  /** Wait until a card is present in the named reader (or any reader when name is empty); resolves its name. */
+  waitForCard(name: string | undefined, timeoutMs: number): Promise<string>;
+  /** Whether the card left the reader within ms. */
+  cardGone(name: string, ms: number): Promise<boolean>;
+  /** Connect in shared mode (T0|T1 by default: after a T=1 session a T=0-only connect can fail). */
+  connect(name: string, protocol?: PcscProtocol): Promise<PcscChannel>;
+  close(): Promise<void>;
+}
 
-  constructor(
-    private readonly context: PcscContext | undefined,
-    private readonly reader: PcscReader,
-    private readonly protocol: number,
-    readonly atr: Uint8Array | undefined,
-    private readonly readerPresent: () => boolean,
-  ) {
-    this.protocolName = protocol === reader.SCARD_PROTOCOL_T1 ? "T=1" : "T=0";
-    this.description = `pcsc:${reader.name}`;
+/** Why waiting for a card ended without one: the named reader is not there, or no card came in time. */
+export function noCardError(name: string | undefined, readers: readonly string[], timeoutMs: number): TransportError {
+  if (name && !readers.includes(name))
+    return new TransportError(
+      "reader-gone",
+      `pcsc: no reader named '${name}' (readers: ${readers.length ? readers.join(", ") : "none"})`,
+    );
+  return new TransportError(
+    "no-card",
+    `pcsc: no card in ${name ? `'${name}'` : readers.length ? "any reader" : "any reader (no readers attached)"} within ${timeoutMs} ms`,
+  );
+}
+
+export type PcscBackend = "auto" | "socket" | "binding";
+
+export interface OpenPcscOptions {
+  /** Default: $EMVSIM_PCSC_BACKEND, else auto (pcscd's socket when it is there, else the binding). */
+  backend?: PcscBackend;
+  /** pcscd's socket; default $PCSCLITE_CSOCK_NAME or /run/pcscd/pcscd.comm. */
+  socketPath?: string;
+  /** Bound on one APDU exchange through the socket client (default 60000 ms). */
+  transmitTimeoutMs?: number;
+}
+
+function backendOf(options: OpenPcscOptions): PcscBackend {
+  const v = options.backend ?? process.env["EMVSIM_PCSC_BACKEND"] ?? "auto";
+  if (v === "auto" || v === "socket" || v === "binding") return v;
+  throw new TransportError("unavailable", `EMVSIM_PCSC_BACKEND='${v}' is not auto, socket or binding`);
+}
+
+/** Open a PC/SC context with the chosen backend; errors say what is missing and how to get it. */
+export async function openPcscContext(options: OpenPcscOptions = {}): Promise<PcscContext> {
+  const backend = backendOf(options);
+  const { SocketPcscContext, PcscdProtocolMismatch, pcscdSocketPath } = await import("./pcsc/pcscd-client.js");
+  const path = options.socketPath ?? pcscdSocketPath();
+  const socketOptions = { socketPath: path, transmitTimeoutMs: options.transmitTimeoutMs };
+  if (backend === "socket") return SocketPcscContext.open(socketOptions);
+  if (backend === "binding" || (process.platform !== "linux" && !existsSync(path))) {
+    const { BindingPcscContext } = await import("./pcsc/binding.js");
+    return BindingPcscContext.open();
   }
-
-  /** Active protocol negotiated at connect. */
-  get activeProtocol(): string {
-    return this.protocolName;
-  }
-
-  transmit(command: Uint8Array): Promise<Uint8Array> {
-    if (this.closed) return Promise.reject(new TransportError("closed", `${this.description}: channel closed`));
-    if (!this.readerPresent())
-      return Promise.reject(new TransportError("reader-gone", `${this.description}: reader disappeared`));
-    return new Promise<Uint8Array>((resolve, reject) => {
-      this.reader.transmit(Buffer.from(command), 65538, this.protocol, (err, data) => {
-        if (err) reject(pcscError(`${this.description}: transmit`, err));
-        else resolve(new Uint8Array(data));
-      });
-    }).catch(async (e: TransportError) => {
-      // A failed transaction on a card that has meanwhile left the reader is a card removal.
-      if (e.kind === "io" && this.context && (await this.context.cardGone(this.reader.name, 800)))
-        throw new TransportError("card-removed", `${this.description}: card was removed during the exchange`);
-      throw e;
-    });
-  }
-
-  /** Disconnect (card powered down) and close the PC/SC context. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.reader.connected && this.readerPresent()) {
-      await new Promise<void>((resolve) => this.reader.disconnect(this.reader.SCARD_UNPOWER_CARD, () => resolve()));
+  try {
+    return await SocketPcscContext.open(socketOptions);
+  } catch (e) {
+    if (!(e instanceof PcscdProtocolMismatch)) throw e;
+    const { BindingPcscContext } = await import("./pcsc/binding.js");
+    try {
+      return await BindingPcscContext.open();
+    } catch (b) {
+      throw new TransportError(
+        "unavailable",
+        `${e.message}, and the native binding is not usable: ${(b as Error).message}`,
+      );
     }
-    await this.context?.close();
   }
 }

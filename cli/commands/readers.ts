@@ -10,7 +10,7 @@ export const command: Command = {
     "Usage: emvsim readers [--json]",
     "",
     "Lists readers usable with --reader <uri>: emulator profiles, PC/SC readers (pcscd), serial ports, HID devices.",
-    "A kind that cannot be used is listed with the reason (binding not installed, pcscd not running, ...).",
+    "A kind that cannot be used is listed with the reason (pcscd not running, serialport not installed, ...).",
   ].join("\n"),
   async run(args, io) {
     const unknown = args.filter((a) => a !== "--json");
