@@ -69,27 +69,42 @@ interface PendingRead {
   n: number;
   resolve: (b: Buffer) => void;
   reject: (e: TransportError) => void;
-  timer: NodeJS.Timeout;
+  what: string;
+  timeoutMs: number;
 }
 
-/** One stream to pcscd: exact-length reads, one exchange at a time, and a failure ends the stream for good. */
+/**
+ * One stream to pcscd: exact-length reads, one exchange at a time, and a failure ends the stream for good.
+ * Lean on purpose (one APDU round trip is ~0.1 ms and garbage collections showed up as its outliers): socket
+ * reads land in one reused buffer (net's `onread`, no stream machinery), one timer per connection is re-armed
+ * for every read, and an exchange on an idle connection runs without queueing.
+ */
 export class PcscdConnection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private pending: PendingRead | undefined;
   private failure: TransportError | undefined;
   private socketError: string | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
+  private busy = false;
+  private readonly waiting: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private timerMs = 0;
+  private socket!: Socket;
 
-  private constructor(
-    private readonly socket: Socket,
-    readonly path: string,
-  ) {
-    socket.on("data", (c: Buffer) => {
-      this.chunks.push(c);
-      this.buffered += c.length;
-      this.pump();
-    });
+  private constructor(readonly path: string) {}
+
+  /** Copy what the socket read out of the shared receive buffer; resolve a waiting read when complete. */
+  private received(n: number, buf: Uint8Array): boolean {
+    const c = Buffer.allocUnsafe(n);
+    c.set(buf.subarray(0, n));
+    this.chunks.push(c);
+    this.buffered += n;
+    this.pump();
+    return true;
+  }
+
+  private attach(socket: Socket): void {
+    this.socket = socket;
     socket.on("error", (e: NodeJS.ErrnoException) => {
       this.socketError = e.code ?? e.message;
     });
@@ -111,8 +126,12 @@ export class PcscdConnection {
           `pcscd is not running (no socket at ${path}; start it with 'systemctl start pcscd' or 'sudo pcscd')`,
         ),
       );
+    const conn = new PcscdConnection(path);
     return new Promise((resolve, reject) => {
-      const socket = createConnection(path);
+      const socket = createConnection({
+        path,
+        onread: { buffer: Buffer.allocUnsafe(64 * 1024), callback: (n, buf) => conn.received(n, buf) },
+      });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new TransportError("timeout", `pcscd did not accept a connection on ${path} within ${timeoutMs} ms`));
@@ -130,7 +149,8 @@ export class PcscdConnection {
       socket.once("connect", () => {
         clearTimeout(timer);
         socket.removeAllListeners("error");
-        resolve(new PcscdConnection(socket, path));
+        conn.attach(socket);
+        resolve(conn);
       });
     });
   }
@@ -140,15 +160,21 @@ export class PcscdConnection {
   }
 
   /** Run one request/response exchange after the previous one has finished. */
-  exchange<T>(f: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(f, f);
-    this.tail = run.catch(() => undefined);
-    return run;
+  async exchange<T>(f: () => Promise<T>): Promise<T> {
+    if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.busy = true;
+    try {
+      return await f();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.busy = false;
+    }
   }
 
   /** One exchange: send a request, read a reply of known size. */
   request(bytes: Buffer, replySize: number, timeoutMs: number, what: string): Promise<Buffer> {
-    return this.exchange(async () => {
+    return this.exchange(() => {
       this.write(bytes);
       return this.read(replySize, timeoutMs, what);
     });
@@ -168,31 +194,43 @@ export class PcscdConnection {
     if (this.buffered >= n) return Promise.resolve(this.take(n));
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        // The stream is out of step from here on: end it (pcscd then releases our context and handles).
-        this.fail(new TransportError("timeout", `${what}: no answer from pcscd within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending = { n, resolve, reject, timer };
+      this.pending = { n, resolve, reject, what, timeoutMs };
+      this.arm(timeoutMs);
     });
+  }
+
+  /** (Re)start the connection's one timer; when it fires with no read waiting it does nothing. */
+  private arm(ms: number): void {
+    if (this.timer && this.timerMs === ms) {
+      this.timer.refresh();
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timerMs = ms;
+    this.timer = setTimeout(() => this.expired(), ms);
+    this.timer.unref(); // the socket keeps the process alive while a read waits
+  }
+
+  private expired(): void {
+    const p = this.pending;
+    // The stream is out of step from here on: end it (pcscd then releases our context and handles).
+    if (p) this.fail(new TransportError("timeout", `${p.what}: no answer from pcscd within ${p.timeoutMs} ms`));
   }
 
   /** End the stream; pending and later reads reject with `e`. Idempotent (the first failure is kept). */
   fail(e: TransportError): void {
     if (!this.failure) this.failure = e;
+    if (this.timer) clearTimeout(this.timer);
     const p = this.pending;
     this.pending = undefined;
-    if (p) {
-      clearTimeout(p.timer);
-      p.reject(this.failure);
-    }
-    this.socket.destroy();
+    p?.reject(this.failure);
+    this.socket?.destroy();
   }
 
   private pump(): void {
     const p = this.pending;
     if (!p || this.buffered < p.n) return;
     this.pending = undefined;
-    clearTimeout(p.timer);
     p.resolve(this.take(p.n));
   }
 
@@ -392,23 +430,29 @@ export class SocketPcscChannel implements PcscChannel {
         "protocol",
         `${this.description}: command of ${command.length} bytes is too long for PC/SC`,
       );
-    const conn = this.conn;
     const what = `${this.description}: transmit`;
-    const result = await conn
-      .exchange(async () => {
-        conn.write(encodeTransmit(this.card, this.protocol, command, MAX_BUFFER_SIZE_EXTENDED));
-        const head = decodeTransmit(await conn.read(ResponseSize.transmit, this.transmitMs, what));
-        if (head.rv !== SCARD_S_SUCCESS) return head.rv;
-        const data = await conn.read(head.length, this.transmitMs, what);
-        return new Uint8Array(data); // a copy: `data` may share a pooled or socket buffer
-      })
-      .catch((e: unknown) => (e instanceof TransportError ? e : new TransportError("io", `${what}: ${String(e)}`)));
-    if (result instanceof Uint8Array) return result;
-    const error = typeof result === "number" ? scardError(what, result) : result;
+    let error: TransportError;
+    try {
+      const result = await this.conn.exchange(() => this.roundTrip(command, what));
+      if (typeof result !== "number") return result;
+      error = scardError(what, result);
+    } catch (e) {
+      error = e instanceof TransportError ? e : new TransportError("io", `${what}: ${String(e)}`);
+    }
     // A failed exchange with a card that has meanwhile left the reader is a card removal.
-    if (error.kind === "io" && !conn.broken && (await this.context.cardGone(this.reader, 800)))
+    if (error.kind === "io" && !this.conn.broken && (await this.context.cardGone(this.reader, 800)))
       throw new TransportError("card-removed", `${this.description}: card was removed during the exchange`);
     throw error;
+  }
+
+  /** SCARD_TRANSMIT: the response APDU, or pcscd's return code when it failed. */
+  private async roundTrip(command: Uint8Array, what: string): Promise<Uint8Array | number> {
+    const conn = this.conn;
+    conn.write(encodeTransmit(this.card, this.protocol, command, MAX_BUFFER_SIZE_EXTENDED));
+    const head = decodeTransmit(await conn.read(ResponseSize.transmit, this.transmitMs, what));
+    if (head.rv !== SCARD_S_SUCCESS) return head.rv;
+    const data = await conn.read(head.length, this.transmitMs, what);
+    return new Uint8Array(data); // a copy: `data` may be a view into a larger received chunk
   }
 
   /** Warm reset (SCardReconnect with SCARD_RESET_CARD); resolves to the ATR after the reset. */
