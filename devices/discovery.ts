@@ -15,6 +15,8 @@ export interface ReaderKindReport {
   /** Why the kind is unavailable (and how to enable it). */
   reason?: string;
   readers: DiscoveredReader[];
+  /** How the kind is reached, when there is a choice (PC/SC: our pcscd client or the native binding). */
+  via?: string;
 }
 
 function why(e: unknown): string {
@@ -59,6 +61,7 @@ export async function pcscReport(socketPath?: string): Promise<ReaderKindReport>
       return {
         kind: "pcsc",
         available: true,
+        via: ctx.via,
         readers: (await ctx.list()).map((r) => ({
           uri: `pcsc:${r.name}`,
           name: r.name,

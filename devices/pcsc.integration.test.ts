@@ -12,6 +12,7 @@ import { openEmulatorChannel } from "../emulator/channel.js";
 import { fromHex, toHex } from "../kernel/bytes.js";
 import { CardSession } from "../kernel/card-session.js";
 import { GetResponseChannel } from "../transport/ttl.js";
+import { pcscReport } from "./discovery.js";
 import { openReader } from "./open.js";
 import { loadPcscBinding } from "./pcsc/binding.js";
 import { openPcscContext } from "./pcsc.js";
@@ -87,6 +88,19 @@ describe.skipIf(!!reason).each(BACKENDS)("PC/SC through pcscd + vpcd (%s backend
     } finally {
       await ctx.close();
     }
+  });
+
+  it("emvsim readers reports the reader, its card and the backend in use", async () => {
+    const report = await pcscReport();
+    expect(report).toMatchObject({ kind: "pcsc", available: true });
+    expect(report.via).toBe(
+      backend === "socket" ? "pcscd socket client, protocol 4.4" : "native binding @pokusew/pcsclite",
+    );
+    expect(report.readers[0]).toEqual({
+      uri: `pcsc:${pcscd.readerName}`,
+      name: pcscd.readerName,
+      detail: `card present, ATR ${toHex(FAKE_ATR)}`,
+    });
   });
 
   it("SELECT PSE, SELECT AID, GPO and READ RECORD with exact bytes", async () => {

@@ -23,6 +23,8 @@ export interface PcscChannel extends CardChannel {
 /** A PC/SC context: readers, waiting for a card, connecting. close() releases everything it opened. */
 export interface PcscContext {
   readonly backend: "pcscd-socket" | "binding";
+  /** The backend in words, e.g. "pcscd socket client, protocol 4.4". */
+  readonly via: string;
   list(): Promise<PcscReaderInfo[]>;
   /** Wait until a card is present in the named reader (or any reader when name is empty); resolves its name. */
   waitForCard(name: string | undefined, timeoutMs: number): Promise<string>;

@@ -22,7 +22,8 @@ export const command: Command = {
     }
     const lines: string[] = [];
     for (const r of reports) {
-      lines.push(`${r.kind}: ${r.available ? `${r.readers.length} found` : `unavailable — ${r.reason}`}`);
+      const via = r.via ? ` (via ${r.via})` : "";
+      lines.push(`${r.kind}: ${r.available ? `${r.readers.length} found${via}` : `unavailable — ${r.reason}`}`);
       for (const x of r.readers) lines.push(`  ${x.uri}${x.detail ? `  (${x.detail})` : ""}`);
     }
     io.out(lines.join("\n"));

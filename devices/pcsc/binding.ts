@@ -57,6 +57,7 @@ export async function loadPcscBinding(): Promise<PcscFactory> {
 /** One pcsc-lite context: readers come and go; close() releases every reader, then the context. */
 export class BindingPcscContext implements PcscContext {
   readonly backend = "binding";
+  readonly via = "native binding @pokusew/pcsclite";
   private readonly readers = new Map<string, { reader: PcscReader; status: PcscStatus | undefined }>();
   private failure: TransportError | undefined;
   private closed = false;

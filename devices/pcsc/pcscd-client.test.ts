@@ -26,6 +26,7 @@ describe("pcscd socket client against a scripted pcscd", () => {
   it("a session sends exactly libpcsclite's messages: version, context, table, connect, transmit, disconnect, release", async () => {
     const { fake, ctx } = await start({ card: echoCard });
     expect(ctx.protocolVersion).toBe("4.4");
+    expect(ctx.via).toBe("pcscd socket client, protocol 4.4");
     expect(await ctx.list()).toEqual([{ name: FAKE_READER, cardPresent: true, atr: "3B6500002063CBA000" }]);
     const ch = await ctx.connect(await ctx.waitForCard(undefined, 1000));
     expect(ch.activeProtocol).toBe("T=1");

@@ -272,6 +272,7 @@ function info(r: PcscdReaderState): PcscReaderInfo {
 /** A PC/SC context held on its own pcscd connection. */
 export class SocketPcscContext implements PcscContext {
   readonly backend = "pcscd-socket";
+  readonly via: string;
   private closed = false;
   private readonly requestMs: number;
   private readonly pollMs: number;
@@ -282,6 +283,7 @@ export class SocketPcscContext implements PcscContext {
     readonly protocolVersion: string,
     readonly options: PcscdClientOptions,
   ) {
+    this.via = `pcscd socket client, protocol ${protocolVersion}`;
     this.requestMs = options.requestTimeoutMs ?? 5000;
     this.pollMs = options.pollMs ?? 50;
   }
