@@ -93,8 +93,8 @@ describe.skipIf(!!reason).each(BACKENDS)("PC/SC through pcscd + vpcd (%s backend
   it("emvsim readers reports the reader, its card and the backend in use", async () => {
     const report = await pcscReport();
     expect(report).toMatchObject({ kind: "pcsc", available: true });
-    expect(report.via).toBe(
-      backend === "socket" ? "pcscd socket client, protocol 4.4" : "native binding @pokusew/pcsclite",
+    expect(report.via).toMatch(
+      backend === "socket" ? /^pcscd socket client, protocol 4\.[45]$/ : /^native binding @pokusew\/pcsclite$/,
     );
     expect(report.readers[0]).toEqual({
       uri: `pcsc:${pcscd.readerName}`,
