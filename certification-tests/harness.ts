@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openEmulatorChannel } from "../emulator/channel.js";
-import { defaultHostConfig, SimulatedIssuerHost } from "../emulator/host/index.js";
+import { defaultHostConfig, type HostConfig, SimulatedIssuerHost } from "../emulator/host/index.js";
 import { builtInProfileDir, type CardProfile, parseProfile } from "../emulator/profile.js";
 import { type BitDef, describeBits } from "../kernel/bits.js";
 import { fromHex, toHex } from "../kernel/bytes.js";
@@ -16,7 +16,7 @@ import { maskPansInText } from "../kernel/sensitive.js";
 import type { Outcome } from "../kernel/steps/decision.js";
 import { runTransaction, type TransactionRecord } from "../kernel/transaction.js";
 import { TSI_BITS, TVR_BITS } from "../kernel/tvr.js";
-import type { CardOverrides, CertCase, Expected, TerminalOverrides } from "./catalog/types.js";
+import type { CardOverrides, CaseParams, CertCase, Expected, TerminalOverrides } from "./catalog/types.js";
 
 export type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -151,10 +151,7 @@ export async function runCase(c: CertCase): Promise<CaseRun> {
       ...(p.host === false
         ? {}
         : {
-            host: new SimulatedIssuerHost({
-              ...defaultHostConfig(),
-              ...(p.scripts ? { scripts: [...p.scripts] } : {}),
-            }),
+            host: new SimulatedIssuerHost(hostConfigFor(c.profile, p)),
           }),
       interaction: interactionFor(p.pins ?? []),
     });
@@ -162,6 +159,19 @@ export async function runCase(c: CertCase): Promise<CaseRun> {
   } catch (e) {
     return { setupError: `runTransaction threw: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/** The default host, with the case's scripts and the issuer's PIN for the case's profile. */
+function hostConfigFor(profile: string, p: CaseParams): HostConfig {
+  const base = defaultHostConfig();
+  const issuerPin = p.issuerPin;
+  return {
+    ...base,
+    ...(issuerPin
+      ? { issuers: base.issuers.map((k) => (k.name.startsWith(`${profile} `) ? { ...k, pin: issuerPin } : k)) }
+      : {}),
+    ...(p.scripts ? { scripts: [...p.scripts] } : {}),
+  };
 }
 
 /** What a case observed, in the catalog's terms (hex upper case; PANs masked in the reason). */

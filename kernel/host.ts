@@ -6,7 +6,10 @@
 export interface AuthorizationRequest {
   /** ICC and terminal data as BER-TLV (the DE 55 content): 9F26, 9F27, 9F10, 9F37, 9F36, 95, 9A, 9C, 9F02, 5F2A, 82, 5A, 5F34 … */
   readonly iccData: Uint8Array;
-  /** Online PIN block when the CVM was online PIN (ISO 9564 format 0, encrypted under the PIN key); never logged. */
+  /**
+   * Online PIN block when the CVM was online PIN: ISO 9564 format 0 (format 2 when the card gave no usable PAN),
+   * enciphered with TDES-ECB under the terminal's pinEncryptionKey when it has one. Never logged.
+   */
   readonly onlinePinBlock?: Uint8Array;
 }
 

@@ -86,6 +86,8 @@ export interface CaseParams {
   readonly host?: boolean;
   /** Issuer scripts the host sends (emulator/host/config.ts format). */
   readonly scripts?: readonly ScriptConfig[];
+  /** The cardholder's PIN as the issuer holds it for this profile: online PIN blocks are checked against it. */
+  readonly issuerPin?: string;
 }
 
 /** The exact result; every field given is asserted. Hex strings upper case. */

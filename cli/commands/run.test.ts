@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { defaultHostConfig } from "../../emulator/host/index.js";
 import { fromHex, toHex } from "../../kernel/bytes.js";
 import { capkChecksum } from "../../kernel/crypto/capk.js";
+import { desEncryptEcb } from "../../kernel/crypto/des.js";
+import { pinBlockFormat0 } from "../../kernel/crypto/pin-block.js";
 import type { TransactionResultJson } from "../../kernel/result.js";
 import type { CliIo } from "../command.js";
 import { main } from "../main.js";
@@ -100,6 +102,26 @@ describe("emvsim run --json (default card visa-cvn18-cda under attended-pos)", (
     expect(r.code).toBe(0);
     expect(r.out).toContain(`[${PAN}]`);
     expect(r.out).not.toContain(TRACK2_AFTER_PAN);
+  });
+
+  it("online PIN at the ATM: the issuer checks it; neither the PIN, its block nor the PIN key ever shows", async () => {
+    const base = ["--card", "mastercard-cvn17-cda", "--terminal", "atm", "--json", "--trace", "--unmask", ...FIXED];
+    const right = await run([...base, "--pin", "1234"]);
+    const wrong = await run([...base, "--pin", "9876"]);
+    const rightJson = JSON.parse(right.out) as TransactionResultJson;
+    const wrongJson = JSON.parse(wrong.out) as TransactionResultJson;
+    expect([rightJson.outcome, rightJson.cvmResults]).toEqual(["online-approved", "420300"]);
+    expect([wrongJson.outcome, wrongJson.reason]).toEqual([
+      "online-declined",
+      "issuer declined (55): ARQC verified; online PIN incorrect: decline (55)",
+    ]);
+    // The format 0 blocks of both PINs for this PAN, clear and enciphered under the shipped test key.
+    const pan = (rightJson.pan ?? "").replace(/[^0-9]/g, "");
+    expect(pan).toMatch(/^\d{13,19}$/); // --unmask: the PAN in clear, to build the blocks
+    const key = fromHex("0123456789ABCDEFFEDCBA9876543210");
+    const blocks = ["1234", "9876"].map((pin) => pinBlockFormat0(pin, pan));
+    const secrets = [toHex(key), ...blocks.map((b) => toHex(b)), ...blocks.map((b) => toHex(desEncryptEcb(key, b)))];
+    for (const out of [right.out, wrong.out]) for (const x of secrets) expect(out.toUpperCase()).not.toContain(x);
   });
 });
 

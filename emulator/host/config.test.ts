@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { toHex } from "../../kernel/bytes.js";
+import { loadTerminalConfig } from "../../kernel/config/load.js";
 import { parseHostConfig } from "./config.js";
+import { defaultHostConfig, TEST_PIN_ENCRYPTION_KEY } from "./default.js";
 
 const KEY = "0123456789ABCDEFFEDCBA9876543210";
 
@@ -63,5 +66,16 @@ describe("issuer host configuration", () => {
     expect(problems({ issuers: [{ name: "x", cvn: 10, derivation: "A", imkAc: KEY }] })).toEqual([
       "issuers[0]: give 'aid' or 'panPrefix' (or both)",
     ]);
+  });
+});
+
+describe("the default host and the shipped terminal configurations", () => {
+  it("share the test PIN encryption key: every online-capable configuration with a PIN pad enciphers under it", () => {
+    for (const id of ["attended-pos", "online-only", "unattended", "atm"]) {
+      const r = loadTerminalConfig(id);
+      expect(r.ok, id).toBe(true);
+      if (r.ok) expect(toHex(r.config.pinEncryptionKey ?? new Uint8Array(0)), id).toBe(TEST_PIN_ENCRYPTION_KEY);
+    }
+    expect(defaultHostConfig().pinEncryptionKey).toBe(TEST_PIN_ENCRYPTION_KEY);
   });
 });

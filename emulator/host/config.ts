@@ -28,6 +28,11 @@ export const issuerKeySetSchema = z
     csu: hex.refine((s) => s.length === 8, "must be 4 bytes of hex").optional(),
     /** Issuer script MAC length, 4–8 bytes. Default 8. */
     macLength: z.number().int().min(4).max(8).optional(),
+    /** The cardholder's PIN as the issuer knows it, for online PIN (test data only). Absent: PINs are not checked. */
+    pin: z
+      .string()
+      .regex(/^[0-9]{4,12}$/, "must be 4 to 12 digits")
+      .optional(),
   })
   .refine((k) => k.aid !== undefined || k.panPrefix !== undefined, "give 'aid' or 'panPrefix' (or both)");
 
@@ -109,6 +114,12 @@ export const hostConfigSchema = z.strictObject({
   rules: z.array(decisionRuleSchema).optional(),
   default: z.enum(["approve", "decline", "referral"]).optional(),
   scripts: z.array(scriptSchema).optional(),
+  /**
+   * The terminals' PIN encryption key (double- or triple-length TDES, hex; test keys only): online PIN blocks are
+   * deciphered with it (in a real network the acquirer translates the block to the issuer's key on the way).
+   * Absent: PIN blocks are taken as sent, unenciphered.
+   */
+  pinEncryptionKey: hex.refine((s) => s.length === 32 || s.length === 48, "must be 16 or 24 bytes of hex").optional(),
 });
 
 export type HostConfig = z.infer<typeof hostConfigSchema>;

@@ -1,10 +1,17 @@
 // The default issuer host: one key set per built-in profile application (its PAN, AID and test master keys),
-// approve by default, decline amounts above 10 000.00 with "51" (insufficient funds).
+// approve by default, decline amounts above 10 000.00 with "51" (insufficient funds); online PINs are checked
+// against the profile's PIN (wrong: "55").
 
 import { toHex } from "../../kernel/bytes.js";
 import { applicationPan, listProfiles, loadProfile } from "../profile.js";
 import type { HostConfig, IssuerKeySet } from "./config.js";
 import { SimulatedIssuerHost } from "./issuer-host.js";
+
+/**
+ * The PIN encryption key of the shipped terminal configurations (a well-known test key, never for production):
+ * the default host deciphers their online PIN blocks with it.
+ */
+export const TEST_PIN_ENCRYPTION_KEY = "0123456789ABCDEFFEDCBA9876543210";
 
 /** The host configuration the built-in profiles imply (what `emvsim run` uses without --issuer). */
 export function defaultHostConfig(): HostConfig {
@@ -26,6 +33,7 @@ export function defaultHostConfig(): HostConfig {
         imkSmi: c.imkSmi && toHex(c.imkSmi),
         imkSmc: c.imkSmc && toHex(c.imkSmc),
         macLength: c.macLength,
+        ...(app.pin ? { pin: app.pin.value } : {}),
       });
     }
   }
@@ -34,6 +42,7 @@ export function defaultHostConfig(): HostConfig {
     issuers,
     rules: [{ amountAbove: 1_000_000, decision: "decline", responseCode: "51", reason: "amount above 10000.00" }],
     default: "approve",
+    pinEncryptionKey: TEST_PIN_ENCRYPTION_KEY,
   };
 }
 

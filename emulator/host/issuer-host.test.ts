@@ -2,6 +2,7 @@
 // (kernel/crypto/fixtures/crypto-vectors.json): the ARQC, ARPC and script commands are the independently computed
 // values, so the host is checked against a reference, not against the card emulator that shares its code.
 
+import { createCipheriv } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -269,5 +270,77 @@ describe("issuer host decisions", () => {
     const a = await h.authorize({ iccData: visaData });
     expect(a.reason).toBe(h.decide({ iccData: visaData }).reason);
     expect(toHex(a.issuerAuthenticationData!)).toBe(toHex(h.decide({ iccData: visaData }).issuerAuthenticationData!));
+  });
+});
+
+describe("issuer host: online PIN (Book 3 §10.5.2: the issuer verifies it)", () => {
+  // The PIN block as a PIN pad builds it, computed here with node:crypto directly: ISO 9564 format 0 for the
+  // vector's PAN, then TDES-ECB under the terminals' PIN encryption key.
+  const PEK = "0123456789ABCDEFFEDCBA9876543210";
+  const pan = input(VISA, "pan");
+  const format0 = (pin: string) => {
+    const a = Buffer.from(`0${pin.length.toString(16)}${pin}`.padEnd(16, "F"), "hex");
+    const b = Buffer.from(`0000${pan.slice(-13, -1)}`, "hex");
+    return Uint8Array.from(a.map((x, i) => x ^ b[i]!));
+  };
+  const enciphered = (pin: string, key = PEK) => {
+    const k = Buffer.from(key, "hex");
+    const c = createCipheriv("des-ede3-ecb", Buffer.concat([k, k.subarray(0, 8)]), null).setAutoPadding(false);
+    return new Uint8Array(Buffer.concat([c.update(format0(pin)), c.final()]));
+  };
+  const data = iccData(VISA, input(VISA, "9F10"));
+  const withPin = (extra: Partial<IssuerKeySet> = { pin: "4321" }, more: Omit<HostConfig, "issuers"> = {}) =>
+    host([keySet(VISA, 18, extra)], { pinEncryptionKey: PEK, ...more });
+
+  it("the right PIN is approved; the reason says it was checked, never what it is", () => {
+    const r = withPin().decide({ iccData: data, onlinePinBlock: enciphered("4321") });
+    expect(r.reason).toBe("ARQC verified; online PIN correct; no rule matched: approve (00)");
+    expect(toHex(r.authorisationResponseCode)).toBe(ascii("00"));
+    expect(r.reason).not.toContain("4321");
+  });
+
+  it("a wrong PIN is declined with 55, still with an ARPC so the card can end the transaction", () => {
+    const r = withPin({ pin: "4321" }, { rules: [{ amountAtMost: 99_999_999, decision: "approve" }] }).decide({
+      iccData: data,
+      onlinePinBlock: enciphered("1234"),
+    });
+    expect(r.reason).toBe("ARQC verified; online PIN incorrect: decline (55)");
+    expect(toHex(r.authorisationResponseCode)).toBe(ascii("55"));
+    expect(r.issuerAuthenticationData).toBeDefined();
+  });
+
+  it("a block under another key, or for another PAN, is a PIN cryptographic error (81)", () => {
+    const other = withPin().decide({
+      iccData: data,
+      onlinePinBlock: enciphered("4321", "FEDCBA98765432100123456789ABCDEF"),
+    });
+    // Deciphered under the wrong key the block is noise: it does not decode as format 0 (checked for this block).
+    expect(other.reason).toBe(
+      "ARQC verified; online PIN block does not decode as ISO 9564 format 0 for this PAN under the host's PIN encryption key: decline (81)",
+    );
+    const clear = host([keySet(VISA, 18, { pin: "4321" })]).decide({
+      iccData: data,
+      onlinePinBlock: enciphered("4321"),
+    });
+    expect(toHex(clear.authorisationResponseCode)).toBe(ascii("81"));
+    expect(clear.reason).toContain("(host has no PIN encryption key)");
+  });
+
+  it("without a reference PIN the block is deciphered and decoded but not compared", () => {
+    const r = withPin({}).decide({ iccData: data, onlinePinBlock: enciphered("9876") });
+    expect(r.reason).toBe(
+      "ARQC verified; online PIN not checked (no reference PIN for this key set); no rule matched: approve (00)",
+    );
+  });
+
+  it("property: any 4–12 digit PIN is accepted exactly when it is the reference PIN", () => {
+    const pinArb = fc.stringMatching(/^[0-9]{4,12}$/);
+    fc.assert(
+      fc.property(pinArb, pinArb, (reference, entered) => {
+        const r = withPin({ pin: reference }).decide({ iccData: data, onlinePinBlock: enciphered(entered) });
+        expect(String.fromCharCode(...r.authorisationResponseCode)).toBe(reference === entered ? "00" : "55");
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -15,6 +15,8 @@ import {
   secureMessagingKeys,
   terminalDataOrZeros,
 } from "../../kernel/crypto/cryptogram.js";
+import { desDecryptEcb } from "../../kernel/crypto/des.js";
+import { parsePinBlockFormat0 } from "../../kernel/crypto/pin-block.js";
 import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "../../kernel/host.js";
 import { maskPan } from "../../kernel/sensitive.js";
 import { decodeTlvs, encodeTlvs, type Tlv, type TlvInput, walkTlvs } from "../../kernel/tlv/ber.js";
@@ -25,6 +27,9 @@ import type { DecisionRule, HostConfig, IssuerKeySet, ScriptCommandConfig, Scrip
 const DEFAULT_CODES = { approve: "00", decline: "05", referral: "01" } as const;
 /** Response code for a request the host cannot parse (ISO 8583 "30" format error). */
 const FORMAT_ERROR = "30";
+/** Online PIN outcomes (ISO 8583 field 39): incorrect PIN, and a PIN block that does not decipher/decode. */
+const INCORRECT_PIN = "55";
+const PIN_CRYPTO_ERROR = "81";
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 
@@ -168,8 +173,29 @@ function scriptCommands(
   });
 }
 
+/** What the online PIN check found: a declining response code, or none, and a note for the reason (never the PIN). */
+interface PinCheck {
+  readonly code?: string;
+  readonly note?: string;
+}
+
 export class SimulatedIssuerHost implements IssuerHost {
   constructor(readonly config: HostConfig) {}
+
+  /** Decipher (when the host has the terminals' key) and decode the PIN block, then compare with the key set's PIN. */
+  private checkOnlinePin(block: Uint8Array | undefined, keySet: IssuerKeySet, pan: string): PinCheck {
+    if (!block) return {};
+    const key = this.config.pinEncryptionKey;
+    const clear = block.length === 8 && key ? desDecryptEcb(fromHex(key), block) : block;
+    const pin = parsePinBlockFormat0(clear, pan);
+    if (pin === undefined)
+      return {
+        code: PIN_CRYPTO_ERROR,
+        note: `online PIN block does not decode as ISO 9564 format 0 for this PAN${key ? " under the host's PIN encryption key" : " (host has no PIN encryption key)"}`,
+      };
+    if (keySet.pin === undefined) return { note: "online PIN not checked (no reference PIN for this key set)" };
+    return pin === keySet.pin ? { note: "online PIN correct" } : { code: INCORRECT_PIN, note: "online PIN incorrect" };
+  }
 
   async authorize(request: AuthorizationRequest): Promise<AuthorizationResponse> {
     return this.decide(request);
@@ -214,11 +240,14 @@ export class SimulatedIssuerHost implements IssuerHost {
       return decline("05", `ARQC does not verify (${scheme.name}, key set '${keySet.name}', PAN ${shownPan})`);
     }
 
-    const rule = (this.config.rules ?? []).find((r) => matchesRule(r, f));
-    const decision = rule?.decision ?? this.config.default ?? "approve";
-    const code = rule?.responseCode ?? DEFAULT_CODES[decision];
+    // Online PIN (Book 3 §10.5.2: the issuer verifies it) before the decision rules; a PIN failure declines.
+    const pin = this.checkOnlinePin(request.onlinePinBlock, keySet, f.pan);
+    const rule = pin.code ? undefined : (this.config.rules ?? []).find((r) => matchesRule(r, f));
+    const decision = pin.code ? "decline" : (rule?.decision ?? this.config.default ?? "approve");
+    const code = pin.code ?? rule?.responseCode ?? DEFAULT_CODES[decision];
     const arc = ascii(code);
-    const reason = `ARQC verified; ${rule ? describeRule(rule) : "no rule matched"}: ${decision} (${code})`;
+    const why = pin.code ? "" : `; ${rule ? describeRule(rule) : "no rule matched"}`;
+    const reason = `ARQC verified${pin.note ? `; ${pin.note}` : ""}${why}: ${decision} (${code})`;
     const atc = f.values.get(0x9f36)!;
     const iad = issuerAuthentication(
       scheme,

@@ -288,6 +288,7 @@ describe("terminal configurations", () => {
         mutate("attended-pos", (c) => {
           c.pinPadPresent = false;
           c.pinBypass = false;
+          delete c.pinEncryptionKey;
         }),
       ),
     ).toBe(
@@ -298,9 +299,25 @@ describe("terminal configurations", () => {
         mutate("attended-pos", (c) => {
           c.capabilities = "E028C8";
           c.pinPadPresent = false;
+          delete c.pinEncryptionKey;
         }),
       ),
     ).toBe("attended-pos.json: pinBypass: PIN bypass needs a PIN pad (pinPadPresent is false)");
+    expect(
+      errorOf(
+        mutate("online-only", (c) => {
+          c.capabilities = "E028C8";
+          c.pinPadPresent = false;
+        }),
+      ),
+    ).toBe("online-only.json: pinEncryptionKey: a PIN encryption key needs a PIN pad (pinPadPresent is false)");
+    expect(
+      errorOf(
+        mutate("online-only", (c) => {
+          c.pinEncryptionKey = "0123456789ABCDEF0123456789ABCDEF01234567";
+        }),
+      ),
+    ).toBe("online-only.json: pinEncryptionKey: must be a double- or triple-length TDES key (16 or 24 bytes)");
     expect(
       errorOf(
         mutate("unattended", (c) => {
@@ -313,6 +330,7 @@ describe("terminal configurations", () => {
     const noPinPad = mutate("online-only", (c) => {
       c.capabilities = "E028C8";
       c.pinPadPresent = false;
+      delete c.pinEncryptionKey;
     });
     expect(noPinPad.ok && toHex(noPinPad.config.capabilities)).toBe("E028C8");
   });

@@ -153,6 +153,7 @@ function toTerminalConfig(c: TerminalConfigJson, where: string): ConfigResult {
       })),
       onlineCapable: c.onlineCapable,
       pinPadPresent: c.pinPadPresent,
+      ...(c.pinEncryptionKey ? { pinEncryptionKey: fromHex(c.pinEncryptionKey) } : {}),
       pinBypass: c.pinBypass,
       specVersion: c.specVersion,
       transactionLogEnabled: c.transactionLogEnabled,

@@ -77,6 +77,13 @@ export const terminalConfigSchema = z.strictObject({
     .optional(),
   onlineCapable: z.boolean(),
   pinPadPresent: z.boolean(),
+  /**
+   * PIN encryption key of the PIN pad (double- or triple-length TDES, hex): online PIN blocks (ISO 9564 format 0)
+   * leave the terminal enciphered under it (TDES-ECB). Test keys only; never logged or reported.
+   */
+  pinEncryptionKey: hexOfLength(16, 24, "must be a double- or triple-length TDES key (16 or 24 bytes)")
+    .refine((s) => s.length === 32 || s.length === 48, "must be a double- or triple-length TDES key (16 or 24 bytes)")
+    .optional(),
   pinBypass: z.boolean(),
   specVersion: z.enum(["4.3", "4.4"]),
   transactionLogEnabled: z.boolean(),
@@ -129,6 +136,8 @@ function cvmCapabilityProblems(c: TerminalConfigJson): string[] {
       problems.push(`capabilities: byte 2 claims ${claimed.join(", ")} but pinPadPresent is false (Book 4 Annex A2)`);
   }
   if (c.pinBypass && !c.pinPadPresent) problems.push("pinBypass: PIN bypass needs a PIN pad (pinPadPresent is false)");
+  if (c.pinEncryptionKey && !c.pinPadPresent)
+    problems.push("pinEncryptionKey: a PIN encryption key needs a PIN pad (pinPadPresent is false)");
   const unattended = ["14", "15", "16", "24", "25", "26", "34", "35", "36"].includes(c.terminalType);
   if (unattended && (cvm & 0x20) !== 0)
     problems.push(

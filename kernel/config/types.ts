@@ -80,6 +80,8 @@ export interface TerminalConfig {
   /** The terminal can go online (terminal type online-capable and a host is configured). */
   readonly onlineCapable: boolean;
   readonly pinPadPresent: boolean;
+  /** PIN pad's TDES key for online PIN blocks (format 0, TDES-ECB); absent: the block goes unenciphered. */
+  readonly pinEncryptionKey?: Uint8Array;
   /** Whether the terminal supports PIN bypass (Book 3 §10.5.1). */
   readonly pinBypass: boolean;
   /** Which TVR bit meanings to report. */

@@ -2,9 +2,10 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toHex } from "../bytes.js";
+import { fromHex, toHex } from "../bytes.js";
 import {
   PinError,
+  parsePinBlockFormat0,
   parsePinBlockFormat2,
   parseVisaPinChangeBlock,
   pinBlockFormat0,
@@ -32,6 +33,18 @@ describe("PIN blocks", () => {
     // 041234FFFFFFFFFF ⊕ 0000173900101001
     expect(toHex(pinBlockFormat0("1234", "4761739001010010"))).toBe("041223C6FFEFEFFE");
     expect(() => pinBlockFormat0("1234", "476173900101")).toThrow("format 0 PIN block: PAN must be 13 to 19 digits");
+    expect(parsePinBlockFormat0(fromHex("041223C6FFEFEFFE"), "4761739001010010")).toBe("1234");
+    // The same block read for another PAN does not decode; nor does a block that is not 8 bytes.
+    expect(parsePinBlockFormat0(fromHex("041223C6FFEFEFFE"), "4761739001010028")).toBeUndefined();
+    expect(parsePinBlockFormat0(fromHex("041223C6FFEFEF"), "4761739001010010")).toBeUndefined();
+  });
+
+  it("property: format 0 decodes back to the PIN for the PAN it was built with", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{4,12}$/), fc.stringMatching(/^[0-9]{13,19}$/), (pin, pan) => {
+        expect(parsePinBlockFormat0(pinBlockFormat0(pin, pan), pan)).toBe(pin);
+      }),
+    );
   });
 
   it("Visa PIN change block: round trip with and without the current PIN", () => {

@@ -40,6 +40,12 @@ export function pinBlockFormat0(pin: string, pan: string): Uint8Array {
   return xorBytes(block1, block2);
 }
 
+/** The PIN in a format 0 block for this PAN, or undefined when the block does not decode (wrong PAN or key). */
+export function parsePinBlockFormat0(block: Uint8Array, pan: string): string | undefined {
+  if (block.length !== 8 || !/^\d{13,19}$/.test(pan)) return undefined;
+  return pinField(toHex(xorBytes(block, fromHex(`0000${pan.slice(-13, -1)}`, "PAN block"))), "0");
+}
+
 /**
  * Visa PIN change/unblock block: (00000000 ‖ ICC MK AC bytes 5–8) ⊕ (0 ‖ N ‖ PIN ‖ F…F), further ⊕ the current
  * PIN right-padded with zeros when the command changes a PIN that must be given.

@@ -1,3 +1,4 @@
+import { createCipheriv } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../bytes.js";
@@ -245,6 +246,21 @@ describe("cardholder verification (Book 3 §10.5) — tables with exact APDUs, T
     await cardholderVerification(ctx);
     expect(onlinePinBlock(ctx)).toBeDefined();
     expect(ctx.data.get(0x99)).toBeUndefined();
+  });
+
+  it("with a PIN encryption key the block leaves enciphered: TDES-ECB of ISO 9564 format 0 for the card's PAN", async () => {
+    const key = "0123456789ABCDEFFEDCBA9876543210";
+    const { ctx } = testContext({
+      card: { "82": AIP, "8E": `${X1000}4203`, "5A": "4761739001010010" },
+      config: { pinEncryptionKey: fromHex(key) },
+      interaction: scriptedInteraction(["1234"]),
+    });
+    await cardholderVerification(ctx);
+    // Reference computed with node:crypto directly: 3DES (K1 K2 K1) of the format 0 block 041223C6FFEFEFFE.
+    const k = Buffer.from(key, "hex");
+    const c = createCipheriv("des-ede3-ecb", Buffer.concat([k, k.subarray(0, 8)]), null).setAutoPadding(false);
+    const expected = Buffer.concat([c.update(Buffer.from("041223C6FFEFEFFE", "hex")), c.final()]);
+    expect(toHex(onlinePinBlock(ctx)!)).toBe(expected.toString("hex").toUpperCase());
   });
 });
 

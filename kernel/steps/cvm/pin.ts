@@ -5,6 +5,7 @@
 import { hexWord } from "../../bytes.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../../context.js";
+import { desEncryptEcb } from "../../crypto/des.js";
 import { pinBlockFormat0, pinBlockFormat2 } from "../../crypto/pin-block.js";
 import type { RsaPublicKey } from "../../crypto/rsa.js";
 import { panDigits } from "../../tlv/formats.js";
@@ -128,7 +129,9 @@ export async function onlinePin(ctx: TransactionContext, state: PinState): Promi
   // ISO 9564 format 0 with the PAN; a terminal with a PIN encryption key enciphers it before it leaves the PIN pad.
   const pan = ctx.data.from("card", 0x5a);
   const digits = pan ? panDigits(pan) : "";
-  onlinePinBlocks.set(ctx, /^\d{13,19}$/.test(digits) ? pinBlockFormat0(pin, digits) : pinBlockFormat2(pin));
+  const block = /^\d{13,19}$/.test(digits) ? pinBlockFormat0(pin, digits) : pinBlockFormat2(pin);
+  const key = ctx.config.pinEncryptionKey;
+  onlinePinBlocks.set(ctx, key ? desEncryptEcb(key, block) : block);
   // Book 3 §10.5.2: TVR "Online PIN entered"; CVM Results "unknown" (the issuer verifies).
   return { kind: "done", result: "unknown", tvr: [TVR.ONLINE_PIN_ENTERED], note: "PIN kept for the online request" };
 }
