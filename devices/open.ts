@@ -71,7 +71,7 @@ export function parseReaderUri(uri: string): ReaderUri {
 export interface OpenReaderOptions {
   /** How long pcsc: waits for a card (default 5000 ms). */
   waitForCardMs?: number;
-  /** Response timeout for framed readers (default 5000 ms). */
+  /** Response timeout: framed readers (default 5000 ms), one APDU through pcscd's socket (default 60000 ms). */
   timeoutMs?: number;
 }
 
@@ -86,7 +86,9 @@ export async function openReader(uri = "emulator:", options: OpenReaderOptions =
     }
     case "pcsc": {
       const { openPcscContext } = await import("./pcsc.js");
-      const ctx = await openPcscContext();
+      const ctx = await openPcscContext(
+        options.timeoutMs === undefined ? {} : { transmitTimeoutMs: options.timeoutMs },
+      );
       try {
         const name = await ctx.waitForCard(r.reader, options.waitForCardMs ?? 5000);
         return new GetResponseChannel(await ctx.connect(name));

@@ -4,6 +4,7 @@
 
 import { existsSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
+import { toHex } from "../../kernel/bytes.js";
 import { TransportError } from "../../transport/channel.js";
 import { noCardError, type PcscChannel, type PcscContext, type PcscProtocol, type PcscReaderInfo } from "../pcsc.js";
 import { scardError } from "./errors.js";
@@ -265,7 +266,7 @@ function info(r: PcscdReaderState): PcscReaderInfo {
   return {
     name: r.name,
     cardPresent: present,
-    atr: present && r.atr.length > 0 ? Buffer.from(r.atr).toString("hex").toUpperCase() : undefined,
+    atr: present && r.atr.length > 0 ? toHex(r.atr) : undefined,
   };
 }
 
@@ -323,11 +324,11 @@ export class SocketPcscContext implements PcscContext {
   }
 
   /** pcscd's reader table as it is now. */
-  readerStates(): Promise<PcscdReaderState[]> {
+  async readerStates(): Promise<PcscdReaderState[]> {
     this.check();
-    return this.conn
-      .request(encodeGetReadersState(), READERS_STATE_SIZE, this.requestMs, "pcscd reader list")
-      .then(decodeReadersState);
+    return decodeReadersState(
+      await this.conn.request(encodeGetReadersState(), READERS_STATE_SIZE, this.requestMs, "pcscd reader list"),
+    );
   }
 
   async list(): Promise<PcscReaderInfo[]> {
