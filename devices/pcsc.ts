@@ -65,6 +65,20 @@ function backendOf(options: OpenPcscOptions): PcscBackend {
   throw new TransportError("unavailable", `EMVSIM_PCSC_BACKEND='${v}' is not auto, socket or binding`);
 }
 
+/**
+ * The native binding, when pcscd answers. The binding's context constructor calls libpcsclite on the main
+ * thread and retries for as long as pcscd reports "no service" (measured: a stale socket or a daemon of another
+ * protocol spins the process forever), so on a pcscd socket we first check that the daemon answers.
+ */
+async function openBinding(path: string, probe: boolean): Promise<PcscContext> {
+  if (probe) {
+    const { probePcscd } = await import("./pcsc/pcscd-client.js");
+    await probePcscd(path);
+  }
+  const { BindingPcscContext } = await import("./pcsc/binding.js");
+  return BindingPcscContext.open();
+}
+
 /** Open a PC/SC context with the chosen backend; errors say what is missing and how to get it. */
 export async function openPcscContext(options: OpenPcscOptions = {}): Promise<PcscContext> {
   const backend = backendOf(options);
@@ -72,17 +86,16 @@ export async function openPcscContext(options: OpenPcscOptions = {}): Promise<Pc
   const path = options.socketPath ?? pcscdSocketPath();
   const socketOptions = { socketPath: path, transmitTimeoutMs: options.transmitTimeoutMs };
   if (backend === "socket") return SocketPcscContext.open(socketOptions);
-  if (backend === "binding" || (process.platform !== "linux" && !existsSync(path))) {
-    const { BindingPcscContext } = await import("./pcsc/binding.js");
-    return BindingPcscContext.open();
-  }
+  const hasSocket = existsSync(path);
+  // Without pcscd's socket (macOS, Windows: the system's own PC/SC stack) only the binding can help.
+  if (backend === "binding" || (process.platform !== "linux" && !hasSocket)) return openBinding(path, hasSocket);
   try {
     return await SocketPcscContext.open(socketOptions);
   } catch (e) {
-    if (!(e instanceof PcscdProtocolMismatch)) throw e;
-    const { BindingPcscContext } = await import("./pcsc/binding.js");
+    // A newer pcscd than the socket client knows: the system's libpcsclite (in the binding) speaks its protocol.
+    if (!(e instanceof PcscdProtocolMismatch) || e.major !== 4 || e.minor <= 5) throw e;
     try {
-      return await BindingPcscContext.open();
+      return await openBinding(path, false);
     } catch (b) {
       throw new TransportError(
         "unavailable",

@@ -270,6 +270,23 @@ function info(r: PcscdReaderState): PcscReaderInfo {
   };
 }
 
+/**
+ * Whether pcscd answers on `path`, and with which protocol version: a version handshake on a fresh connection,
+ * closed right after. Rejects with a TransportError (not running, refused, no answer in time).
+ */
+export async function probePcscd(path: string, timeoutMs = 2000): Promise<{ major: number; minor: number }> {
+  const conn = await PcscdConnection.open(path, timeoutMs);
+  try {
+    const [major, minor] = SUPPORTED_PROTOCOLS[0]!;
+    const v = decodeVersion(
+      await conn.request(encodeVersion(major, minor), ResponseSize.version, timeoutMs, `pcscd at ${path}: version`),
+    );
+    return { major: v.major, minor: v.minor };
+  } finally {
+    conn.fail(new TransportError("closed", "probe done"));
+  }
+}
+
 /** A PC/SC context held on its own pcscd connection. */
 export class SocketPcscContext implements PcscContext {
   readonly backend = "pcscd-socket";

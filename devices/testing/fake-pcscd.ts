@@ -28,6 +28,8 @@ export interface FakePcscdOptions {
   card?: (apdu: Uint8Array) => FakeAnswer;
   /** Write every reply one byte at a time (exercises reassembly in the client). */
   trickle?: boolean;
+  /** Socket path (default: pcscd.comm in a new temporary folder, removed by stop()). */
+  path?: string;
 }
 
 export interface ReceivedMessage {
@@ -72,7 +74,7 @@ export class FakePcscd {
 
   static async start(options: FakePcscdOptions = {}): Promise<FakePcscd> {
     const dir = mkdtempSync(join(tmpdir(), "emvsim-fake-pcscd-"));
-    const path = join(dir, "pcscd.comm");
+    const path = options.path ?? join(dir, "pcscd.comm");
     let fake: FakePcscd | undefined;
     const server = createServer((s) => fake?.serve(s));
     fake = new FakePcscd(server, path, dir, options);

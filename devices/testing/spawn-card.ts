@@ -91,6 +91,11 @@ export function spawnCardProcess(args: string[], timeoutMs = 15_000): Promise<Ca
   return spawnBundled(join(here, `card-process${ext}`), args, "ready", timeoutMs);
 }
 
+/** The scripted pcscd (devices/testing/fake-pcscd-process.ts) on `path`, speaking protocol `version` ("4.4"). */
+export function spawnFakePcscd(path: string, version: string, timeoutMs = 15_000): Promise<CardProcess> {
+  return spawnBundled(join(here, `fake-pcscd-process${ext}`), [path, version], "listening", timeoutMs);
+}
+
 /** The real `emvsim` CLI as a separate process; resolves once its output contains `readyText`. */
 export function spawnCli(args: string[], readyText: string, timeoutMs = 15_000): Promise<CardProcess> {
   return spawnBundled(join(here, "..", "..", "cli", `main${ext}`), args, readyText, timeoutMs);
