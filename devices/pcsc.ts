@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import type { CardChannel } from "../transport/channel.js";
 import { TransportError } from "../transport/channel.js";
+import { SUPPORTED_PROTOCOLS } from "./pcsc/wire.js";
 
 export interface PcscReaderInfo {
   name: string;
@@ -88,12 +89,15 @@ export async function openPcscContext(options: OpenPcscOptions = {}): Promise<Pc
   if (backend === "socket") return SocketPcscContext.open(socketOptions);
   const hasSocket = existsSync(path);
   // Without pcscd's socket (macOS, Windows: the system's own PC/SC stack) only the binding can help.
-  if (backend === "binding" || (process.platform !== "linux" && !hasSocket)) return openBinding(path, hasSocket);
+  // On Linux the binding always goes through pcscd: probe it even without a socket (no pcscd → an error, not a spin).
+  if (backend === "binding" || (process.platform !== "linux" && !hasSocket))
+    return openBinding(path, hasSocket || process.platform === "linux");
   try {
     return await SocketPcscContext.open(socketOptions);
   } catch (e) {
     // A newer pcscd than the socket client knows: the system's libpcsclite (in the binding) speaks its protocol.
-    if (!(e instanceof PcscdProtocolMismatch) || e.major !== 4 || e.minor <= 5) throw e;
+    const [major, minor] = SUPPORTED_PROTOCOLS.at(-1)!;
+    if (!(e instanceof PcscdProtocolMismatch) || e.major !== major || e.minor <= minor) throw e;
     try {
       return await openBinding(path, false);
     } catch (b) {

@@ -5,24 +5,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fromHex } from "../kernel/bytes.js";
+import type { RsaPrivateKey } from "../kernel/crypto/rsa.js";
 import { builtInProfileDir } from "./profile.js";
 
 /** The private test RID of the emulator's CA (not assigned to any payment system). */
 export const TEST_RID = "A000000999";
 
-/** An RSA key pair with its CRT parameters, all big-endian bytes. */
-export interface RsaKeyMaterial {
-  readonly modulus: Uint8Array;
-  readonly exponent: Uint8Array;
-  readonly privateExponent: Uint8Array;
-  readonly p: Uint8Array;
-  readonly q: Uint8Array;
-  readonly dp: Uint8Array;
-  readonly dq: Uint8Array;
-  readonly qi: Uint8Array;
-}
-
-export interface CaKeyMaterial extends RsaKeyMaterial {
+export interface CaKeyMaterial extends RsaPrivateKey {
   readonly rid: string;
   readonly index: number;
   /** YYMMDD */
@@ -64,7 +53,7 @@ export function keystoreDir(): string {
   return join(builtInProfileDir(), "keys");
 }
 
-export function rsaFromJson(k: RsaKeyJson, what: string): RsaKeyMaterial {
+export function rsaFromJson(k: RsaKeyJson, what: string): RsaPrivateKey {
   return {
     modulus: fromHex(k.modulus, `${what} modulus`),
     exponent: fromHex(k.exponent, `${what} exponent`),
@@ -101,7 +90,7 @@ export function caKey(index: number): CaKeyMaterial | undefined {
 export function applicationKeys(
   profileId: string,
   aidHex: string,
-): { issuer: RsaKeyMaterial; icc: RsaKeyMaterial | undefined } | undefined {
+): { issuer: RsaPrivateKey; icc: RsaPrivateKey | undefined } | undefined {
   const file = join(keystoreDir(), `${profileId}.json`);
   if (!existsSync(file)) return undefined;
   const json = JSON.parse(readFileSync(file, "utf8")) as ProfileKeystoreJson;

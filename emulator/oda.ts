@@ -4,18 +4,19 @@
 import { bytesEqual, fromHex, toHex } from "../kernel/bytes.js";
 import { buildIccCertificate, buildIssuerCertificate, PkiBuildError } from "../kernel/crypto/certificates.js";
 import { decipherPinBlock } from "../kernel/crypto/pin-encipherment.js";
+import type { RsaPrivateKey } from "../kernel/crypto/rsa.js";
 import { cdaTransactionDataHash, signCdaData, signDynamicData, signStaticData } from "../kernel/crypto/signed-data.js";
 import type { CardContext, PersonalisedApplication } from "./context.js";
 import { dolValues } from "./dol-values.js";
-import { applicationKeys, type CaKeyMaterial, caKey, type RsaKeyMaterial } from "./keystore.js";
+import { applicationKeys, type CaKeyMaterial, caKey } from "./keystore.js";
 import { type ApplicationProfile, applicationPan, type CardProfile, hasFault } from "./profile.js";
 import type { Placeholder } from "./profile-schema.js";
 import { SW } from "./status.js";
 
 export interface OdaKeys {
   readonly ca: CaKeyMaterial;
-  readonly issuer: RsaKeyMaterial;
-  readonly icc: RsaKeyMaterial | undefined;
+  readonly issuer: RsaPrivateKey;
+  readonly icc: RsaPrivateKey | undefined;
 }
 
 /** Expiry (MMYY) written into a certificate when the profile asks for an expired one: January 2020. */
@@ -137,7 +138,7 @@ export function decipherOfflinePin(app: PersonalisedApplication, data: Uint8Arra
   return { ok: true, pinBlock: r.pinBlock };
 }
 
-function iccKeyOf(app: PersonalisedApplication, what: string): RsaKeyMaterial {
+function iccKeyOf(app: PersonalisedApplication, what: string): RsaPrivateKey {
   const key = app.keys?.icc;
   if (!key) throw new PkiBuildError(`${what}: application ${toHex(app.profile.aid)} has no ICC key`);
   return key;

@@ -41,4 +41,12 @@ describe("PC/SC backend choice against an unexpected pcscd", () => {
     expect(err).toMatchObject({ name: "TransportError", kind: "unavailable" });
     expect((err as Error).message).toMatch(new RegExp(`^pcscd at ${stale.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: `));
   });
+
+  it("the binding forced with no pcscd socket at all: 'pcscd is not running', not a spinning process", async () => {
+    const missing = join(dir, "missing.comm");
+    await expect(openPcscContext({ backend: "binding", socketPath: missing })).rejects.toMatchObject({
+      kind: "unavailable",
+      message: `pcscd is not running (no socket at ${missing}; start it with 'systemctl start pcscd' or 'sudo pcscd')`,
+    });
+  });
 });

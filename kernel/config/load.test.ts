@@ -317,7 +317,7 @@ describe("terminal configurations", () => {
           c.pinEncryptionKey = "0123456789ABCDEF0123456789ABCDEF01234567";
         }),
       ),
-    ).toBe("online-only.json: pinEncryptionKey: must be a double- or triple-length TDES key (16 or 24 bytes)");
+    ).toBe("online-only.json: pinEncryptionKey: must be a double- or triple-length TDES key (16 or 24 bytes), got 20");
     expect(
       errorOf(
         mutate("unattended", (c) => {

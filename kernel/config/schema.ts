@@ -81,8 +81,16 @@ export const terminalConfigSchema = z.strictObject({
    * PIN encryption key of the PIN pad (double- or triple-length TDES, hex): online PIN blocks (ISO 9564 format 0)
    * leave the terminal enciphered under it (TDES-ECB). Test keys only; never logged or reported.
    */
-  pinEncryptionKey: hexOfLength(16, 24, "must be a double- or triple-length TDES key (16 or 24 bytes)")
-    .refine((s) => s.length === 32 || s.length === 48, "must be a double- or triple-length TDES key (16 or 24 bytes)")
+  pinEncryptionKey: z
+    .string()
+    .superRefine((s, ctx) => {
+      if (!/^[0-9A-Fa-f]*$/.test(s)) ctx.addIssue({ code: "custom", message: "must be hex digits only" });
+      else if (s.length !== 32 && s.length !== 48)
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a double- or triple-length TDES key (16 or 24 bytes), got ${gotLength(s)}`,
+        });
+    })
     .optional(),
   pinBypass: z.boolean(),
   specVersion: z.enum(["4.3", "4.4"]),

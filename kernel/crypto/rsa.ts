@@ -11,7 +11,7 @@ import {
 } from "node:crypto";
 import { toHex } from "../bytes.js";
 
-/** An RSA public key, big-endian bytes (field names as emulator/keystore.ts RsaKeyMaterial). */
+/** An RSA public key, big-endian bytes. */
 export interface RsaPublicKey {
   readonly modulus: Uint8Array;
   readonly exponent: Uint8Array;

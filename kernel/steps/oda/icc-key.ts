@@ -5,10 +5,8 @@ import type { TransactionContext } from "../../context.js";
 import { certificateExpired, recoverIccPublicKey } from "../../crypto/certificates.js";
 import type { RsaPublicKey } from "../../crypto/rsa.js";
 import { maskPan } from "../../sensitive.js";
-import { caPublicKey } from "./capk-lookup.js";
-import { issuerPublicKey } from "./issuer-key.js";
+import { issuerKeyAndStaticData } from "./issuer-key.js";
 import { type KeyResult, missingCardData, panDigits, transactionDate } from "./keys.js";
-import { staticDataToAuthenticate } from "./static-data.js";
 
 export function iccPublicKey(ctx: TransactionContext, issuer: RsaPublicKey, staticData: Uint8Array): KeyResult {
   const certificate = ctx.data.from("card", 0x9f46);
@@ -36,11 +34,7 @@ export const DYNAMIC_ODA_DATA = [0x8f, 0x90, 0x9f32, 0x9f46, 0x9f47] as const;
 export function recoverIccKey(ctx: TransactionContext): KeyResult {
   const missing = missingCardData(ctx, DYNAMIC_ODA_DATA);
   if (missing) return missing;
-  const ca = caPublicKey(ctx);
-  if (!ca.ok) return ca;
-  const issuer = issuerPublicKey(ctx, ca.key);
-  if (!issuer.ok) return issuer;
-  const data = staticDataToAuthenticate(ctx);
-  if (!data.ok) return { ok: false, reason: data.reason };
-  return iccPublicKey(ctx, issuer.key, data.data);
+  const start = issuerKeyAndStaticData(ctx);
+  if (!start.ok) return start;
+  return iccPublicKey(ctx, start.issuer, start.staticData);
 }

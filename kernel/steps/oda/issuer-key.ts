@@ -6,8 +6,9 @@ import type { TransactionContext } from "../../context.js";
 import { certificateExpired, issuerIdentifierMatchesPan, recoverIssuerPublicKey } from "../../crypto/certificates.js";
 import type { RsaPublicKey } from "../../crypto/rsa.js";
 import { maskPan } from "../../sensitive.js";
-import { registeredApplicationProviderId } from "./capk-lookup.js";
-import { type KeyResult, panDigits, transactionDate } from "./keys.js";
+import { caPublicKey, registeredApplicationProviderId } from "./capk-lookup.js";
+import { type KeyFailure, type KeyResult, panDigits, transactionDate } from "./keys.js";
+import { staticDataToAuthenticate } from "./static-data.js";
 
 export function issuerPublicKey(ctx: TransactionContext, ca: RsaPublicKey): KeyResult {
   const certificate = ctx.data.from("card", 0x90);
@@ -39,4 +40,17 @@ export function issuerPublicKey(ctx: TransactionContext, ca: RsaPublicKey): KeyR
       reason: `Issuer Public Key Certificate serial ${toHex(r.fields.serialNumber)} is on the revocation list (Book 2 §5.3 step 10)`,
     };
   return { ok: true, key: r.key };
+}
+
+/** The common start of SDA, DDA and CDA (Book 2 §5.3, §6.3): CA key, issuer key, then the static data to authenticate. */
+export function issuerKeyAndStaticData(
+  ctx: TransactionContext,
+): { readonly ok: true; readonly issuer: RsaPublicKey; readonly staticData: Uint8Array } | KeyFailure {
+  const ca = caPublicKey(ctx);
+  if (!ca.ok) return ca;
+  const issuer = issuerPublicKey(ctx, ca.key);
+  if (!issuer.ok) return issuer;
+  const data = staticDataToAuthenticate(ctx);
+  if (!data.ok) return { ok: false, reason: data.reason };
+  return { ok: true, issuer: issuer.key, staticData: data.data };
 }

@@ -3,10 +3,8 @@
 
 import type { TransactionContext } from "../../context.js";
 import { verifySignedStaticData } from "../../crypto/signed-data.js";
-import { caPublicKey } from "./capk-lookup.js";
-import { issuerPublicKey } from "./issuer-key.js";
+import { issuerKeyAndStaticData } from "./issuer-key.js";
 import { type KeyFailure, missingCardData } from "./keys.js";
-import { staticDataToAuthenticate } from "./static-data.js";
 
 export type OdaOutcome = { readonly ok: true; readonly detail: string } | KeyFailure;
 
@@ -14,13 +12,9 @@ export function performSda(ctx: TransactionContext): OdaOutcome {
   const ssad = ctx.data.from("card", 0x93);
   const missing = missingCardData(ctx, [0x8f, 0x90, 0x9f32, 0x93]);
   if (missing || !ssad) return missing ?? { ok: false, missing: true, reason: "93 is missing" };
-  const ca = caPublicKey(ctx);
-  if (!ca.ok) return ca;
-  const issuer = issuerPublicKey(ctx, ca.key);
-  if (!issuer.ok) return issuer;
-  const data = staticDataToAuthenticate(ctx);
-  if (!data.ok) return { ok: false, reason: data.reason };
-  const v = verifySignedStaticData(issuer.key, ssad, data.data);
+  const start = issuerKeyAndStaticData(ctx);
+  if (!start.ok) return start;
+  const v = verifySignedStaticData(start.issuer, ssad, start.staticData);
   if (!v.ok) return { ok: false, reason: v.reason };
   ctx.data.set("card", 0x9f45, v.dataAuthenticationCode);
   return { ok: true, detail: "Signed Static Application Data verified" };
