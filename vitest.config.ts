@@ -3,12 +3,15 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: [
+      "emv/**/*.test.ts",
       "kernel/**/*.test.ts",
       "transport/**/*.test.ts",
       "devices/**/*.test.ts",
       "emulator/**/*.test.ts",
+      "serve/**/*.test.ts",
       "cli/**/*.test.ts",
       "certification-tests/**/*.test.ts",
+      "layout.test.ts",
     ],
     pool: "forks",
     testTimeout: 30000,

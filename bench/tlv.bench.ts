@@ -2,7 +2,7 @@
 // the npm packages ber-tlv, node-emv and @tomkp/ber-tlv on the same inputs, each doing its own full-tree decode.
 
 import { createRequire } from "node:module";
-import { decodeTlvs, type Tlv } from "../kernel/tlv/ber.js";
+import { decodeTlvs, type Tlv } from "../emv/tlv/ber.js";
 import { CARD_RESPONSES } from "./fixtures/card-responses.js";
 import { fmt, type Measurement, measure } from "./harness.js";
 import type { BenchModule } from "./run.js";

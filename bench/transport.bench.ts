@@ -14,8 +14,8 @@ import { FakeCard } from "../devices/testing/fake-card.js";
 import { pcscdAvailability, runningPcscdPids, startPrivatePcscd } from "../devices/testing/pcscd.js";
 import { socatAvailability, startPtyPair } from "../devices/testing/socat.js";
 import { spawnCardProcess } from "../devices/testing/spawn-card.js";
-import { serveFramedSerial } from "../emulator/servers/serial.js";
-import { fromHex } from "../kernel/bytes.js";
+import { fromHex } from "../emv/bytes.js";
+import { serveFramedSerial } from "../serve/serial.js";
 import type { BenchModule } from "./run.js";
 
 const APDU = "00B2010C00"; // READ RECORD, answered by the test card with 22 bytes + 9000

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TSI_BITS, TVR_BITS } from "../kernel/tvr.js";
+import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import type { CertCase } from "./catalog/types.js";
 import {
   bitDifference,

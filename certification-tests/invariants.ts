@@ -2,14 +2,14 @@
 // Book 4 Annex A2): ODA method choice, TSI ⇔ steps performed, CVM results ⇔ TVR byte 3, cryptogram never upgraded,
 // offline-only terminals never online, denial codes → AAC, expired application ⇔ 5F24 < 9A.
 
-import { isBitSet } from "../kernel/bits.js";
-import { toHex } from "../kernel/bytes.js";
+import { isBitSet } from "../emv/bits.js";
+import { toHex } from "../emv/bytes.js";
+import { AIP } from "../emv/fields/aip.js";
+import { TSI, TVR } from "../emv/tvr.js";
 import type { TerminalConfig } from "../kernel/config/types.js";
-import { AIP } from "../kernel/fields/aip.js";
-import type { CryptogramType } from "../kernel/steps/decision.js";
-import { dateValue } from "../kernel/steps/restrictions.js";
-import type { TransactionRecord } from "../kernel/transaction.js";
-import { TSI, TVR } from "../kernel/tvr.js";
+import type { CryptogramType } from "../kernel/contact/decision.js";
+import { dateValue } from "../kernel/contact/restrictions.js";
+import type { TransactionRecord } from "../kernel/contact/transaction.js";
 
 /** Book 3 §6.5.5.4: TC may become ARQC or AAC, ARQC may become AAC, AAC stays AAC. */
 const RANK: Readonly<Record<CryptogramType, number>> = { AAC: 0, ARQC: 1, TC: 2 };

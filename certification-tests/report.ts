@@ -4,10 +4,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describeBits } from "../kernel/bits.js";
-import { fromHex } from "../kernel/bytes.js";
-import { maskPansInText } from "../kernel/sensitive.js";
-import { TSI_BITS, TVR_BITS } from "../kernel/tvr.js";
+import { describeBits } from "../emv/bits.js";
+import { fromHex } from "../emv/bytes.js";
+import { maskPansInText } from "../emv/sensitive.js";
+import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { type CertCase, FAMILIES, type Family } from "./catalog/types.js";
 import type { Observed } from "./harness.js";
 

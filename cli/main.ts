@@ -3,7 +3,7 @@
 
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { maskPansInText } from "../kernel/sensitive.js";
+import { maskPansInText } from "../emv/sensitive.js";
 import type { CliIo, Command } from "./command.js";
 
 /** Sub-commands, loaded on demand so that `emvsim decode` never loads device bindings. */

@@ -1,8 +1,8 @@
 // Reader side of the emvsim framed protocol (devices/framing.ts) over any byte link (serial port, HID reports).
 
-import { toHex } from "../kernel/bytes.js";
+import { toHex } from "../emv/bytes.js";
 import { type CardChannel, TransportError } from "../transport/channel.js";
-import { encodeFrame, type Frame, FrameDecoder, FrameError, FrameType } from "./framing.js";
+import { encodeFrame, type Frame, FrameDecoder, FrameError, FrameType } from "../transport/framing.js";
 
 /** A bidirectional byte stream (serial port, HID report pipe, socket). */
 export interface ByteLink {

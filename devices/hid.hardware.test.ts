@@ -1,7 +1,7 @@
 // Real HID reader, only when EMVSIM_HID_DEVICE names one (hid:<vid>:<pid> or a hidraw path) — this machine kind
 // has no virtual HID path (no uhid, no USB), so by default the fake-device tests in hid.test.ts cover HID.
 import { describe, expect, it } from "vitest";
-import { fromHex } from "../kernel/bytes.js";
+import { fromHex } from "../emv/bytes.js";
 import { openReader } from "./open.js";
 
 const device = process.env["EMVSIM_HID_DEVICE"];

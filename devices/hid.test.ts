@@ -1,11 +1,11 @@
 // HID reader through an in-memory fake device: 64-byte reports, report-ID prefix on write, timeouts,
 // partial frames, unplug.
 import { describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../kernel/bytes.js";
+import { fromHex, toHex } from "../emv/bytes.js";
 import { TransportError } from "../transport/channel.js";
+import { answerFrame, encodeFrame, FrameDecoder } from "../transport/framing.js";
 import { GetResponseChannel } from "../transport/ttl.js";
 import { FramedChannel } from "./framed-channel.js";
-import { answerFrame, encodeFrame, FrameDecoder } from "./framing.js";
 import { type HidDeviceLike, hidLink, lengthPrefixedReports } from "./hid.js";
 import { FakeCard } from "./testing/fake-card.js";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../kernel/bytes.js";
+import { fromHex, toHex } from "../emv/bytes.js";
 import { TracingChannel } from "../transport/trace.js";
 import { openReader, parseReaderUri } from "./open.js";
 

@@ -9,7 +9,7 @@ import type { CliIo } from "../cli/command.js";
 import { exportedCaKeys } from "../cli/commands/keys.js";
 import { main } from "../cli/main.js";
 import { openEmulatorChannel } from "../emulator/channel.js";
-import { fromHex, toHex } from "../kernel/bytes.js";
+import { fromHex, toHex } from "../emv/bytes.js";
 import { CardSession } from "../kernel/card-session.js";
 import { GetResponseChannel } from "../transport/ttl.js";
 import { pcscReport } from "./discovery.js";
@@ -60,7 +60,7 @@ describe.skipIf(!!reason).each(BACKENDS)("PC/SC through pcscd + vpcd (%s backend
   let pcscd: PrivatePcscd;
   const saved = process.env["EMVSIM_PCSC_BACKEND"];
   let server: CardProcess;
-  // The card runs in its own process: see devices/testing/card-process.ts for why.
+  // The card runs in its own process: see serve/testing/card-process.ts for why.
   const startCard = async () => {
     server = await spawnCardProcess(["--vpcd", `127.0.0.1:${pcscd.port}`, "--card", "fake"]);
   };

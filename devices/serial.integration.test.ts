@@ -2,10 +2,10 @@
 // server (same bytes as the in-process emulator), garbage on the line, a raw T=1 card line, unplug.
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { serveFramedSerial, serveRawCardLine } from "../emulator/servers/serial.js";
-import { fromHex, toHex } from "../kernel/bytes.js";
+import { fromHex, toHex } from "../emv/bytes.js";
+import { serveFramedSerial, serveRawCardLine } from "../serve/serial.js";
 import type { CardChannel } from "../transport/channel.js";
-import { answerFrame, encodeFrame, FrameDecoder } from "./framing.js";
+import { answerFrame, encodeFrame, FrameDecoder } from "../transport/framing.js";
 import { openReader } from "./open.js";
 import { loadSerialFactory, openSerial } from "./serial.js";
 import { FakeCard } from "./testing/fake-card.js";

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 const MockBinding = SerialPortMock.binding;
 type MockPortBinding = NonNullable<SerialPortMock["port"]>;
 
-import { concatBytes, fromHex, toHex } from "../kernel/bytes.js";
+import { concatBytes, fromHex, toHex } from "../emv/bytes.js";
 import { ByteQueue, type LineIo } from "../transport/line.js";
 import { serveT0Card } from "../transport/t0.js";
 import { serveT1Card } from "../transport/t1.js";

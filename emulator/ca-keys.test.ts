@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toHex } from "../kernel/bytes.js";
+import { toHex } from "../emv/bytes.js";
 import { caPublicKeysForProfile } from "./ca-keys.js";
 import { caKey } from "./keystore.js";
 import { loadProfile } from "./profile.js";

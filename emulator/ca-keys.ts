@@ -2,7 +2,7 @@
 // signed by the emulator's test CA (A000000999), but the terminal looks the key up by the RID of the card's AID and
 // the index in 8F. A test terminal is loaded with the test CA's public key under each RID the card uses.
 
-import { type CaPublicKey, capkChecksum } from "../kernel/crypto/capk.js";
+import { type CaPublicKey, capkChecksum } from "../emv/crypto/capk.js";
 import { caKey } from "./keystore.js";
 import type { CardProfile } from "./profile.js";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../kernel/bytes.js";
+import { fromHex, toHex } from "../emv/bytes.js";
 import { EmulatedCard } from "./card.js";
 import { type CardProfile, parseProfile } from "./profile.js";
 

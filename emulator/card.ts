@@ -2,7 +2,7 @@
 // never throwing — malformed commands get the status word a real card gives.
 
 import { randomBytes } from "node:crypto";
-import { toHex } from "../kernel/bytes.js";
+import { toHex } from "../emv/bytes.js";
 import { type CommandApdu, decodeCommandApdu } from "../transport/apdu.js";
 import { externalAuthenticate } from "./commands/external-authenticate.js";
 import { generateAc } from "./commands/generate-ac.js";

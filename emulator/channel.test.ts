@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../kernel/bytes.js";
+import { fromHex, toHex } from "../emv/bytes.js";
 import { TransportError } from "../transport/channel.js";
 import { openEmulatorChannel } from "./channel.js";
 import { parseProfile } from "./profile.js";

@@ -1,8 +1,8 @@
 // What every command handler of the emulated card sees: the profile, the personalised applications (records
 // with certificates resolved, keys), the non-volatile state and the current session (Book 3 §6).
 
-import { toHex } from "../kernel/bytes.js";
-import type { DolEntry } from "../kernel/tlv/dol.js";
+import { toHex } from "../emv/bytes.js";
+import type { DolEntry } from "../emv/tlv/dol.js";
 import type { CommandApdu } from "../transport/apdu.js";
 import type { OdaKeys } from "./oda.js";
 import type { ApplicationProfile, CardProfile } from "./profile.js";

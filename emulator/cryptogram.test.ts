@@ -4,8 +4,8 @@
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { concatBytes, fromHex, toHex } from "../kernel/bytes.js";
-import { retailMac } from "../kernel/crypto/mac.js";
+import { concatBytes, fromHex, toHex } from "../emv/bytes.js";
+import { retailMac } from "../emv/crypto/mac.js";
 import type { PersonalisedApplication } from "./context.js";
 import { newSession } from "./context.js";
 import {
@@ -27,7 +27,7 @@ interface Vector {
 }
 
 const VECTORS = (
-  JSON.parse(readFileSync(new URL("../kernel/crypto/fixtures/crypto-vectors.json", import.meta.url), "utf8")) as {
+  JSON.parse(readFileSync(new URL("../emv/crypto/fixtures/crypto-vectors.json", import.meta.url), "utf8")) as {
     cases: Vector[];
   }
 ).cases;

@@ -2,7 +2,7 @@
 // version, the ARPC check of EXTERNAL AUTHENTICATE, script MACs and PIN change data. The algorithms are
 // kernel/crypto's; this module supplies the card's keys (derived once from the profile's issuer master keys).
 
-import { bytesEqual, writeUint } from "../kernel/bytes.js";
+import { bytesEqual, writeUint } from "../emv/bytes.js";
 import {
   type CryptogramScheme,
   cryptogramScheme,
@@ -14,8 +14,8 @@ import {
   scriptMacInput,
   secureMessagingKeys,
   terminalDataOrZeros,
-} from "../kernel/crypto/cryptogram.js";
-import { scriptMac } from "../kernel/crypto/secure-messaging.js";
+} from "../emv/crypto/cryptogram.js";
+import { scriptMac } from "../emv/crypto/secure-messaging.js";
 import type { AcType, PersonalisedApplication, Session } from "./context.js";
 import { dolValues } from "./dol-values.js";
 import { issuerApplicationData } from "./iad.js";

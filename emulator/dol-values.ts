@@ -1,7 +1,7 @@
 // Reading DOL-related data as the card does (EMV Book 3 §5.4): the terminal concatenates the values in DOL
 // order, so the card splits the command data by the DOL's (tag, length) entries (kernel/tlv/dol.ts parses them).
 
-import type { DolEntry } from "../kernel/tlv/dol.js";
+import type { DolEntry } from "../emv/tlv/dol.js";
 
 /** The values in DOL-related data by tag (the caller has checked the data length). */
 export function dolValues(entries: readonly DolEntry[], data: Uint8Array): Map<number, Uint8Array> {

@@ -1,7 +1,7 @@
 // File Control Information the card returns on SELECT, and the PSE directory records (EMV Book 1 §11.3.4,
 // §12.2.3; contactless PPSE: EMV Book B §3.3).
 
-import { encodeTlvs, type TlvInput } from "../kernel/tlv/ber.js";
+import { encodeTlvs, type TlvInput } from "../emv/tlv/ber.js";
 import type { ApplicationProfile, DataObject } from "./profile.js";
 
 /** DF name of the Payment System Environment (Book 1 §12.2.2). */

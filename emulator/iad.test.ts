@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toHex } from "../kernel/bytes.js";
+import { toHex } from "../emv/bytes.js";
 import { type CvrFacts, issuerApplicationData, mastercardCvr, visaCvr } from "./iad.js";
 
 const firstArqc: CvrFacts = {

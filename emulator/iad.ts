@@ -2,7 +2,7 @@
 // Verification Results it carries (Visa VIS CVN 10/18 IAD format 0/1; Mastercard M/Chip CVN 16/17). The bit
 // meanings follow the public field descriptions (vectors tags.json bitfields "Visa CVR", "Mastercard CVR").
 
-import { concatBytes } from "../kernel/bytes.js";
+import { concatBytes } from "../emv/bytes.js";
 import type { AcType } from "./context.js";
 
 /** What the card knows when it generates a cryptogram, for the CVR. */

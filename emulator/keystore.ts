@@ -4,8 +4,8 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fromHex } from "../kernel/bytes.js";
-import type { RsaPrivateKey } from "../kernel/crypto/rsa.js";
+import { fromHex } from "../emv/bytes.js";
+import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
 import { builtInProfileDir } from "./profile.js";
 
 /** The private test RID of the emulator's CA (not assigned to any payment system). */

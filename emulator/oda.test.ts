@@ -4,23 +4,23 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { concatBytes, fromHex, toHex } from "../kernel/bytes.js";
+import { concatBytes, fromHex, toHex } from "../emv/bytes.js";
 import {
   certificateExpired,
   issuerIdentifierMatchesPan,
   recoverIccPublicKey,
   recoverIssuerPublicKey,
-} from "../kernel/crypto/certificates.js";
-import { encipherPinBlock } from "../kernel/crypto/pin-encipherment.js";
-import type { RsaPublicKey } from "../kernel/crypto/rsa.js";
+} from "../emv/crypto/certificates.js";
+import { encipherPinBlock } from "../emv/crypto/pin-encipherment.js";
+import type { RsaPublicKey } from "../emv/crypto/rsa.js";
 import {
   cdaTransactionDataHash,
   verifyCdaSignature,
   verifySignedDynamicData,
   verifySignedStaticData,
-} from "../kernel/crypto/signed-data.js";
-import { decodeTlvs, encodeTlvs, findTlv, type Tlv } from "../kernel/tlv/ber.js";
-import { type DolEntry, parseDol } from "../kernel/tlv/dol.js";
+} from "../emv/crypto/signed-data.js";
+import { decodeTlvs, encodeTlvs, findTlv, type Tlv } from "../emv/tlv/ber.js";
+import { type DolEntry, parseDol } from "../emv/tlv/dol.js";
 import { EmulatedCard } from "./card.js";
 import type { PersonalisedApplication } from "./context.js";
 import { caKey } from "./keystore.js";

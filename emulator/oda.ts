@@ -1,11 +1,11 @@
 // Offline data authentication on the card side (EMV Book 2): certificates and SSAD built at personalisation,
 // SDAD for INTERNAL AUTHENTICATE and CDA, enciphered PIN recovery. All RSA work is kernel/crypto's.
 
-import { bytesEqual, fromHex, toHex } from "../kernel/bytes.js";
-import { buildIccCertificate, buildIssuerCertificate, PkiBuildError } from "../kernel/crypto/certificates.js";
-import { decipherPinBlock } from "../kernel/crypto/pin-encipherment.js";
-import type { RsaPrivateKey } from "../kernel/crypto/rsa.js";
-import { cdaTransactionDataHash, signCdaData, signDynamicData, signStaticData } from "../kernel/crypto/signed-data.js";
+import { bytesEqual, fromHex, toHex } from "../emv/bytes.js";
+import { buildIccCertificate, buildIssuerCertificate, PkiBuildError } from "../emv/crypto/certificates.js";
+import { decipherPinBlock } from "../emv/crypto/pin-encipherment.js";
+import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
+import { cdaTransactionDataHash, signCdaData, signDynamicData, signStaticData } from "../emv/crypto/signed-data.js";
 import type { CardContext, PersonalisedApplication } from "./context.js";
 import { dolValues } from "./dol-values.js";
 import { applicationKeys, type CaKeyMaterial, caKey } from "./keystore.js";

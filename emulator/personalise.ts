@@ -1,12 +1,12 @@
 // Personalisation at profile load: records with their computed values (CA index, certificates, SSAD — Book 2
 // §5–6) filled in, DOLs parsed, PAN taken from the records. Cached per profile object for the process.
 
-import { concatBytes, toHex } from "../kernel/bytes.js";
-import { parseAfl } from "../kernel/fields/afl.js";
-import { isFieldError } from "../kernel/fields/field-error.js";
-import { decodeTlvs, encodeTlvs, findTlv, type TlvInput } from "../kernel/tlv/ber.js";
-import { type DolEntry, parseDol } from "../kernel/tlv/dol.js";
-import { panDigits } from "../kernel/tlv/formats.js";
+import { concatBytes, toHex } from "../emv/bytes.js";
+import { parseAfl } from "../emv/fields/afl.js";
+import { isFieldError } from "../emv/fields/field-error.js";
+import { decodeTlvs, encodeTlvs, findTlv, type TlvInput } from "../emv/tlv/ber.js";
+import { type DolEntry, parseDol } from "../emv/tlv/dol.js";
+import { panDigits } from "../emv/tlv/formats.js";
 import type { PersonalisedApplication } from "./context.js";
 import { iccPlaceholderValues, issuerPlaceholderValues, loadOdaKeys } from "./oda.js";
 import type { ApplicationProfile, CardProfile, RecordProfile } from "./profile.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { toHex } from "../kernel/bytes.js";
+import { toHex } from "../emv/bytes.js";
 import { type CardProfile, DEFAULT_PROFILE_ID, listProfiles, loadProfile, parseProfile } from "./profile.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "test-plain.json");

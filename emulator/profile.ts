@@ -3,12 +3,12 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { fromHex } from "../kernel/bytes.js";
-import { projectDir } from "../kernel/project-files.js";
-import { formatPath, formatZodIssues } from "../kernel/schema-errors.js";
-import { tagFromHex, tagToHex } from "../kernel/tlv/ber.js";
-import { panDigits } from "../kernel/tlv/formats.js";
-import { tagInfo } from "../kernel/tlv/tags.js";
+import { fromHex } from "../emv/bytes.js";
+import { projectDir } from "../emv/project-files.js";
+import { formatPath, formatZodIssues } from "../emv/schema-errors.js";
+import { tagFromHex, tagToHex } from "../emv/tlv/ber.js";
+import { panDigits } from "../emv/tlv/formats.js";
+import { tagInfo } from "../emv/tlv/tags.js";
 import {
   type ApplicationJson,
   type CommandName,

@@ -2,7 +2,7 @@
 // transaction's progress (volatile). Non-volatile state is optionally kept in a JSON state file across sessions.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { toHex } from "../kernel/bytes.js";
+import { toHex } from "../emv/bytes.js";
 import type { CardProfile } from "./profile.js";
 
 /** Non-volatile state of one application. */

@@ -1,6 +1,6 @@
 // Status words the emulated card answers (ISO/IEC 7816-4 §5.1.3; EMV Book 1 §11, Book 3 §6.3.5 and §6.5).
 
-import { concatBytes } from "../kernel/bytes.js";
+import { concatBytes } from "../emv/bytes.js";
 
 export const SW = {
   OK: 0x9000,

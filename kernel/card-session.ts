@@ -1,9 +1,9 @@
 // The kernel's side of the card dialogue (EMV Book 3 §6: commands; Book 1 §11: APDU structure): builds each
 // command, sends it through the CardChannel, records the exchange, and turns transport failures into values.
 
+import { toHex } from "../emv/bytes.js";
 import { encodeCommandApdu } from "../transport/apdu.js";
 import { type CardChannel, TransportError } from "../transport/channel.js";
-import { toHex } from "./bytes.js";
 
 /** A command as the kernel builds it (short APDUs; EMV contact commands never need extended length). */
 export interface KernelCommand {

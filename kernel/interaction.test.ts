@@ -1,8 +1,8 @@
 // The non-interactive cardholder (Book 1 §12.4 choice and confirmation; Book 4 §11 messages).
 
 import { describe, expect, it } from "vitest";
-import { fromHex } from "./bytes.js";
-import type { CandidateApplication } from "./context.js";
+import { fromHex } from "../emv/bytes.js";
+import type { CandidateApplication } from "./interaction.js";
 import { nonInteractive } from "./interaction.js";
 
 const candidate = (aid: string, label: string, priority: number): CandidateApplication => ({

@@ -1,8 +1,32 @@
 // A cardholder and attendant that answer without asking anyone (EMV Book 4 §11 messages; Book 1 §12.4 choice): the
 // highest-priority candidate is chosen, confirmations are given, the scripted PIN is entered or PIN entry bypassed.
 
-import { toHex } from "./bytes.js";
-import type { CandidateApplication, Interaction } from "./context.js";
+import { toHex } from "../emv/bytes.js";
+
+/** One application the cardholder may be asked to choose from (Book 1 §12.4). */
+export interface CandidateApplication {
+  readonly aid: Uint8Array;
+  readonly label: string;
+  readonly preferredName?: string;
+  /** Application Priority Indicator (87): priority 1..15 in b4–b1, 0 = none; cardholder confirmation in b8. */
+  readonly priority: number;
+  readonly confirmationRequired: boolean;
+}
+
+/** The cardholder and attendant, as the kernel asks them things (Book 4 §11). Non-interactive runs script the answers. */
+export interface Interaction {
+  /** Choose among candidates, or undefined to cancel. */
+  chooseApplication(candidates: readonly CandidateApplication[]): Promise<number | undefined>;
+  /** Confirm one application whose API requires confirmation (87 b8). */
+  confirmApplication(candidate: CandidateApplication): Promise<boolean>;
+  /** PIN entry: digits, or undefined when the cardholder bypasses PIN entry. `attemptsLeft` from the PIN try counter. */
+  enterPin(
+    kind: "offline-plaintext" | "offline-enciphered" | "online",
+    attemptsLeft: number | undefined,
+  ): Promise<string | undefined>;
+  /** A message for the cardholder display ("PIN OK", "INCORRECT PIN" …). */
+  display(message: string): void;
+}
 
 export interface NonInteractiveOptions {
   /** The PIN to enter whenever one is asked for; without it PIN entry is bypassed. */

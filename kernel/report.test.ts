@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { fromHex } from "./bytes.js";
+import { fromHex } from "../emv/bytes.js";
+import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { explainRegister, transactionReport } from "./report.js";
-import { PAN, sampleRecord, TRACK2 } from "./testing-record.js";
-import { TSI_BITS, TVR_BITS } from "./tvr.js";
+import { PAN, sampleRecord, TRACK2 } from "./testing/record.js";
 
 /** The lines from `first` up to (not including) the next empty line. */
 function block(text: string, first: string): string[] {

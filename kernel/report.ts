@@ -1,12 +1,16 @@
 // The transaction report for people (EMV Book 3 §10 steps in order, Annex C5/C6 TVR/TSI bit by bit, Book 4 Annex
 // A4 CVM Results, Book 3 §6.5.5 GENERATE AC): what the terminal did and why. PAN masked, track and PIN data hidden.
 
-import { describeApduPair } from "./apdu-text.js";
-import { type BitDef, isBitSet, undefinedBits } from "./bits.js";
-import { hexByte, toHex } from "./bytes.js";
-import { type KernelEvent, TRANSACTION_TYPE_CODE } from "./context.js";
-import { describeCvmResults, parseCvmResults } from "./fields/cvm-results.js";
-import { isFieldError } from "./fields/field-error.js";
+import { type BitDef, isBitSet, undefinedBits } from "../emv/bits.js";
+import { hexByte, toHex } from "../emv/bytes.js";
+import { describeCvmResults, parseCvmResults } from "../emv/fields/cvm-results.js";
+import { isFieldError } from "../emv/fields/field-error.js";
+import { type Disclosure, displayTlvBytes, displayValue, MASKED } from "../emv/sensitive.js";
+import { TlvError } from "../emv/tlv/ber.js";
+import { decodeAmount, decodeDate, decodeTime, FormatError, formatDate } from "../emv/tlv/formats.js";
+import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
+import { describeApduPair } from "../transport/apdu-text.js";
+import { describeCid } from "./contact/generate-ac.js";
 import {
   displayCommand,
   displayResponse,
@@ -17,11 +21,7 @@ import {
   redactor,
   type TransactionOutcomeRecord,
 } from "./result.js";
-import { type Disclosure, displayTlvBytes, displayValue, MASKED } from "./sensitive.js";
-import { describeCid } from "./steps/generate-ac.js";
-import { TlvError } from "./tlv/ber.js";
-import { decodeAmount, decodeDate, decodeTime, FormatError, formatDate } from "./tlv/formats.js";
-import { TSI_BITS, TVR_BITS } from "./tvr.js";
+import { type KernelEvent, TRANSACTION_TYPE_CODE } from "./transaction-params.js";
 
 /** Report sections in Book 3 §10 order: kernel event step → title. Steps not listed follow in order of appearance. */
 const SECTIONS: readonly (readonly [string, string])[] = [

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { fromHex } from "./bytes.js";
+import { fromHex } from "../emv/bytes.js";
+import { MASKED } from "../emv/sensitive.js";
 import { TransactionData } from "./data/store.js";
 import { parseScriptResults, redactor, resultToJson } from "./result.js";
-import { MASKED } from "./sensitive.js";
-import { PAN, sampleRecord, TRACK2 } from "./testing-record.js";
+import { PAN, sampleRecord, TRACK2 } from "./testing/record.js";
 
 describe("resultToJson", () => {
   it("gives the issue's fields exactly, masked, without the trace by default", () => {

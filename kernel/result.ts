@@ -1,17 +1,18 @@
 // The transaction result as data (EMV Book 3 §10.11 outcome; Book 3 Annex C5/C6 TVR/TSI; Book 4 Annex A4 CVM
 // Results; Book 3 Annex A 9F5B): the JSON form of `emvsim run --json`, with PAN masked and track/PIN data hidden.
 
-import { isPinCommand } from "./apdu-text.js";
-import { describeBits } from "./bits.js";
-import { hexByte, toHex } from "./bytes.js";
+import { describeBits } from "../emv/bits.js";
+import { hexByte, toHex } from "../emv/bytes.js";
+import { parseCvmResults } from "../emv/fields/cvm-results.js";
+import { isFieldError } from "../emv/fields/field-error.js";
+import { type Disclosure, displayTlvBytes, MASKED, maskPan, maskPansInText, maskTrack2 } from "../emv/sensitive.js";
+import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
+import { isPinCommand } from "../transport/apdu-text.js";
 import type { TraceEntry } from "./card-session.js";
-import type { KernelEvent, OdaState } from "./context.js";
+import type { OdaState } from "./contact/context.js";
+import type { CryptogramRecord, CryptogramType, OnlineRecord, Outcome } from "./contact/decision.js";
 import type { TransactionData } from "./data/store.js";
-import { parseCvmResults } from "./fields/cvm-results.js";
-import { isFieldError } from "./fields/field-error.js";
-import { type Disclosure, displayTlvBytes, MASKED, maskPan, maskPansInText, maskTrack2 } from "./sensitive.js";
-import type { CryptogramRecord, CryptogramType, OnlineRecord, Outcome } from "./steps/decision.js";
-import { TSI_BITS, TVR_BITS } from "./tvr.js";
+import type { KernelEvent } from "./transaction-params.js";
 
 /** What the result and the report read from a finished transaction (kernel/transaction.ts TransactionRecord). */
 export interface TransactionOutcomeRecord {

@@ -1,6 +1,6 @@
 // Command and response APDUs (ISO/IEC 7816-4 §5.1, EMV Book 1 §9.4): cases 1–4, short and extended lengths.
 
-import { concatBytes, toHex } from "../kernel/bytes.js";
+import { concatBytes, toHex } from "../emv/bytes.js";
 
 /** ISO 7816-4 §5.1 command APDU cases: 1 (no data, no Le), 2 (Le), 3 (data), 4 (data and Le). */
 export type ApduCase = 1 | 2 | 3 | 4;

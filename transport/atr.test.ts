@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../kernel/bytes.js";
+import { fromHex, toHex } from "../emv/bytes.js";
 import { AtrError, emvAtrRemarks, explainAtr, parseAtr } from "./atr.js";
 
 describe("ATR (ISO 7816-3 §8, EMV Book 1 §8.3)", () => {

@@ -1,7 +1,7 @@
 // Answer to Reset parsing (ISO/IEC 7816-3 §8, EMV Book 1 §8.3): TS, T0, interface bytes TAi/TBi/TCi/TDi,
 // historical bytes, TCK, offered protocols, Fi/Di, WI, IFSC, BWI/CWI, error detection code.
 
-import { toHex } from "../kernel/bytes.js";
+import { toHex } from "../emv/bytes.js";
 
 /** ISO 7816-3 Table 7: clock rate conversion integer Fi (and fmax in MHz) indexed by FI. */
 const FI_TABLE: readonly (readonly [number, number] | undefined)[] = [

@@ -2,7 +2,7 @@
 // of real-card sessions. A command that differs from the recording is a clear error naming the step.
 
 import { readFileSync } from "node:fs";
-import { fromHex } from "../kernel/bytes.js";
+import { fromHex } from "../emv/bytes.js";
 import { type CardChannel, TransportError, type TransportErrorKind } from "./channel.js";
 import { type TraceExchange, type TraceHeader, type TraceRecord, traceCommand } from "./trace.js";
 

@@ -47,7 +47,7 @@ const EXACT: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** The meaning of a status word in words, e.g. 0x6A82 → "wrong parameters: file or application not found". */
-import { hexWord } from "../kernel/bytes.js";
+import { hexWord } from "../emv/bytes.js";
 
 export function statusWordMeaning(sw: number): string {
   const exact = EXACT.get(sw);

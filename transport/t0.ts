@@ -1,7 +1,7 @@
 // T=0 character protocol, terminal side (EMV Book 1 §9.2.2 and §9.3.1; ISO/IEC 7816-3 §10):
 // a C-APDU becomes a TPDU (5-byte header CLA INS P1 P2 P3 plus data), procedure bytes steer the transfer.
 
-import { concatBytes, toHex } from "../kernel/bytes.js";
+import { concatBytes, toHex } from "../emv/bytes.js";
 import { decodeCommandApdu } from "./apdu.js";
 import { TransportError } from "./channel.js";
 import { LineChannel, type LineIo } from "./line.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { concatBytes, fromHex, toHex } from "../kernel/bytes.js";
+import { concatBytes, fromHex, toHex } from "../emv/bytes.js";
 import { type LineTap, linePair } from "./line.js";
 import { serveT0Card, T0Channel } from "./t0.js";
 import { crc16, decodeBlock, encodeBlock, lrc, serveT1Card, T1Channel, type T1Edc } from "./t1.js";

@@ -2,7 +2,7 @@
 // directions, IFS negotiation, waiting time extension, LRC or CRC, error detection and recovery by
 // retransmission and resynchronisation. Terminal side (T1Channel) and card side (serveT1Card).
 
-import { concatBytes, toHex } from "../kernel/bytes.js";
+import { concatBytes, toHex } from "../emv/bytes.js";
 import { TransportError } from "./channel.js";
 import { LineChannel, type LineIo } from "./line.js";
 

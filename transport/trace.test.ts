@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../kernel/bytes.js";
+import { fromHex, toHex } from "../emv/bytes.js";
 import { type CardChannel, TransportError } from "./channel.js";
 import { parseTrace, ReplayChannel } from "./replay.js";
 import { maskedResponseHex, TracingChannel, traceToFile } from "./trace.js";

@@ -3,9 +3,9 @@
 // VERIFY commands (EMV Book 3 §6.5.12) is never written in clear, not even in an unmasked trace.
 
 import { appendFileSync, writeFileSync } from "node:fs";
-import { toHex } from "../kernel/bytes.js";
-import { type Disclosure, displayValue, MASKED, PAN_TAGS, SECRET_TAGS } from "../kernel/sensitive.js";
-import { decodeTlvs, type Tlv, walkTlvs } from "../kernel/tlv/ber.js";
+import { toHex } from "../emv/bytes.js";
+import { type Disclosure, displayValue, MASKED, PAN_TAGS, SECRET_TAGS } from "../emv/sensitive.js";
+import { decodeTlvs, type Tlv, walkTlvs } from "../emv/tlv/ber.js";
 import { type CardChannel, TransportError } from "./channel.js";
 import { statusWordMeaning } from "./status-words.js";
 

@@ -1,7 +1,7 @@
 // The emv-utils terminal transport layer cases (EMV Book 1 Annex A1–A7), TPDU and PC/SC modes.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { bytesEqual, concatBytes, fromHex, toHex } from "../kernel/bytes.js";
+import { bytesEqual, concatBytes, fromHex, toHex } from "../emv/bytes.js";
 import { type LineIo, linePair } from "./line.js";
 import { T0LinePort, type T0TpduPort, transmitT0 } from "./t0.js";
 import { transmitWithTtl } from "./ttl.js";

@@ -2,7 +2,7 @@
 // 61xx → GET RESPONSE with Le = xx, 6Cxx → re-issue the command with Le = xx, and for case 4 a warning
 // (62xx/63xx) → GET RESPONSE with Le = 00, the warning being returned with the final data.
 
-import { concatBytes } from "../kernel/bytes.js";
+import { concatBytes } from "../emv/bytes.js";
 import { apduCase, decodeCommandApdu, encodeCommandApdu } from "./apdu.js";
 import { type CardChannel, TransportError } from "./channel.js";
 import { isWarning } from "./status-words.js";

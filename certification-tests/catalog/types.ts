@@ -2,8 +2,8 @@
 // what transaction, and the exact result the books imply.
 
 import type { ScriptConfig } from "../../emulator/host/config.js";
-import type { TransactionType } from "../../kernel/context.js";
-import type { CryptogramType, Outcome } from "../../kernel/steps/decision.js";
+import type { CryptogramType, Outcome } from "../../kernel/contact/decision.js";
+import type { TransactionType } from "../../kernel/transaction-params.js";
 
 /** The test families, named like the EMVCo Level 2 families. */
 export const FAMILIES = [

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TransactionType } from "../../kernel/context.js";
+import type { TransactionType } from "../../kernel/transaction-params.js";
 import type { CertCase, Expected } from "./types.js";
 
 interface TagValue {

@@ -4,12 +4,12 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toHex } from "../../kernel/bytes.js";
-import { actionAnalysisDecision, effectiveIacs } from "../../kernel/steps/action-analysis.js";
-import { type CvmEnvironment, type CvmList, evaluateCvmList } from "../../kernel/steps/cvm/rules.js";
-import { processingRestrictionsCheck } from "../../kernel/steps/restrictions.js";
-import { floorLimitCheck, randomSelection, velocityCheck } from "../../kernel/steps/risk.js";
-import { TVR } from "../../kernel/tvr.js";
+import { toHex } from "../../emv/bytes.js";
+import { TVR } from "../../emv/tvr.js";
+import { actionAnalysisDecision, effectiveIacs } from "../../kernel/contact/action-analysis.js";
+import { type CvmEnvironment, type CvmList, evaluateCvmList } from "../../kernel/contact/cvm/rules.js";
+import { processingRestrictionsCheck } from "../../kernel/contact/restrictions.js";
+import { floorLimitCheck, randomSelection, velocityCheck } from "../../kernel/contact/risk.js";
 
 const RUNS = { numRuns: 300 };
 const bytes5 = fc.uint8Array({ minLength: 5, maxLength: 5 });

@@ -4,9 +4,9 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isBitSet } from "../../kernel/bits.js";
+import { isBitSet } from "../../emv/bits.js";
+import { TVR } from "../../emv/tvr.js";
 import { builtInTerminalConfigIds } from "../../kernel/config/load.js";
-import { TVR } from "../../kernel/tvr.js";
 import type { CertCase } from "../catalog/types.js";
 import { runCase } from "../harness.js";
 import { checkInvariants } from "../invariants.js";

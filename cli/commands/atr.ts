@@ -1,6 +1,6 @@
 // `emvsim atr <hex>`: explain an Answer to Reset (ISO 7816-3 §8, EMV Book 1 §8.3).
 
-import { fromHex } from "../../kernel/bytes.js";
+import { fromHex } from "../../emv/bytes.js";
 import { explainAtr, parseAtr } from "../../transport/atr.js";
 import { type Command, UsageError } from "../command.js";
 

@@ -7,8 +7,8 @@ import {
   listProfiles,
   loadProfile,
 } from "../../emulator/profile.js";
-import { toHex } from "../../kernel/bytes.js";
-import { maskPan } from "../../kernel/sensitive.js";
+import { toHex } from "../../emv/bytes.js";
+import { maskPan } from "../../emv/sensitive.js";
 import { type CliIo, type Command, UsageError } from "../command.js";
 
 /** One profile in `--json` output. */

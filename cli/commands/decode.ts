@@ -1,10 +1,10 @@
 // `emvsim decode`: BER-TLV data (EMV Book 3 Annex B) as an indented tree with names and values in words,
 // or a command/response APDU pair (Book 3 §6.5) with the command named and the status word explained.
 
-import { describeApduPair, type RenderOptions, renderTree, tlvName } from "../../kernel/apdu-text.js";
-import { fromHex } from "../../kernel/bytes.js";
-import { type Disclosure, displayTlvValue, MASKED } from "../../kernel/sensitive.js";
-import { decodeTlvs, type Tlv } from "../../kernel/tlv/ber.js";
+import { fromHex } from "../../emv/bytes.js";
+import { type Disclosure, displayTlvValue, MASKED } from "../../emv/sensitive.js";
+import { decodeTlvs, type Tlv } from "../../emv/tlv/ber.js";
+import { describeApduPair, type RenderOptions, renderTree, tlvName } from "../../transport/apdu-text.js";
 import { type CliIo, type Command, UsageError } from "../command.js";
 
 /** One node of `--json` output. `children` only on constructed data objects; hex upper-case. */

@@ -50,7 +50,7 @@ export const command: Command = {
       const m = /^(.*):(\d+)$/.exec(vpcd);
       const host = m ? m[1] || "127.0.0.1" : vpcd;
       const port = m ? Number(m[2]) : 35963;
-      const { VpcdCardServer } = await import("../../emulator/servers/vpcd.js");
+      const { VpcdCardServer } = await import("../../serve/vpcd.js");
       const server = new VpcdCardServer(card, { host, port, log: (l) => io.err(l) });
       // Keep trying in the background: pcscd may start after us.
       server.start(2_147_483_647).catch(() => {});
@@ -58,7 +58,7 @@ export const command: Command = {
       stops.push(() => server.stop());
     }
     if (serial) {
-      const servers = await import("../../emulator/servers/serial.js");
+      const servers = await import("../../serve/serial.js");
       const s = line
         ? await servers.serveRawCardLine(card, { path: serial, baudRate: baud, protocol: line === "t1" ? 1 : 0 })
         : await servers.serveFramedSerial(card, { path: serial, baudRate: baud });

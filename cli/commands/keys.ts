@@ -4,8 +4,8 @@
 import { caPublicKeysForProfile } from "../../emulator/ca-keys.js";
 import { caKeys } from "../../emulator/keystore.js";
 import { listProfiles, loadProfile } from "../../emulator/profile.js";
-import { fromHex, toHex } from "../../kernel/bytes.js";
-import { type CaPublicKey, type CaPublicKeyJson, caPublicKeyToJson } from "../../kernel/crypto/capk.js";
+import { fromHex, toHex } from "../../emv/bytes.js";
+import { type CaPublicKey, type CaPublicKeyJson, caPublicKeyToJson } from "../../emv/crypto/capk.js";
 import { type CliIo, type Command, UsageError } from "../command.js";
 
 /** Every key once, by RID and index; with `--card` only those one profile needs. */

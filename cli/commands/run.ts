@@ -1,10 +1,10 @@
 // `emvsim run`: one EMV transaction (Book 3 §10) from application selection to completion against a card in a reader
 // (the emulated card by default), with the issuer host simulated; prints the step-by-step report or the JSON result.
 
-import type { TransactionParams, TransactionType } from "../../kernel/context.js";
-import type { CaPublicKey } from "../../kernel/crypto/capk.js";
+import type { CaPublicKey } from "../../emv/crypto/capk.js";
 import { transactionReport } from "../../kernel/report.js";
 import { resultToJson } from "../../kernel/result.js";
+import type { TransactionParams, TransactionType } from "../../kernel/transaction-params.js";
 import type { CardChannel } from "../../transport/channel.js";
 import { type Command, UsageError } from "../command.js";
 
@@ -215,7 +215,7 @@ export const command: Command = {
       host = hostModule.defaultIssuerHost();
     }
 
-    const { seededBytes, seededRandom, systemRandom } = await import("../../kernel/random.js");
+    const { seededBytes, seededRandom, systemRandom } = await import("../../emv/random.js");
     const channel = await card.open(options.seed === undefined ? undefined : seededBytes(options.seed, "card"));
     const now = nowDateTime();
     const params: TransactionParams = {
@@ -227,7 +227,7 @@ export const command: Command = {
       sequenceCounter: 1,
       random: options.seed === undefined ? systemRandom() : seededRandom(options.seed),
     };
-    const { runTransaction } = await import("../../kernel/transaction.js");
+    const { runTransaction } = await import("../../kernel/contact/transaction.js");
     const { nonInteractive } = await import("../../kernel/interaction.js");
     try {
       const record = await runTransaction({

@@ -1,7 +1,7 @@
 // PC/SC through the optional native binding @pokusew/pcsclite (libpcsclite on a worker thread), loaded on
 // demand: the backend for platforms without pcscd's socket (macOS, Windows) or a pcscd protocol we do not speak.
 
-import { toHex } from "../../kernel/bytes.js";
+import { toHex } from "../../emv/bytes.js";
 import { TransportError } from "../../transport/channel.js";
 import { noCardError, type PcscChannel, type PcscContext, type PcscProtocol, type PcscReaderInfo } from "../pcsc.js";
 import { pcscError } from "./errors.js";

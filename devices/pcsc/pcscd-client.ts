@@ -4,7 +4,7 @@
 
 import { existsSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
-import { toHex } from "../../kernel/bytes.js";
+import { toHex } from "../../emv/bytes.js";
 import { TransportError } from "../../transport/channel.js";
 import { noCardError, type PcscChannel, type PcscContext, type PcscProtocol, type PcscReaderInfo } from "../pcsc.js";
 import { scardError } from "./errors.js";

@@ -1,7 +1,7 @@
 // A small deterministic card for transport tests (until/besides the emulator): SELECT PSE/AID, GPO, READ RECORD.
 
-import type { ServedCard } from "../../emulator/servers/served-card.js";
-import { concatBytes, fromHex, toHex } from "../../kernel/bytes.js";
+import { concatBytes, fromHex, toHex } from "../../emv/bytes.js";
+import type { ServedCard } from "../../serve/served-card.js";
 
 export const FAKE_ATR = fromHex("3B6500002063CBA000");
 export const PSE_FCI = fromHex("6F1A840E315041592E5359532E4444463031A5088801015F2D02656E");

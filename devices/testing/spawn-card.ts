@@ -1,4 +1,4 @@
-// Start devices/testing/card-process.ts as a separate Node process (bundled with esbuild, a devDependency)
+// Start serve/testing/card-process.ts as a separate Node process (bundled with esbuild, a devDependency)
 // and stop it by pid.
 
 import { spawn } from "node:child_process";
@@ -8,9 +8,9 @@ import { fileURLToPath } from "node:url";
 import { supervise } from "./child.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The project root (this file is devices/testing/ in the sources, dist/devices/testing/ when compiled). */
-const root = here.includes(`${sep}dist${sep}`) ? join(here, "..", "..", "..") : join(here, "..", "..");
-/** ".ts" under vitest, ".js" when running from the compiled dist/ (bench). */
+/** The project root (this file is devices/testing/ in the sources, dist-bench/devices/testing/ when compiled). */
+const root = here.includes(`${sep}dist-bench${sep}`) ? join(here, "..", "..", "..") : join(here, "..", "..");
+/** ".ts" under vitest, ".js" when running from the compiled dist-bench/ (bench). */
 const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 const EXTERNAL = ["@pokusew/pcsclite", "serialport", "node-hid", "@serialport/*"];
 
@@ -86,9 +86,9 @@ export async function spawnBundled(
   return { pid: proc.child.pid!, stop, stderr: () => err, exitCode: () => proc.child.exitCode };
 }
 
-/** The test card process (devices/testing/card-process.ts); resolves once it printed "ready". */
+/** The test card process (serve/testing/card-process.ts); resolves once it printed "ready". */
 export function spawnCardProcess(args: string[], timeoutMs = 15_000): Promise<CardProcess> {
-  return spawnBundled(join(here, `card-process${ext}`), args, "ready", timeoutMs);
+  return spawnBundled(join(here, "..", "..", "serve", "testing", `card-process${ext}`), args, "ready", timeoutMs);
 }
 
 /** The scripted pcscd (devices/testing/fake-pcscd-process.ts) on `path`, speaking protocol `version` ("4.4"). */

@@ -1,10 +1,10 @@
 // GENERATE AC (EMV Book 3 §6.5.5): first and second, CDOL1/CDOL2 data length checks, the cryptogram type per
 // the card's risk rules (never an upgrade), IAD per CVN, and CDA (P1 b5) with response format 2 and 9F4B (Book 2 §6.6).
 
-import { writeUint } from "../../kernel/bytes.js";
-import { encodeTlvs, type TlvInput } from "../../kernel/tlv/ber.js";
-import { dolDataLength } from "../../kernel/tlv/dol.js";
-import { amountMinorUnits } from "../../kernel/tlv/formats.js";
+import { writeUint } from "../../emv/bytes.js";
+import { encodeTlvs, type TlvInput } from "../../emv/tlv/ber.js";
+import { dolDataLength } from "../../emv/tlv/dol.js";
+import { amountMinorUnits } from "../../emv/tlv/formats.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type AcType, type CardContext, selectedApplication } from "../context.js";
 import { computeApplicationCryptogram, verifyIssuerAuthentication } from "../cryptogram.js";

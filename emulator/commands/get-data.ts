@@ -1,8 +1,8 @@
 // GET DATA (EMV Book 3 §6.5.7): ATC (9F36), Last Online ATC Register (9F13), PIN Try Counter (9F17), LCOL/UCOL
 // (9F14/9F23) when defined, Log Format (9F4F) and other profile data objects.
 
-import { fromHex, writeUint } from "../../kernel/bytes.js";
-import { encodeTlv, tagToHex } from "../../kernel/tlv/ber.js";
+import { fromHex, writeUint } from "../../emv/bytes.js";
+import { encodeTlv, tagToHex } from "../../emv/tlv/ber.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type CardContext, selectedApplication } from "../context.js";
 import { respond, SW } from "../status.js";

@@ -1,9 +1,9 @@
 // GET PROCESSING OPTIONS (EMV Book 3 §6.5.8): command template 83 with the PDOL data; response format 1
 // (80: AIP ‖ AFL) or format 2 (77: 82, 94 and other data objects). Initiates the transaction: the ATC is incremented.
 
-import { concatBytes } from "../../kernel/bytes.js";
-import { encodeTlv, encodeTlvs, type TlvInput } from "../../kernel/tlv/ber.js";
-import { dolDataLength } from "../../kernel/tlv/dol.js";
+import { concatBytes } from "../../emv/bytes.js";
+import { encodeTlv, encodeTlvs, type TlvInput } from "../../emv/tlv/ber.js";
+import { dolDataLength } from "../../emv/tlv/dol.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type CardContext, selectedApplication } from "../context.js";
 import { respond, SW } from "../status.js";

@@ -1,7 +1,7 @@
 // INTERNAL AUTHENTICATE (EMV Book 3 §6.5.9; Book 2 §6.5): Signed Dynamic Application Data over the DDOL data,
 // response format 1 (80). Only a card with an ICC key that supports DDA answers it.
 
-import { encodeTlv } from "../../kernel/tlv/ber.js";
+import { encodeTlv } from "../../emv/tlv/ber.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type CardContext, selectedApplication } from "../context.js";
 import { signDda } from "../oda.js";

@@ -1,8 +1,8 @@
 // Issuer script commands with secure messaging (EMV Book 3 §6.5.1–6.5.3, §6.5.10, §6.5.13, PUT DATA and
 // UPDATE RECORD; Book 2 §9): CLA 84, the last bytes of the data field are the MAC over header ‖ ATC ‖ ARQC ‖ data.
 
-import { toHex } from "../../kernel/bytes.js";
-import { tagToHex } from "../../kernel/tlv/ber.js";
+import { toHex } from "../../emv/bytes.js";
+import { tagToHex } from "../../emv/tlv/ber.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type CardContext, selectedApplication } from "../context.js";
 import { decipherPinChangeData, verifyScriptMac } from "../cryptogram.js";

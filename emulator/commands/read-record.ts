@@ -1,6 +1,6 @@
 // READ RECORD (EMV Book 3 §6.5.11): record number in P1, SFI in P2 b8–b4 with b3–b1 = 100.
 
-import { fromHex } from "../../kernel/bytes.js";
+import { fromHex } from "../../emv/bytes.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { applicationState, type CardContext } from "../context.js";
 import { directoryRecords } from "../fci.js";

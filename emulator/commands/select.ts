@@ -1,7 +1,7 @@
 // SELECT by DF name (EMV Book 1 §11.3; ISO/IEC 7816-4 §7.1.1): PSE, PPSE and applications, first or next
 // occurrence, partial AID match.
 
-import { bytesEqual } from "../../kernel/bytes.js";
+import { bytesEqual } from "../../emv/bytes.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { applicationState, type CardContext, newSession } from "../context.js";
 import { applicationFci, PPSE_NAME, PSE_NAME, ppseFci, pseFci } from "../fci.js";

@@ -1,7 +1,7 @@
 // VERIFY (EMV Book 3 §6.5.12) with offline plaintext (P2 80) or enciphered (P2 88) PIN, and GET CHALLENGE
 // (Book 3 §6.5.6) that provides the ICC unpredictable number for PIN encipherment.
 
-import { parsePinBlockFormat2 } from "../../kernel/crypto/pin-block.js";
+import { parsePinBlockFormat2 } from "../../emv/crypto/pin-block.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type CardContext, selectedApplication } from "../context.js";
 import { decipherOfflinePin } from "../oda.js";

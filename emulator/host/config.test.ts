@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toHex } from "../../kernel/bytes.js";
+import { toHex } from "../../emv/bytes.js";
 import { loadTerminalConfig } from "../../kernel/config/load.js";
 import { parseHostConfig } from "./config.js";
 import { defaultHostConfig, TEST_PIN_ENCRYPTION_KEY } from "./default.js";

@@ -2,7 +2,7 @@
 // approve by default, decline amounts above 10 000.00 with "51" (insufficient funds); online PINs are checked
 // against the profile's PIN (wrong: "55").
 
-import { toHex } from "../../kernel/bytes.js";
+import { toHex } from "../../emv/bytes.js";
 import { applicationPan, listProfiles, loadProfile } from "../profile.js";
 import type { HostConfig, IssuerKeySet } from "./config.js";
 import { SimulatedIssuerHost } from "./issuer-host.js";

@@ -6,10 +6,10 @@ import { createCipheriv } from "node:crypto";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../../kernel/bytes.js";
-import { arpcMethod1, arpcMethod2 } from "../../kernel/crypto/arpc.js";
-import type { AuthorizationResponse } from "../../kernel/host.js";
-import { decodeTlv, encodeTlvs } from "../../kernel/tlv/ber.js";
+import type { AuthorizationResponse } from "../../emv/authorisation.js";
+import { fromHex, toHex } from "../../emv/bytes.js";
+import { arpcMethod1, arpcMethod2 } from "../../emv/crypto/arpc.js";
+import { decodeTlv, encodeTlvs } from "../../emv/tlv/ber.js";
 import type { HostConfig, IssuerKeySet, ScriptConfig } from "./config.js";
 import { issuerHostFromConfig } from "./issuer-host.js";
 
@@ -26,7 +26,7 @@ interface Vector {
 }
 
 const VECTORS = (
-  JSON.parse(readFileSync(new URL("../../kernel/crypto/fixtures/crypto-vectors.json", import.meta.url), "utf8")) as {
+  JSON.parse(readFileSync(new URL("../../emv/crypto/fixtures/crypto-vectors.json", import.meta.url), "utf8")) as {
     cases: Vector[];
   }
 ).cases;

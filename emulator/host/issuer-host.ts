@@ -2,7 +2,8 @@
 // derives the card's keys, verifies the ARQC, decides by configurable rules, and answers the Authorisation
 // Response Code (8A), the Issuer Authentication Data (91, ARPC method 1 or 2) and issuer scripts (71/72).
 
-import { fromHex, toHex } from "../../kernel/bytes.js";
+import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "../../emv/authorisation.js";
+import { fromHex, toHex } from "../../emv/bytes.js";
 import {
   type CryptogramScheme,
   cryptogramScheme,
@@ -14,13 +15,12 @@ import {
   scriptCommand,
   secureMessagingKeys,
   terminalDataOrZeros,
-} from "../../kernel/crypto/cryptogram.js";
-import { desDecryptEcb } from "../../kernel/crypto/des.js";
-import { parsePinBlockFormat0 } from "../../kernel/crypto/pin-block.js";
-import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "../../kernel/host.js";
-import { maskPan } from "../../kernel/sensitive.js";
-import { decodeTlvs, encodeTlvs, type Tlv, type TlvInput, walkTlvs } from "../../kernel/tlv/ber.js";
-import { amountMinorUnits, panDigits } from "../../kernel/tlv/formats.js";
+} from "../../emv/crypto/cryptogram.js";
+import { desDecryptEcb } from "../../emv/crypto/des.js";
+import { parsePinBlockFormat0 } from "../../emv/crypto/pin-block.js";
+import { maskPan } from "../../emv/sensitive.js";
+import { decodeTlvs, encodeTlvs, type Tlv, type TlvInput, walkTlvs } from "../../emv/tlv/ber.js";
+import { amountMinorUnits, panDigits } from "../../emv/tlv/formats.js";
 import type { DecisionRule, HostConfig, IssuerKeySet, ScriptCommandConfig, ScriptConfig } from "./config.js";
 
 /** Default response codes (ISO 8583 field 39 as two ASCII characters). */

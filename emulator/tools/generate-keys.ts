@@ -6,8 +6,8 @@
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { toHex } from "../../kernel/bytes.js";
-import { generateRsaKey } from "../../kernel/crypto/rsa.js";
+import { toHex } from "../../emv/bytes.js";
+import { generateRsaKey } from "../../emv/crypto/rsa.js";
 import type { CaKeyJson, CaKeystoreJson, ProfileKeystoreJson, RsaKeyJson } from "../keystore.js";
 import { TEST_RID } from "../keystore.js";
 import { listProfiles, loadProfile } from "../profile.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toHex } from "../bytes.js";
+import { toHex } from "../../emv/bytes.js";
 import {
   builtInCaKeySetNames,
   builtInTerminalConfigIds,

@@ -3,10 +3,10 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { fromHex, toHex } from "../bytes.js";
-import { type CaPublicKey, caPublicKeyFromJson } from "../crypto/capk.js";
-import { projectDir } from "../project-files.js";
-import { formatZodIssues } from "../schema-errors.js";
+import { fromHex, toHex } from "../../emv/bytes.js";
+import { type CaPublicKey, caPublicKeyFromJson } from "../../emv/crypto/capk.js";
+import { projectDir } from "../../emv/project-files.js";
+import { formatZodIssues } from "../../emv/schema-errors.js";
 import { semanticProblems, type TerminalConfigJson, terminalConfigSchema } from "./schema.js";
 import type { AidConfig, TerminalConfig } from "./types.js";
 

@@ -1,7 +1,7 @@
 // Terminal configuration as the kernel uses it (EMV Book 4 §6, Annex A; Book 3 §10). Values that go into DOLs
 // are kept as the bytes the books define (hex in JSON); limits as integers in the minor unit of the currency.
 
-import type { CaPublicKey } from "../crypto/capk.js";
+import type { CaPublicKey } from "../../emv/crypto/capk.js";
 
 export interface AidConfig {
   /** Terminal AID (9F06), 5–16 bytes. */

@@ -1,7 +1,7 @@
 // The transaction's data store (EMV Book 3 §5.4, §10): data objects by source, looked up in a fixed order
 // when a DOL is built or a step needs a value. Values are kept as given; formats are applied by the DOL builder.
 
-import { tagToHex } from "../tlv/ber.js";
+import { tagToHex } from "../../emv/tlv/ber.js";
 
 /** Anything a DOL or a step can read a data object from. */
 export interface DataLookup {

@@ -1,0 +1,202 @@
+// GENERATE AC (EMV Book 3 §6.5.5, §9.3, §10.8): build the CDOL data, send the command with the requested
+// cryptogram type and CDA flag, parse format 1 (80) and format 2 (77) responses, check the CID against the request,
+// and hand CDA responses to the CDA verifier (Book 2 §6.6).
+
+import { hexByte, hexWord } from "../../emv/bytes.js";
+import { sha1 } from "../../emv/crypto/hash.js";
+import { describeCid as describeCidFields, parseCid } from "../../emv/fields/cid.js";
+import { decodeTlv, findTlv, type Tlv, TlvError } from "../../emv/tlv/ber.js";
+import { buildDolData, DolError, parseDol } from "../../emv/tlv/dol.js";
+import { TVR } from "../../emv/tvr.js";
+import { Commands } from "../card-session.js";
+import type { TransactionContext } from "./context.js";
+import type { CryptogramRecord, CryptogramType } from "./decision.js";
+
+/** Cryptogram Information Data (9F27) b8–b7 (Book 3 §6.5.5.4 Table 14); undefined for the RFU type 11. */
+export function cryptogramTypeOf(cid: number): CryptogramType | undefined {
+  const info = parseCid(Uint8Array.of(cid));
+  return "error" in info || info.type === "RFU" ? undefined : info.type;
+}
+
+/**
+ * Book 3 §9.3 Table 12: the card may answer a TC request with TC, ARQC or AAC, an ARQC request with ARQC or AAC,
+ * an AAC request only with AAC. Anything else is "a type higher than requested".
+ */
+export function cryptogramAllowed(requested: CryptogramType, returned: CryptogramType): boolean {
+  const rank: Record<CryptogramType, number> = { AAC: 0, ARQC: 1, TC: 2 };
+  return rank[returned] <= rank[requested];
+}
+
+/** The CID in words: type, advice, reason (Book 3 §6.5.5.4 Table 14). */
+export function describeCid(cid: number): string {
+  const info = parseCid(Uint8Array.of(cid));
+  return "error" in info ? info.error : describeCidFields(info).join(", ");
+}
+
+/** The parsed GENERATE AC response (Book 3 §6.5.5.4). */
+export interface GenerateAcResponse {
+  readonly format: 1 | 2;
+  readonly cid: number;
+  readonly atc: Uint8Array;
+  /** Absent in a format 2 CDA response, where the AC is inside the Signed Dynamic Application Data. */
+  readonly applicationCryptogram?: Uint8Array;
+  readonly issuerApplicationData?: Uint8Array;
+  /** Signed Dynamic Application Data (9F4B), CDA only. */
+  readonly signedDynamicData?: Uint8Array;
+  /** The response data field (template content) for the CDA transaction data hash. */
+  readonly template: Uint8Array;
+}
+
+/** Parse the GENERATE AC response data (Book 3 §6.5.5.4); an error in words names the field and offset. */
+export function parseGenerateAcResponse(data: Uint8Array): GenerateAcResponse | { readonly error: string } {
+  let top: Tlv;
+  try {
+    top = decodeTlv(data);
+  } catch (e) {
+    if (e instanceof TlvError) return { error: `GENERATE AC response: ${e.message}` };
+    throw e;
+  }
+  if (top.tag === 0x80) {
+    // Format 1: CID (1) ‖ ATC (2) ‖ AC (8) ‖ IAD (0–32).
+    const v = top.value;
+    if (v.length < 11 || v.length > 43) {
+      return { error: `GENERATE AC response: format 1 (tag 80) length ${v.length} is not 11–43 (CID, ATC, AC, IAD)` };
+    }
+    return {
+      format: 1,
+      cid: v[0]!,
+      atc: v.slice(1, 3),
+      applicationCryptogram: v.slice(3, 11),
+      ...(v.length > 11 ? { issuerApplicationData: v.slice(11) } : {}),
+      template: v.slice(),
+    };
+  }
+  if (top.tag === 0x77 && top.children) {
+    const get = (tag: number) => findTlv(top.children!, tag)?.value.slice();
+    const cid = get(0x9f27);
+    const atc = get(0x9f36);
+    if (cid?.length !== 1) return { error: "GENERATE AC response: format 2 (77) without a 1-byte CID (9F27)" };
+    if (atc?.length !== 2) return { error: "GENERATE AC response: format 2 (77) without a 2-byte ATC (9F36)" };
+    const ac = get(0x9f26);
+    const iad = get(0x9f10);
+    const sdad = get(0x9f4b);
+    if (!ac && !sdad)
+      return { error: "GENERATE AC response: format 2 (77) has neither an AC (9F26) nor an SDAD (9F4B)" };
+    if (ac && ac.length !== 8) return { error: `GENERATE AC response: AC (9F26) length ${ac.length} is not 8` };
+    return {
+      format: 2,
+      cid: cid[0]!,
+      atc,
+      ...(ac ? { applicationCryptogram: ac } : {}),
+      ...(iad ? { issuerApplicationData: iad } : {}),
+      ...(sdad ? { signedDynamicData: sdad } : {}),
+      template: top.value.slice(),
+    };
+  }
+  return { error: `GENERATE AC response: tag ${top.tagHex} is neither format 1 (80) nor format 2 (77)` };
+}
+
+/** D1's CDA verification (kernel/steps/oda/cda.ts `verifyCdaResponse`), injected to keep the modules apart. */
+export type CdaVerifier = (
+  ctx: TransactionContext,
+  input: { readonly cdolData: Uint8Array; readonly response: Uint8Array },
+) =>
+  | { readonly ok: true; readonly cid: number; readonly applicationCryptogram: Uint8Array }
+  | { readonly ok: false; readonly reason: string };
+
+/** Build DOL data for CDOL1/CDOL2 (Book 3 §5.4); TC Hash Value (98) from the TDOL when the CDOL asks for it. */
+export function buildCdolData(ctx: TransactionContext, cdolTag: 0x8c | 0x8d): Uint8Array | { readonly error: string } {
+  const name = cdolTag === 0x8c ? "CDOL1 (8C)" : "CDOL2 (8D)";
+  const cdol = ctx.data.from("card", cdolTag);
+  if (!cdol) return { error: `${name} is missing` };
+  try {
+    const entries = parseDol(cdol);
+    // Book 3 §5.4 / §10.7: TC Hash Value (98) = SHA-1 of the TDOL data; default TDOL used → TVR B5b8.
+    if (entries.some((e) => e.tag === 0x98)) {
+      let tdol = ctx.data.from("card", 0x97);
+      if (!tdol && ctx.aid && ctx.aid.defaultTdol.length > 0) {
+        tdol = ctx.aid.defaultTdol;
+        ctx.tvr.set(TVR.DEFAULT_TDOL_USED);
+      }
+      const tdolData = tdol ? buildDolData(parseDol(tdol), ctx.data) : new Uint8Array(0);
+      ctx.data.set("transaction", 0x98, sha1(tdolData));
+    }
+    return buildDolData(entries, ctx.data);
+  } catch (e) {
+    if (e instanceof DolError) return { error: `${name}: ${e.message}` };
+    throw e;
+  }
+}
+
+export type GenerateAcOutcome =
+  | {
+      readonly ok: true;
+      readonly record: CryptogramRecord;
+      readonly response: GenerateAcResponse;
+      /** CDA was requested and the signature did not verify (TVR "CDA failed" set by the verifier). */
+      readonly cdaFailed: boolean;
+      readonly cdaReason?: string;
+    }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Send GENERATE AC and check the answer (Book 3 §10.8): transport failure, an SW other than 9000, a malformed
+ * response, an RFU cryptogram type or a type higher than requested end the transaction.
+ */
+export async function generateAc(
+  ctx: TransactionContext,
+  requested: CryptogramType,
+  cdolData: Uint8Array,
+  cda: { readonly requested: boolean; readonly hashData: Uint8Array; readonly verify: CdaVerifier },
+): Promise<GenerateAcOutcome> {
+  const ex = await ctx.card.exchange(Commands.generateAc(requested, cdolData, cda.requested));
+  if (!ex.ok) return { ok: false, reason: ex.error };
+  if (ex.response.sw !== 0x9000) {
+    return {
+      ok: false,
+      reason: `GENERATE AC (${requested}): card answered SW ${hexWord(ex.response.sw)}`,
+    };
+  }
+  const parsed = parseGenerateAcResponse(ex.response.data);
+  if ("error" in parsed) return { ok: false, reason: parsed.error };
+  const type = cryptogramTypeOf(parsed.cid);
+  // Book 3 §10.8: an RFU cryptogram type in the CID is invalid → terminate.
+  if (!type) return { ok: false, reason: `GENERATE AC: CID ${hexByte(parsed.cid)} has the RFU cryptogram type 11` };
+  // Book 3 §9.3: a cryptogram type higher than requested → terminate.
+  if (!cryptogramAllowed(requested, type)) {
+    return { ok: false, reason: `GENERATE AC: card returned ${type} when ${requested} was requested` };
+  }
+  for (const [tag, value] of [
+    [0x9f27, Uint8Array.of(parsed.cid)],
+    [0x9f36, parsed.atc],
+    [0x9f26, parsed.applicationCryptogram],
+    [0x9f10, parsed.issuerApplicationData],
+    [0x9f4b, parsed.signedDynamicData],
+  ] as const) {
+    if (value) ctx.data.set("card", tag, value);
+  }
+  let applicationCryptogram = parsed.applicationCryptogram;
+  let cdaFailed = false;
+  let cdaReason: string | undefined;
+  // Book 2 §6.6.2: CDA requested and a TC or ARQC returned → verify the signature; an AAC carries none.
+  if (cda.requested && type !== "AAC") {
+    const v = cda.verify(ctx, { cdolData: cda.hashData, response: parsed.template });
+    if (v.ok) {
+      applicationCryptogram = v.applicationCryptogram;
+      ctx.data.set("card", 0x9f26, v.applicationCryptogram);
+    } else {
+      cdaFailed = true;
+      cdaReason = v.reason;
+      ctx.tvr.set(TVR.CDA_FAILED);
+    }
+  }
+  const record: CryptogramRecord = {
+    requested,
+    type,
+    cid: parsed.cid,
+    value: applicationCryptogram ?? new Uint8Array(0),
+    atc: parsed.atc,
+    cdaRequested: cda.requested,
+  };
+  return { ok: true, record, response: parsed, cdaFailed, ...(cdaReason ? { cdaReason } : {}) };
+}

@@ -1,0 +1,62 @@
+// Dynamic data authentication (EMV Book 2 §6.5, Book 3 §10.3): ICC key, then INTERNAL AUTHENTICATE with the DDOL
+// data (card's DDOL 9F49, else the terminal's default, which must contain the Unpredictable Number 9F37).
+
+import { hexWord, toHex } from "../../../emv/bytes.js";
+import type { RsaPublicKey } from "../../../emv/crypto/rsa.js";
+import { verifySignedDynamicData } from "../../../emv/crypto/signed-data.js";
+import { decodeTlv } from "../../../emv/tlv/ber.js";
+import { buildDolData, parseDol } from "../../../emv/tlv/dol.js";
+import { Commands } from "../../card-session.js";
+import type { TransactionContext } from "../context.js";
+import { recoverIccKey } from "./icc-key.js";
+import type { OdaOutcome } from "./sda.js";
+
+export async function performDda(ctx: TransactionContext): Promise<OdaOutcome> {
+  const icc = recoverIccKey(ctx);
+  if (!icc.ok) return icc;
+  return internalAuthenticate(ctx, icc.key);
+}
+
+async function internalAuthenticate(ctx: TransactionContext, key: RsaPublicKey): Promise<OdaOutcome> {
+  let ddol = ctx.data.from("card", 0x9f49);
+  if (!ddol) {
+    const fallback = ctx.aid?.defaultDdol;
+    if (!fallback || fallback.length === 0)
+      return { ok: false, missing: true, reason: "DDOL (9F49) is missing and the terminal has no default DDOL" };
+    ddol = fallback;
+  }
+  let ddolData: Uint8Array;
+  try {
+    const entries = parseDol(ddol);
+    // Book 3 §10.3: the DDOL must ask for the Unpredictable Number.
+    if (!entries.some((e) => e.tag === 0x9f37))
+      return { ok: false, reason: `DDOL ${toHex(ddol)} does not contain the Unpredictable Number (9F37)` };
+    if (!ctx.data.has(0x9f37)) ctx.data.set("transaction", 0x9f37, ctx.params.random.bytes(4));
+    if (!ctx.data.has(0x95)) ctx.data.compute(0x95, () => ctx.tvr.bytes);
+    ddolData = buildDolData(entries, ctx.data);
+  } catch (e) {
+    return { ok: false, reason: `DDOL: ${(e as Error).message}` };
+  }
+  const ex = await ctx.card.exchange(Commands.internalAuthenticate(ddolData));
+  if (!ex.ok) return { ok: false, reason: `INTERNAL AUTHENTICATE: ${ex.error}` };
+  const sw = hexWord(ex.response.sw);
+  if (ex.response.sw !== 0x9000) return { ok: false, reason: `INTERNAL AUTHENTICATE: card answered SW ${sw}` };
+  let sdad: Uint8Array | undefined;
+  try {
+    const t = decodeTlv(ex.response.data);
+    sdad = t.tag === 0x80 ? t.value : t.tag === 0x77 ? t.find(0x9f4b)?.value : undefined;
+  } catch (e) {
+    return { ok: false, reason: `INTERNAL AUTHENTICATE response is not valid BER-TLV: ${(e as Error).message}` };
+  }
+  if (!sdad)
+    return {
+      ok: false,
+      missing: true,
+      reason: "INTERNAL AUTHENTICATE response has no Signed Dynamic Application Data",
+    };
+  ctx.data.set("card", 0x9f4b, sdad);
+  const v = verifySignedDynamicData(key, sdad, ddolData);
+  if (!v.ok) return { ok: false, reason: v.reason };
+  ctx.data.set("card", 0x9f4c, v.iccDynamicNumber);
+  return { ok: true, detail: "Signed Dynamic Application Data verified" };
+}

@@ -1,0 +1,21 @@
+// Static data authentication (EMV Book 2 §5, Book 3 §10.3): issuer key from the CA key, then the Signed Static
+// Application Data (93) over the static data; the Data Authentication Code (9F45) is kept.
+
+import { verifySignedStaticData } from "../../../emv/crypto/signed-data.js";
+import type { TransactionContext } from "../context.js";
+import { issuerKeyAndStaticData } from "./issuer-key.js";
+import { type KeyFailure, missingCardData } from "./keys.js";
+
+export type OdaOutcome = { readonly ok: true; readonly detail: string } | KeyFailure;
+
+export function performSda(ctx: TransactionContext): OdaOutcome {
+  const ssad = ctx.data.from("card", 0x93);
+  const missing = missingCardData(ctx, [0x8f, 0x90, 0x9f32, 0x93]);
+  if (missing || !ssad) return missing ?? { ok: false, missing: true, reason: "93 is missing" };
+  const start = issuerKeyAndStaticData(ctx);
+  if (!start.ok) return start;
+  const v = verifySignedStaticData(start.issuer, ssad, start.staticData);
+  if (!v.ok) return { ok: false, reason: v.reason };
+  ctx.data.set("card", 0x9f45, v.dataAuthenticationCode);
+  return { ok: true, detail: "Signed Static Application Data verified" };
+}

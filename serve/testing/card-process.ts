@@ -1,0 +1,52 @@
+// Entry of a separate process serving a card to vpcd or a serial line (tests and bench). The PC/SC binding
+// blocks its thread inside some pcsc-lite calls while pcscd talks to the vpcd card, so a card served from
+// the same process as a PC/SC client can deadlock: the card must live in another process.
+//   node card-process.mjs --vpcd 127.0.0.1:35963 [--card fake|<profile>] [--serial <path>]
+
+import { FakeCard } from "../../devices/testing/fake-card.js";
+import type { ServedCard } from "../served-card.js";
+import { VpcdCardServer } from "../vpcd.js";
+
+async function loadCard(spec: string): Promise<ServedCard> {
+  if (spec === "fake") return new FakeCard();
+  const { loadProfile } = await import("../../emulator/profile.js");
+  const { EmulatedCard } = await import("../../emulator/card.js");
+  const r = loadProfile(spec);
+  if (!r.ok) throw r.error;
+  return new EmulatedCard(r.value);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const card = await loadCard(opt("--card") ?? "fake");
+  const stops: Array<() => Promise<void>> = [];
+  const vpcd = opt("--vpcd");
+  if (vpcd) {
+    const [host, port] = vpcd.split(":");
+    const server = new VpcdCardServer(card, { host, port: Number(port), retryMs: 100 });
+    await server.start(10_000);
+    stops.push(() => server.stop());
+  }
+  const serial = opt("--serial");
+  if (serial) {
+    const { serveFramedSerial } = await import("../serial.js");
+    const s = await serveFramedSerial(card, { path: serial });
+    stops.push(() => s.close());
+  }
+  process.stdout.write("ready\n");
+  const stop = async () => {
+    for (const s of stops) await s();
+    process.exit(0);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`card-process: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

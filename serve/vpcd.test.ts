@@ -1,0 +1,113 @@
+// The vpcd card server against an in-process stand-in for vpcd (a TCP listener speaking its wire protocol).
+import { createServer, type Server, type Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeCard } from "../devices/testing/fake-card.js";
+import { fromHex, toHex } from "../emv/bytes.js";
+import { VpcdCardServer, VpcdDeframer, vpcdFrame } from "./vpcd.js";
+
+interface FakeVpcd {
+  server: Server;
+  port: number;
+  next(): Promise<Socket>;
+  close(): Promise<void>;
+}
+
+async function fakeVpcd(port = 0): Promise<FakeVpcd> {
+  const waiting: Array<(s: Socket) => void> = [];
+  const ready: Socket[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((s) => {
+    sockets.add(s);
+    const w = waiting.shift();
+    if (w) w(s);
+    else ready.push(s);
+  });
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
+  const addr = server.address();
+  return {
+    server,
+    port: typeof addr === "object" && addr ? addr.port : 0,
+    next: () => new Promise((resolve) => (ready.length ? resolve(ready.shift()!) : waiting.push(resolve))),
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Send one vpcd message and read the reply (if any within 200 ms). */
+function ask(s: Socket, payload: Uint8Array): Promise<Uint8Array | undefined> {
+  const d = new VpcdDeframer();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      s.off("data", on);
+      resolve(undefined);
+    }, 200);
+    const on = (b: Buffer) => {
+      const [m] = d.push(new Uint8Array(b));
+      if (m) {
+        clearTimeout(t);
+        s.off("data", on);
+        resolve(m);
+      }
+    };
+    s.on("data", on);
+    s.write(vpcdFrame(payload));
+  });
+}
+
+const toStop: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const f of toStop.splice(0).reverse()) await f();
+});
+
+describe("vpcd card server", () => {
+  it("frames with a 2-byte big-endian length", () => {
+    expect(toHex(vpcdFrame(fromHex("04")))).toBe("000104");
+    const d = new VpcdDeframer();
+    const hex = (ms: Uint8Array[]) => ms.map((m) => toHex(m));
+    expect(hex(d.push(fromHex("0002900000")))).toEqual(["9000"]);
+    expect(hex(d.push(fromHex("0104")))).toEqual(["04"]); // length split across reads: 00 | 01 04
+  });
+
+  it("answers power, ATR and APDU messages", async () => {
+    const vpcd = await fakeVpcd();
+    toStop.push(() => vpcd.close());
+    const card = new FakeCard();
+    const server = new VpcdCardServer(card, { port: vpcd.port, retryMs: 20 });
+    toStop.push(() => server.stop());
+    const [sock] = await Promise.all([vpcd.next(), server.start(2000)]);
+    expect(await ask(sock, fromHex("01"))).toBeUndefined(); // power on: no reply
+    expect(card.powered).toBe(true);
+    expect(toHex((await ask(sock, fromHex("04")))!)).toBe("3B6500002063CBA000");
+    expect(toHex((await ask(sock, fromHex("00B2010C00")))!)).toBe("70125A0847617390010101195F24032212319F0702FF009000");
+    expect(await ask(sock, fromHex("00"))).toBeUndefined();
+    expect(card.powered).toBe(false);
+    expect(server.apdus).toBe(1);
+  });
+
+  it("reconnects when vpcd goes away and comes back (pcscd restart)", async () => {
+    let vpcd = await fakeVpcd();
+    const port = vpcd.port;
+    const card = new FakeCard();
+    const server = new VpcdCardServer(card, { port, retryMs: 20 });
+    toStop.push(() => server.stop());
+    await Promise.all([vpcd.next(), server.start(2000)]);
+    await vpcd.close();
+    vpcd = await fakeVpcd(port);
+    const v2 = vpcd;
+    toStop.push(() => v2.close());
+    const sock = await vpcd.next();
+    expect(toHex((await ask(sock, fromHex("04")))!)).toBe("3B6500002063CBA000");
+  });
+
+  it("gives up cleanly: start() rejects when nothing listens, stop() ends retries", async () => {
+    const vpcd = await fakeVpcd();
+    const port = vpcd.port;
+    await vpcd.close();
+    const server = new VpcdCardServer(new FakeCard(), { port, retryMs: 10 });
+    await expect(server.start(100)).rejects.toThrow(`vpcd at 127.0.0.1:${port}: not reachable within 100 ms`);
+    await server.stop();
+  });
+});
