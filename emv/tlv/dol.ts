@@ -3,7 +3,8 @@
 
 import type { DataLookup } from "../../kernel/data/store.js";
 import { isConstructedTag, readTag, TlvError, tagToHex } from "./ber.js";
-import { tagInfo as dictionaryTagInfo, type TagInfo } from "./tags.js";
+import type { TagInfo } from "./tag-info.js";
+import { tagInfo as dictionaryTagInfo } from "./tags.js";
 
 export interface DolEntry {
   readonly tag: number;

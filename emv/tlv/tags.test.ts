@@ -1,6 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { tagFromHex } from "./ber.js";
+import { TAG } from "./tag-names.js";
 import { allTagInfo, tagInfo, tagName } from "./tags.js";
 
 interface SourceTag {
@@ -64,5 +67,25 @@ describe("tag dictionary (Book 3 Annex A)", () => {
   it("answers undefined for unknown tags", () => {
     expect(tagInfo(0xdf7f)).toBeUndefined();
     expect(tagName(0x01)).toBeUndefined();
+  });
+});
+
+describe("generated tag files", () => {
+  it("tag-dictionary.ts and tag-names.ts are what the generator makes from fixtures/tags.json", () => {
+    const script = fileURLToPath(new URL("./generate-tag-dictionary.mjs", import.meta.url));
+    expect(execFileSync(process.execPath, [script, "--check"], { encoding: "utf8" })).toMatch(/^up to date/);
+  });
+
+  it("every named tag is a dictionary tag, named once", () => {
+    const known = new Set(allTagInfo().map((t) => t.tag));
+    for (const [name, tag] of Object.entries(TAG)) expect(known.has(tag), name).toBe(true);
+    expect(new Set(Object.values(TAG)).size).toBe(Object.keys(TAG).length);
+    // The books' names for the objects the kernels use most (Book 3 Annex A).
+    expect(TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER).toBe(0x5a);
+    expect(TAG.APPLICATION_FILE_LOCATOR).toBe(0x94);
+    expect(TAG.APPLICATION_TRANSACTION_COUNTER).toBe(0x9f36);
+    expect(TAG.LAST_ONLINE_ATC_REGISTER).toBe(0x9f13);
+    expect(TAG.TERMINAL_TRANSACTION_QUALIFIERS).toBe(0x9f66);
+    expect(TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_1).toBe(0x8c);
   });
 });
