@@ -6,6 +6,7 @@ export default defineConfig({
       "emv/**/*.test.ts",
       "kernel/**/*.test.ts",
       "transport/**/*.test.ts",
+      "online/**/*.test.ts",
       "devices/**/*.test.ts",
       "emulator/**/*.test.ts",
       "serve/**/*.test.ts",
