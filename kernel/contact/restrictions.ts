@@ -41,7 +41,7 @@ export interface RestrictionInputs {
 }
 
 export interface RestrictionFinding {
-  readonly bit: BitDef;
+  readonly bit: BitDef<"TVR">;
   readonly reason: string;
 }
 

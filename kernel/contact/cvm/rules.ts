@@ -98,7 +98,7 @@ export type CvmAttempt =
       readonly kind: "done";
       /** Book 4 Annex A4: successful, failed, or unknown (signature, online PIN). */
       readonly result: "successful" | "failed" | "unknown";
-      readonly tvr?: readonly BitDef[];
+      readonly tvr?: readonly BitDef<"TVR">[];
       readonly note?: string;
     }
   | { readonly kind: "terminate"; readonly reason: string };
@@ -111,7 +111,7 @@ export interface CvmOutcome {
   readonly cvmResults: Uint8Array;
   readonly successful: boolean;
   /** TVR bits to set. */
-  readonly tvr: readonly BitDef[];
+  readonly tvr: readonly BitDef<"TVR">[];
   /** A signature on the receipt is required (signature CVMs). */
   readonly signatureRequired: boolean;
   /** The index of the rule that ended processing, or undefined. */
@@ -130,10 +130,10 @@ function resultsOf(rule: CvRule, result: number): Uint8Array {
  * performed one that fails continues with the next rule only when b7 says so; else cardholder verification fails.
  */
 export async function evaluateCvmList(list: CvmList, env: CvmEnvironment, perform: CvmPerformer): Promise<CvmOutcome> {
-  const tvr: BitDef[] = [];
+  const tvr: BitDef<"TVR">[] = [];
   const steps: string[] = [];
   let last: { rule: CvRule; index: number } | undefined;
-  const addTvr = (bits: readonly BitDef[] | undefined) => {
+  const addTvr = (bits: readonly BitDef<"TVR">[] | undefined) => {
     for (const b of bits ?? []) if (!tvr.includes(b)) tvr.push(b);
   };
   const failed = (index: number | undefined, why: string): CvmOutcome => {
