@@ -39,6 +39,9 @@ export function undefinedBits(defs: readonly BitDef[], bytes: Uint8Array): strin
   return out;
 }
 
+/** A bit that names its register: the only kind a typed BitRegister takes. */
+export type RegisterBit<R extends string> = BitDef<R> & { readonly register: R };
+
 /** A mutable register of named bits, such as the TVR (5 bytes) or the TSI (2 bytes), typed by its bits' register. */
 export class BitRegister<R extends string = string> {
   private readonly data: Uint8Array;
@@ -52,15 +55,15 @@ export class BitRegister<R extends string = string> {
     if (initial) this.data.set(initial.subarray(0, length));
   }
 
-  set(def: BitDef<R>): void {
+  set(def: RegisterBit<R>): void {
     this.data[def.byte - 1]! |= bitMask(def);
   }
 
-  clear(def: BitDef<R>): void {
+  clear(def: RegisterBit<R>): void {
     this.data[def.byte - 1]! &= ~bitMask(def);
   }
 
-  isSet(def: BitDef<R>): boolean {
+  isSet(def: RegisterBit<R>): boolean {
     return isBitSet(this.data, def);
   }
 

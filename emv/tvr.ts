@@ -1,11 +1,11 @@
 // Terminal Verification Results (9F4E→95, EMV Book 3 Annex C5) and Transaction Status Information
 // (9B, Book 3 Annex C6), bit by bit as the books name them.
 
-import { type BitDef, BitRegister } from "./bits.js";
+import { BitRegister, type RegisterBit } from "./bits.js";
 
-const tvrBit = (byte: number, bit: number, name: string): BitDef<"TVR"> =>
+const tvrBit = (byte: number, bit: number, name: string): RegisterBit<"TVR"> =>
   Object.freeze({ byte, bit, name, register: "TVR" });
-const tsiBit = (byte: number, bit: number, name: string): BitDef<"TSI"> =>
+const tsiBit = (byte: number, bit: number, name: string): RegisterBit<"TSI"> =>
   Object.freeze({ byte, bit, name, register: "TSI" });
 
 /** The Terminal Verification Results as a register that takes only TVR bits. */
@@ -59,8 +59,8 @@ export const TSI = Object.freeze({
   SCRIPT_PROCESSING_PERFORMED: tsiBit(1, 3, "Script processing was performed"),
 });
 
-export const TVR_BITS: readonly BitDef<"TVR">[] = Object.values(TVR);
-export const TSI_BITS: readonly BitDef<"TSI">[] = Object.values(TSI);
+export const TVR_BITS: readonly RegisterBit<"TVR">[] = Object.values(TVR);
+export const TSI_BITS: readonly RegisterBit<"TSI">[] = Object.values(TSI);
 
 export function newTvr(initial?: Uint8Array): TvrRegister {
   return new BitRegister(5, TVR_BITS, initial);

@@ -2,7 +2,7 @@
 // CVM List applies under which condition, whether the terminal supports its method, and the CVM Results (9F34).
 // Performing a method (PIN entry, VERIFY) is delegated to a performer so tables and fast-check reach the logic.
 
-import { type BitDef, isBitSet } from "../../../emv/bits.js";
+import { type BitDef, isBitSet, type RegisterBit } from "../../../emv/bits.js";
 import { toHex } from "../../../emv/bytes.js";
 import {
   applyNextIfUnsuccessful,
@@ -98,7 +98,7 @@ export type CvmAttempt =
       readonly kind: "done";
       /** Book 4 Annex A4: successful, failed, or unknown (signature, online PIN). */
       readonly result: "successful" | "failed" | "unknown";
-      readonly tvr?: readonly BitDef<"TVR">[];
+      readonly tvr?: readonly RegisterBit<"TVR">[];
       readonly note?: string;
     }
   | { readonly kind: "terminate"; readonly reason: string };
@@ -111,7 +111,7 @@ export interface CvmOutcome {
   readonly cvmResults: Uint8Array;
   readonly successful: boolean;
   /** TVR bits to set. */
-  readonly tvr: readonly BitDef<"TVR">[];
+  readonly tvr: readonly RegisterBit<"TVR">[];
   /** A signature on the receipt is required (signature CVMs). */
   readonly signatureRequired: boolean;
   /** The index of the rule that ended processing, or undefined. */
@@ -130,10 +130,10 @@ function resultsOf(rule: CvRule, result: number): Uint8Array {
  * performed one that fails continues with the next rule only when b7 says so; else cardholder verification fails.
  */
 export async function evaluateCvmList(list: CvmList, env: CvmEnvironment, perform: CvmPerformer): Promise<CvmOutcome> {
-  const tvr: BitDef<"TVR">[] = [];
+  const tvr: RegisterBit<"TVR">[] = [];
   const steps: string[] = [];
   let last: { rule: CvRule; index: number } | undefined;
-  const addTvr = (bits: readonly BitDef<"TVR">[] | undefined) => {
+  const addTvr = (bits: readonly RegisterBit<"TVR">[] | undefined) => {
     for (const b of bits ?? []) if (!tvr.includes(b)) tvr.push(b);
   };
   const failed = (index: number | undefined, why: string): CvmOutcome => {
