@@ -49,3 +49,11 @@ export function measure(name: string, fn: () => number, options: MeasureOptions 
 export function fmt(n: number, width: number, decimals = 1): string {
   return n.toFixed(decimals).padStart(width);
 }
+
+/** One benchmark of `npm run bench` (listed in run.ts BENCHES). */
+export interface BenchModule {
+  readonly name: string;
+  readonly description: string;
+  /** Runs the benchmark, writing its report to `out`. Returns false when a check inside failed. */
+  run(out: (line: string) => void): Promise<boolean>;
+}

@@ -15,8 +15,8 @@ import { loadTerminalConfig, withCaKeys } from "../kernel/config/load.js";
 import { runTransaction } from "../kernel/contact/transaction.js";
 import type { TransactionParams } from "../kernel/transaction-params.js";
 import type { CardChannel } from "../transport/channel.js";
+import type { BenchModule } from "./harness.js";
 import { fmt } from "./harness.js";
-import type { BenchModule } from "./run.js";
 
 const PROFILE = "visa-cvn18-cda";
 const TERMINAL = "attended-pos";

@@ -2,13 +2,7 @@
 // To add a benchmark, write bench/<name>.bench.ts exporting `bench: BenchModule` and add one line to BENCHES.
 
 import type { CliIo } from "../cli/command.js";
-
-export interface BenchModule {
-  readonly name: string;
-  readonly description: string;
-  /** Runs the benchmark, writing its report to `out`. Returns false when a check inside failed. */
-  run(out: (line: string) => void): Promise<boolean>;
-}
+import type { BenchModule } from "./harness.js";
 
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   tlv: async () => (await import("./tlv.bench.js")).bench,

@@ -4,8 +4,8 @@
 import { createRequire } from "node:module";
 import { decodeTlvs, type Tlv } from "../emv/tlv/ber.js";
 import { CARD_RESPONSES } from "./fixtures/card-responses.js";
+import type { BenchModule } from "./harness.js";
 import { fmt, type Measurement, measure } from "./harness.js";
-import type { BenchModule } from "./run.js";
 
 // The peers' own shapes (they ship no usable ESM types).
 interface BerTlvNode {

@@ -16,7 +16,7 @@ import { socatAvailability, startPtyPair } from "../devices/testing/socat.js";
 import { spawnCardProcess } from "../devices/testing/spawn-card.js";
 import { fromHex } from "../emv/bytes.js";
 import { serveFramedSerial } from "../serve/serial.js";
-import type { BenchModule } from "./run.js";
+import type { BenchModule } from "./harness.js";
 
 const APDU = "00B2010C00"; // READ RECORD, answered by the test card with 22 bytes + 9000
 const N = 300;

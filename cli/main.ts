@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // emvsim command-line entry: dispatches to one module per sub-command; never shows a stack trace.
 
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { projectDir } from "../emv/project-files.js";
 import { maskPansInText } from "../emv/sensitive.js";
 import type { CliIo, Command } from "./command.js";
 
@@ -41,21 +43,32 @@ async function helpText(): Promise<string> {
     const cmd = await COMMANDS[name]!();
     lines.push(`  ${name.padEnd(10)} ${cmd.summary}`);
   }
-  lines.push("", "Run 'emvsim <command> --help' for a command's options.");
+  lines.push("", "Run 'emvsim <command> --help' for a command's options, 'emvsim --version' for the version.");
   return lines.join("\n");
+}
+
+/** The package version, from the package.json above this module (sources and dist/ alike). */
+export function packageVersion(): string {
+  const file = join(projectDir(import.meta.url, ".", "package.json"), "package.json");
+  const pkg = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown };
+  return typeof pkg.version === "string" ? pkg.version : "unknown";
 }
 
 /** Run the CLI with argv (without node and script). Returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   try {
+    if (name === "--version" || name === "-V" || name === "version") {
+      io.out(`emvsim ${packageVersion()}`);
+      return 0;
+    }
     if (!name || name === "--help" || name === "-h" || name === "help") {
       io.out(await helpText());
       return name ? 0 : 1;
     }
     const load = COMMANDS[name];
     if (!load) {
-      io.err(`emvsim: unknown command '${name}' (try 'emvsim --help')`);
+      io.err(`emvsim: unknown command '${maskPansInText(name)}' (try 'emvsim --help')`);
       return 1;
     }
     const cmd = await load();

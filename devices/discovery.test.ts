@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { discoverReaders, pcscReport } from "./discovery.js";
+import { discoverReaders } from "../serve/readers.js";
+import { pcscReport } from "./discovery.js";
 
 describe("reader discovery", () => {
   it("explains that pcscd is not running instead of failing", async () => {

@@ -19,7 +19,7 @@ export interface ReaderKindReport {
   via?: string;
 }
 
-function why(e: unknown): string {
+export function why(e: unknown): string {
   if (e instanceof TransportError) return e.message;
   return e instanceof Error ? (e.message.split("\n")[0] ?? "") : String(e);
 }
@@ -38,19 +38,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
       },
     );
   });
-}
-
-async function emulatorReport(): Promise<ReaderKindReport> {
-  try {
-    const { listProfiles } = await import("../emulator/profile.js");
-    return {
-      kind: "emulator",
-      available: true,
-      readers: listProfiles().map((p) => ({ uri: `emulator:${p}`, name: p })),
-    };
-  } catch (e) {
-    return { kind: "emulator", available: false, reason: why(e), readers: [] };
-  }
 }
 
 export async function pcscReport(socketPath?: string): Promise<ReaderKindReport> {
@@ -135,7 +122,7 @@ async function hidReport(): Promise<ReaderKindReport> {
   }
 }
 
-/** Every kind, each answering on its own; a failing kind becomes an explanation. */
-export async function discoverReaders(): Promise<ReaderKindReport[]> {
-  return Promise.all([emulatorReport(), pcscReport(), serialReport(), hidReport()]);
+/** Every hardware kind, each answering on its own; a failing kind becomes an explanation. */
+export async function discoverDeviceReaders(): Promise<ReaderKindReport[]> {
+  return Promise.all([pcscReport(), serialReport(), hidReport()]);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../emv/bytes.js";
+import { openReader as openAnyReader } from "../serve/readers.js";
 import { TracingChannel } from "../transport/trace.js";
 import { openReader, parseReaderUri } from "./open.js";
 
@@ -44,7 +45,7 @@ describe("reader URIs", () => {
 
   it("opens the emulator, records a trace with it and replays it through replay:", async () => {
     const lines: string[] = [];
-    const ch = new TracingChannel(await openReader("emulator:visa-online-only"), {
+    const ch = new TracingChannel(await openAnyReader("emulator:visa-online-only"), {
       sink: (l) => lines.push(l),
       unmasked: true,
     });
@@ -66,5 +67,13 @@ describe("reader URIs", () => {
       kind: "unavailable",
     });
     await expect(openReader(`replay:${join(dir, "none.jsonl")}`)).rejects.toMatchObject({ kind: "unavailable" });
+  });
+});
+
+describe("emulator: without an emulator", () => {
+  it("devices/ alone cannot open a software card and says so", async () => {
+    await expect(openReader("emulator:visa-online-only")).rejects.toThrow(
+      "reader URI 'emulator:visa-online-only': no emulator is available here",
+    );
   });
 });

@@ -73,17 +73,17 @@ export interface OpenReaderOptions {
   waitForCardMs?: number;
   /** Response timeout: framed readers (default 5000 ms), one APDU through pcscd's socket (default 60000 ms). */
   timeoutMs?: number;
+  /** Opens an emulator:<profile> card (software cards live above devices/: serve/readers.ts passes this). */
+  openEmulator?: (profile: string | undefined) => Promise<CardChannel>;
 }
 
 /** Open a CardChannel for a reader URI; 61xx/6Cxx are resolved for readers that pass them through. */
 export async function openReader(uri = "emulator:", options: OpenReaderOptions = {}): Promise<CardChannel> {
   const r = parseReaderUri(uri);
   switch (r.kind) {
-    case "emulator": {
-      const { openEmulatorChannel } = await import("../emulator/channel.js");
-      const { DEFAULT_PROFILE_ID } = await import("../emulator/profile.js");
-      return openEmulatorChannel(r.profile ?? DEFAULT_PROFILE_ID);
-    }
+    case "emulator":
+      if (!options.openEmulator) throw new ReaderUriError(`reader URI '${uri}': no emulator is available here`);
+      return options.openEmulator(r.profile);
     case "pcsc": {
       const { openPcscContext } = await import("./pcsc.js");
       const ctx = await openPcscContext(

@@ -2,11 +2,19 @@
 // with certificates resolved, keys), the non-volatile state and the current session (Book 3 §6).
 
 import { toHex } from "../emv/bytes.js";
+import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
 import type { DolEntry } from "../emv/tlv/dol.js";
 import type { CommandApdu } from "../transport/apdu.js";
-import type { OdaKeys } from "./oda.js";
+import type { CaKeyMaterial } from "./keystore.js";
 import type { ApplicationProfile, CardProfile } from "./profile.js";
 import type { ApplicationState, CardState } from "./state.js";
+
+/** The keys a personalised application signs with (Book 2 §5, §6): CA, issuer and ICC private keys. */
+export interface OdaKeys {
+  readonly ca: CaKeyMaterial;
+  readonly issuer: RsaPrivateKey;
+  readonly icc: RsaPrivateKey | undefined;
+}
 
 /** One application ready to answer commands. */
 export interface PersonalisedApplication {

@@ -6,18 +6,12 @@ import { buildIccCertificate, buildIssuerCertificate, PkiBuildError } from "../e
 import { decipherPinBlock } from "../emv/crypto/pin-encipherment.js";
 import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
 import { cdaTransactionDataHash, signCdaData, signDynamicData, signStaticData } from "../emv/crypto/signed-data.js";
-import type { CardContext, PersonalisedApplication } from "./context.js";
+import type { CardContext, OdaKeys, PersonalisedApplication } from "./context.js";
 import { dolValues } from "./dol-values.js";
 import { applicationKeys, type CaKeyMaterial, caKey } from "./keystore.js";
 import { type ApplicationProfile, applicationPan, type CardProfile, hasFault } from "./profile.js";
 import type { Placeholder } from "./profile-schema.js";
 import { SW } from "./status.js";
-
-export interface OdaKeys {
-  readonly ca: CaKeyMaterial;
-  readonly issuer: RsaPrivateKey;
-  readonly icc: RsaPrivateKey | undefined;
-}
 
 /** Expiry (MMYY) written into a certificate when the profile asks for an expired one: January 2020. */
 export const EXPIRED_CERTIFICATE_DATE = "0120";

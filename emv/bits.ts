@@ -1,11 +1,15 @@
 // Named bit fields: every EMV bit (TVR, TSI, AIP, AUC, 9F33 …) is addressed as byte/bit as the books number
 // them — byte 1 is the leftmost, bit 8 the most significant — never as a magic mask.
 
-/** One named bit: byte 1..n (left to right), bit 8..1 (b8 = 0x80). */
-export interface BitDef {
+/**
+ * One named bit: byte 1..n (left to right), bit 8..1 (b8 = 0x80). `R` names the register it belongs to ("TVR",
+ * "TSI", ...), so that a register only takes its own bits: `newTvr().set(TSI.ODA_PERFORMED)` does not compile.
+ */
+export interface BitDef<R extends string = string> {
   readonly byte: number;
   readonly bit: number;
   readonly name: string;
+  readonly register?: R;
 }
 
 export function bitMask(def: BitDef): number {
@@ -35,28 +39,31 @@ export function undefinedBits(defs: readonly BitDef[], bytes: Uint8Array): strin
   return out;
 }
 
-/** A mutable register of named bits, such as the TVR (5 bytes) or the TSI (2 bytes). */
-export class BitRegister {
+/** A bit that names its register: the only kind a typed BitRegister takes. */
+export type RegisterBit<R extends string> = BitDef<R> & { readonly register: R };
+
+/** A mutable register of named bits, such as the TVR (5 bytes) or the TSI (2 bytes), typed by its bits' register. */
+export class BitRegister<R extends string = string> {
   private readonly data: Uint8Array;
 
   constructor(
     length: number,
-    readonly defs: readonly BitDef[],
+    readonly defs: readonly BitDef<R>[],
     initial?: Uint8Array,
   ) {
     this.data = new Uint8Array(length);
     if (initial) this.data.set(initial.subarray(0, length));
   }
 
-  set(def: BitDef): void {
+  set(def: RegisterBit<R>): void {
     this.data[def.byte - 1]! |= bitMask(def);
   }
 
-  clear(def: BitDef): void {
+  clear(def: RegisterBit<R>): void {
     this.data[def.byte - 1]! &= ~bitMask(def);
   }
 
-  isSet(def: BitDef): boolean {
+  isSet(def: RegisterBit<R>): boolean {
     return isBitSet(this.data, def);
   }
 

@@ -2,6 +2,8 @@
 // command, sends it through the CardChannel, records the exchange, and turns transport failures into values.
 
 import { toHex } from "../emv/bytes.js";
+import { encodeTlv } from "../emv/tlv/ber.js";
+import { TAG } from "../emv/tlv/tag-names.js";
 import { encodeCommandApdu } from "../transport/apdu.js";
 import { type CardChannel, TransportError } from "../transport/channel.js";
 
@@ -88,7 +90,8 @@ export const Commands = {
   },
   /** GET PROCESSING OPTIONS with the command template 83 around the PDOL data (Book 3 §6.5.8). */
   getProcessingOptions(pdolData: Uint8Array): KernelCommand {
-    const data = Uint8Array.from([0x83, pdolData.length, ...pdolData]);
+    // BER-TLV length (Book 3 Annex B2): 81 xx from 128 bytes of PDOL data on.
+    const data = encodeTlv(TAG.COMMAND_TEMPLATE, pdolData);
     return { name: "GET PROCESSING OPTIONS", cla: 0x80, ins: 0xa8, p1: 0x00, p2: 0x00, data, le: 0x00 };
   },
   /** GET DATA for a primitive tag such as 9F36 ATC, 9F13 last online ATC, 9F17 PIN try counter (Book 3 §6.5.7). */

@@ -5,9 +5,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../emv/bytes.js";
+import type { CvmList } from "../../emv/fields/cvm-codes.js";
 import { TVR } from "../../emv/tvr.js";
 import { actionAnalysisDecision, effectiveIacs } from "../../kernel/contact/action-analysis.js";
-import { type CvmEnvironment, type CvmList, evaluateCvmList } from "../../kernel/contact/cvm/rules.js";
+import { type CvmEnvironment, evaluateCvmList } from "../../kernel/contact/cvm/rules.js";
 import { processingRestrictionsCheck } from "../../kernel/contact/restrictions.js";
 import { floorLimitCheck, randomSelection, velocityCheck } from "../../kernel/contact/risk.js";
 

@@ -20,7 +20,7 @@ export const command: Command = {
     let bytes: Uint8Array;
     if (rest[0] === "--reader") {
       if (rest.length !== 2) throw new UsageError("--reader needs a reader URI (see 'emvsim atr --help')");
-      const { openReader } = await import("../../devices/open.js");
+      const { openReader } = await import("../../serve/readers.js");
       const ch = await openReader(rest[1]);
       try {
         if (!ch.atr) throw new UsageError(`${ch.description}: the reader gives no ATR`);

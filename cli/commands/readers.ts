@@ -1,6 +1,6 @@
 // `emvsim readers [--json]`: what is attached per reader kind, and why a kind is unavailable. Never fails.
 
-import { discoverReaders } from "../../devices/discovery.js";
+import { discoverReaders } from "../../serve/readers.js";
 import { type Command, UsageError } from "../command.js";
 
 export const command: Command = {

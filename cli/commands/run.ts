@@ -255,7 +255,8 @@ interface CardSource {
 
 /** The card: the emulated card in-process (profile checked before anything runs) or a reader by URI. */
 async function cardSource(options: RunOptions): Promise<CardSource> {
-  const { parseReaderUri, ReaderUriError, openReader } = await import("../../devices/open.js");
+  const { parseReaderUri, ReaderUriError } = await import("../../devices/open.js");
+  const { openReader } = await import("../../serve/readers.js");
   let uri: ReturnType<typeof parseReaderUri>;
   try {
     uri = parseReaderUri(options.reader ?? "emulator:");

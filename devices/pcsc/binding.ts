@@ -3,7 +3,7 @@
 
 import { toHex } from "../../emv/bytes.js";
 import { TransportError } from "../../transport/channel.js";
-import { noCardError, type PcscChannel, type PcscContext, type PcscProtocol, type PcscReaderInfo } from "../pcsc.js";
+import { noCardError, type PcscChannel, type PcscContext, type PcscProtocol, type PcscReaderInfo } from "./context.js";
 import { pcscError } from "./errors.js";
 
 /** The parts of @pokusew/pcsclite we use (its own typings use `any`). */

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
 import { toHex } from "../../emv/bytes.js";
 import { TransportError } from "../../transport/channel.js";
-import { noCardError, type PcscChannel, type PcscContext, type PcscProtocol, type PcscReaderInfo } from "../pcsc.js";
+import { noCardError, type PcscChannel, type PcscContext, type PcscProtocol, type PcscReaderInfo } from "./context.js";
 import { scardError } from "./errors.js";
 import {
   decodeConnect,

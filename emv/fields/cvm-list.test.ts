@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex } from "../bytes.js";
-import { CVM, CVM_CONDITION, describeCvmList, parseCvmList } from "./cvm-list.js";
+import { CVM, CVM_CONDITION } from "./cvm-codes.js";
+import { describeCvmList, parseCvmList } from "./cvm-list.js";
 import { isFieldError } from "./field-error.js";
 
 interface CvmCase {

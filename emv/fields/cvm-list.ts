@@ -1,6 +1,7 @@
 // Cardholder Verification Method List, tag 8E (EMV Book 3 §10.5, Annex C3): amounts X and Y, then CV Rules.
-// The method and condition codes and their names are the CVM step's (kernel/steps/cvm/rules.ts), one source of truth.
+// The method and condition codes and their names are in cvm-codes.ts, one source of truth for card and terminal side.
 
+import { readUint } from "../bytes.js";
 import {
   applyNextIfUnsuccessful,
   type CvmList,
@@ -8,11 +9,8 @@ import {
   conditionName,
   methodName,
   methodOf,
-} from "../../kernel/contact/cvm/rules.js";
-import { readUint } from "../bytes.js";
+} from "./cvm-codes.js";
 import type { FieldError } from "./field-error.js";
-
-export { CVM, CVM_CONDITION } from "../../kernel/contact/cvm/rules.js";
 
 /** One CV Rule with its meaning (Book 3 Annex C3 Tables 39 and 40). */
 export interface CvRuleDecoded extends CvRule {

@@ -1,6 +1,6 @@
 // CVM Results, tag 9F34 (EMV Book 4 Annex A4): the CVM performed, its condition and the result.
 
-import { CVM_RESULT, conditionName, methodName } from "../../kernel/contact/cvm/rules.js";
+import { CVM_RESULT, conditionName, methodName } from "./cvm-codes.js";
 import { checkLength, type FieldError } from "./field-error.js";
 
 export type CvmResultOutcome = "unknown" | "failed" | "successful";

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DataLookup, TransactionData } from "../../kernel/data/store.js";
+import { TransactionData } from "../../kernel/data/store.js";
 import { fromHex, toHex } from "../bytes.js";
 import { tagFromHex, tagToHex } from "./ber.js";
-import { buildDolData, DolError, dolDataLength, parseDol } from "./dol.js";
+import { buildDolData, type DataLookup, DolError, dolDataLength, parseDol } from "./dol.js";
 import { tagInfo } from "./tags.js";
 
 interface DolCase {

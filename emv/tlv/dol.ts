@@ -1,10 +1,15 @@
 // Data Object Lists (EMV Book 3 §5.4): a DOL is a list of (tag, length) entries; the terminal builds the
 // DOL-related data by concatenating each data object's value, truncated or padded to the entry's length.
 
-import type { DataLookup } from "../../kernel/data/store.js";
 import { isConstructedTag, readTag, TlvError, tagToHex } from "./ber.js";
 import type { TagInfo } from "./tag-info.js";
 import { tagInfo as dictionaryTagInfo } from "./tags.js";
+
+/** Anything a DOL or a step can read a data object from. */
+export interface DataLookup {
+  /** The value of `tag`, or undefined when no source holds it. */
+  get(tag: number): Uint8Array | undefined;
+}
 
 export interface DolEntry {
   readonly tag: number;

@@ -18,7 +18,7 @@ import {
   requestAuthorization,
   responseCodeText,
 } from "./online.js";
-import { terminalType } from "./terminal-values.js";
+import { isOnlineOnlyTerminal } from "./terminal-values.js";
 
 const STEP = "action-analysis";
 
@@ -141,7 +141,7 @@ async function runBackHalf(ctx: TransactionContext, options: CompleteOptions): P
   const tacs = terminalActionCodes(ctx);
   const iacs = issuerActionCodes(ctx);
   const canGoOnline = ctx.config.onlineCapable && ctx.host !== undefined;
-  const onlineOnly = terminalType(ctx).endsWith("1");
+  const onlineOnly = isOnlineOnlyTerminal(ctx);
   if (ctx.params.forceOnline) ctx.tvr.set(TVR.MERCHANT_FORCED_ONLINE);
   const requested1 = actionAnalysisDecision(ctx.tvr.bytes, tacs, iacs, canGoOnline, onlineOnly);
   ctx.log(STEP, `TVR ${toHex(ctx.tvr.bytes)}: terminal action analysis requests ${requested1}`);

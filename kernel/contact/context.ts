@@ -2,7 +2,7 @@
 // session, the cardholder/attendant interaction and the step-by-step event log (EMV Book 3 §10, Book 4 §6).
 
 import type { IssuerHost } from "../../emv/authorisation.js";
-import type { BitRegister } from "../../emv/bits.js";
+import type { TsiRegister, TvrRegister } from "../../emv/tvr.js";
 import type { CardSession } from "../card-session.js";
 import type { AidConfig, TerminalConfig } from "../config/types.js";
 import type { TransactionData } from "../data/store.js";
@@ -13,8 +13,8 @@ export interface TransactionContext {
   readonly config: TerminalConfig;
   readonly params: TransactionParams;
   readonly data: TransactionData;
-  readonly tvr: BitRegister;
-  readonly tsi: BitRegister;
+  readonly tvr: TvrRegister;
+  readonly tsi: TsiRegister;
   readonly card: CardSession;
   readonly interaction: Interaction;
   readonly host: IssuerHost | undefined;

@@ -4,11 +4,12 @@
 import { isBitSet } from "../../emv/bits.js";
 import { toHex } from "../../emv/bytes.js";
 import { AIP } from "../../emv/fields/aip.js";
+import { CVM } from "../../emv/fields/cvm-codes.js";
 import { parseCvmList } from "../../emv/fields/cvm-list.js";
 import { TSI, TVR } from "../../emv/tvr.js";
 import { CONTINUE, type StepResult, type TransactionContext, terminate } from "./context.js";
 import { offlinePin, onlinePin, type PinState } from "./cvm/pin.js";
-import { CVM, type CvmEnvironment, type CvmPerformer, evaluateCvmList } from "./cvm/rules.js";
+import { type CvmEnvironment, type CvmPerformer, evaluateCvmList } from "./cvm/rules.js";
 import {
   amountAuthorised,
   numericValue,

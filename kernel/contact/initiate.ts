@@ -39,7 +39,7 @@ export async function initiateApplicationProcessing(ctx: TransactionContext): Pr
   if ("error" in data) return end(ctx, data.error);
   ctx.pdolData = data;
   // Book 3 §10.1: the PDOL data in template 83 (83 00 without a PDOL).
-  const command = { ...Commands.getProcessingOptions(new Uint8Array(0)), data: encodeTlv(0x83, data) };
+  const command = Commands.getProcessingOptions(data);
   const r = await ctx.card.exchange(command);
   if (!r.ok) return end(ctx, r.error);
   if (r.response.sw === 0x6985) {

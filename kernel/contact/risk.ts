@@ -104,7 +104,9 @@ export function velocityCheck(inputs: VelocityInputs): VelocityResult {
   // Book 3 §10.6.3: Last Online ATC Register of zero → "New card".
   const newCard = inputs.lastOnlineAtc === 0;
   const { atc, lastOnlineAtc } = inputs;
-  // Book 3 §10.6.3: ATC or Last Online ATC not returned, or ATC ≤ Last Online ATC → both limits exceeded.
+  // Book 3 §10.6.3: ATC or Last Online ATC not returned, or ATC ≤ Last Online ATC → both limits exceeded, and no
+  // other bit: 'ICC data missing' (B1b6) is for mandatory data (§7.2), which 9F36/9F13 from GET DATA are not (the
+  // emv-utils velocity vector with GET DATA 6A81 twice expects TVR 0000006000, certification-tests/fixtures).
   if (atc === undefined || lastOnlineAtc === undefined || atc <= lastOnlineAtc) {
     const why =
       atc === undefined || lastOnlineAtc === undefined

@@ -2,7 +2,9 @@
 // (where the orchestrator puts the terminal configuration and transaction parameters, Book 3 §5.4), else the
 // configuration or parameter it comes from. Formats per Book 3 Annex A.
 
-import { readUint, toHex } from "../../emv/bytes.js";
+import { fromHex, readUint, toHex } from "../../emv/bytes.js";
+import { isFieldError } from "../../emv/fields/field-error.js";
+import { parseTerminalType } from "../../emv/fields/terminal-type.js";
 import { decodeNumeric, FormatError } from "../../emv/tlv/formats.js";
 import { TRANSACTION_TYPE_CODE } from "../transaction-params.js";
 import type { TransactionContext } from "./context.js";
@@ -22,6 +24,12 @@ export function terminalType(ctx: TransactionContext): string {
   const v = ctx.data.get(0x9f35);
   if (v?.length === 1) return toHex(v);
   return ctx.config.terminalType.toString(16).padStart(2, "0").toUpperCase();
+}
+
+/** Book 4 Annex A1: whether the terminal is online only (terminal types x1 attended and x4 unattended). */
+export function isOnlineOnlyTerminal(ctx: TransactionContext): boolean {
+  const parsed = parseTerminalType(fromHex(terminalType(ctx)));
+  return !isFieldError(parsed) && parsed.connectivity === "online only";
 }
 
 /** Terminal Capabilities (9F33), 3 bytes (Book 4 Annex A2). */

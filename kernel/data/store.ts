@@ -2,12 +2,7 @@
 // when a DOL is built or a step needs a value. Values are kept as given; formats are applied by the DOL builder.
 
 import { tagToHex } from "../../emv/tlv/ber.js";
-
-/** Anything a DOL or a step can read a data object from. */
-export interface DataLookup {
-  /** The value of `tag`, or undefined when no source holds it. */
-  get(tag: number): Uint8Array | undefined;
-}
+import type { DataLookup } from "../../emv/tlv/dol.js";
 
 /** Where a data object came from. Lookup order is the order of this list. */
 export const DATA_SOURCES = ["transaction", "terminal", "card", "issuer"] as const;

@@ -2,102 +2,21 @@
 // CVM List applies under which condition, whether the terminal supports its method, and the CVM Results (9F34).
 // Performing a method (PIN entry, VERIFY) is delegated to a performer so tables and fast-check reach the logic.
 
-import { type BitDef, isBitSet } from "../../../emv/bits.js";
+import { type BitDef, isBitSet, type RegisterBit } from "../../../emv/bits.js";
 import { toHex } from "../../../emv/bytes.js";
+import {
+  applyNextIfUnsuccessful,
+  CVM,
+  CVM_CONDITION,
+  CVM_RESULT,
+  type CvmList,
+  type CvRule,
+  describeRule,
+  isRecognisedMethod,
+  methodOf,
+} from "../../../emv/fields/cvm-codes.js";
 import { TERMINAL_CAPABILITIES } from "../../../emv/fields/terminal-capabilities.js";
 import { TVR } from "../../../emv/tvr.js";
-
-/** CVM codes, CVM byte b6–b1 (Book 3 Annex C3 Table 39). */
-export const CVM = Object.freeze({
-  FAIL: 0x00,
-  PLAINTEXT_PIN_ICC: 0x01,
-  ENCIPHERED_PIN_ONLINE: 0x02,
-  PLAINTEXT_PIN_ICC_AND_SIGNATURE: 0x03,
-  ENCIPHERED_PIN_ICC: 0x04,
-  ENCIPHERED_PIN_ICC_AND_SIGNATURE: 0x05,
-  SIGNATURE: 0x1e,
-  NO_CVM_REQUIRED: 0x1f,
-  /** Not a list entry: CVM Results byte 1 when no CVM was performed (Book 4 Annex A4). */
-  NO_CVM_PERFORMED: 0x3f,
-});
-
-/** CVM condition codes (Book 3 Annex C3 Table 40). */
-export const CVM_CONDITION = Object.freeze({
-  ALWAYS: 0x00,
-  UNATTENDED_CASH: 0x01,
-  NOT_CASH_NOT_CASHBACK: 0x02,
-  TERMINAL_SUPPORTS_CVM: 0x03,
-  MANUAL_CASH: 0x04,
-  PURCHASE_WITH_CASHBACK: 0x05,
-  UNDER_X: 0x06,
-  OVER_X: 0x07,
-  UNDER_Y: 0x08,
-  OVER_Y: 0x09,
-});
-
-/** CVM Results byte 3 (Book 4 Annex A4). */
-export const CVM_RESULT = Object.freeze({ UNKNOWN: 0x00, FAILED: 0x01, SUCCESSFUL: 0x02 });
-
-export interface CvRule {
-  /** The CVM byte as on the card (b7 = apply succeeding rule if unsuccessful, b6–b1 = method). */
-  readonly cvm: number;
-  readonly condition: number;
-}
-
-export interface CvmList {
-  /** Amount X and Amount Y, binary, in the application currency (minor units). */
-  readonly amountX: number;
-  readonly amountY: number;
-  readonly rules: readonly CvRule[];
-}
-
-export const methodOf = (rule: CvRule): number => rule.cvm & 0x3f;
-/** Book 3 Annex C3: CVM byte b7 = "Apply succeeding CV Rule if this CVM is unsuccessful". */
-export const applyNextIfUnsuccessful = (rule: CvRule): boolean => (rule.cvm & 0x40) !== 0;
-
-const METHOD_NAMES: Readonly<Record<number, string>> = {
-  [CVM.FAIL]: "Fail CVM processing",
-  [CVM.PLAINTEXT_PIN_ICC]: "Plaintext PIN verification performed by ICC",
-  [CVM.ENCIPHERED_PIN_ONLINE]: "Enciphered PIN verified online",
-  [CVM.PLAINTEXT_PIN_ICC_AND_SIGNATURE]: "Plaintext PIN verification performed by ICC and signature (paper)",
-  [CVM.ENCIPHERED_PIN_ICC]: "Enciphered PIN verification performed by ICC",
-  [CVM.ENCIPHERED_PIN_ICC_AND_SIGNATURE]: "Enciphered PIN verification performed by ICC and signature (paper)",
-  [CVM.SIGNATURE]: "Signature (paper)",
-  [CVM.NO_CVM_REQUIRED]: "No CVM required",
-  [CVM.NO_CVM_PERFORMED]: "No CVM performed",
-};
-
-const CONDITION_NAMES: readonly string[] = [
-  "Always",
-  "If unattended cash",
-  "If not unattended cash and not manual cash and not purchase with cashback",
-  "If terminal supports the CVM",
-  "If manual cash",
-  "If purchase with cashback",
-  "If transaction is in the application currency and is under X value",
-  "If transaction is in the application currency and is over X value",
-  "If transaction is in the application currency and is under Y value",
-  "If transaction is in the application currency and is over Y value",
-];
-
-/** Whether the terminal knows the method at all (Book 3 Annex C3: others are RFU or proprietary). */
-export function isRecognisedMethod(method: number): boolean {
-  return method <= 0x05 || method === CVM.SIGNATURE || method === CVM.NO_CVM_REQUIRED;
-}
-
-export function methodName(method: number): string {
-  return METHOD_NAMES[method] ?? `unrecognised CVM ${toHex(Uint8Array.of(method))}`;
-}
-
-export function conditionName(condition: number): string {
-  return CONDITION_NAMES[condition] ?? `unrecognised condition ${toHex(Uint8Array.of(condition))}`;
-}
-
-/** One rule in words, e.g. "Signature (paper), If terminal supports the CVM (else apply next)". */
-export function describeRule(rule: CvRule): string {
-  const next = applyNextIfUnsuccessful(rule) ? " (apply next if unsuccessful)" : "";
-  return `${methodName(methodOf(rule))}, ${conditionName(rule.condition)}${next}`;
-}
 
 /** Book 3 §10.5 with Book 4 Annex A2: whether 9F33 byte 2 supports the (recognised) method. */
 export function terminalSupportsMethod(method: number, terminalCapabilities: Uint8Array): boolean {
@@ -179,7 +98,7 @@ export type CvmAttempt =
       readonly kind: "done";
       /** Book 4 Annex A4: successful, failed, or unknown (signature, online PIN). */
       readonly result: "successful" | "failed" | "unknown";
-      readonly tvr?: readonly BitDef[];
+      readonly tvr?: readonly RegisterBit<"TVR">[];
       readonly note?: string;
     }
   | { readonly kind: "terminate"; readonly reason: string };
@@ -192,7 +111,7 @@ export interface CvmOutcome {
   readonly cvmResults: Uint8Array;
   readonly successful: boolean;
   /** TVR bits to set. */
-  readonly tvr: readonly BitDef[];
+  readonly tvr: readonly RegisterBit<"TVR">[];
   /** A signature on the receipt is required (signature CVMs). */
   readonly signatureRequired: boolean;
   /** The index of the rule that ended processing, or undefined. */
@@ -211,10 +130,10 @@ function resultsOf(rule: CvRule, result: number): Uint8Array {
  * performed one that fails continues with the next rule only when b7 says so; else cardholder verification fails.
  */
 export async function evaluateCvmList(list: CvmList, env: CvmEnvironment, perform: CvmPerformer): Promise<CvmOutcome> {
-  const tvr: BitDef[] = [];
+  const tvr: RegisterBit<"TVR">[] = [];
   const steps: string[] = [];
   let last: { rule: CvRule; index: number } | undefined;
-  const addTvr = (bits: readonly BitDef[] | undefined) => {
+  const addTvr = (bits: readonly RegisterBit<"TVR">[] | undefined) => {
     for (const b of bits ?? []) if (!tvr.includes(b)) tvr.push(b);
   };
   const failed = (index: number | undefined, why: string): CvmOutcome => {
