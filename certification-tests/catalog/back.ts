@@ -220,9 +220,9 @@ export const ACTION_CASES: readonly CertCase[] = [
     why: "Absent IAC-online is all ones; TVR has B1b2 → ARQC; absent IAC-denial is zeros → not AAC.",
   },
   {
-    id: "TAA-ONL-001",
+    id: "TAA-TYP-001",
     family: "terminal action analysis",
-    title: "Attended online-capable terminal (22), no online code matches: TC requested (control for TAA-ONL-002/003)",
+    title: "Attended online-capable terminal (22), no online code matches: TC requested (control for TAA-TYP-002/003)",
     ref: "Book 3 §10.7; Book 4 Annex A1",
     profile: SDA,
     card: { tags: { "9F0F": "0000000000" } },
@@ -232,7 +232,7 @@ export const ACTION_CASES: readonly CertCase[] = [
     why: "TVR 0200000000 ∧ (TAC-online DC4004F800 ∨ IAC-online 0000000000) = 0 → approve offline: TC.",
   },
   {
-    id: "TAA-ONL-002",
+    id: "TAA-TYP-002",
     family: "terminal action analysis",
     title: "Unattended online-only terminal (14): ARQC even when no online code matches",
     ref: "Book 3 §10.7; Book 4 Annex A1",
@@ -244,7 +244,7 @@ export const ACTION_CASES: readonly CertCase[] = [
     why: "Terminal type x4 is unattended online only: it cannot approve offline, so the first GENERATE AC asks for an ARQC.",
   },
   {
-    id: "TAA-ONL-003",
+    id: "TAA-TYP-003",
     family: "terminal action analysis",
     title: "Merchant unattended online-only terminal (24): ARQC even when no online code matches",
     ref: "Book 3 §10.7; Book 4 Annex A1",

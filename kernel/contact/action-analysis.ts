@@ -9,6 +9,7 @@ import type { TransactionContext } from "./context.js";
 import type { CryptogramRecord, CryptogramType, Decision, OnlineRecord, Outcome } from "./decision.js";
 import { buildCdolData, type CdaVerifier, describeCid, generateAc } from "./generate-ac.js";
 import { processIssuerScripts } from "./issuer-scripts.js";
+import { verifyCdaResponse } from "./oda/cda.js";
 import {
   authorizationData,
   DEFAULT_HOST_TIMEOUT_MS,
@@ -92,15 +93,10 @@ function issuerActionCodes(ctx: TransactionContext): IssuerActionCodes {
 }
 
 export interface CompleteOptions {
-  /** D1's `verifyCdaResponse` (kernel/steps/oda/cda.ts). Without it a CDA signature cannot verify. */
+  /** The CDA signature check at GENERATE AC (Book 2 §6.6); `verifyCdaResponse` (oda/cda.ts) unless a test replaces it. */
   readonly verifyCda?: CdaVerifier;
   readonly hostTimeoutMs?: number;
 }
-
-const noCdaVerifier: CdaVerifier = () => ({
-  ok: false,
-  reason: "CDA verification is not available in this kernel build",
-});
 
 /** Make sure the values every CDOL may ask for are in the data store (Book 3 §5.4). */
 function prepareTransactionData(ctx: TransactionContext): void {
@@ -125,7 +121,7 @@ export async function completeTransaction(ctx: TransactionContext, options: Comp
 }
 
 async function runBackHalf(ctx: TransactionContext, options: CompleteOptions): Promise<Decision> {
-  const verifyCda = options.verifyCda ?? noCdaVerifier;
+  const verifyCda = options.verifyCda ?? verifyCdaResponse;
   const cryptograms: CryptogramRecord[] = [];
   const end = (
     outcome: Outcome,

@@ -19,7 +19,6 @@ import type { StepResult, TransactionContext } from "./context.js";
 import { cardholderVerification } from "./cvm.js";
 import type { Outcome } from "./decision.js";
 import { initiateApplicationProcessing } from "./initiate.js";
-import { verifyCdaResponse } from "./oda/cda.js";
 import { offlineDataAuthentication } from "./oda.js";
 import { readApplicationData } from "./read-data.js";
 import { processingRestrictions } from "./restrictions.js";
@@ -144,10 +143,10 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       if (result.kind === "terminate") return terminated(`${name}: ${result.reason}`);
     }
 
-    const decision = await completeTransaction(ctx, {
-      verifyCda: verifyCdaResponse,
-      ...(req.hostTimeoutMs !== undefined ? { hostTimeoutMs: req.hostTimeoutMs } : {}),
-    });
+    const decision = await completeTransaction(
+      ctx,
+      req.hostTimeoutMs !== undefined ? { hostTimeoutMs: req.hostTimeoutMs } : {},
+    );
     return record(decision.outcome, decision.reason, {
       cryptograms: [...decision.cryptograms],
       ...(decision.online ? { online: decision.online } : {}),
