@@ -68,7 +68,7 @@ describe("ISO 8583 codec", () => {
 
   it("rejects a non-BCD MTI, a length over the maximum, trailing bytes", () => {
     expect(() => decodeMessage(fromHex("0A000000000000000000"))).toThrowError(/MTI bytes 0a00/);
-    expect(() => decodeMessage(fromHex("0100400000000000000020" + "00".repeat(10)))).toThrowError(
+    expect(() => decodeMessage(fromHex(`0100400000000000000020${"00".repeat(10)}`))).toThrowError(
       /length 20 exceeds the maximum 19/,
     );
     expect(() => decodeMessage(fromHex("0100000000000000000000"))).toThrowError(/1 bytes after the last field/);
