@@ -3,7 +3,6 @@
 // hop per APDU) and the optional native binding @pokusew/pcsclite (any platform with a PC/SC stack).
 
 import { existsSync } from "node:fs";
-import type { CardChannel } from "../transport/channel.js";
 import { TransportError } from "../transport/channel.js";
 import type { PcscContext } from "./pcsc/context.js";
 import { SUPPORTED_PROTOCOLS } from "./pcsc/wire.js";

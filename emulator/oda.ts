@@ -8,7 +8,7 @@ import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
 import { cdaTransactionDataHash, signCdaData, signDynamicData, signStaticData } from "../emv/crypto/signed-data.js";
 import type { CardContext, OdaKeys, PersonalisedApplication } from "./context.js";
 import { dolValues } from "./dol-values.js";
-import { applicationKeys, type CaKeyMaterial, caKey } from "./keystore.js";
+import { applicationKeys, caKey } from "./keystore.js";
 import { type ApplicationProfile, applicationPan, type CardProfile, hasFault } from "./profile.js";
 import type { Placeholder } from "./profile-schema.js";
 import { SW } from "./status.js";

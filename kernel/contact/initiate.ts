@@ -2,7 +2,7 @@
 // response format 1 (80: AIP ‖ AFL) or format 2 (77 with 82 and 94); 6985 sends the terminal back to selection.
 
 import { hexWord, toHex } from "../../emv/bytes.js";
-import { decodeTlv, encodeTlv, type Tlv, TlvError } from "../../emv/tlv/ber.js";
+import { decodeTlv, type Tlv, TlvError } from "../../emv/tlv/ber.js";
 import { buildDolData, DolError, dolDataLength, parseDol } from "../../emv/tlv/dol.js";
 import { Commands } from "../card-session.js";
 import { CONTINUE, type StepResult, type TransactionContext, terminate } from "./context.js";

@@ -1,7 +1,7 @@
 // Processing restrictions (EMV Book 3 §10.4): application version, Application Usage Control against the
 // transaction and the terminal, and the application effective and expiration dates. Only TVR byte 2 changes.
 
-import { type BitDef, isBitSet, type RegisterBit } from "../../emv/bits.js";
+import { isBitSet, type RegisterBit } from "../../emv/bits.js";
 import { bytesEqual, fromHex, toHex } from "../../emv/bytes.js";
 import { AUC } from "../../emv/fields/auc.js";
 import { decodeDate, FormatError } from "../../emv/tlv/formats.js";

@@ -3,7 +3,6 @@
 // Performing a method (PIN entry, VERIFY) is delegated to a performer so tables and fast-check reach the logic.
 
 import { type BitDef, isBitSet, type RegisterBit } from "../../../emv/bits.js";
-import { toHex } from "../../../emv/bytes.js";
 import {
   applyNextIfUnsuccessful,
   CVM,
