@@ -286,3 +286,48 @@ describe("parseRunArgs and amounts", () => {
     expect(() => parseRunArgs(["--other-amount", "1"])).toThrow("--other-amount is only for --type cashback");
   });
 });
+
+describe("emvsim run --host (the network link, online/client.ts)", () => {
+  it("refuses tcp:// without --insecure and a TLS directory it cannot read, with one line and exit code 1", async () => {
+    const tcp = await run(["--host", "tcp://127.0.0.1:9", ...FIXED]);
+    expect(tcp.code).toBe(1);
+    expect(tcp.err.join("\n")).toMatch(/plain TCP carries card data in clear; add --insecure/);
+    const tls = await run(["--host", "tls://127.0.0.1:9", "--tls-dir", "/nonexistent-emvsim", ...FIXED]);
+    expect(tls.code).toBe(1);
+    expect(tls.err.join("\n")).toMatch(/cannot read \/nonexistent-emvsim\/ca\.pem/);
+  });
+
+  it("gives the same outcome through a loopback ISO 8583 host (tcp:// --insecure) as in-process", async () => {
+    const { createServer } = await import("node:net");
+    const { defaultIssuerHost } = await import("../../emulator/host/index.js");
+    const { decodeMessage, encodeMessage } = await import("../../online/iso8583/codec.js");
+    const { FrameReader, frame } = await import("../../online/iso8583/framing.js");
+    const { authorizationRequestOf, responseMessage } = await import("../../online/iso8583/mapping.js");
+    const issuer = defaultIssuerHost();
+    const server = createServer((socket) => {
+      const reader = new FrameReader();
+      socket.on("data", async (chunk: Buffer) => {
+        for (const bytes of reader.push(chunk)) {
+          const m = decodeMessage(bytes);
+          const answer = await issuer.authorize(authorizationRequestOf(m));
+          socket.write(frame(encodeMessage(responseMessage(m, "0110", answer))));
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const local = JSON.parse((await run([...FIXED, "--json"])).out) as TransactionResultJson;
+      const remote = await run(["--host", `tcp://127.0.0.1:${port}`, "--insecure", ...FIXED, "--json"]);
+      expect(remote.code).toBe(0);
+      const json = JSON.parse(remote.out) as TransactionResultJson;
+      expect(local.online?.issuerAuthentication).toBeDefined();
+      expect(json.online).toEqual(local.online);
+      expect(json.outcome).toEqual(local.outcome);
+      expect(json.tvr).toEqual(local.tvr);
+      expect(json.tsi).toEqual(local.tsi);
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // `emvsim run`: one EMV transaction (Book 3 §10) from application selection to completion against a card in a reader
 // (the emulated card by default), with the issuer host simulated; prints the step-by-step report or the JSON result.
 
+import type { IssuerHost } from "../../emv/authorisation.js";
 import type { CaPublicKey } from "../../emv/crypto/capk.js";
 import { transactionReport } from "../../kernel/report.js";
 import { resultToJson } from "../../kernel/result.js";
@@ -19,11 +20,13 @@ const VALUE_OPTIONS = [
   "--pin",
   "--capk",
   "--issuer",
+  "--host",
+  "--tls-dir",
   "--date",
   "--time",
   "--seed",
 ] as const;
-const FLAG_OPTIONS = ["--json", "--trace", "--unmask"] as const;
+const FLAG_OPTIONS = ["--json", "--trace", "--unmask", "--insecure"] as const;
 
 /** The default amount (major units) when --amount is not given. */
 export const DEFAULT_AMOUNT = "12.34";
@@ -39,6 +42,11 @@ export interface RunOptions {
   readonly pin: string | undefined;
   readonly capk: string | undefined;
   readonly issuer: string | undefined;
+  /** tls://HOST:PORT (or tcp:// with insecure) of a network issuer host instead of the in-process one. */
+  readonly host: string | undefined;
+  /** Directory with ca.pem, client.pem, client.key for --host tls:// (default ./emvsim-pki). */
+  readonly tlsDir: string | undefined;
+  readonly insecure: boolean;
   readonly date: string | undefined;
   readonly time: string | undefined;
   readonly seed: string | undefined;
@@ -96,6 +104,9 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     pin,
     capk: values.get("--capk"),
     issuer: values.get("--issuer"),
+    host: values.get("--host"),
+    tlsDir: values.get("--tls-dir"),
+    insecure: flags.has("--insecure"),
     date,
     time,
     seed: values.get("--seed"),
@@ -164,6 +175,9 @@ const USAGE = [
   "  --pin <digits>            the cardholder's PIN when asked (default: PIN entry bypassed)",
   "  --capk <file>             CA public keys (emvsim keys JSON) added to the terminal's",
   "  --issuer <file>           issuer host configuration (default: a host knowing every built-in card)",
+  "  --host <url>              go online to a network issuer host: tls://HOST:PORT (mutual TLS), tcp:// only with --insecure",
+  "  --tls-dir <dir>           ca.pem, client.pem, client.key for --host tls:// (default: emvsim-pki)",
+  "  --insecure                allow --host tcp:// (card data in clear; loopback tests only)",
   "  --date YYMMDD --time HHMMSS   transaction date and time (default: now)",
   "  --seed <text>             repeatable unpredictable numbers (terminal and emulated card)",
   "  --json                    the result as JSON instead of the report",
@@ -205,9 +219,17 @@ export const command: Command = {
       throw new UsageError("--type cashback needs --other-amount (the cashback part of the amount)");
     }
 
+    if (options.host !== undefined && options.issuer !== undefined) {
+      throw new UsageError("--issuer configures the in-process host; --host names a network host: give one");
+    }
     const hostModule = await import("../../emulator/host/index.js");
-    let host: ReturnType<typeof hostModule.defaultIssuerHost>;
-    if (options.issuer) {
+    let host: IssuerHost;
+    let network: { close(): void } | undefined;
+    if (options.host !== undefined) {
+      const remote = await networkHost(options);
+      host = remote;
+      network = remote;
+    } else if (options.issuer) {
       const hostConfig = hostModule.loadHostConfig(options.issuer);
       if (!hostConfig.ok) throw new UsageError(hostConfig.error.message);
       host = hostModule.issuerHostFromConfig(hostConfig.value);
@@ -241,6 +263,7 @@ export const command: Command = {
       io.out(options.json ? JSON.stringify(resultToJson(record, shown), null, 2) : transactionReport(record, shown));
       return 0;
     } finally {
+      network?.close();
       await channel.close();
     }
   },
@@ -281,4 +304,37 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
     caKeys: caPublicKeysForProfile(profile.value),
     open: async (random) => openEmulatorChannel(profile.value, random ? { random } : {}),
   };
+}
+
+/** The terminal's network link for --host (online/client.ts), its TLS files read from --tls-dir. */
+async function networkHost(options: RunOptions) {
+  const { NetworkIssuerHost, OnlineLinkError, parseHostUrl } = await import("../../online/client.js");
+  const url = options.host as string;
+  let secure: boolean;
+  try {
+    secure = parseHostUrl(url, options.insecure).secure;
+  } catch (e) {
+    if (e instanceof OnlineLinkError) throw new UsageError(e.message);
+    throw e;
+  }
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const dir = options.tlsDir ?? "emvsim-pki";
+  const read = (name: string): string => {
+    try {
+      return readFileSync(join(dir, name), "utf8");
+    } catch {
+      throw new UsageError(
+        `--host ${url}: cannot read ${join(dir, name)} (give --tls-dir with ca.pem, client.pem, client.key)`,
+      );
+    }
+  };
+  const tlsFiles = secure ? { ca: read("ca.pem"), cert: read("client.pem"), key: read("client.key") } : {};
+  return new NetworkIssuerHost({
+    url,
+    insecure: options.insecure,
+    terminalId: "EMVSIM01",
+    merchantId: "EMVSIM MERCHANT",
+    ...tlsFiles,
+  });
 }
