@@ -16,6 +16,7 @@ import {
   terminalDataOrZeros,
 } from "../emv/crypto/cryptogram.js";
 import { scriptMac } from "../emv/crypto/secure-messaging.js";
+import { TAG } from "../emv/tlv/tag-names.js";
 import type { AcType, PersonalisedApplication, Session } from "./context.js";
 import { dolValues } from "./dol-values.js";
 import { issuerApplicationData } from "./iad.js";
@@ -68,7 +69,7 @@ export function computeApplicationCryptogram(
 ): { cryptogram: Uint8Array; iad: Uint8Array } {
   const keys = cardKeys(app);
   const s = r.session;
-  const arc = r.values.get(0x8a);
+  const arc = r.values.get(TAG.AUTHORISATION_RESPONSE_CODE);
   // Authorisation Response Codes Y3/Z3 (5933/5A33): the terminal could not go online (Book 4 §6.3.6).
   const unableToGoOnline = r.second && arc !== undefined && arc[1] === 0x33 && (arc[0] === 0x59 || arc[0] === 0x5a);
   const { iad } = issuerApplicationData(keys.scheme.cvn, keys.dki, {
@@ -88,9 +89,9 @@ export function computeApplicationCryptogram(
   const atc = writeUint(r.atc, 2);
   // Data the CDOL does not ask for counts as zeros of its length (the issuer host does the same).
   const value = terminalDataOrZeros((tag: number): Uint8Array | undefined => {
-    if (tag === 0x9f36) return atc;
-    if (tag === 0x9f10) return iad;
-    if (tag === 0x82) return app.profile.aip;
+    if (tag === TAG.APPLICATION_TRANSACTION_COUNTER) return atc;
+    if (tag === TAG.ISSUER_APPLICATION_DATA) return iad;
+    if (tag === TAG.APPLICATION_INTERCHANGE_PROFILE) return app.profile.aip;
     return r.values.get(tag);
   });
   const ac = generateApplicationCryptogram(keys.scheme, keys.mk.ac, value);
@@ -100,7 +101,8 @@ export function computeApplicationCryptogram(
 
 /** The Unpredictable Number of the first GENERATE AC (some versions key the ARPC with it). */
 function firstUnpredictableNumber(app: PersonalisedApplication, s: Session | undefined): Uint8Array {
-  if (s?.firstAc && app.cdol1) return dolValues(app.cdol1, s.firstAc.cdol1Data).get(0x9f37) ?? new Uint8Array(4);
+  if (s?.firstAc && app.cdol1)
+    return dolValues(app.cdol1, s.firstAc.cdol1Data).get(TAG.UNPREDICTABLE_NUMBER) ?? new Uint8Array(4);
   return new Uint8Array(4);
 }
 

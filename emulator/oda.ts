@@ -6,6 +6,7 @@ import { buildIccCertificate, buildIssuerCertificate, PkiBuildError } from "../e
 import { decipherPinBlock } from "../emv/crypto/pin-encipherment.js";
 import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
 import { cdaTransactionDataHash, signCdaData, signDynamicData, signStaticData } from "../emv/crypto/signed-data.js";
+import { TAG } from "../emv/tlv/tag-names.js";
 import type { CardContext, OdaKeys, PersonalisedApplication } from "./context.js";
 import { dolValues } from "./dol-values.js";
 import { applicationKeys, caKey } from "./keystore.js";
@@ -164,10 +165,10 @@ export interface CdaInput {
 /** Unpredictable Number (9F37) of the current GENERATE AC: from the CDOL2 data on the second, else CDOL1. */
 function unpredictableNumber(app: PersonalisedApplication, i: CdaInput): Uint8Array {
   if (i.cdol2Data && app.cdol2) {
-    const un = dolValues(app.cdol2, i.cdol2Data).get(0x9f37);
+    const un = dolValues(app.cdol2, i.cdol2Data).get(TAG.UNPREDICTABLE_NUMBER);
     if (un && un.length > 0) return un;
   }
-  const un = app.cdol1 ? dolValues(app.cdol1, i.cdol1Data).get(0x9f37) : undefined;
+  const un = app.cdol1 ? dolValues(app.cdol1, i.cdol1Data).get(TAG.UNPREDICTABLE_NUMBER) : undefined;
   // Without 9F37 in the CDOL the terminal cannot check the signature; sign over a zero UN rather than fail.
   return un && un.length > 0 ? un : fromHex("00000000");
 }

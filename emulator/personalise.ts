@@ -7,6 +7,7 @@ import { isFieldError } from "../emv/fields/field-error.js";
 import { decodeTlvs, encodeTlvs, findTlv, type TlvInput } from "../emv/tlv/ber.js";
 import { type DolEntry, parseDol } from "../emv/tlv/dol.js";
 import { panDigits } from "../emv/tlv/formats.js";
+import { TAG } from "../emv/tlv/tag-names.js";
 import type { PersonalisedApplication } from "./context.js";
 import { iccPlaceholderValues, issuerPlaceholderValues, loadOdaKeys } from "./oda.js";
 import type { ApplicationProfile, CardProfile, RecordProfile } from "./profile.js";
@@ -79,7 +80,7 @@ export function staticDataToAuthenticate(
       if (e.sfi <= 10) {
         try {
           const [t] = decodeTlvs(data);
-          parts.push(t && t.tag === 0x70 ? t.value : data);
+          parts.push(t && t.tag === TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE ? t.value : data);
         } catch {
           parts.push(data);
         }

@@ -8,6 +8,7 @@ import { projectDir } from "../emv/project-files.js";
 import { formatPath, formatZodIssues } from "../emv/schema-errors.js";
 import { tagFromHex, tagToHex } from "../emv/tlv/ber.js";
 import { panDigits } from "../emv/tlv/formats.js";
+import { TAG } from "../emv/tlv/tag-names.js";
 import { tagInfo } from "../emv/tlv/tags.js";
 import {
   type ApplicationJson,
@@ -329,7 +330,7 @@ function toCardProfile(p: ProfileJson, source: string): CardProfile {
 export function applicationPan(app: ApplicationProfile): string | undefined {
   for (const r of app.records) {
     if (r.content.kind !== "tlvs") continue;
-    const pan = r.content.tlvs.find((t) => t.tag === 0x5a)?.value;
+    const pan = r.content.tlvs.find((t) => t.tag === TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER)?.value;
     if (pan instanceof Uint8Array) return panDigits(pan);
   }
   return undefined;

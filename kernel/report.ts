@@ -8,6 +8,7 @@ import { isFieldError } from "../emv/fields/field-error.js";
 import { type Disclosure, displayTlvBytes, displayValue, MASKED } from "../emv/sensitive.js";
 import { TlvError } from "../emv/tlv/ber.js";
 import { decodeAmount, decodeDate, decodeTime, FormatError, formatDate } from "../emv/tlv/formats.js";
+import { TAG } from "../emv/tlv/tag-names.js";
 import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { describeApduPair } from "../transport/apdu-text.js";
 import { describeCid } from "./contact/generate-ac.js";
@@ -84,14 +85,14 @@ function sectionFacts(step: string, record: TransactionOutcomeRecord, disclosure
         const names = reads.map((t) => `SFI ${t.command[3]! >> 3} record ${t.command[2]!}`);
         lines.push(`Records read: ${names.join(", ")}`);
       }
-      const pan = data.get(0x5a);
+      const pan = data.get(TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
       if (pan) lines.push(`PAN: ${displayValue(0x5a, pan, disclosure)}`);
-      const psn = data.get(0x5f34);
+      const psn = data.get(TAG.PAN_SEQUENCE_NUMBER);
       if (psn) lines.push(`PAN sequence number: ${toHex(psn)}`);
-      const expiry = data.get(0x5f24);
+      const expiry = data.get(TAG.APPLICATION_EXPIRATION_DATE);
       const expiryDate = expiry && safe(() => decodeDate(expiry));
       if (expiryDate) lines.push(`Expiry: ${formatDate(expiryDate)}`);
-      const effective = data.get(0x5f25);
+      const effective = data.get(TAG.APPLICATION_EFFECTIVE_DATE);
       const effectiveDate = effective && safe(() => decodeDate(effective));
       if (effectiveDate) lines.push(`Effective: ${formatDate(effectiveDate)}`);
       break;
@@ -150,12 +151,12 @@ function sectionFacts(step: string, record: TransactionOutcomeRecord, disclosure
 /** The transaction's amount, date and type as the terminal sent them (9F02, 5F2A, 9A, 9F21, 9C). */
 function transactionLine(record: TransactionOutcomeRecord): string | undefined {
   const d = record.data;
-  const amount = d.get(0x9f02);
-  const exponent = d.get(0x5f36);
-  const currency = d.get(0x5f2a);
-  const date = d.get(0x9a);
-  const time = d.get(0x9f21);
-  const type = d.get(0x9c);
+  const amount = d.get(TAG.AMOUNT_AUTHORISED_NUMERIC);
+  const exponent = d.get(TAG.TRANSACTION_CURRENCY_EXPONENT);
+  const currency = d.get(TAG.TRANSACTION_CURRENCY_CODE);
+  const date = d.get(TAG.TRANSACTION_DATE);
+  const time = d.get(TAG.TRANSACTION_TIME);
+  const type = d.get(TAG.TRANSACTION_TYPE);
   const parts: string[] = [];
   if (type) {
     const name = Object.entries(TRANSACTION_TYPE_CODE).find(([, code]) => code === type[0])?.[0];

@@ -6,6 +6,7 @@ import { hexByte, toHex } from "../emv/bytes.js";
 import { parseCvmResults } from "../emv/fields/cvm-results.js";
 import { isFieldError } from "../emv/fields/field-error.js";
 import { type Disclosure, displayTlvBytes, MASKED, maskPan, maskPansInText, maskTrack2 } from "../emv/sensitive.js";
+import { TAG } from "../emv/tlv/tag-names.js";
 import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { isPinCommand } from "../transport/apdu-text.js";
 import type { TraceEntry } from "./card-session.js";
@@ -131,11 +132,13 @@ export function redactor(data: TransactionData, disclosure: Disclosure): Redacto
       const hex = toHex(v);
       replacements.push([
         hex,
-        tag === 0x57 || tag === 0x9f6b ? maskTrack2(hex, disclosure) : `<${v.length} bytes hidden>`,
+        tag === TAG.TRACK_2_EQUIVALENT_DATA || tag === TAG.TRACK_2_DATA
+          ? maskTrack2(hex, disclosure)
+          : `<${v.length} bytes hidden>`,
       ]);
     }
   }
-  const pan = data.get(0x5a);
+  const pan = data.get(TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
   if (pan && pan.length >= 4 && !disclosure.unmaskPan) {
     const hex = toHex(pan);
     replacements.push([hex, maskPan(hex)]);
@@ -179,7 +182,7 @@ export function displayResponse(response: Uint8Array, disclosure: Disclosure): s
 export function resultToJson(record: TransactionOutcomeRecord, options: ResultOptions): TransactionResultJson {
   const disclosure: Disclosure = options.unmask ? { unmaskPan: true } : MASKED;
   const r = redactor(record.data, disclosure);
-  const pan = record.data.get(0x5a);
+  const pan = record.data.get(TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
   const out: TransactionResultJson = {
     outcome: record.outcome,
     reason: r.text(record.reason),

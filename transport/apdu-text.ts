@@ -5,6 +5,7 @@ import { hexByte, toHex } from "../emv/bytes.js";
 import { describeField } from "../emv/fields/describe.js";
 import { type Disclosure, displayValue } from "../emv/sensitive.js";
 import { decodeTlvs, type Tlv, tagToHex } from "../emv/tlv/ber.js";
+import { TAG } from "../emv/tlv/tag-names.js";
 import { tagName } from "../emv/tlv/tags.js";
 import { decodeCommandApdu, decodeResponseApdu } from "./apdu.js";
 import { describeStatusWord } from "./status-words.js";
@@ -50,7 +51,10 @@ export function renderTree(nodes: readonly Tlv[], options: RenderOptions, depth 
       continue;
     }
     lines.push(n.length ? `${head} ${displayValue(n.tag, n.value, options.disclosure)}` : head);
-    const words = n.tag === 0x80 ? explainFormat1(options.ins, n.value) : describeField(n.tag, n.value);
+    const words =
+      n.tag === TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_1
+        ? explainFormat1(options.ins, n.value)
+        : describeField(n.tag, n.value);
     for (const w of words ?? []) lines.push(`${pad}   ${w}`);
   }
   return lines;

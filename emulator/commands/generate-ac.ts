@@ -5,6 +5,7 @@ import { writeUint } from "../../emv/bytes.js";
 import { encodeTlvs, type TlvInput } from "../../emv/tlv/ber.js";
 import { dolDataLength } from "../../emv/tlv/dol.js";
 import { amountMinorUnits } from "../../emv/tlv/formats.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type AcType, type CardContext, selectedApplication } from "../context.js";
 import { computeApplicationCryptogram, verifyIssuerAuthentication } from "../cryptogram.js";
@@ -41,7 +42,7 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
 
   // Issuer Authentication Data (91) in the CDOL2 data: issuer authentication without EXTERNAL AUTHENTICATE
   // (Book 3 §10.9, §6.5.5.2); checked like EXTERNAL AUTHENTICATE would, once per transaction.
-  const iad91 = second ? values.get(0x91) : undefined;
+  const iad91 = second ? values.get(TAG.ISSUER_AUTHENTICATION_DATA) : undefined;
   if (iad91 && s.externalAuthenticate === "none" && s.firstAc && iad91.some((b) => b !== 0)) {
     const ok = verifyIssuerAuthentication(app, {
       arqc: s.firstAc.cryptogram,
@@ -52,11 +53,11 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
     s.externalAuthenticate = ok ? "passed" : "failed";
   }
 
-  const amount = values.get(0x9f02);
+  const amount = values.get(TAG.AMOUNT_AUTHORISED_NUMERIC);
   const ruled = second
     ? secondAcDecision(requested, app.profile, {
         externalAuthenticate: s.externalAuthenticate,
-        authorisationResponseCode: values.get(0x8a),
+        authorisationResponseCode: values.get(TAG.AUTHORISATION_RESPONSE_CODE),
         consecutiveOffline,
       })
     : firstAcDecision(requested, app.profile, {
@@ -92,7 +93,8 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
   else {
     // Online transaction completed: Last Online ATC Register and the issuer authentication flag (Book 3 §10.9).
     if (s.externalAuthenticate === "passed" || !app.profile.risk.issuerAuthenticationRequired) {
-      if (decision.type === "TC" && values.get(0x8a)?.[0] !== 0x5a) state.lastOnlineAtc = state.atc;
+      if (decision.type === "TC" && values.get(TAG.AUTHORISATION_RESPONSE_CODE)?.[0] !== 0x5a)
+        state.lastOnlineAtc = state.atc;
     }
     state.issuerAuthenticationFailedLastOnline = s.externalAuthenticate !== "passed";
   }

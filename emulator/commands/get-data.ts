@@ -3,6 +3,7 @@
 
 import { fromHex, writeUint } from "../../emv/bytes.js";
 import { encodeTlv, tagToHex } from "../../emv/tlv/ber.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type CardContext, selectedApplication } from "../context.js";
 import { respond, SW } from "../status.js";
@@ -17,11 +18,14 @@ export function getData(ctx: CardContext, c: CommandApdu): Uint8Array {
   const written = state.dataObjects[tagToHex(tag)];
   let value: Uint8Array | undefined;
   if (written !== undefined) value = fromHex(written);
-  else if (tag === 0x9f36) value = writeUint(state.atc, 2);
-  else if (tag === 0x9f13) value = writeUint(state.lastOnlineAtc, 2);
-  else if (tag === 0x9f17 && app.profile.pin) value = Uint8Array.of(state.pinTryCounter);
-  else if (tag === 0x9f14 && counters.lcol !== undefined) value = Uint8Array.of(counters.lcol);
-  else if (tag === 0x9f23 && counters.ucol !== undefined) value = Uint8Array.of(counters.ucol);
+  else if (tag === TAG.APPLICATION_TRANSACTION_COUNTER) value = writeUint(state.atc, 2);
+  else if (tag === TAG.LAST_ONLINE_ATC_REGISTER) value = writeUint(state.lastOnlineAtc, 2);
+  else if (tag === TAG.PERSONAL_IDENTIFICATION_NUMBER_TRY_COUNTER && app.profile.pin)
+    value = Uint8Array.of(state.pinTryCounter);
+  else if (tag === TAG.LOWER_CONSECUTIVE_OFFLINE_LIMIT && counters.lcol !== undefined)
+    value = Uint8Array.of(counters.lcol);
+  else if (tag === TAG.UPPER_CONSECUTIVE_OFFLINE_LIMIT && counters.ucol !== undefined)
+    value = Uint8Array.of(counters.ucol);
   else value = app.profile.getData.find((d) => d.tag === tag)?.value;
   if (!value) return respond(SW.REFERENCED_DATA_NOT_FOUND);
   return respond(SW.OK, encodeTlv(tag, value));

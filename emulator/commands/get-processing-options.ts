@@ -4,6 +4,7 @@
 import { concatBytes } from "../../emv/bytes.js";
 import { encodeTlv, encodeTlvs, type TlvInput } from "../../emv/tlv/ber.js";
 import { dolDataLength } from "../../emv/tlv/dol.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type CardContext, selectedApplication } from "../context.js";
 import { respond, SW } from "../status.js";
@@ -24,7 +25,8 @@ export function getProcessingOptions(ctx: CardContext, c: CommandApdu): Uint8Arr
   ctx.session.gpoDone = true;
   ctx.session.pdolData = Uint8Array.from(pdolData);
   const p = app.profile;
-  if (p.gpoFormat === 1) return respond(SW.OK, encodeTlv(0x80, concatBytes(p.aip, p.afl)));
+  if (p.gpoFormat === 1)
+    return respond(SW.OK, encodeTlv(TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_1, concatBytes(p.aip, p.afl)));
   const children: TlvInput[] = [
     { tag: 0x82, value: p.aip },
     { tag: 0x94, value: p.afl },

@@ -2,6 +2,7 @@
 // response format 1 (80). Only a card with an ICC key that supports DDA answers it.
 
 import { encodeTlv } from "../../emv/tlv/ber.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type CardContext, selectedApplication } from "../context.js";
 import { signDda } from "../oda.js";
@@ -16,5 +17,5 @@ export function internalAuthenticate(ctx: CardContext, c: CommandApdu): Uint8Arr
   if (c.p1 !== 0x00 || c.p2 !== 0x00) return respond(SW.WRONG_P1P2);
   if (c.data.length === 0) return respond(SW.WRONG_LENGTH);
   if (!ctx.session.gpoDone) return respond(SW.CONDITIONS_NOT_SATISFIED);
-  return respond(SW.OK, encodeTlv(0x80, signDda(ctx, sel.app, c.data)));
+  return respond(SW.OK, encodeTlv(TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_1, signDda(ctx, sel.app, c.data)));
 }

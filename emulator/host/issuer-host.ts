@@ -21,6 +21,7 @@ import { parsePinBlockFormat0 } from "../../emv/crypto/pin-block.js";
 import { maskPan } from "../../emv/sensitive.js";
 import { decodeTlvs, encodeTlvs, type Tlv, type TlvInput, walkTlvs } from "../../emv/tlv/ber.js";
 import { amountMinorUnits, panDigits } from "../../emv/tlv/formats.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import type { DecisionRule, HostConfig, IssuerKeySet, ScriptCommandConfig, ScriptConfig } from "./config.js";
 
 /** Default response codes (ISO 8583 field 39 as two ASCII characters). */
@@ -47,13 +48,17 @@ function facts(iccData: Uint8Array): RequestFacts {
   walkTlvs(decodeTlvs(iccData), (n: Tlv) => {
     if (!n.children && !values.has(n.tag)) values.set(n.tag, n.value);
   });
-  const pan5a = values.get(0x5a);
+  const pan5a = values.get(TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
   let pan = pan5a ? panDigits(pan5a) : undefined;
-  if (!pan && values.get(0x57)) pan = toHex(values.get(0x57)!).split("D")[0];
-  const psnValue = values.get(0x5f34);
-  const aidValue = values.get(0x4f) ?? values.get(0x84) ?? values.get(0x9f06);
+  if (!pan && values.get(TAG.TRACK_2_EQUIVALENT_DATA))
+    pan = toHex(values.get(TAG.TRACK_2_EQUIVALENT_DATA)!).split("D")[0];
+  const psnValue = values.get(TAG.PAN_SEQUENCE_NUMBER);
+  const aidValue =
+    values.get(TAG.APPLICATION_DEDICATED_FILE_NAME) ??
+    values.get(TAG.DEDICATED_FILE_NAME) ??
+    values.get(TAG.AID_TERMINAL);
   let amount: number | undefined;
-  const a = values.get(0x9f02);
+  const a = values.get(TAG.AMOUNT_AUTHORISED_NUMERIC);
   if (a) {
     try {
       amount = Number(amountMinorUnits(a));
@@ -220,7 +225,7 @@ export class SimulatedIssuerHost implements IssuerHost {
     ] as const) {
       if (!f.values.has(tag)) return decline(FORMAT_ERROR, `request lacks ${tag.toString(16).toUpperCase()} (${name})`);
     }
-    const cid = f.values.get(0x9f27);
+    const cid = f.values.get(TAG.CRYPTOGRAM_INFORMATION_DATA);
     if (cid && (cid[0]! & 0xc0) !== 0x80) {
       return decline("05", `cryptogram is not an ARQC (CID ${toHex(cid)})`);
     }
@@ -231,7 +236,7 @@ export class SimulatedIssuerHost implements IssuerHost {
     if (f.psn !== undefined && !/^\d{2}$/.test(f.psn))
       return decline(FORMAT_ERROR, `PAN Sequence Number (5F34) ${f.psn} is not 2 decimal digits`);
     const card = cardKeysOf(keySet, f.pan, f.psn);
-    const arqc = f.values.get(0x9f26)!;
+    const arqc = f.values.get(TAG.APPLICATION_CRYPTOGRAM)!;
     // Cryptogram data absent from the request counts as zeros of its length, as the card does for its CDOL.
     const value = terminalDataOrZeros((tag: number) => f.values.get(tag));
     const expected = generateApplicationCryptogram(scheme, card.ac, value);
@@ -248,11 +253,11 @@ export class SimulatedIssuerHost implements IssuerHost {
     const arc = ascii(code);
     const why = pin.code ? "" : `; ${rule ? describeRule(rule) : "no rule matched"}`;
     const reason = `ARQC verified${pin.note ? `; ${pin.note}` : ""}${why}: ${decision} (${code})`;
-    const atc = f.values.get(0x9f36)!;
+    const atc = f.values.get(TAG.APPLICATION_TRANSACTION_COUNTER)!;
     const iad = issuerAuthentication(
       scheme,
       card.ac,
-      { atc, unpredictableNumber: value(0x9f37) ?? new Uint8Array(4), arqc },
+      { atc, unpredictableNumber: value(TAG.UNPREDICTABLE_NUMBER) ?? new Uint8Array(4), arqc },
       { arc, ...(keySet.csu === undefined ? {} : { csu: fromHex(keySet.csu) }) },
     );
     const sm = secureMessagingKeys(scheme, card, atc, arqc);

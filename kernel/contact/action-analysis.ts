@@ -3,6 +3,7 @@
 // second GENERATE AC and completion (§10.11). `completeTransaction` never throws: every path ends in a Decision.
 
 import { toHex } from "../../emv/bytes.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
 import { cdaApplies, secondGenerateAc, TERMINAL_RESPONSE_CODES } from "./completion.js";
 import type { TransactionContext } from "./context.js";
@@ -100,9 +101,12 @@ export interface CompleteOptions {
 
 /** Make sure the values every CDOL may ask for are in the data store (Book 3 §5.4). */
 function prepareTransactionData(ctx: TransactionContext): void {
-  if (!ctx.data.has(0x95)) ctx.data.compute(0x95, () => ctx.tvr.bytes);
-  if (!ctx.data.has(0x9b)) ctx.data.compute(0x9b, () => ctx.tsi.bytes);
-  if (!ctx.data.has(0x9f37)) ctx.data.set("transaction", 0x9f37, ctx.params.random.bytes(4));
+  if (!ctx.data.has(TAG.TERMINAL_VERIFICATION_RESULTS))
+    ctx.data.compute(TAG.TERMINAL_VERIFICATION_RESULTS, () => ctx.tvr.bytes);
+  if (!ctx.data.has(TAG.TRANSACTION_STATUS_INFORMATION))
+    ctx.data.compute(TAG.TRANSACTION_STATUS_INFORMATION, () => ctx.tsi.bytes);
+  if (!ctx.data.has(TAG.UNPREDICTABLE_NUMBER))
+    ctx.data.set("transaction", TAG.UNPREDICTABLE_NUMBER, ctx.params.random.bytes(4));
 }
 
 /**
@@ -166,7 +170,7 @@ async function runBackHalf(ctx: TransactionContext, options: CompleteOptions): P
 
   switch (first.record.type) {
     case "AAC":
-      ctx.data.set("transaction", 0x8a, TERMINAL_RESPONSE_CODES.OFFLINE_DECLINED);
+      ctx.data.set("transaction", TAG.AUTHORISATION_RESPONSE_CODE, TERMINAL_RESPONSE_CODES.OFFLINE_DECLINED);
       return end(
         "declined",
         requested1 === "AAC"
@@ -176,10 +180,10 @@ async function runBackHalf(ctx: TransactionContext, options: CompleteOptions): P
     case "TC":
       // Book 2 §6.6.2: a TC whose CDA signature fails is not accepted: decline.
       if (first.cdaFailed) {
-        ctx.data.set("transaction", 0x8a, TERMINAL_RESPONSE_CODES.OFFLINE_DECLINED);
+        ctx.data.set("transaction", TAG.AUTHORISATION_RESPONSE_CODE, TERMINAL_RESPONSE_CODES.OFFLINE_DECLINED);
         return end("declined", `CDA failed on the TC: ${first.cdaReason}`);
       }
-      ctx.data.set("transaction", 0x8a, TERMINAL_RESPONSE_CODES.OFFLINE_APPROVED);
+      ctx.data.set("transaction", TAG.AUTHORISATION_RESPONSE_CODE, TERMINAL_RESPONSE_CODES.OFFLINE_APPROVED);
       return end("approved", "approved offline (TC)");
     case "ARQC":
       break;
@@ -233,8 +237,9 @@ async function runBackHalf(ctx: TransactionContext, options: CompleteOptions): P
 
   const response = answer.response;
   const arc = responseCodeText(response.authorisationResponseCode);
-  ctx.data.set("issuer", 0x8a, response.authorisationResponseCode);
-  if (response.issuerAuthenticationData) ctx.data.set("issuer", 0x91, response.issuerAuthenticationData);
+  ctx.data.set("issuer", TAG.AUTHORISATION_RESPONSE_CODE, response.authorisationResponseCode);
+  if (response.issuerAuthenticationData)
+    ctx.data.set("issuer", TAG.ISSUER_AUTHENTICATION_DATA, response.issuerAuthenticationData);
   ctx.log("online-processing", `issuer answered ${arc}: ${response.reason}`);
 
   // Book 3 §10.9: issuer authentication.
@@ -254,7 +259,7 @@ async function runBackHalf(ctx: TransactionContext, options: CompleteOptions): P
   const before = await processIssuerScripts(ctx, response.scripts71, "before-final-genac");
   let scriptResults = before.results;
   const setScriptResults = () => {
-    if (scriptResults.length > 0) ctx.data.set("transaction", 0x9f5b, scriptResults);
+    if (scriptResults.length > 0) ctx.data.set("transaction", TAG.ISSUER_SCRIPT_RESULTS, scriptResults);
   };
   setScriptResults();
   if (before.transportError)

@@ -3,6 +3,7 @@
 // and the final outcome in words.
 
 import { concatBytes } from "../../emv/bytes.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { TVR } from "../../emv/tvr.js";
 import type { TransactionContext } from "./context.js";
 import { buildCdolData, type CdaVerifier, type GenerateAcOutcome, generateAc } from "./generate-ac.js";
@@ -36,7 +37,7 @@ export async function secondGenerateAc(
   verifyCda: CdaVerifier,
   terminalResponseCode?: Uint8Array,
 ): Promise<GenerateAcOutcome> {
-  if (terminalResponseCode) ctx.data.set("transaction", 0x8a, terminalResponseCode);
+  if (terminalResponseCode) ctx.data.set("transaction", TAG.AUTHORISATION_RESPONSE_CODE, terminalResponseCode);
   const cdol2Data = buildCdolData(ctx, 0x8d);
   if ("error" in cdol2Data) return { ok: false, reason: cdol2Data.error };
   const cda = requested === "TC" && cdaApplies(ctx);

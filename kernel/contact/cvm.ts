@@ -6,6 +6,7 @@ import { toHex } from "../../emv/bytes.js";
 import { AIP } from "../../emv/fields/aip.js";
 import { CVM } from "../../emv/fields/cvm-codes.js";
 import { parseCvmList } from "../../emv/fields/cvm-list.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
 import { CONTINUE, type StepResult, type TransactionContext, terminate } from "./context.js";
 import { offlinePin, onlinePin, type PinState } from "./cvm/pin.js";
@@ -27,7 +28,7 @@ const cvmResultsByContext = new WeakMap<TransactionContext, Uint8Array>();
 function setCvmResults(ctx: TransactionContext, results: Uint8Array): void {
   cvmResultsByContext.set(ctx, results);
   // CVM Results as a computed value of the transaction (D-common contract).
-  ctx.data.compute(0x9f34, () => cvmResultsByContext.get(ctx)!.slice());
+  ctx.data.compute(TAG.CVM_RESULTS, () => cvmResultsByContext.get(ctx)!.slice());
 }
 
 /** The environment the CVM conditions are evaluated in. */

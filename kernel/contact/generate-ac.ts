@@ -7,6 +7,7 @@ import { sha1 } from "../../emv/crypto/hash.js";
 import { describeCid as describeCidFields, parseCid } from "../../emv/fields/cid.js";
 import { decodeTlv, findTlv, type Tlv, TlvError } from "../../emv/tlv/ber.js";
 import { buildDolData, DolError, parseDol } from "../../emv/tlv/dol.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { TVR } from "../../emv/tvr.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "./context.js";
@@ -56,7 +57,7 @@ export function parseGenerateAcResponse(data: Uint8Array): GenerateAcResponse | 
     if (e instanceof TlvError) return { error: `GENERATE AC response: ${e.message}` };
     throw e;
   }
-  if (top.tag === 0x80) {
+  if (top.tag === TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_1) {
     // Format 1: CID (1) ‖ ATC (2) ‖ AC (8) ‖ IAD (0–32).
     const v = top.value;
     if (v.length < 11 || v.length > 43) {
@@ -71,15 +72,15 @@ export function parseGenerateAcResponse(data: Uint8Array): GenerateAcResponse | 
       template: v.slice(),
     };
   }
-  if (top.tag === 0x77 && top.children) {
+  if (top.tag === TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_2 && top.children) {
     const get = (tag: number) => findTlv(top.children!, tag)?.value.slice();
-    const cid = get(0x9f27);
-    const atc = get(0x9f36);
+    const cid = get(TAG.CRYPTOGRAM_INFORMATION_DATA);
+    const atc = get(TAG.APPLICATION_TRANSACTION_COUNTER);
     if (cid?.length !== 1) return { error: "GENERATE AC response: format 2 (77) without a 1-byte CID (9F27)" };
     if (atc?.length !== 2) return { error: "GENERATE AC response: format 2 (77) without a 2-byte ATC (9F36)" };
-    const ac = get(0x9f26);
-    const iad = get(0x9f10);
-    const sdad = get(0x9f4b);
+    const ac = get(TAG.APPLICATION_CRYPTOGRAM);
+    const iad = get(TAG.ISSUER_APPLICATION_DATA);
+    const sdad = get(TAG.SIGNED_DYNAMIC_APPLICATION_DATA);
     if (!ac && !sdad)
       return { error: "GENERATE AC response: format 2 (77) has neither an AC (9F26) nor an SDAD (9F4B)" };
     if (ac && ac.length !== 8) return { error: `GENERATE AC response: AC (9F26) length ${ac.length} is not 8` };
@@ -112,14 +113,14 @@ export function buildCdolData(ctx: TransactionContext, cdolTag: 0x8c | 0x8d): Ui
   try {
     const entries = parseDol(cdol);
     // Book 3 §5.4 / §10.7: TC Hash Value (98) = SHA-1 of the TDOL data; default TDOL used → TVR B5b8.
-    if (entries.some((e) => e.tag === 0x98)) {
+    if (entries.some((e) => e.tag === TAG.TC_HASH_VALUE)) {
       let tdol = ctx.data.from("card", 0x97);
       if (!tdol && ctx.aid && ctx.aid.defaultTdol.length > 0) {
         tdol = ctx.aid.defaultTdol;
         ctx.tvr.set(TVR.DEFAULT_TDOL_USED);
       }
       const tdolData = tdol ? buildDolData(parseDol(tdol), ctx.data) : new Uint8Array(0);
-      ctx.data.set("transaction", 0x98, sha1(tdolData));
+      ctx.data.set("transaction", TAG.TC_HASH_VALUE, sha1(tdolData));
     }
     return buildDolData(entries, ctx.data);
   } catch (e) {
@@ -183,7 +184,7 @@ export async function generateAc(
     const v = cda.verify(ctx, { cdolData: cda.hashData, response: parsed.template });
     if (v.ok) {
       applicationCryptogram = v.applicationCryptogram;
-      ctx.data.set("card", 0x9f26, v.applicationCryptogram);
+      ctx.data.set("card", TAG.APPLICATION_CRYPTOGRAM, v.applicationCryptogram);
     } else {
       cdaFailed = true;
       cdaReason = v.reason;

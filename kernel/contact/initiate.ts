@@ -4,6 +4,7 @@
 import { hexWord, toHex } from "../../emv/bytes.js";
 import { decodeTlv, type Tlv, TlvError } from "../../emv/tlv/ber.js";
 import { buildDolData, DolError, dolDataLength, parseDol } from "../../emv/tlv/dol.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { Commands } from "../card-session.js";
 import { CONTINUE, type StepResult, type TransactionContext, terminate } from "./context.js";
 
@@ -51,8 +52,8 @@ export async function initiateApplicationProcessing(ctx: TransactionContext): Pr
   if (r.response.sw !== 0x9000) return end(ctx, `GET PROCESSING OPTIONS answered SW ${hexWord(r.response.sw)}`);
   const parsed = parseGpoResponse(r.response.data);
   if ("error" in parsed) return end(ctx, parsed.error);
-  ctx.data.set("card", 0x82, parsed.aip);
-  ctx.data.set("card", 0x94, parsed.afl);
+  ctx.data.set("card", TAG.APPLICATION_INTERCHANGE_PROFILE, parsed.aip);
+  ctx.data.set("card", TAG.APPLICATION_FILE_LOCATOR, parsed.afl);
   for (const [tag, value] of parsed.other) ctx.data.set("card", tag, value);
   // The AFL is shown entry by entry: a run of 13–19 digits would read (and be masked) as a PAN.
   const afl = (toHex(parsed.afl).match(/.{1,8}/g) ?? []).join(" ");
@@ -87,16 +88,16 @@ export function parseGpoResponse(data: Uint8Array): GpoResponse | { readonly err
   let aip: Uint8Array | undefined;
   let afl: Uint8Array | undefined;
   const other: [number, Uint8Array][] = [];
-  if (tpl.tag === 0x80) {
+  if (tpl.tag === TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_1) {
     if (tpl.length < 2)
       return { error: `GET PROCESSING OPTIONS format 1 response of ${tpl.length} byte(s) has no AIP` };
     aip = tpl.value.subarray(0, 2);
     afl = tpl.value.subarray(2);
-  } else if (tpl.tag === 0x77 && tpl.children) {
+  } else if (tpl.tag === TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_2 && tpl.children) {
     for (const c of tpl.children) {
       if (c.children) continue;
-      if (c.tag === 0x82) aip = c.value;
-      else if (c.tag === 0x94) afl = c.value;
+      if (c.tag === TAG.APPLICATION_INTERCHANGE_PROFILE) aip = c.value;
+      else if (c.tag === TAG.APPLICATION_FILE_LOCATOR) afl = c.value;
       else other.push([c.tag, c.value]);
     }
   } else {

@@ -4,6 +4,7 @@
 
 import { concatBytes, toHex } from "../../emv/bytes.js";
 import { decodeTlv, TlvError } from "../../emv/tlv/ber.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
 import type { KernelCommand } from "../card-session.js";
 import type { TransactionContext } from "./context.js";
@@ -52,9 +53,9 @@ export async function processScript(ctx: TransactionContext, template: Uint8Arra
       ctx.log(STEP, `issuer script: tag ${tlv.tagHex} is not an Issuer Script Template (71/72)`);
       return { result: result(SCRIPT_RESULT.FAILED, 0), failed: true };
     }
-    const id = tlv.children.find((c) => c.tag === 0x9f18);
+    const id = tlv.children.find((c) => c.tag === TAG.ISSUER_SCRIPT_IDENTIFIER);
     if (id && id.length === 4) scriptId = id.value.slice();
-    commands = tlv.children.filter((c) => c.tag === 0x86).map((c) => c.value.slice());
+    commands = tlv.children.filter((c) => c.tag === TAG.ISSUER_SCRIPT_COMMAND).map((c) => c.value.slice());
   } catch (e) {
     if (!(e instanceof TlvError)) throw e;
     // Book 3 §10.10: a script the terminal cannot parse is not sent; it counts as failed.

@@ -7,6 +7,7 @@ import { toHex } from "../../emv/bytes.js";
 import { AIP } from "../../emv/fields/aip.js";
 import { encodeTlvs, TlvError, type TlvInput } from "../../emv/tlv/ber.js";
 import { DolError, parseDol } from "../../emv/tlv/dol.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "./context.js";
@@ -32,8 +33,8 @@ export function authorizationData(ctx: TransactionContext): Uint8Array {
   for (const tag of AUTHORIZATION_TAGS) {
     let value = ctx.data.get(tag);
     let t = tag;
-    if (tag === 0x84 && !value) {
-      value = ctx.data.get(0x4f);
+    if (tag === TAG.DEDICATED_FILE_NAME && !value) {
+      value = ctx.data.get(TAG.APPLICATION_DEDICATED_FILE_NAME);
       t = 0x4f;
     }
     if (value) nodes.push({ tag: t, value });
@@ -97,7 +98,7 @@ export function cdol2CarriesIssuerAuthentication(ctx: TransactionContext): boole
   const cdol2 = ctx.data.from("card", 0x8d);
   if (!cdol2) return false;
   try {
-    return parseDol(cdol2).some((e) => e.tag === 0x91);
+    return parseDol(cdol2).some((e) => e.tag === TAG.ISSUER_AUTHENTICATION_DATA);
   } catch (e) {
     if (e instanceof DolError || e instanceof TlvError) return false;
     throw e;

@@ -5,6 +5,7 @@
 import { readUint } from "../../emv/bytes.js";
 import { decodeTlvs, findTlv, TlvError, tagToHex } from "../../emv/tlv/ber.js";
 import { panDigits } from "../../emv/tlv/formats.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
 import { Commands } from "../card-session.js";
 import type { TransactionLogEntry } from "../config/types.js";
@@ -213,8 +214,8 @@ export async function terminalRiskManagement(ctx: TransactionContext): Promise<S
   if (lcol?.length === 1 && ucol?.length === 1) {
     const atc = await getDataValue(ctx, 0x9f36);
     const last = await getDataValue(ctx, 0x9f13);
-    if ("value" in atc) ctx.data.set("card", 0x9f36, atc.value);
-    if ("value" in last) ctx.data.set("card", 0x9f13, last.value);
+    if ("value" in atc) ctx.data.set("card", TAG.APPLICATION_TRANSACTION_COUNTER, atc.value);
+    if ("value" in last) ctx.data.set("card", TAG.LAST_ONLINE_ATC_REGISTER, last.value);
     const v = velocityCheck({
       lcol: lcol[0]!,
       ucol: ucol[0]!,

@@ -3,6 +3,7 @@
 
 import { hexWord, toHex } from "../../emv/bytes.js";
 import { walkTlvs } from "../../emv/tlv/ber.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "./context.js";
 import { candidatesFromAidList } from "./selection/aid-list.js";
@@ -75,8 +76,8 @@ export async function finalSelection(ctx: TransactionContext, candidate: Candida
   }
   // A new selection replaces whatever an earlier one left in the data store.
   for (const tag of ctx.data.tags("card")) ctx.data.delete("card", tag);
-  ctx.data.set("card", 0x84, fci.dfName);
-  ctx.data.set("card", 0x4f, fci.dfName);
+  ctx.data.set("card", TAG.DEDICATED_FILE_NAME, fci.dfName);
+  ctx.data.set("card", TAG.APPLICATION_DEDICATED_FILE_NAME, fci.dfName);
   storePrimitives(ctx, fci.proprietary);
   ctx.aid = candidate.config;
   ctx.pdolData = undefined;

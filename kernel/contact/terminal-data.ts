@@ -4,6 +4,7 @@
 
 import { fromHex, writeUint } from "../../emv/bytes.js";
 import { encodeNumeric } from "../../emv/tlv/formats.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import type { AidConfig } from "../config/types.js";
 import type { DataSource } from "../data/store.js";
 import { TRANSACTION_TYPE_CODE } from "../transaction-params.js";
@@ -30,9 +31,9 @@ export function putTerminalData(ctx: TransactionContext): TerminalDataError | un
   const { config, params, data } = ctx;
   // Other terminal data objects first, so the explicit settings below take precedence.
   for (const [tag, value] of config.terminalData) data.set("terminal", tag, value);
-  data.set("terminal", 0x9f35, Uint8Array.of(config.terminalType & 0xff));
-  data.set("terminal", 0x9f33, config.capabilities);
-  data.set("terminal", 0x9f40, config.additionalCapabilities);
+  data.set("terminal", TAG.TERMINAL_TYPE, Uint8Array.of(config.terminalType & 0xff));
+  data.set("terminal", TAG.TERMINAL_CAPABILITIES, config.capabilities);
+  data.set("terminal", TAG.ADDITIONAL_TERMINAL_CAPABILITIES, config.additionalCapabilities);
   const numeric: readonly (readonly [DataSource, number, number, number, string])[] = [
     ["terminal", 0x9f1a, config.countryCode, 2, "Terminal Country Code (9F1A)"],
     ["terminal", 0x5f2a, config.currencyCode, 2, "Transaction Currency Code (5F2A)"],
@@ -53,20 +54,25 @@ export function putTerminalData(ctx: TransactionContext): TerminalDataError | un
     if (!/^[0-9]{6}$/.test(text)) return { error: `${what}: "${text}" is not six digits` };
     data.set("transaction", tag, fromHex(text));
   }
-  data.set("transaction", 0x9c, Uint8Array.of(TRANSACTION_TYPE_CODE[params.type]));
+  data.set("transaction", TAG.TRANSACTION_TYPE, Uint8Array.of(TRANSACTION_TYPE_CODE[params.type]));
   // Binary forms (81, 9F04) are 4 bytes: only amounts that fit are given (Book 3 Annex A).
-  if (params.amount <= 0xffffffff) data.set("transaction", 0x81, writeUint(params.amount, 4));
-  if (params.otherAmount <= 0xffffffff) data.set("transaction", 0x9f04, writeUint(params.otherAmount, 4));
-  data.set("transaction", 0x9f37, params.random.bytes(4));
+  if (params.amount <= 0xffffffff) data.set("transaction", TAG.AMOUNT_AUTHORISED_BINARY, writeUint(params.amount, 4));
+  if (params.otherAmount <= 0xffffffff)
+    data.set("transaction", TAG.AMOUNT_OTHER_BINARY, writeUint(params.otherAmount, 4));
+  data.set("transaction", TAG.UNPREDICTABLE_NUMBER, params.random.bytes(4));
   // TVR and TSI as they are when read (Book 3 Annex A: 95, 9B).
-  data.compute(0x95, () => ctx.tvr.bytes);
-  data.compute(0x9b, () => ctx.tsi.bytes);
+  data.compute(TAG.TERMINAL_VERIFICATION_RESULTS, () => ctx.tvr.bytes);
+  data.compute(TAG.TRANSACTION_STATUS_INFORMATION, () => ctx.tsi.bytes);
   return undefined;
 }
 
 /** After final selection (Book 3 §10.1): the terminal's settings for the selected application. */
 export function putApplicationData(ctx: TransactionContext, aid: AidConfig): void {
-  ctx.data.set("terminal", 0x9f06, aid.aid);
-  ctx.data.set("terminal", 0x9f09, aid.applicationVersion);
-  ctx.data.set("terminal", 0x9f1b, writeUint(Math.min(Math.max(0, Math.trunc(aid.floorLimit)), 0xffffffff), 4));
+  ctx.data.set("terminal", TAG.AID_TERMINAL, aid.aid);
+  ctx.data.set("terminal", TAG.APPLICATION_VERSION_NUMBER_TERMINAL, aid.applicationVersion);
+  ctx.data.set(
+    "terminal",
+    TAG.TERMINAL_FLOOR_LIMIT,
+    writeUint(Math.min(Math.max(0, Math.trunc(aid.floorLimit)), 0xffffffff), 4),
+  );
 }

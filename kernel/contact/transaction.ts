@@ -5,6 +5,7 @@
 
 import type { IssuerHost } from "../../emv/authorisation.js";
 import { maskPansInText } from "../../emv/sensitive.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { newTsi, newTvr } from "../../emv/tvr.js";
 import type { CardChannel } from "../../transport/channel.js";
 import { CardSession } from "../card-session.js";
@@ -81,7 +82,7 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
     reason: string,
     extra: Pick<TransactionRecord, "cryptograms"> & Partial<Pick<TransactionRecord, "online" | "authorizationData">>,
   ): TransactionRecord => {
-    const cvmResults = data.get(0x9f34);
+    const cvmResults = data.get(TAG.CVM_RESULTS);
     try {
       interaction.display(FINAL_MESSAGE[outcome]);
     } catch {

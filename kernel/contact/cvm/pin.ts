@@ -7,6 +7,7 @@ import { desEncryptEcb } from "../../../emv/crypto/des.js";
 import { pinBlockFormat0, pinBlockFormat2 } from "../../../emv/crypto/pin-block.js";
 import type { RsaPublicKey } from "../../../emv/crypto/rsa.js";
 import { panDigits } from "../../../emv/tlv/formats.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import { TVR } from "../../../emv/tvr.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../context.js";
@@ -55,7 +56,7 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean, s
   const ptc = await getDataValue(ctx, 0x9f17);
   if ("value" in ptc && ptc.value.length === 1) {
     attemptsLeft = ptc.value[0]!;
-    ctx.data.set("card", 0x9f17, ptc.value);
+    ctx.data.set("card", TAG.PERSONAL_IDENTIFICATION_NUMBER_TRY_COUNTER, ptc.value);
     if (attemptsLeft === 0) {
       return { kind: "done", result: "failed", tvr: [TVR.PIN_TRY_LIMIT_EXCEEDED], note: "PIN Try Counter is 0" };
     }

@@ -4,6 +4,7 @@
 import { concatBytes } from "../../../emv/bytes.js";
 import { cdaTransactionDataHash, verifyCdaSignature } from "../../../emv/crypto/signed-data.js";
 import { decodeTlvs } from "../../../emv/tlv/ber.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import type { TransactionContext } from "../context.js";
 import type { CdaVerifier } from "../generate-ac.js";
 import { recoverIccKey } from "./icc-key.js";
@@ -35,14 +36,14 @@ export const verifyCdaResponse: CdaVerifier = (ctx, input) => {
   } catch (e) {
     return fail(`CDA: GENERATE AC response is not valid BER-TLV: ${(e as Error).message}`);
   }
-  const sdad = nodes.find((n) => n.tag === 0x9f4b)?.value;
+  const sdad = nodes.find((n) => n.tag === TAG.SIGNED_DYNAMIC_APPLICATION_DATA)?.value;
   if (!sdad) return fail("CDA: GENERATE AC response has no Signed Dynamic Application Data (9F4B)");
-  const cid = nodes.find((n) => n.tag === 0x9f27)?.value;
+  const cid = nodes.find((n) => n.tag === TAG.CRYPTOGRAM_INFORMATION_DATA)?.value;
   if (cid?.length !== 1) return fail("CDA: GENERATE AC response has no Cryptogram Information Data (9F27)");
   const responseTlvs = concatBytes(
     ...nodes.filter((n) => n.tag !== 0x9f4b).map((n) => n.source.subarray(n.offset, n.valueOffset + n.length)),
   );
-  const un = ctx.data.get(0x9f37);
+  const un = ctx.data.get(TAG.UNPREDICTABLE_NUMBER);
   if (!un) return fail("CDA: the terminal's Unpredictable Number (9F37) is missing");
   const transactionDataHash = cdaTransactionDataHash({
     pdolData: ctx.pdolData ?? new Uint8Array(0),
@@ -51,7 +52,7 @@ export const verifyCdaResponse: CdaVerifier = (ctx, input) => {
   });
   const v = verifyCdaSignature(key, sdad, { unpredictableNumber: un, cid: cid[0]!, transactionDataHash });
   if (!v.ok) return fail(v.reason);
-  ctx.data.set("card", 0x9f4c, v.iccDynamicNumber);
+  ctx.data.set("card", TAG.ICC_DYNAMIC_NUMBER, v.iccDynamicNumber);
   ctx.log("card-action-analysis", `CDA signature verified (ICC dynamic number ${v.iccDynamicNumber.length} bytes)`);
   return { ok: true, cid: v.cid, applicationCryptogram: v.cryptogram };
 };

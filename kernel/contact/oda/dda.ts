@@ -6,6 +6,7 @@ import type { RsaPublicKey } from "../../../emv/crypto/rsa.js";
 import { verifySignedDynamicData } from "../../../emv/crypto/signed-data.js";
 import { decodeTlv } from "../../../emv/tlv/ber.js";
 import { buildDolData, parseDol } from "../../../emv/tlv/dol.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../context.js";
 import { recoverIccKey } from "./icc-key.js";
@@ -29,10 +30,12 @@ async function internalAuthenticate(ctx: TransactionContext, key: RsaPublicKey):
   try {
     const entries = parseDol(ddol);
     // Book 3 §10.3: the DDOL must ask for the Unpredictable Number.
-    if (!entries.some((e) => e.tag === 0x9f37))
+    if (!entries.some((e) => e.tag === TAG.UNPREDICTABLE_NUMBER))
       return { ok: false, reason: `DDOL ${toHex(ddol)} does not contain the Unpredictable Number (9F37)` };
-    if (!ctx.data.has(0x9f37)) ctx.data.set("transaction", 0x9f37, ctx.params.random.bytes(4));
-    if (!ctx.data.has(0x95)) ctx.data.compute(0x95, () => ctx.tvr.bytes);
+    if (!ctx.data.has(TAG.UNPREDICTABLE_NUMBER))
+      ctx.data.set("transaction", TAG.UNPREDICTABLE_NUMBER, ctx.params.random.bytes(4));
+    if (!ctx.data.has(TAG.TERMINAL_VERIFICATION_RESULTS))
+      ctx.data.compute(TAG.TERMINAL_VERIFICATION_RESULTS, () => ctx.tvr.bytes);
     ddolData = buildDolData(entries, ctx.data);
   } catch (e) {
     return { ok: false, reason: `DDOL: ${(e as Error).message}` };
@@ -44,7 +47,12 @@ async function internalAuthenticate(ctx: TransactionContext, key: RsaPublicKey):
   let sdad: Uint8Array | undefined;
   try {
     const t = decodeTlv(ex.response.data);
-    sdad = t.tag === 0x80 ? t.value : t.tag === 0x77 ? t.find(0x9f4b)?.value : undefined;
+    sdad =
+      t.tag === TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_1
+        ? t.value
+        : t.tag === TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_2
+          ? t.find(TAG.SIGNED_DYNAMIC_APPLICATION_DATA)?.value
+          : undefined;
   } catch (e) {
     return { ok: false, reason: `INTERNAL AUTHENTICATE response is not valid BER-TLV: ${(e as Error).message}` };
   }
@@ -54,9 +62,9 @@ async function internalAuthenticate(ctx: TransactionContext, key: RsaPublicKey):
       missing: true,
       reason: "INTERNAL AUTHENTICATE response has no Signed Dynamic Application Data",
     };
-  ctx.data.set("card", 0x9f4b, sdad);
+  ctx.data.set("card", TAG.SIGNED_DYNAMIC_APPLICATION_DATA, sdad);
   const v = verifySignedDynamicData(key, sdad, ddolData);
   if (!v.ok) return { ok: false, reason: v.reason };
-  ctx.data.set("card", 0x9f4c, v.iccDynamicNumber);
+  ctx.data.set("card", TAG.ICC_DYNAMIC_NUMBER, v.iccDynamicNumber);
   return { ok: true, detail: "Signed Dynamic Application Data verified" };
 }

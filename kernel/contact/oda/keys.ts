@@ -4,6 +4,7 @@
 import { toHex } from "../../../emv/bytes.js";
 import type { RsaPublicKey } from "../../../emv/crypto/rsa.js";
 import { panDigits as digitsOf } from "../../../emv/tlv/formats.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import type { TransactionContext } from "../context.js";
 
 /** A failure; `missing` when ICC data the method needs is absent (TVR "ICC data missing"). */
@@ -16,7 +17,7 @@ export type KeyResult = { readonly ok: true; readonly key: RsaPublicKey } | KeyF
 
 /** The transaction date (9A) as YYMMDD. */
 export function transactionDate(ctx: TransactionContext): string {
-  const d = ctx.data.get(0x9a);
+  const d = ctx.data.get(TAG.TRANSACTION_DATE);
   return d ? toHex(d) : ctx.params.date;
 }
 

@@ -2,6 +2,7 @@
 // Application Data (93) over the static data; the Data Authentication Code (9F45) is kept.
 
 import { verifySignedStaticData } from "../../../emv/crypto/signed-data.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import type { TransactionContext } from "../context.js";
 import { issuerKeyAndStaticData } from "./issuer-key.js";
 import { type KeyFailure, missingCardData } from "./keys.js";
@@ -16,6 +17,6 @@ export function performSda(ctx: TransactionContext): OdaOutcome {
   if (!start.ok) return start;
   const v = verifySignedStaticData(start.issuer, ssad, start.staticData);
   if (!v.ok) return { ok: false, reason: v.reason };
-  ctx.data.set("card", 0x9f45, v.dataAuthenticationCode);
+  ctx.data.set("card", TAG.DATA_AUTHENTICATION_CODE, v.dataAuthenticationCode);
   return { ok: true, detail: "Signed Static Application Data verified" };
 }

@@ -2,6 +2,7 @@
 // and the FCI proprietary template (A5). Parsing never throws; a malformed FCI is described in words.
 
 import { decodeTlv, findTlv, type Tlv, TlvError } from "../../../emv/tlv/ber.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 
 export interface Fci {
   /** DF Name (84). */
@@ -23,9 +24,9 @@ export function parseFci(data: Uint8Array): Fci | { readonly error: string } {
   }
   if (template.tag !== 0x6f) return { error: `FCI template is ${template.tagHex}, not 6F` };
   const children = template.children ?? [];
-  const dfName = children.find((c) => c.tag === 0x84);
+  const dfName = children.find((c) => c.tag === TAG.DEDICATED_FILE_NAME);
   if (!dfName) return { error: "FCI has no DF Name (84)" };
-  const a5 = children.find((c) => c.tag === 0xa5);
+  const a5 = children.find((c) => c.tag === TAG.FILE_CONTROL_INFORMATION_PROPRIETARY_TEMPLATE);
   if (!a5?.children) return { error: "FCI has no FCI Proprietary Template (A5)" };
   return { dfName: dfName.value, proprietary: a5.children, template };
 }

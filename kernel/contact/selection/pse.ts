@@ -4,6 +4,7 @@
 
 import { hexWord, toHex } from "../../../emv/bytes.js";
 import { decodeTlv, type Tlv, TlvError } from "../../../emv/tlv/ber.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../context.js";
 import { type Candidate, candidateFrom, describeCandidate, matchingTerminalAid } from "./candidates.js";
@@ -106,8 +107,8 @@ async function readDirectory(
     }
     for (const entry of tpl.children) {
       if (entry.tag !== 0x61 || !entry.children) continue;
-      const adf = entry.children.find((c) => c.tag === 0x4f);
-      const ddf = entry.children.find((c) => c.tag === 0x9d);
+      const adf = entry.children.find((c) => c.tag === TAG.APPLICATION_DEDICATED_FILE_NAME);
+      const ddf = entry.children.find((c) => c.tag === TAG.DIRECTORY_DEFINITION_FILE_NAME);
       if (adf) {
         const config = matchingTerminalAid(ctx.config.aids, adf.value);
         if (!config) {
