@@ -33,7 +33,7 @@ function setCvmResults(ctx: TransactionContext, results: Uint8Array): void {
 
 /** The environment the CVM conditions are evaluated in. */
 export function cvmEnvironment(ctx: TransactionContext): CvmEnvironment {
-  const appCurrency = ctx.data.from("card", 0x9f42);
+  const appCurrency = ctx.data.from("card", TAG.APPLICATION_CURRENCY_CODE);
   return {
     terminalCapabilities: terminalCapabilities(ctx),
     terminalType: terminalType(ctx),
@@ -46,14 +46,14 @@ export function cvmEnvironment(ctx: TransactionContext): CvmEnvironment {
 
 /** Book 3 §10.5: Cardholder Verification. Terminates only when the card stops answering during PIN verification. */
 export async function cardholderVerification(ctx: TransactionContext): Promise<StepResult> {
-  const aip = ctx.data.from("card", 0x82);
+  const aip = ctx.data.from("card", TAG.APPLICATION_INTERCHANGE_PROFILE);
   setCvmResults(ctx, Uint8Array.of(CVM.NO_CVM_PERFORMED, 0x00, 0x00));
   // Book 3 §10.5: the AIP says the card does not support cardholder verification → no CVM, TSI not set.
   if (!aip || !isBitSet(aip, AIP.CARDHOLDER_VERIFICATION_SUPPORTED)) {
     ctx.log(STEP, "card does not support cardholder verification (AIP B1b5); CVM Results 3F0000");
     return CONTINUE;
   }
-  const raw = ctx.data.from("card", 0x8e);
+  const raw = ctx.data.from("card", TAG.CVM_LIST);
   // Book 3 §10.5: CVM List absent → TVR "ICC data missing", end without setting the TSI bit.
   if (!raw) {
     ctx.tvr.set(TVR.ICC_DATA_MISSING);

@@ -114,7 +114,7 @@ export function buildCdolData(ctx: TransactionContext, cdolTag: 0x8c | 0x8d): Ui
     const entries = parseDol(cdol);
     // Book 3 §5.4 / §10.7: TC Hash Value (98) = SHA-1 of the TDOL data; default TDOL used → TVR B5b8.
     if (entries.some((e) => e.tag === TAG.TC_HASH_VALUE)) {
-      let tdol = ctx.data.from("card", 0x97);
+      let tdol = ctx.data.from("card", TAG.TRANSACTION_CERTIFICATE_DATA_OBJECT_LIST);
       if (!tdol && ctx.aid && ctx.aid.defaultTdol.length > 0) {
         tdol = ctx.aid.defaultTdol;
         ctx.tvr.set(TVR.DEFAULT_TDOL_USED);

@@ -17,7 +17,7 @@ export type InitiateResult = StepResult | { readonly kind: "reselect"; readonly 
 
 /** PDOL-related data for the selected application (Book 3 §5.4); empty when the card gave no PDOL. */
 export function pdolData(ctx: TransactionContext): Uint8Array | { readonly error: string } {
-  const pdol = ctx.data.from("card", 0x9f38);
+  const pdol = ctx.data.from("card", TAG.PROCESSING_OPTIONS_DATA_OBJECT_LIST);
   if (!pdol || pdol.length === 0) return new Uint8Array(0);
   try {
     const entries = parseDol(pdol);

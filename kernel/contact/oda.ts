@@ -1,6 +1,7 @@
 // Offline data authentication (EMV Book 3 §10.3): choose CDA > DDA > SDA, perform it, and set the TVR and TSI
 // bits: ODA not performed, SDA/DDA/CDA failed, ICC data missing, SDA selected, TSI ODA performed.
 
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
 import type { StepResult, TransactionContext } from "./context.js";
 import { CONTINUE } from "./context.js";
@@ -14,7 +15,7 @@ const STEP = "offline-data-authentication";
 const FAILED_BIT = { SDA: TVR.SDA_FAILED, DDA: TVR.DDA_FAILED, CDA: TVR.CDA_FAILED } as const;
 
 export async function offlineDataAuthentication(ctx: TransactionContext): Promise<StepResult> {
-  const aip = ctx.data.from("card", 0x82) ?? new Uint8Array(2);
+  const aip = ctx.data.from("card", TAG.APPLICATION_INTERCHANGE_PROFILE) ?? new Uint8Array(2);
   const method = chooseOdaMethod(aip, terminalCapabilities(ctx));
   ctx.oda.method = method;
   if (method === "none") {

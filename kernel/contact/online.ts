@@ -95,7 +95,7 @@ export function isReferral(responseCode: string): boolean {
 
 /** Whether CDOL2 asks for the Issuer Authentication Data (91): the ARPC goes to the card in GENERATE AC 2. */
 export function cdol2CarriesIssuerAuthentication(ctx: TransactionContext): boolean {
-  const cdol2 = ctx.data.from("card", 0x8d);
+  const cdol2 = ctx.data.from("card", TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_2);
   if (!cdol2) return false;
   try {
     return parseDol(cdol2).some((e) => e.tag === TAG.ISSUER_AUTHENTICATION_DATA);
@@ -119,7 +119,7 @@ export async function issuerAuthentication(
   issuerAuthenticationData: Uint8Array | undefined,
 ): Promise<IssuerAuthenticationOutcome> {
   if (!issuerAuthenticationData) return { kind: "not-performed", note: "no Issuer Authentication Data (91) received" };
-  const aip = ctx.data.from("card", 0x82);
+  const aip = ctx.data.from("card", TAG.APPLICATION_INTERCHANGE_PROFILE);
   if (!aip || !isBitSet(aip, AIP.ISSUER_AUTHENTICATION_SUPPORTED)) {
     return { kind: "not-performed", note: "the AIP does not indicate issuer authentication (B1b3)" };
   }

@@ -6,6 +6,7 @@ import { concatBytes, hexWord } from "../../emv/bytes.js";
 import { type AflEntry, describeAflEntry, parseAfl } from "../../emv/fields/afl.js";
 import { isFieldError } from "../../emv/fields/field-error.js";
 import { decodeTlv, type Tlv, TlvError, tagToHex } from "../../emv/tlv/ber.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { Commands } from "../card-session.js";
 import { CONTINUE, type StepResult, type TransactionContext, terminate } from "./context.js";
 
@@ -21,7 +22,7 @@ export const MANDATORY_CARD_DATA: ReadonlyArray<readonly [number, string]> = [
 
 /** The AFL from the data store, parsed; an error names what is wrong with it. */
 export function applicationFileLocator(ctx: TransactionContext): AflEntry[] | { readonly error: string } {
-  const afl = ctx.data.from("card", 0x94);
+  const afl = ctx.data.from("card", TAG.APPLICATION_FILE_LOCATOR);
   if (!afl || afl.length === 0) return { error: "AFL (94) is missing" };
   const entries = parseAfl(afl);
   return isFieldError(entries) ? { error: entries.error } : entries;

@@ -131,9 +131,9 @@ export function velocityCheck(inputs: VelocityInputs): VelocityResult {
  * caller to append when the transaction was approved; undefined without a PAN.
  */
 export function transactionLogEntry(ctx: TransactionContext): TransactionLogEntry | undefined {
-  const panValue = ctx.data.from("card", 0x5a);
+  const panValue = ctx.data.from("card", TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
   if (!panValue) return undefined;
-  const psn = ctx.data.from("card", 0x5f34);
+  const psn = ctx.data.from("card", TAG.PAN_SEQUENCE_NUMBER);
   const panSequenceNumber = psn?.length === 1 ? numericValue(psn) : Number.NaN;
   return {
     pan: panDigits(panValue),
@@ -164,9 +164,9 @@ export async function getDataValue(
 
 /** Book 3 §10.6: Terminal Risk Management. Never terminates: a card that does not answer GET DATA sets TVR bits. */
 export async function terminalRiskManagement(ctx: TransactionContext): Promise<StepResult> {
-  const panValue = ctx.data.from("card", 0x5a);
+  const panValue = ctx.data.from("card", TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
   const pan = panValue ? panDigits(panValue) : undefined;
-  const psnValue = ctx.data.from("card", 0x5f34);
+  const psnValue = ctx.data.from("card", TAG.PAN_SEQUENCE_NUMBER);
   const panSequenceNumber = psnValue?.length === 1 ? numericValue(psnValue) : undefined;
 
   // Book 3 §10.6.1 (exception file, Book 4 §6.3.5): PAN (and PSN when listed) on the exception file → TVR B1b5.
@@ -209,8 +209,8 @@ export async function terminalRiskManagement(ctx: TransactionContext): Promise<S
   }
 
   // Book 3 §10.6.3: velocity checking when the card has both LCOL (9F14) and UCOL (9F23).
-  const lcol = ctx.data.from("card", 0x9f14);
-  const ucol = ctx.data.from("card", 0x9f23);
+  const lcol = ctx.data.from("card", TAG.LOWER_CONSECUTIVE_OFFLINE_LIMIT);
+  const ucol = ctx.data.from("card", TAG.UPPER_CONSECUTIVE_OFFLINE_LIMIT);
   if (lcol?.length === 1 && ucol?.length === 1) {
     const atc = await getDataValue(ctx, 0x9f36);
     const last = await getDataValue(ctx, 0x9f13);

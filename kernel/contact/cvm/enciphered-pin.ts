@@ -7,6 +7,7 @@ import { pinBlockFormat2 } from "../../../emv/crypto/pin-block.js";
 import { encipherPinBlock } from "../../../emv/crypto/pin-encipherment.js";
 import type { RsaPublicKey } from "../../../emv/crypto/rsa.js";
 import { maskPan } from "../../../emv/sensitive.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import { Commands } from "../../card-session.js";
 import type { TransactionContext } from "../context.js";
 import { caPublicKey } from "../oda/capk-lookup.js";
@@ -16,12 +17,12 @@ import { type KeyResult, panDigits } from "../oda/keys.js";
 
 /** Book 2 §7.1: the PIN encipherment key when the card has one, else the ICC public key (already recovered for DDA/CDA). */
 export function pinEnciphermentKey(ctx: TransactionContext): KeyResult {
-  const certificate = ctx.data.from("card", 0x9f2d);
+  const certificate = ctx.data.from("card", TAG.ICC_PIN_ENCIPHERMENT_PUBLIC_KEY_CERTIFICATE);
   if (!certificate) {
     if (ctx.oda.iccPublicKey) return { ok: true, key: ctx.oda.iccPublicKey };
     return recoverIccKey(ctx);
   }
-  const exponent = ctx.data.from("card", 0x9f2e);
+  const exponent = ctx.data.from("card", TAG.ICC_PIN_ENCIPHERMENT_PUBLIC_KEY_EXPONENT);
   if (!exponent)
     return { ok: false, missing: true, reason: "ICC PIN Encipherment Public Key Exponent (9F2E) is missing" };
   const ca = caPublicKey(ctx);
@@ -30,7 +31,7 @@ export function pinEnciphermentKey(ctx: TransactionContext): KeyResult {
   if (!issuer.ok) return issuer;
   const r = recoverIccPinEnciphermentKey(issuer.key, {
     certificate,
-    remainder: ctx.data.from("card", 0x9f2f),
+    remainder: ctx.data.from("card", TAG.ICC_PIN_ENCIPHERMENT_PUBLIC_KEY_REMAINDER),
     exponent,
   });
   if (!r.ok) return { ok: false, reason: r.reason };

@@ -128,7 +128,7 @@ export async function onlinePin(ctx: TransactionContext, state: PinState): Promi
     return { kind: "done", result: "failed", tvr: [TVR.PIN_NOT_ENTERED], note: "PIN entry bypassed" };
   }
   // ISO 9564 format 0 with the PAN; a terminal with a PIN encryption key enciphers it before it leaves the PIN pad.
-  const pan = ctx.data.from("card", 0x5a);
+  const pan = ctx.data.from("card", TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
   const digits = pan ? panDigits(pan) : "";
   const block = /^\d{13,19}$/.test(digits) ? pinBlockFormat0(pin, digits) : pinBlockFormat2(pin);
   const key = ctx.config.pinEncryptionKey;

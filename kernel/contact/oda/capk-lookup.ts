@@ -2,18 +2,22 @@
 // and the CA Public Key Index (8F) from the terminal's keys; a key past its expiry date is not used.
 
 import { bytesEqual, hexByte, toHex } from "../../../emv/bytes.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import type { TransactionContext } from "../context.js";
 import { type KeyResult, transactionDate } from "./keys.js";
 
 /** The Registered Application Provider Identifier: the first 5 bytes of the selected AID. */
 export function registeredApplicationProviderId(ctx: TransactionContext): Uint8Array | undefined {
-  const aid = ctx.data.from("card", 0x84) ?? ctx.data.from("card", 0x4f) ?? ctx.aid?.aid;
+  const aid =
+    ctx.data.from("card", TAG.DEDICATED_FILE_NAME) ??
+    ctx.data.from("card", TAG.APPLICATION_DEDICATED_FILE_NAME) ??
+    ctx.aid?.aid;
   return aid && aid.length >= 5 ? aid.subarray(0, 5) : undefined;
 }
 
 /** Book 2 §5.2: the CA public key the card names (8F) for this RID; an expired key is not used. */
 export function caPublicKey(ctx: TransactionContext): KeyResult {
-  const index = ctx.data.from("card", 0x8f);
+  const index = ctx.data.from("card", TAG.CA_PUBLIC_KEY_INDEX_ICC);
   if (!index) return { ok: false, missing: true, reason: "Certification Authority Public Key Index (8F) is missing" };
   if (index.length !== 1)
     return { ok: false, reason: `Certification Authority Public Key Index (8F) has ${index.length} bytes, expected 1` };

@@ -19,7 +19,7 @@ export async function performDda(ctx: TransactionContext): Promise<OdaOutcome> {
 }
 
 async function internalAuthenticate(ctx: TransactionContext, key: RsaPublicKey): Promise<OdaOutcome> {
-  let ddol = ctx.data.from("card", 0x9f49);
+  let ddol = ctx.data.from("card", TAG.DYNAMIC_DATA_AUTHENTICATION_DATA_OBJECT_LIST);
   if (!ddol) {
     const fallback = ctx.aid?.defaultDdol;
     if (!fallback || fallback.length === 0)

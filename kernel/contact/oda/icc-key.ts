@@ -4,16 +4,17 @@
 import { certificateExpired, recoverIccPublicKey } from "../../../emv/crypto/certificates.js";
 import type { RsaPublicKey } from "../../../emv/crypto/rsa.js";
 import { maskPan } from "../../../emv/sensitive.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import type { TransactionContext } from "../context.js";
 import { issuerKeyAndStaticData } from "./issuer-key.js";
 import { type KeyResult, missingCardData, panDigits, transactionDate } from "./keys.js";
 
 export function iccPublicKey(ctx: TransactionContext, issuer: RsaPublicKey, staticData: Uint8Array): KeyResult {
-  const certificate = ctx.data.from("card", 0x9f46);
-  const exponent = ctx.data.from("card", 0x9f47);
+  const certificate = ctx.data.from("card", TAG.ICC_PUBLIC_KEY_CERTIFICATE);
+  const exponent = ctx.data.from("card", TAG.ICC_PUBLIC_KEY_EXPONENT);
   if (!certificate) return { ok: false, missing: true, reason: "ICC Public Key Certificate (9F46) is missing" };
   if (!exponent) return { ok: false, missing: true, reason: "ICC Public Key Exponent (9F47) is missing" };
-  const remainder = ctx.data.from("card", 0x9f48);
+  const remainder = ctx.data.from("card", TAG.ICC_PUBLIC_KEY_REMAINDER);
   const r = recoverIccPublicKey(issuer, { certificate, remainder, exponent, staticData });
   if (!r.ok) return { ok: false, reason: r.reason, ...(r.step === "remainder" ? { missing: true } : {}) };
   const pan = panDigits(ctx);

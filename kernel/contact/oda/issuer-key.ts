@@ -9,17 +9,18 @@ import {
 } from "../../../emv/crypto/certificates.js";
 import type { RsaPublicKey } from "../../../emv/crypto/rsa.js";
 import { maskPan } from "../../../emv/sensitive.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import type { TransactionContext } from "../context.js";
 import { caPublicKey, registeredApplicationProviderId } from "./capk-lookup.js";
 import { type KeyFailure, type KeyResult, panDigits, transactionDate } from "./keys.js";
 import { staticDataToAuthenticate } from "./static-data.js";
 
 export function issuerPublicKey(ctx: TransactionContext, ca: RsaPublicKey): KeyResult {
-  const certificate = ctx.data.from("card", 0x90);
-  const exponent = ctx.data.from("card", 0x9f32);
+  const certificate = ctx.data.from("card", TAG.ISSUER_PUBLIC_KEY_CERTIFICATE);
+  const exponent = ctx.data.from("card", TAG.ISSUER_PUBLIC_KEY_EXPONENT);
   if (!certificate) return { ok: false, missing: true, reason: "Issuer Public Key Certificate (90) is missing" };
   if (!exponent) return { ok: false, missing: true, reason: "Issuer Public Key Exponent (9F32) is missing" };
-  const remainder = ctx.data.from("card", 0x92);
+  const remainder = ctx.data.from("card", TAG.ISSUER_PUBLIC_KEY_REMAINDER);
   const r = recoverIssuerPublicKey(ca, { certificate, remainder, exponent });
   if (!r.ok) return { ok: false, reason: r.reason, ...(r.step === "remainder" ? { missing: true } : {}) };
   const pan = panDigits(ctx);
@@ -33,7 +34,7 @@ export function issuerPublicKey(ctx: TransactionContext, ca: RsaPublicKey): KeyR
       ok: false,
       reason: `Issuer Public Key Certificate expired (MMYY ${r.fields.expiry}) (Book 2 §5.3 step 9)`,
     };
-  const caIndex = ctx.data.from("card", 0x8f)?.[0];
+  const caIndex = ctx.data.from("card", TAG.CA_PUBLIC_KEY_INDEX_ICC)?.[0];
   const rid = registeredApplicationProviderId(ctx);
   const revoked = ctx.config.revocationList.find(
     (e) => rid && bytesEqual(e.rid, rid) && e.index === caIndex && bytesEqual(e.serialNumber, r.fields.serialNumber),

@@ -23,18 +23,18 @@ export function transactionDate(ctx: TransactionContext): string {
 
 /** PAN digits without F padding, from 5A. */
 export function panDigits(ctx: TransactionContext): string | undefined {
-  const pan = ctx.data.from("card", 0x5a);
+  const pan = ctx.data.from("card", TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
   return pan ? digitsOf(pan) : undefined;
 }
 
 /** Names of the card data objects ODA methods need (Book 3 §10.3). */
 export const ODA_DATA_NAMES: Readonly<Record<number, string>> = {
-  143: "Certification Authority Public Key Index (8F)",
-  144: "Issuer Public Key Certificate (90)",
-  40754: "Issuer Public Key Exponent (9F32)",
-  147: "Signed Static Application Data (93)",
-  40774: "ICC Public Key Certificate (9F46)",
-  40775: "ICC Public Key Exponent (9F47)",
+  [TAG.CA_PUBLIC_KEY_INDEX_ICC]: "Certification Authority Public Key Index (8F)",
+  [TAG.ISSUER_PUBLIC_KEY_CERTIFICATE]: "Issuer Public Key Certificate (90)",
+  [TAG.ISSUER_PUBLIC_KEY_EXPONENT]: "Issuer Public Key Exponent (9F32)",
+  [TAG.SIGNED_STATIC_APPLICATION_DATA]: "Signed Static Application Data (93)",
+  [TAG.ICC_PUBLIC_KEY_CERTIFICATE]: "ICC Public Key Certificate (9F46)",
+  [TAG.ICC_PUBLIC_KEY_EXPONENT]: "ICC Public Key Exponent (9F47)",
 };
 
 /**

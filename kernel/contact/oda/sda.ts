@@ -10,7 +10,7 @@ import { type KeyFailure, missingCardData } from "./keys.js";
 export type OdaOutcome = { readonly ok: true; readonly detail: string } | KeyFailure;
 
 export function performSda(ctx: TransactionContext): OdaOutcome {
-  const ssad = ctx.data.from("card", 0x93);
+  const ssad = ctx.data.from("card", TAG.SIGNED_STATIC_APPLICATION_DATA);
   const missing = missingCardData(ctx, [0x8f, 0x90, 0x9f32, 0x93]);
   if (missing || !ssad) return missing ?? { ok: false, missing: true, reason: "93 is missing" };
   const start = issuerKeyAndStaticData(ctx);

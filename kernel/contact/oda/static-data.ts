@@ -3,6 +3,7 @@
 
 import { concatBytes } from "../../../emv/bytes.js";
 import { readTag, TlvError, tagToHex } from "../../../emv/tlv/ber.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import type { TransactionContext } from "../context.js";
 
 export type StaticData =
@@ -28,7 +29,7 @@ function readTagList(list: Uint8Array): number[] | TlvError {
 export function staticDataToAuthenticate(ctx: TransactionContext): StaticData {
   if (ctx.oda.staticDataError) return { ok: false, reason: ctx.oda.staticDataError };
   const records = ctx.oda.staticData ?? new Uint8Array(0);
-  const tagList = ctx.data.from("card", 0x9f4a);
+  const tagList = ctx.data.from("card", TAG.STATIC_DATA_AUTHENTICATION_TAG_LIST);
   if (!tagList || tagList.length === 0) return { ok: true, data: records };
   const tags = readTagList(tagList);
   if (tags instanceof TlvError)
@@ -38,7 +39,7 @@ export function staticDataToAuthenticate(ctx: TransactionContext): StaticData {
       ok: false,
       reason: `Static Data Authentication Tag List (9F4A) names ${tags.map(tagToHex).join(", ")}; only 82 is allowed (Book 3 §10.3)`,
     };
-  const aip = ctx.data.from("card", 0x82);
+  const aip = ctx.data.from("card", TAG.APPLICATION_INTERCHANGE_PROFILE);
   if (!aip) return { ok: false, reason: "AIP (82) named in 9F4A is missing" };
   return { ok: true, data: concatBytes(records, ...tags.map(() => aip)) };
 }
