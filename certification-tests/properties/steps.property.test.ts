@@ -7,10 +7,10 @@ import { describe, expect, it } from "vitest";
 import { toHex } from "../../emv/bytes.js";
 import type { CvmList } from "../../emv/fields/cvm-codes.js";
 import { TVR } from "../../emv/tvr.js";
-import { actionAnalysisDecision, effectiveIacs } from "../../kernel/contact/action-analysis.js";
 import { type CvmEnvironment, evaluateCvmList } from "../../kernel/contact/cvm/rules.js";
 import { processingRestrictionsCheck } from "../../kernel/contact/restrictions.js";
 import { floorLimitCheck, randomSelection, velocityCheck } from "../../kernel/contact/risk.js";
+import { actionAnalysisDecision, effectiveIacs } from "../../kernel/contact/terminal-action-analysis.js";
 
 const RUNS = { numRuns: 300 };
 const bytes5 = fc.uint8Array({ minLength: 5, maxLength: 5 });

@@ -10,6 +10,7 @@ import { DolError, parseDol } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
 import { Commands } from "../card-session.js";
+import type { Terminate } from "../termination.js";
 import type { TransactionContext } from "./context.js";
 import { onlinePinBlock } from "./cvm/pin.js";
 
@@ -107,7 +108,7 @@ export function cdol2CarriesIssuerAuthentication(ctx: TransactionContext): boole
 
 export type IssuerAuthenticationOutcome =
   | { readonly kind: "passed" | "failed" | "not-performed"; readonly note: string }
-  | { readonly kind: "terminate"; readonly reason: string };
+  | Terminate;
 
 /**
  * Book 3 §10.9: with Issuer Authentication Data (91) and the AIP saying issuer authentication is supported (B1b3),
@@ -127,7 +128,7 @@ export async function issuerAuthentication(
     return { kind: "not-performed", note: "Issuer Authentication Data goes to the card in the CDOL2 data" };
   }
   const ex = await ctx.card.exchange(Commands.externalAuthenticate(issuerAuthenticationData));
-  if (!ex.ok) return { kind: "terminate", reason: ex.error };
+  if (!ex.ok) return { kind: "terminate", cause: "card-error", reason: ex.error };
   ctx.tsi.set(TSI.ISSUER_AUTHENTICATION_PERFORMED);
   if (ex.response.sw === 0x9000) return { kind: "passed", note: "EXTERNAL AUTHENTICATE: 9000" };
   ctx.tvr.set(TVR.ISSUER_AUTHENTICATION_FAILED);

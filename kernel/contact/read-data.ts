@@ -31,7 +31,7 @@ export function applicationFileLocator(ctx: TransactionContext): AflEntry[] | { 
 export async function readApplicationData(ctx: TransactionContext): Promise<StepResult> {
   const fail = (reason: string): StepResult => {
     ctx.log(STEP, `terminated: ${reason}`);
-    return terminate(reason);
+    return terminate("card-error", reason);
   };
   const afl = applicationFileLocator(ctx);
   if ("error" in afl) return fail(afl.error);

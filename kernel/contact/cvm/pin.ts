@@ -81,13 +81,13 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean, s
     if (key) {
       const e = await encipheredPinData(ctx, pin, key);
       if (!e.ok) {
-        if (e.terminate) return { kind: "terminate", reason: e.reason };
+        if (e.terminate) return { kind: "terminate", cause: "card-error", reason: e.reason };
         return { kind: "done", result: "failed", note: `offline enciphered PIN: ${e.reason}` };
       }
       pinData = e.data;
     }
     const ex = await ctx.card.exchange(Commands.verify(key ? 0x88 : 0x80, pinData));
-    if (!ex.ok) return { kind: "terminate", reason: `VERIFY: ${ex.error}` };
+    if (!ex.ok) return { kind: "terminate", cause: "card-error", reason: `VERIFY: ${ex.error}` };
     const sw = ex.response.sw;
     const status = verifyStatus(sw);
     if (status === "ok") {
