@@ -128,7 +128,13 @@ export interface Redactor {
   text(text: string): string;
 }
 
-const TRACK_TAGS = [0x57, 0x9f6b, 0x56, 0x9f1f, 0x9f20] as const;
+const TRACK_TAGS = [
+  TAG.TRACK_2_EQUIVALENT_DATA,
+  TAG.TRACK_2_DATA,
+  TAG.TRACK_1_DATA,
+  TAG.TRACK_1_DISCRETIONARY_DATA,
+  TAG.TRACK_2_DISCRETIONARY_DATA,
+] as const;
 
 export function redactor(data: TransactionData, disclosure: Disclosure): Redactor {
   const replacements: [string, string][] = [];

@@ -115,8 +115,11 @@ export type CdaVerifier = (
   | { readonly ok: false; readonly reason: string };
 
 /** Build DOL data for CDOL1/CDOL2 (Book 3 §5.4); TC Hash Value (98) from the TDOL when the CDOL asks for it. */
-export function buildCdolData(ctx: TransactionContext, cdolTag: 0x8c | 0x8d): Uint8Array | { readonly error: string } {
-  const name = cdolTag === 0x8c ? "CDOL1 (8C)" : "CDOL2 (8D)";
+export function buildCdolData(
+  ctx: TransactionContext,
+  cdolTag: typeof TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_1 | typeof TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_2,
+): Uint8Array | { readonly error: string } {
+  const name = cdolTag === TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_1 ? "CDOL1 (8C)" : "CDOL2 (8D)";
   const cdol = ctx.data.from("card", cdolTag);
   if (!cdol) return { error: `${name} is missing` };
   try {
@@ -189,11 +192,11 @@ export async function generateAc(
     };
   }
   for (const [tag, value] of [
-    [0x9f27, Uint8Array.of(parsed.cid)],
-    [0x9f36, parsed.atc],
-    [0x9f26, parsed.applicationCryptogram],
-    [0x9f10, parsed.issuerApplicationData],
-    [0x9f4b, parsed.signedDynamicData],
+    [TAG.CRYPTOGRAM_INFORMATION_DATA, Uint8Array.of(parsed.cid)],
+    [TAG.APPLICATION_TRANSACTION_COUNTER, parsed.atc],
+    [TAG.APPLICATION_CRYPTOGRAM, parsed.applicationCryptogram],
+    [TAG.ISSUER_APPLICATION_DATA, parsed.issuerApplicationData],
+    [TAG.SIGNED_DYNAMIC_APPLICATION_DATA, parsed.signedDynamicData],
   ] as const) {
     if (value) ctx.data.set("card", tag, value);
   }

@@ -50,7 +50,7 @@ export async function processScript(ctx: TransactionContext, template: Uint8Arra
   let commands: Uint8Array[];
   try {
     const tlv = decodeTlv(template);
-    if ((tlv.tag !== 0x71 && tlv.tag !== 0x72) || !tlv.children) {
+    if ((tlv.tag !== TAG.ISSUER_SCRIPT_TEMPLATE_1 && tlv.tag !== TAG.ISSUER_SCRIPT_TEMPLATE_2) || !tlv.children) {
       ctx.log(STEP, `issuer script: tag ${tlv.tagHex} is not an Issuer Script Template (71/72)`);
       return { result: result(SCRIPT_RESULT.FAILED, 0), failed: true };
     }

@@ -53,7 +53,7 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean, s
   }
   // Book 3 §10.5.1: the PIN Try Counter (9F17) may be read first; zero → "PIN Try Limit exceeded".
   let attemptsLeft: number | undefined;
-  const ptc = await getDataValue(ctx, 0x9f17);
+  const ptc = await getDataValue(ctx, TAG.PERSONAL_IDENTIFICATION_NUMBER_TRY_COUNTER);
   if ("value" in ptc && ptc.value.length === 1) {
     attemptsLeft = ptc.value[0]!;
     ctx.data.set("card", TAG.PERSONAL_IDENTIFICATION_NUMBER_TRY_COUNTER, ptc.value);

@@ -101,11 +101,11 @@ async function readDirectory(
       }
       throw e;
     }
-    if (tpl.tag !== 0x70 || !tpl.children) {
+    if (tpl.tag !== TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE || !tpl.children) {
       return { kind: "fallback", reason: `${what} directory record ${record} is template ${tpl.tagHex}, not 70` };
     }
     for (const entry of tpl.children) {
-      if (entry.tag !== 0x61 || !entry.children) continue;
+      if (entry.tag !== TAG.APPLICATION_TEMPLATE || !entry.children) continue;
       const adf = entry.children.find((c) => c.tag === TAG.APPLICATION_DEDICATED_FILE_NAME);
       const ddf = entry.children.find((c) => c.tag === TAG.DIRECTORY_DEFINITION_FILE_NAME);
       if (adf) {
