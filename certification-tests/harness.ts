@@ -9,14 +9,16 @@ import { builtInProfileDir, type CardProfile, parseProfile } from "../emulator/p
 import { type BitDef, describeBits } from "../emv/bits.js";
 import { fromHex, toHex } from "../emv/bytes.js";
 import type { RandomSource } from "../emv/random.js";
-import { maskPansInText } from "../emv/sensitive.js";
+import { MASKED, maskPansInText } from "../emv/sensitive.js";
 import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { loadTerminalConfig } from "../kernel/config/load.js";
 import type { TerminalConfig } from "../kernel/config/types.js";
 import type { Outcome } from "../kernel/contact/decision.js";
 import { runTransaction, type TransactionRecord } from "../kernel/contact/transaction.js";
 import { nonInteractive } from "../kernel/interaction.js";
+import { resultToJson } from "../kernel/result.js";
 import type { TransactionParams } from "../kernel/transaction-params.js";
+import { describeApduPair } from "../transport/apdu-text.js";
 import type { CardOverrides, CaseParams, CertCase, Expected, TerminalOverrides } from "./catalog/types.js";
 
 export type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -188,6 +190,41 @@ export interface Observed {
   readonly commands: string[];
   /** Command APDUs in order, hex. */
   readonly apdus: string[];
+  /** Every exchange as the card saw it: command and response hex (PIN data withheld, PAN and track data masked) and
+   * both decoded in words. */
+  readonly exchanges: ObservedExchange[];
+}
+
+export interface ObservedExchange {
+  readonly name: string;
+  readonly command: string;
+  /** Response with SW1 SW2; null when the card did not answer (transport error). */
+  readonly response: string | null;
+  readonly error?: string;
+  readonly decoded: string[];
+}
+
+/** The exchanges of a record, masked as `emvsim run --json --trace` shows them, with the decoded words. */
+function observedExchanges(r: TransactionRecord): ObservedExchange[] {
+  const shown = resultToJson(r, { trace: true, unmask: false }).trace ?? [];
+  return r.trace.map((t, i) => {
+    const s = shown[i];
+    let decoded: string[];
+    try {
+      decoded = t.response
+        ? describeApduPair(t.command, t.response, { disclosure: MASKED })
+        : [`${t.name}: no answer${t.error ? ` (${t.error})` : ""}`];
+    } catch (e) {
+      decoded = [`${t.name}: not decodable (${e instanceof Error ? e.message : String(e)})`];
+    }
+    return {
+      name: t.name,
+      command: s?.command ?? "",
+      response: s?.response ?? null,
+      ...(s?.error ? { error: maskPansInText(s.error) } : {}),
+      decoded: decoded.map((line) => maskPansInText(line)),
+    };
+  });
 }
 
 export function observe(r: TransactionRecord): Observed {
@@ -205,6 +242,7 @@ export function observe(r: TransactionRecord): Observed {
     apdus: r.trace.map((t) =>
       t.name === "VERIFY" ? `${toHex(t.command.subarray(0, 5))}<PIN block withheld>` : toHex(t.command),
     ),
+    exchanges: observedExchanges(r),
   };
 }
 
