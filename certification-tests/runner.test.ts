@@ -1,8 +1,11 @@
 // The certify runner's selection: families and id prefixes, ids, deterministic shards of a CI matrix.
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { catalog } from "./catalog/index.js";
-import { parseShard, runCatalog, selectCases } from "./runner.js";
+import { propertySuites } from "./properties/index.js";
+import { same } from "./properties/suite.js";
+import { evaluateProperty, parseShard, runCatalog, selectCases, selectRunnables } from "./runner.js";
 
 const all = catalog();
 
@@ -80,5 +83,38 @@ describe("runCatalog", () => {
       /^TVR: expected "8000000000", got "[0-9A-F]{10}" \(expected but not set: Offline data authentication was not performed/,
     );
     expect(reports.every((r) => typeof r.durationMs === "number")).toBe(true);
+  });
+});
+
+describe("property suites in a certify run", () => {
+  it("are selected with the catalog (family, PROP prefix, shards over cases then suites)", () => {
+    const props = selectRunnables({ families: ["PROP"] });
+    expect(props.ok && props.value.length).toBe(propertySuites().length);
+    const everything = selectRunnables({});
+    const shards = [1, 2].map((index) => selectRunnables({ shard: { index, count: 2 } }));
+    const ids = (r: typeof everything) =>
+      r.ok ? r.value.map((x) => (x.kind === "case" ? x.case.id : x.suite.id)) : [];
+    expect([...ids(shards[0]!), ...ids(shards[1]!)].sort()).toEqual(ids(everything).sort());
+  });
+
+  it("a failing property is a failed entry whose problems carry fast-check's counterexample", async () => {
+    const failing = {
+      id: "PROP-X-1",
+      family: "terminal risk management" as const,
+      title: "a property that fails at 7",
+      ref: "Book 3 §10.6.1",
+      run: async () => {
+        fc.assert(
+          fc.property(fc.integer({ min: 0, max: 100 }), (n) => {
+            same(n < 7, true, "below seven");
+          }),
+          { seed: 1, numRuns: 200 },
+        );
+      },
+    };
+    const report = await evaluateProperty(failing);
+    expect(report.passed).toBe(false);
+    expect(report.problems.some((p) => p.startsWith("Counterexample: [7]"))).toBe(true);
+    expect(report.problems.some((p) => p.includes("below seven"))).toBe(true);
   });
 });

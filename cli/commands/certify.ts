@@ -10,17 +10,18 @@ import { type CaseReport, writeReport } from "../../certification-tests/report.j
 import {
   type Progress,
   parseShard,
-  runCatalog,
+  runAll,
   type Selection,
-  selectCases,
+  selectRunnables,
 } from "../../certification-tests/runner.js";
 import { maskPansInText } from "../../emv/sensitive.js";
 import { type CliIo, type Command, UsageError } from "../command.js";
 
 const USAGE = `Usage: emvsim certify [options]
 
-Runs the certification catalog on emvsim's own kernel against the software card: each case's expected outcome,
-TVR, TSI, CVM Results, cryptograms and APDUs (from the EMV books), and the books' invariants.
+Runs the certification catalog on emvsim's own kernel against the software card — each case's expected outcome,
+TVR, TSI, CVM Results, cryptograms and APDUs (from the EMV books) and the books' invariants — then the property
+suites (PROP-*: fast-check against independent models of the books).
 
 Options:
   --family <name|prefix>   only this family (e.g. "cardholder verification") or id prefix (e.g. CVM); repeatable
@@ -145,11 +146,14 @@ export const command: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const options = parseArgs(args);
-    const selected = selectCases(options.selection);
+    const selected = selectRunnables(options.selection);
     if (!selected.ok) throw new UsageError(selected.error);
     const cases = selected.value;
     if (options.list) {
-      for (const c of cases) io.out(`${c.id}\t${c.family}\t${c.title}\t${c.ref}`);
+      for (const r of cases) {
+        const c = r.kind === "case" ? r.case : r.suite;
+        io.out(`${c.id}\t${c.family}\t${c.title}\t${c.ref}${r.kind === "property" ? "\tproperty suite" : ""}`);
+      }
       return 0;
     }
     if (cases.length === 0) {
@@ -158,7 +162,7 @@ export const command: Command = {
       return 0;
     }
     const started = new Date();
-    const reports = await runCatalog(cases, (p) => {
+    const reports = await runAll(cases, (p) => {
       if (!options.quiet) io.err(progressLine(p));
     });
     const passed = reports.filter((r) => r.passed).length;
