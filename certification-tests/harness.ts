@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { openEmulatorChannel } from "../emulator/channel.js";
 import { defaultHostConfig, type HostConfig, SimulatedIssuerHost } from "../emulator/host/index.js";
 import { builtInProfileDir, type CardProfile, parseProfile } from "../emulator/profile.js";
+import type { IssuerHost } from "../emv/authorisation.js";
 import { type BitDef, describeBits } from "../emv/bits.js";
 import { fromHex, toHex } from "../emv/bytes.js";
 import type { RandomSource } from "../emv/random.js";
@@ -43,6 +44,7 @@ export function profileWithOverrides(id: string, over: CardOverrides | undefined
     const app = Array.isArray(apps) ? apps[over.app ?? 0] : undefined;
     if (!isObject(app)) return { ok: false, error: `profile ${id}: no application ${over.app ?? 0}` };
     if (over.aip !== undefined) app.aip = over.aip;
+    if (over.aid !== undefined) app.aid = over.aid;
     if (over.counters) app.counters = { ...(isObject(app.counters) ? app.counters : {}), ...over.counters };
     if (over.risk) app.risk = { ...(isObject(app.risk) ? app.risk : {}), ...over.risk };
     if (over.pin) app.pin = { ...over.pin };
@@ -93,6 +95,7 @@ export function configWithOverrides(id: string, over: TerminalOverrides | undefi
     ...(a?.tacOnline ? { tacOnline: fromHex(a.tacOnline) } : {}),
     ...(a?.tacDefault ? { tacDefault: fromHex(a.tacDefault) } : {}),
     ...(a?.applicationVersion ? { applicationVersion: fromHex(a.applicationVersion) } : {}),
+    ...(a?.partialSelection !== undefined ? { partialSelection: a.partialSelection } : {}),
     ...(a?.randomSelection ? { randomSelection: a.randomSelection } : {}),
   }));
   return {
@@ -153,9 +156,9 @@ export async function runCase(c: CertCase): Promise<CaseRun> {
       channel: openEmulatorChannel(profile.value),
       ...(p.host === false
         ? {}
-        : {
-            host: new SimulatedIssuerHost(hostConfigFor(c.profile, p)),
-          }),
+        : p.host === "unreachable"
+          ? { host: UNREACHABLE_HOST }
+          : { host: new SimulatedIssuerHost(hostConfigFor(c.profile, p)) }),
       interaction: interactionFor(p.pins ?? []),
     });
     return { record, config: config.value };
@@ -164,7 +167,12 @@ export async function runCase(c: CertCase): Promise<CaseRun> {
   }
 }
 
-/** The default host, with the case's scripts and the issuer's PIN for the case's profile. */
+/** A configured host that never answers: the connection is refused (Book 3 §10.7 "unable to go online"). */
+const UNREACHABLE_HOST: IssuerHost = {
+  authorize: () => Promise.reject(new Error("connection refused (certification case: host unreachable)")),
+};
+
+/** The default host, with the case's scripts and rules and the issuer's PIN for the case's profile. */
 function hostConfigFor(profile: string, p: CaseParams): HostConfig {
   const base = defaultHostConfig();
   const issuerPin = p.issuerPin;
@@ -174,6 +182,7 @@ function hostConfigFor(profile: string, p: CaseParams): HostConfig {
       ? { issuers: base.issuers.map((k) => (k.name.startsWith(`${profile} `) ? { ...k, pin: issuerPin } : k)) }
       : {}),
     ...(p.scripts ? { scripts: [...p.scripts] } : {}),
+    ...(p.hostRules ? { rules: [...p.hostRules, ...(base.rules ?? [])] } : {}),
   };
 }
 
@@ -181,6 +190,7 @@ function hostConfigFor(profile: string, p: CaseParams): HostConfig {
 export interface Observed {
   readonly outcome: string;
   readonly reason: string;
+  readonly termination?: string;
   readonly aid?: string;
   readonly tvr: string;
   readonly tsi: string;
@@ -231,6 +241,7 @@ export function observe(r: TransactionRecord): Observed {
   return {
     outcome: r.outcome,
     reason: maskPansInText(r.reason),
+    ...(r.termination ? { termination: r.termination } : {}),
     ...(r.aid ? { aid: toHex(r.aid) } : {}),
     tvr: toHex(r.tvr),
     tsi: toHex(r.tsi),
@@ -271,6 +282,8 @@ export function compare(e: Expected, o: Observed): string[] {
   if (e.reasonContains !== undefined && !o.reason.includes(e.reasonContains))
     diff("reason", e.reasonContains, o.reason);
   if (e.aid !== undefined && e.aid !== o.aid) diff("AID", e.aid, o.aid);
+  if (e.termination !== undefined && e.termination !== o.termination)
+    diff("termination", e.termination, o.termination ?? "(not terminated)");
   if (e.tvr !== undefined && e.tvr !== o.tvr) diff("TVR", e.tvr, o.tvr, bitDifference(TVR_BITS, e.tvr, o.tvr));
   if (e.tsi !== undefined && e.tsi !== o.tsi) diff("TSI", e.tsi, o.tsi, bitDifference(TSI_BITS, e.tsi, o.tsi));
   if (e.cvmResults !== undefined && e.cvmResults !== o.cvmResults) diff("CVM results", e.cvmResults, o.cvmResults);

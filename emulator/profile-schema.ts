@@ -172,6 +172,15 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("wrong-static-data-hash") }),
   /** The application cryptogram is off by one bit (the issuer must decline). */
   z.strictObject({ kind: z.literal("wrong-cryptogram") }),
+  /**
+   * The CID of the n-th GENERATE AC names this cryptogram type, whatever the card decided: a card that breaks Book 3
+   * §9.3 (e.g. an ARQC answered to the second GENERATE AC).
+   */
+  z.strictObject({
+    kind: z.literal("cid"),
+    occurrence: z.number().int().min(1).max(2),
+    cryptogram: z.enum(["AAC", "TC", "ARQC"]),
+  }),
 ]);
 export type FaultJson = z.infer<typeof faultSchema>;
 

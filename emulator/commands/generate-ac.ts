@@ -85,7 +85,9 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
     lastOnlineIssuerAuthenticationFailed: state.issuerAuthenticationFailedLastOnline,
   });
   const cryptogram = hasFault(ctx.profile, "wrong-cryptogram") ? flipLastBit(ac.cryptogram) : ac.cryptogram;
-  const cid = Uint8Array.of(CID[decision.type]);
+  // Fault "cid": the CID names another type than the card decided (Book 3 §9.3 broken on purpose).
+  const cidFault = ctx.profile.faults.find((f) => f.kind === "cid" && f.occurrence === s.generateAcCount + 1);
+  const cid = Uint8Array.of(CID[cidFault?.kind === "cid" ? cidFault.cryptogram : decision.type]);
   const atc = writeUint(state.atc, 2);
 
   s.generateAcCount += 1;
