@@ -94,8 +94,8 @@ export const MUTATIONS: readonly Mutation[] = [
     bug: "'PIN Try Limit exceeded' not set when VERIFY answers 63C0/6983",
     ref: "Book 3 §10.5.1",
     file: "kernel/contact/cvm/pin.ts",
-    find: "        tvr: [TVR.PIN_TRY_LIMIT_EXCEEDED],\n        note: `VERIFY SW ${hexWord(sw)}: PIN Try Limit exceeded`,",
-    replace: "        tvr: [],\n        note: `VERIFY SW ${hexWord(sw)}: PIN Try Limit exceeded`,",
+    find: "        tvr: [TVR.PIN_TRY_LIMIT_EXCEEDED],\n",
+    replace: "        tvr: [],\n",
   },
   {
     id: "M11",
