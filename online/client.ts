@@ -9,9 +9,14 @@ import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "..
 import { decodeMessage, encodeMessage, Iso8583Error, type Iso8583Message } from "./iso8583/codec.js";
 import { FrameReader, frame } from "./iso8583/framing.js";
 import { authorizationResponseOf, type RequestContext, requestMessage } from "./iso8583/mapping.js";
+import { memoryStan, type StanSource } from "./stan.js";
 
 export class OnlineLinkError extends Error {
-  constructor(message: string) {
+  /** The request was sent but not answered: the host may have acted on it, so the terminal reverses it. */
+  constructor(
+    message: string,
+    readonly inDoubt = false,
+  ) {
     super(message);
     this.name = "OnlineLinkError";
   }
@@ -31,8 +36,12 @@ export interface NetworkHostOptions {
   readonly timeoutMs?: number;
   readonly terminalId: string;
   readonly merchantId: string;
-  /** First STAN (default 1); each request takes the next, wrapping after 999999. */
+  /** First STAN (default 1); each request takes the next, wrapping after 999999. Ignored when `stan` is given. */
   readonly firstStan?: number;
+  /** Where STANs come from (e.g. fileStan: continued across processes); default memoryStan(firstStan). */
+  readonly stan?: StanSource;
+  /** DE 22 point of service entry mode: "051" chip (default), "071" contactless chip. */
+  readonly entryMode?: "051" | "071";
   /** Clock for DE 7 (tests pin it). */
   readonly now?: () => Date;
 }
@@ -64,24 +73,19 @@ export class NetworkIssuerHost implements IssuerHost {
   private socket: net.Socket | undefined;
   private connecting: Promise<net.Socket> | undefined;
   private readonly pending = new Map<string, Pending>();
-  private stan: number;
+  private readonly stan: StanSource;
   private readonly target: ReturnType<typeof parseHostUrl>;
-  /** Reversals sent (for reports and tests): the STAN of each request reversed. */
+  /** Reversals queued (for reports and tests): the STAN of each request reversed. */
   readonly reversed: string[] = [];
+  private readonly pendingReversals: Iso8583Message[] = [];
 
   constructor(private readonly options: NetworkHostOptions) {
     this.target = parseHostUrl(options.url, options.insecure);
-    this.stan = options.firstStan ?? 1;
+    this.stan = options.stan ?? memoryStan(options.firstStan ?? 1);
   }
 
   private get timeoutMs(): number {
     return this.options.timeoutMs ?? 10_000;
-  }
-
-  private nextStan(): string {
-    const s = String(this.stan).padStart(6, "0");
-    this.stan = this.stan >= 999_999 ? 1 : this.stan + 1;
-    return s;
   }
 
   private connect(): Promise<net.Socket> {
@@ -124,7 +128,7 @@ export class NetworkIssuerHost implements IssuerHost {
         if (this.socket === socket) this.socket = undefined;
         for (const [key, p] of this.pending) {
           this.pending.delete(key);
-          p.reject(new OnlineLinkError(`issuer host ${o.url}: connection closed before the answer`));
+          p.reject(new OnlineLinkError(`issuer host ${o.url}: connection closed before the answer`, true));
         }
       });
     }).finally(() => {
@@ -158,6 +162,7 @@ export class NetworkIssuerHost implements IssuerHost {
         reject(
           new OnlineLinkError(
             `issuer host ${this.options.url}: no ${answerMti} for STAN ${String(message.fields.get(11))} within ${this.timeoutMs} ms`,
+            true,
           ),
         );
       }, this.timeoutMs);
@@ -176,35 +181,59 @@ export class NetworkIssuerHost implements IssuerHost {
   }
 
   async authorize(request: AuthorizationRequest): Promise<AuthorizationResponse> {
+    // Reversals still owed from earlier requests go first (ISO 8583:1987: resent until answered).
+    await this.flushReversals();
     const now = (this.options.now ?? (() => new Date()))();
     const context: RequestContext = {
-      stan: this.nextStan(),
+      stan: this.stan.next(),
       terminalId: this.options.terminalId,
       merchantId: this.options.merchantId,
       transmission: transmission(now),
+      entryMode: this.options.entryMode ?? "051",
     };
     const message = requestMessage("0100", request, context);
     try {
       return authorizationResponseOf(await this.exchange(message, "0110"));
     } catch (e) {
-      if (e instanceof OnlineLinkError && /within \d+ ms/.test(e.message) && this.socket) await this.reverse(message);
+      if (e instanceof OnlineLinkError && e.inDoubt) {
+        this.pendingReversals.push(this.reversalOf(message));
+        this.reversed.push(String(message.fields.get(11)));
+        await this.flushReversals();
+      }
       throw e;
     }
   }
 
-  /** Sends the 0400 for an unanswered request (DE 90: original MTI, STAN, transmission time) and waits for the 0410. */
-  private async reverse(original: Iso8583Message): Promise<void> {
+  /** The 0400 for an unanswered request: its fields without DE 35/52, DE 90 = original MTI, STAN, DE 7. */
+  private reversalOf(original: Iso8583Message): Iso8583Message {
     const fields = new Map(original.fields);
     fields.delete(52);
     fields.delete(35);
     const stan = String(original.fields.get(11));
     fields.set(90, `${original.mti}${stan}${String(original.fields.get(7))}${"0".repeat(22)}`);
-    this.reversed.push(stan);
-    try {
-      await this.exchange({ mti: "0400", fields }, "0410");
-    } catch {
-      // The reversal itself unanswered: the terminal keeps it for resending (not yet built); the caller sees the timeout.
+    return { mti: "0400", fields };
+  }
+
+  /**
+   * Sends the reversals still owed, oldest first, each until its 0410 arrives (bounded by timeoutMs); stops at
+   * the first one unanswered and keeps it and the rest for the next attempt. Returns how many are still owed.
+   */
+  async flushReversals(): Promise<number> {
+    while (this.pendingReversals.length > 0) {
+      try {
+        await this.exchange(this.pendingReversals[0] as Iso8583Message, "0410");
+        this.pendingReversals.shift();
+      } catch (e) {
+        if (e instanceof OnlineLinkError) break;
+        throw e;
+      }
     }
+    return this.pendingReversals.length;
+  }
+
+  /** Reversals sent but not yet answered (resent by flushReversals and before the next request). */
+  get reversalsOwed(): number {
+    return this.pendingReversals.length;
   }
 
   close(): void {

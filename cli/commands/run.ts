@@ -226,7 +226,7 @@ export const command: Command = {
     let host: IssuerHost;
     let network: { close(): void } | undefined;
     if (options.host !== undefined) {
-      const remote = await networkHost(options);
+      const remote = await networkHost(options, config.terminalData);
       host = remote;
       network = remote;
     } else if (options.issuer) {
@@ -306,8 +306,12 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   };
 }
 
-/** The terminal's network link for --host (online/client.ts), its TLS files read from --tls-dir. */
-async function networkHost(options: RunOptions) {
+/**
+ * The terminal's network link for --host (online/client.ts), its TLS files read from --tls-dir; DE 41/42 from the
+ * terminal configuration's 9F1C/9F16 (Book 4 §6.3.6 / Annex A: Terminal Identification an 8, Merchant Identifier
+ * ans 15), DE 22 "051" (the contact kernel: chip), the STAN continued in <tls-dir>/stan.<terminal id>.
+ */
+async function networkHost(options: RunOptions, terminalData: ReadonlyMap<number, Uint8Array>) {
   const { NetworkIssuerHost, OnlineLinkError, parseHostUrl } = await import("../../online/client.js");
   const url = options.host as string;
   let secure: boolean;
@@ -330,11 +334,26 @@ async function networkHost(options: RunOptions) {
     }
   };
   const tlsFiles = secure ? { ca: read("ca.pem"), cert: read("client.pem"), key: read("client.key") } : {};
+  const { TAG } = await import("../../emv/tlv/tag-names.js");
+  const text = (tag: number, fallback: string) => {
+    const v = terminalData.get(tag);
+    const t = v ? new TextDecoder().decode(v) : "";
+    return /^[\x20-\x7e]+$/.test(t) ? t : fallback;
+  };
+  const terminalId = text(TAG.TERMINAL_IDENTIFICATION, "EMVSIM01");
+  const { fileStan, memoryStan } = await import("../../online/stan.js");
+  const { existsSync } = await import("node:fs");
+  // No directory to keep it in (tcp:// without --tls-dir): start from the time of day in tenths of a second.
+  const stan = existsSync(dir)
+    ? fileStan(join(dir, `stan.${terminalId.replace(/[^A-Za-z0-9_-]/g, "_")}`))
+    : memoryStan((Math.floor(Date.now() / 100) % 864_000) + 1);
   return new NetworkIssuerHost({
     url,
     insecure: options.insecure,
-    terminalId: "EMVSIM01",
-    merchantId: "EMVSIM MERCHANT",
+    terminalId,
+    merchantId: text(TAG.MERCHANT_IDENTIFIER, "EMVSIM MERCHANT"),
+    entryMode: "051",
+    stan,
     ...tlsFiles,
   });
 }
