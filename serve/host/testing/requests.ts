@@ -29,18 +29,35 @@ export interface TestRequest {
 const evenHex = (digits: string) => (digits.length % 2 ? `${digits}F` : digits);
 const bcd = (n: number, bytes: number) => fromHex(String(n).padStart(bytes * 2, "0"));
 
-/** The DE 55 ICC data of an ARQC for `profile` (default visa-cvn18-cda) that the default host verifies. */
-export function arqcIccData(
-  amount: number,
-  atc: number,
-  profile = "visa-cvn18-cda",
-): { readonly icc: Uint8Array; readonly pan: string } {
+const cache = new Map<string, ReturnType<typeof deriveCardKeys>>();
+
+function deriveCardKeys(profile: string) {
   const keySet = defaultHostConfig().issuers.find((k) => k.name.startsWith(`${profile} `));
   if (!keySet?.panPrefix || !keySet.aid) throw new Error(`no default key set for ${profile}`);
   const scheme = cryptogramScheme(keySet.cvn);
   if (!scheme) throw new Error(`CVN ${keySet.cvn} unsupported`);
   const pan = keySet.panPrefix;
   const keys = deriveIccMasterKeys({ ac: fromHex(keySet.imkAc) }, pan, undefined, keySet.derivation);
+  return { keySet: { ...keySet, aid: keySet.aid }, scheme, pan, keys };
+}
+
+/** The default key set of a card and its derived ICC master keys, computed once per profile. */
+function cardKeys(profile: string): ReturnType<typeof deriveCardKeys> {
+  let k = cache.get(profile);
+  if (!k) {
+    k = deriveCardKeys(profile);
+    cache.set(profile, k);
+  }
+  return k;
+}
+
+/** The DE 55 ICC data of an ARQC for `profile` (default visa-cvn18-cda) that the default host verifies. */
+export function arqcIccData(
+  amount: number,
+  atc: number,
+  profile = "visa-cvn18-cda",
+): { readonly icc: Uint8Array; readonly pan: string } {
+  const { keySet, scheme, pan, keys } = cardKeys(profile);
   const data = new Map<number, Uint8Array>([
     [TAG.AMOUNT_AUTHORISED_NUMERIC, bcd(amount, 6)],
     [TAG.AMOUNT_OTHER_NUMERIC, bcd(0, 6)],
