@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import type { Journal } from "../../serve/host/journal.js";
 import type { HostService } from "../../serve/host/service.js";
-import { type CliIo, type Command, UsageError } from "../command.js";
+import { type CliIo, type Command, parseOptions, UsageError } from "../command.js";
 
 export const DEFAULT_LISTEN = "127.0.0.1:8583";
 export const DEFAULT_TLS_DIR = "emvsim-pki";
@@ -26,37 +26,6 @@ export interface HostOptions {
 
 const VALUE_OPTIONS = ["--listen", "--config", "--tls-dir", "--journal", "--audit", "--journal-key"] as const;
 const FLAG_OPTIONS = ["--fsync", "--quiet"] as const;
-
-function parseOptions(
-  args: readonly string[],
-  valueOptions: readonly string[],
-  flagOptions: readonly string[],
-  command: string,
-): { values: Map<string, string>; flags: Set<string> } {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if (flagOptions.includes(name)) {
-      if (name !== arg) throw new UsageError(`${name} takes no value`);
-      flags.add(name);
-      continue;
-    }
-    if (!valueOptions.includes(name))
-      throw new UsageError(
-        arg.startsWith("-")
-          ? `unknown option '${name}' (see 'emvsim ${command} --help')`
-          : `unexpected argument '${arg}' (see 'emvsim ${command} --help')`,
-      );
-    const value = name !== arg ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
-    if (values.has(name)) throw new UsageError(`${name} given twice`);
-    values.set(name, value);
-  }
-  return { values, flags };
-}
 
 /** `emvsim host` arguments; every problem a one-line UsageError. */
 export function parseHostArgs(args: readonly string[]): HostOptions {
