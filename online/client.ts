@@ -8,6 +8,7 @@ import tls from "node:tls";
 import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "../emv/authorisation.js";
 import { decodeMessage, encodeMessage, Iso8583Error, type Iso8583Message } from "./iso8583/codec.js";
 import { FrameReader, frame } from "./iso8583/framing.js";
+import { checkMac, encodeWithMac, macProblem } from "./iso8583/mac.js";
 import { authorizationResponseOf, type RequestContext, requestMessage } from "./iso8583/mapping.js";
 import { memoryStan, type StanSource } from "./stan.js";
 
@@ -40,6 +41,8 @@ export interface NetworkHostOptions {
   readonly firstStan?: number;
   /** Where STANs come from (e.g. fileStan: continued across processes); default memoryStan(firstStan). */
   readonly stan?: StanSource;
+  /** Shared MAC key (16 bytes): requests carry DE 64/128 (online/iso8583/mac.ts), answers must verify. */
+  readonly macKey?: Uint8Array;
   /** DE 22 point of service entry mode: "051" chip (default), "071" contactless chip. */
   readonly entryMode?: "051" | "071";
   /** Clock for DE 7 (tests pin it). */
@@ -150,7 +153,11 @@ export class NetworkIssuerHost implements IssuerHost {
     const p = this.pending.get(key);
     if (!p) return;
     this.pending.delete(key);
-    p.resolve(message);
+    const check = this.options.macKey ? checkMac(bytes, message, this.options.macKey) : "ok";
+    // An answer that does not authenticate is not acted on: the request stays in doubt and is reversed.
+    if (check !== "ok")
+      p.reject(new OnlineLinkError(`issuer host ${this.options.url}: ${macProblem(check, message)}`, true));
+    else p.resolve(message);
   }
 
   private async exchange(message: Iso8583Message, answerMti: string): Promise<Iso8583Message> {
@@ -176,7 +183,8 @@ export class NetworkIssuerHost implements IssuerHost {
           reject(e);
         },
       });
-      socket.write(frame(encodeMessage(message)));
+      const macKey = this.options.macKey;
+      socket.write(frame(macKey ? encodeWithMac(message, macKey) : encodeMessage(message)));
     });
   }
 

@@ -173,6 +173,67 @@ describe("emvsim run --host tls:// against emvsim host", () => {
     expect(readFileSync(join(pkiDir, "stan.EMVSIM01"), "utf8")).toBe(`${records.at(-1)?.stan}\n`);
   });
 
+  it("MACs the link with --mac-key on both ends; a terminal without the key is refused with 63", async () => {
+    const macKey = join(dir, "mac.key");
+    writeFileSync(macKey, "0123456789ABCDEFFEDCBA9876543210\n", { mode: 0o600 });
+    const t = io();
+    let stop!: (signal: string) => void;
+    const stopped = new Promise<string>((r) => {
+      stop = r;
+    });
+    const args = [
+      "--listen",
+      "127.0.0.1:0",
+      "--tls-dir",
+      pkiDir,
+      "--journal",
+      join(dir, "mac.journal"),
+      "--mac-key",
+      macKey,
+    ];
+    const done = runHost(parseHostArgs(args), t, stopped);
+    for (let i = 0; i < 50 && t.stdout.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(t.stdout[0]).toMatch(/, DE 64\/128 MACs\)/);
+    const port = Number(/listening on tls:\/\/127\.0\.0\.1:(\d+) /.exec(t.stdout[0] ?? "")?.[1]);
+    const run = (...extra: string[]) =>
+      cli([
+        "run",
+        ...FIXED,
+        "--seed",
+        "mac",
+        "--json",
+        "--host",
+        `tls://127.0.0.1:${port}`,
+        "--tls-dir",
+        pkiDir,
+        ...extra,
+      ]);
+    const withMac = JSON.parse((await run("--mac-key", macKey)).out.join("\n")) as TransactionResultJson;
+    const without = JSON.parse((await run()).out.join("\n")) as TransactionResultJson;
+    stop("SIGINT");
+    expect(await done).toBe(0);
+    expect(withMac.outcome).toBe("online-approved");
+    expect(without.outcome).toBe("online-declined");
+    expect(JSON.stringify(without.online)).toContain("63");
+    expect(t.stdout.filter((l) => l.includes("security violation (63): 0100 carries no MAC (field 64)"))).toHaveLength(
+      1,
+    );
+    chmodSync(macKey, 0o644);
+    const loose = await cli([
+      "run",
+      ...FIXED,
+      "--host",
+      `tls://127.0.0.1:${port}`,
+      "--tls-dir",
+      pkiDir,
+      "--mac-key",
+      macKey,
+    ]);
+    expect(loose.err).toEqual([
+      `emvsim run: key file ${macKey} is accessible by group/others (mode 0644); run chmod 600 ${macKey}`,
+    ]);
+  });
+
   it("stops the real process on SIGTERM with exit code 0 after closing the journal", async () => {
     const b = await bundle(join(import.meta.dirname, "..", "main.ts"));
     try {

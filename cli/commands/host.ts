@@ -20,11 +20,21 @@ export interface HostOptions {
   readonly audit: string;
   /** Journal master key file (used when EMVSIM_JOURNAL_KEY is not set); default <tls-dir>/journal.key. */
   readonly journalKey: string;
+  /** DE 64/128 MAC key file (32 hex digits, mode 0600); absent: no MACs. */
+  readonly macKey: string | undefined;
   readonly fsync: boolean;
   readonly quiet: boolean;
 }
 
-const VALUE_OPTIONS = ["--listen", "--config", "--tls-dir", "--journal", "--audit", "--journal-key"] as const;
+const VALUE_OPTIONS = [
+  "--listen",
+  "--config",
+  "--tls-dir",
+  "--journal",
+  "--audit",
+  "--journal-key",
+  "--mac-key",
+] as const;
 const FLAG_OPTIONS = ["--fsync", "--quiet"] as const;
 
 /** `emvsim host` arguments; every problem a one-line UsageError. */
@@ -43,6 +53,7 @@ export function parseHostArgs(args: readonly string[]): HostOptions {
     journal,
     audit: values.get("--audit") ?? `${journal}.audit`,
     journalKey: values.get("--journal-key") ?? join(tlsDir, "journal.key"),
+    macKey: values.get("--mac-key"),
     fsync: flags.has("--fsync"),
     quiet: flags.has("--quiet"),
   };
@@ -62,6 +73,7 @@ const USAGE = [
   "  --audit PATH           the audit log (default: the journal path + .audit)",
   "  --journal-key FILE     journal master key, 64 hex digits, mode 0600 (default <tls-dir>/journal.key);",
   "                         the environment variable EMVSIM_JOURNAL_KEY takes precedence",
+  "  --mac-key FILE         DE 64/128 MAC key (32 hex digits, mode 0600): requests must carry a valid MAC",
   "  --fsync                fdatasync each journal record (default: written before each answer, no fsync)",
   "  --quiet                audit lines to the audit log only, not also to stdout",
 ].join("\n");
@@ -86,7 +98,7 @@ async function pki(args: readonly string[], io: CliIo): Promise<number> {
 
 /** Runs the service until `stop` resolves (with the signal's name); returns the exit code. */
 export async function runHost(options: HostOptions, io: CliIo, stop: Promise<string>): Promise<number> {
-  const { PkiError, readCertFile, readKeyFile } = await import("../../serve/host/pki.js");
+  const { PkiError, readCertFile, readKeyFile, readMacKeyFile } = await import("../../serve/host/pki.js");
   const {
     JOURNAL_KEY_ENV,
     Journal: JournalClass,
@@ -103,7 +115,9 @@ export async function runHost(options: HostOptions, io: CliIo, stop: Promise<str
   };
   let tls: { clientCa: string; cert: string; key: string };
   let keys: ReturnType<typeof journalKeys>;
+  let macKey: Uint8Array | undefined;
   try {
+    macKey = options.macKey === undefined ? undefined : readMacKeyFile(options.macKey);
     tls = {
       clientCa: readCertFile(join(options.tlsDir, "ca.pem")),
       cert: readCertFile(join(options.tlsDir, "server.pem")),
@@ -140,7 +154,15 @@ export async function runHost(options: HostOptions, io: CliIo, stop: Promise<str
   }
   let service: HostService;
   try {
-    service = await Service.start({ host: options.host, port: options.port, tls, issuer, journal, audit });
+    service = await Service.start({
+      host: options.host,
+      port: options.port,
+      tls,
+      issuer,
+      journal,
+      audit,
+      ...(macKey ? { macKey } : {}),
+    });
   } catch (e) {
     journal.close();
     audit.close();
@@ -149,7 +171,7 @@ export async function runHost(options: HostOptions, io: CliIo, stop: Promise<str
   const dropped =
     journal.droppedBytes > 0 ? `, ${journal.droppedBytes} bytes of an incomplete last record dropped` : "";
   io.out(
-    `emvsim host: listening on tls://${options.host}:${service.port} (TLS 1.2+, client certificates from ${join(options.tlsDir, "ca.pem")}); journal ${options.journal} (${journal.size} records replayed${dropped}); audit ${options.audit}`,
+    `emvsim host: listening on tls://${options.host}:${service.port} (TLS 1.2+, client certificates from ${join(options.tlsDir, "ca.pem")}${macKey ? ", DE 64/128 MACs" : ""}); journal ${options.journal} (${journal.size} records replayed${dropped}); audit ${options.audit}`,
   );
   const signal = await stop;
   await service.stop();

@@ -22,6 +22,7 @@ const VALUE_OPTIONS = [
   "--issuer",
   "--host",
   "--tls-dir",
+  "--mac-key",
   "--date",
   "--time",
   "--seed",
@@ -47,6 +48,8 @@ export interface RunOptions {
   /** Directory with ca.pem, client.pem, client.key for --host tls:// (default ./emvsim-pki). */
   readonly tlsDir: string | undefined;
   readonly insecure: boolean;
+  /** DE 64/128 MAC key file for --host (32 hex digits, mode 0600). */
+  readonly macKey: string | undefined;
   readonly date: string | undefined;
   readonly time: string | undefined;
   readonly seed: string | undefined;
@@ -85,6 +88,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     host: values.get("--host"),
     tlsDir: values.get("--tls-dir"),
     insecure: flags.has("--insecure"),
+    macKey: values.get("--mac-key"),
     date,
     time,
     seed: values.get("--seed"),
@@ -155,6 +159,7 @@ const USAGE = [
   "  --issuer <file>           issuer host configuration (default: a host knowing every built-in card)",
   "  --host <url>              go online to a network issuer host: tls://HOST:PORT (mutual TLS), tcp:// only with --insecure",
   "  --tls-dir <dir>           ca.pem, client.pem, client.key for --host tls:// (default: emvsim-pki)",
+  "  --mac-key <file>          MAC the messages to --host (DE 64/128; 32 hex digits, file mode 0600)",
   "  --insecure                allow --host tcp:// (card data in clear; loopback tests only)",
   "  --date YYMMDD --time HHMMSS   transaction date and time (default: now)",
   "  --seed <text>             repeatable unpredictable numbers (terminal and emulated card)",
@@ -319,6 +324,16 @@ async function networkHost(options: RunOptions, terminalData: ReadonlyMap<number
     return /^[\x20-\x7e]+$/.test(t) ? t : fallback;
   };
   const terminalId = text(TAG.TERMINAL_IDENTIFICATION, "EMVSIM01");
+  let macKey: Uint8Array | undefined;
+  if (options.macKey !== undefined) {
+    const { PkiError, readMacKeyFile } = await import("../../serve/host/pki.js");
+    try {
+      macKey = readMacKeyFile(options.macKey);
+    } catch (e) {
+      if (e instanceof PkiError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   const { fileStan, memoryStan } = await import("../../online/stan.js");
   const { existsSync } = await import("node:fs");
   // No directory to keep it in (tcp:// without --tls-dir): start from the time of day in tenths of a second.
@@ -332,6 +347,7 @@ async function networkHost(options: RunOptions, terminalData: ReadonlyMap<number
     merchantId: text(TAG.MERCHANT_IDENTIFIER, "EMVSIM MERCHANT"),
     entryMode: "051",
     stan,
+    ...(macKey ? { macKey } : {}),
     ...tlsFiles,
   });
 }

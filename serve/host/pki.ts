@@ -205,3 +205,10 @@ export function readCertFile(path: string): string {
     throw new PkiError(`certificate file ${path} holds no PEM certificate`);
   return text;
 }
+
+/** Reads a DE 64/128 MAC key file: a double-length DES key as 32 hex digits, mode 0600 like every key file. */
+export function readMacKeyFile(path: string): Uint8Array {
+  const text = readKeyFile(path).trim();
+  if (!/^[0-9A-Fa-f]{32}$/.test(text)) throw new PkiError(`MAC key file ${path} must hold 32 hex digits (16 bytes)`);
+  return Uint8Array.from(Buffer.from(text, "hex"));
+}

@@ -13,6 +13,7 @@ import { maskPan } from "../../emv/sensitive.js";
 import { decodeMessage, encodeMessage, Iso8583Error, type Iso8583Message } from "../../online/iso8583/codec.js";
 import { REQUEST_MTIS, responseMti } from "../../online/iso8583/fields.js";
 import { FrameReader, frame } from "../../online/iso8583/framing.js";
+import { checkMac, encodeWithMac, macProblem } from "../../online/iso8583/mac.js";
 import { authorizationRequestOf, responseMessage } from "../../online/iso8583/mapping.js";
 import type { AuditEvent, AuditLog } from "./audit.js";
 import { type Journal, type JournalEntry, type NewRecord, requestKey } from "./journal.js";
@@ -42,6 +43,10 @@ export interface HostServiceOptions {
   readonly idleTimeoutMs?: number;
   /** Bound on the TLS handshake. Default 10000 ms. */
   readonly handshakeTimeoutMs?: number;
+  /** Shared MAC key (16 bytes): requests must carry a valid DE 64/128 (else "63"), answers carry one. */
+  readonly macKey?: Uint8Array;
+  /** At most this many connections at once (default 1024). */
+  readonly maxConnections?: number;
   /** Delay before an answer is written (a slow issuer link, for tests and the bench); the journal is written first. */
   readonly answerDelayMs?: (request: Iso8583Message) => number;
   readonly now?: () => Date;
@@ -53,6 +58,7 @@ export const RESPONSE = {
   INVALID_TRANSACTION: "12",
   NO_ORIGINAL: "25",
   FORMAT_ERROR: "30",
+  SECURITY_VIOLATION: "63",
   DUPLICATE_TRANSMISSION: "94",
   SYSTEM_MALFUNCTION: "96",
 } as const;
@@ -64,6 +70,7 @@ export interface HostStats {
   reversals: number;
   advices: number;
   formatErrors: number;
+  macFailures: number;
   closedUnreadable: number;
   refusedHandshakes: number;
 }
@@ -72,6 +79,9 @@ interface Connection {
   readonly socket: tls.TLSSocket;
   readonly client: string;
 }
+
+/** Answer bytes queued to a connection beyond which it is closed. */
+const MAX_UNREAD_BYTES = 1 << 20;
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 const text = (m: Iso8583Message, n: number): string | undefined => {
@@ -110,6 +120,7 @@ export class HostService {
     reversals: 0,
     advices: 0,
     formatErrors: 0,
+    macFailures: 0,
     closedUnreadable: 0,
     refusedHandshakes: 0,
   };
@@ -140,6 +151,7 @@ export class HostService {
       const why = (e as Error).message.split("\n")[0];
       return Promise.reject(new HostServiceError(`TLS certificate or key not usable: ${why}`));
     }
+    server.maxConnections = options.maxConnections ?? 1024;
     const service = new HostService(server, options);
     server.on("secureConnection", (socket) => service.accept(socket));
     server.on("tlsClientError", (err: Error & { code?: string }, socket: net.Socket) => {
@@ -249,6 +261,15 @@ export class HostService {
       ...(pan === undefined ? {} : { pan: maskPan(pan) }),
     };
     try {
+      const macKey = this.options.macKey;
+      const mac = macKey ? checkMac(bytes, message, macKey) : "ok";
+      if (mac !== "ok") {
+        this.stats.macFailures++;
+        const why = macProblem(mac, message);
+        this.audit({ ...base, outcome: `security violation (63): ${why}; not processed` });
+        this.reply(conn, message, declineOf(RESPONSE.SECURITY_VIOLATION, why));
+        return;
+      }
       if (!REQUEST_MTIS.has(message.mti)) {
         if (!isRequestClass(message.mti)) {
           this.stats.closedUnreadable++;
@@ -286,7 +307,17 @@ export class HostService {
   }
 
   private send(conn: Connection, answer: Iso8583Message, delayMs: number): void {
-    const bytes = frame(encodeMessage(answer));
+    const key = this.options.macKey;
+    const bytes = frame(key ? encodeWithMac(answer, key) : encodeMessage(answer));
+    // A peer that does not read its answers is not buffered for without bound.
+    if (conn.socket.writableLength > MAX_UNREAD_BYTES) {
+      this.audit({
+        client: conn.client,
+        outcome: `peer does not read its answers (${conn.socket.writableLength} bytes queued): connection closed`,
+      });
+      conn.socket.destroy();
+      return;
+    }
     if (delayMs <= 0) {
       if (!conn.socket.destroyed) conn.socket.write(bytes);
       return;
