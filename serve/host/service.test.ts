@@ -200,13 +200,14 @@ describe("malformed and truncated messages", () => {
     const answers = await t.waitFor(5);
     t.close();
     expect(answers.map((a) => [a.mti, field(a, 11), field(a, 39)])).toEqual([
-      ["0110", undefined, "30"],
+      ["0110", "000030", "30"], // the fields before the fault are echoed: the terminal can match the answer
       ["0110", undefined, "30"],
       ["0110", "000031", "30"],
       ["0810", "000032", "12"],
       ["0110", "000033", "00"],
     ]);
     expect(String(field(answers[0], 63))).toMatch(/^format error: field 55 .*needs \d+ bytes at offset/);
+    expect(field(answers[0], 41)).toBe("TERM0001");
     expect(String(field(answers[2], 63))).toBe("0100: field 55 (ICC data) is missing");
     expect(records().some((r) => r.stan === "000031")).toBe(false);
   });

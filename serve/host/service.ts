@@ -234,15 +234,18 @@ export class HostService {
       const mti = readableMti(bytes);
       if (mti !== undefined && isRequestClass(mti)) {
         this.stats.formatErrors++;
-        const answer: Iso8583Message = {
-          mti: responseMti(mti),
-          fields: new Map<number, string | Uint8Array>([
-            [39, RESPONSE.FORMAT_ERROR],
-            [63, `format error: ${why}`.replace(/[^\x20-\x7e]/g, "?").slice(0, 999)],
-          ]),
-        };
-        this.audit({ client: conn.client, mti, outcome: `format error (30): ${why}` });
-        this.send(conn, answer, 0);
+        // The fields read before the fault (DE 11, 41 …) are echoed so that the terminal can match the answer.
+        const partial = e instanceof Iso8583Error && e.partial ? e.partial : { mti, fields: new Map() };
+        const stan = text(partial, 11);
+        const terminalId = text(partial, 41);
+        this.audit({
+          client: conn.client,
+          mti,
+          ...(stan === undefined ? {} : { stan }),
+          ...(terminalId === undefined ? {} : { terminalId }),
+          outcome: `format error (30): ${why}`,
+        });
+        this.reply(conn, partial, declineOf(RESPONSE.FORMAT_ERROR, `format error: ${why}`));
       } else {
         this.stats.closedUnreadable++;
         this.audit({ client: conn.client, outcome: `unreadable message (${why}): connection closed` });
