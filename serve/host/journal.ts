@@ -44,7 +44,12 @@ export function journalKeys(masterHex: string, source = "journal key"): JournalK
   return { encryption: derive("emvsim journal record encryption"), token: derive("emvsim journal PAN token") };
 }
 
-export type RecordKind = "authorisation" | "reversal" | "advice";
+/**
+ * authorisation (0100/0200), reversal (0400), advice (0120): indexed for duplicates and reversals. duplicate (a
+ * repeat answered from the journal) and rejected (answered "30", "63", "94", "12" without processing): recorded
+ * for completeness, never indexed.
+ */
+export type RecordKind = "authorisation" | "reversal" | "advice" | "duplicate" | "rejected";
 
 /** One journal record: what the host received and answered, with no card data beyond the PAN token and mask. */
 export interface JournalRecord {
@@ -73,6 +78,8 @@ export interface JournalRecord {
   /** For a reversal: the original's MTI and STAN (DE 90), its record when found, and whether it was applied. */
   readonly original?: { readonly mti: string; readonly stan: string; readonly seq?: number };
   readonly applied?: boolean;
+  /** For a duplicate: the record whose answer was returned. */
+  readonly duplicateOf?: number;
   /** Subject of the client certificate that sent the request. */
   readonly client: string;
 }
@@ -142,6 +149,7 @@ export class Journal {
   private seq: number;
   private readonly index = new Map<string, JournalEntry>();
   private readonly reversedSeqs = new Set<number>();
+  private readonly reversedAhead = new Map<string, number>();
 
   private constructor(
     readonly path: string,
@@ -187,6 +195,10 @@ export class Journal {
   }
 
   private remember(r: JournalRecord): void {
+    if (r.kind === "duplicate" || r.kind === "rejected") return;
+    // A reversal of a request not (yet) journalled: the request is refused if it arrives after all.
+    if (r.kind === "reversal" && r.original && r.original.seq === undefined)
+      this.reversedAhead.set(requestKey(r.original.mti, r.terminalId, r.original.stan), r.seq);
     this.index.set(requestKey(r.mti, r.terminalId, r.stan), {
       seq: r.seq,
       kind: r.kind,
@@ -209,6 +221,11 @@ export class Journal {
 
   isReversed(seq: number): boolean {
     return this.reversedSeqs.has(seq);
+  }
+
+  /** The reversal record that named this request (MTI, terminal, STAN) before the request itself arrived. */
+  reversedBeforeArrival(key: string): number | undefined {
+    return this.reversedAhead.get(key);
   }
 
   /** The PAN as HMAC-SHA-256 token (hex) and masked first 6 / last 4 (PCI DSS 3.3, 3.4). */

@@ -1,5 +1,5 @@
 // The host with a MAC key (DE 64/128, online/iso8583/mac.ts): MAC'd requests are authorised and answered with a
-// MAC; a request without a valid MAC gets "63" (security violation) and is neither authorised nor journalled; a
+// MAC; a request without a valid MAC gets "63" (security violation), is not authorised and is journalled as rejected; a
 // terminal that cannot verify the answer's MAC treats the request as unanswered and reverses it.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,7 +49,7 @@ describe("issuer host with DE 64/128 MACs", () => {
     expect(new TextDecoder().decode(ok.authorisationResponseCode)).toBe("00");
   });
 
-  it("answers 63 to a request without a valid MAC, and neither authorises nor journals it", async () => {
+  it("answers 63 to a request without a valid MAC, and is journalled only as rejected", async () => {
     const t = await RawTerminal.withClientCert(f);
     t.send(authorisationMessage({ stan: "000010" }));
     const altered = encodeWithMac(authorisationMessage({ stan: "000011" }), MAC_KEY);
@@ -61,7 +61,11 @@ describe("issuer host with DE 64/128 MACs", () => {
       ["000010", "63", "0100 carries no MAC (field 64)"],
       ["000011", "63", "0100: MAC (field 64) does not verify"],
     ]);
-    expect(readJournal(f.journalPath, f.keys).some((r) => r.stan === "000010" || r.stan === "000011")).toBe(false);
+    const journalled = readJournal(f.journalPath, f.keys).filter((r) => r.stan === "000010" || r.stan === "000011");
+    expect(journalled.map((r) => [r.kind, r.responseCode])).toEqual([
+      ["rejected", "63"],
+      ["rejected", "63"],
+    ]);
     expect(f.service.stats.macFailures).toBe(2);
   });
 

@@ -114,11 +114,13 @@ describe("duplicates and reversals", () => {
     t.close();
     expect(toHex(encodeMessage(answers[1]!))).toBe(toHex(encodeMessage(answers[0]!)));
     expect(field(answers[0], 38)).toMatch(/^\d{6}$/);
-    expect(
-      records()
-        .filter((r) => r.stan === "000010")
-        .map((r) => r.terminalId),
-    ).toEqual(["TERM0001", "TERM0002"]);
+    const all = records().filter((r) => r.stan === "000010");
+    expect(all.map((r) => [r.kind, r.terminalId])).toEqual([
+      ["authorisation", "TERM0001"],
+      ["duplicate", "TERM0001"],
+      ["authorisation", "TERM0002"],
+    ]);
+    expect(all[1]?.duplicateOf).toBe(all[0]?.seq);
     expect(f.auditLines.some((l) => l.includes("stan=000010") && l.includes("duplicate of record"))).toBe(true);
   });
 
@@ -132,8 +134,11 @@ describe("duplicates and reversals", () => {
     expect(
       records()
         .filter((r) => r.stan === "000011")
-        .map((r) => r.amount),
-    ).toEqual(["000000000100"]);
+        .map((r) => [r.kind, r.amount, r.responseCode]),
+    ).toEqual([
+      ["authorisation", "000000000100", "00"],
+      ["rejected", "000000000200", "94"],
+    ]);
   });
 
   it("applies a 0400 to the journalled authorisation named by DE 90, once; an unknown original gets 25", async () => {
@@ -160,6 +165,21 @@ describe("duplicates and reversals", () => {
     expect(all.find((r) => r.stan === "000022")).toMatchObject({ applied: false });
     expect(String(field(answers[2], 63))).toMatch(/already reversed/);
     expect(all.find((r) => r.stan === "000023")).toMatchObject({ applied: false, original: { stan: "999999" } });
+  });
+
+  it("does not authorise a request that arrives after the terminal reversed it", async () => {
+    const t = await RawTerminal.withClientCert(f);
+    t.send(reversal("000200", "000200"));
+    t.send(authorisationMessage({ stan: "000200" }));
+    const answers = await t.waitFor(2);
+    t.close();
+    expect(answers.map((a) => [a.mti, field(a, 39)])).toEqual([
+      ["0410", "25"],
+      ["0110", "05"],
+    ]);
+    expect(String(field(answers[1], 63))).toMatch(
+      /^reversed by the terminal before it arrived \(record \d+\): not authorised$/,
+    );
   });
 
   it("reverses a request the terminal gave up on: its 0400 applies to the journalled authorisation", async () => {
@@ -209,7 +229,12 @@ describe("malformed and truncated messages", () => {
     expect(String(field(answers[0], 63))).toMatch(/^format error: field 55 .*needs \d+ bytes at offset/);
     expect(field(answers[0], 41)).toBe("TERM0001");
     expect(String(field(answers[2], 63))).toBe("0100: field 55 (ICC data) is missing");
-    expect(records().some((r) => r.stan === "000031")).toBe(false);
+    // Rejected requests are journalled with their answer, never indexed as authorisations.
+    expect(
+      records()
+        .filter((r) => r.stan === "000031")
+        .map((r) => [r.kind, r.responseCode]),
+    ).toEqual([["rejected", "30"]]);
   });
 
   it("closes the connection with one audit line when the MTI cannot be read or is an answer's", async () => {
@@ -327,7 +352,7 @@ describe("restart and data at rest", () => {
       records()
         .filter((r) => r.terminalId === "TERMREST")
         .map((r) => r.kind),
-    ).toEqual(["authorisation", "reversal"]);
+    ).toEqual(["authorisation", "duplicate", "reversal"]);
   });
 
   it("finishes an answer in flight when stopped", async () => {

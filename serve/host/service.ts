@@ -55,6 +55,7 @@ export interface HostServiceOptions {
 /** ISO 8583:1987 response codes (DE 39) the service itself gives. */
 export const RESPONSE = {
   APPROVED: "00",
+  DECLINED: "05",
   INVALID_TRANSACTION: "12",
   NO_ORIGINAL: "25",
   FORMAT_ERROR: "30",
@@ -106,6 +107,29 @@ function subjectOf(socket: tls.TLSSocket): string {
   return Object.entries(subject)
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("+") : v}`)
     .join(",");
+}
+
+/** The facts of a request a record keeps (see recordFacts). */
+type RecordFacts = Pick<
+  NewRecord,
+  | "time"
+  | "mti"
+  | "terminalId"
+  | "stan"
+  | "transmission"
+  | "panToken"
+  | "panMasked"
+  | "amount"
+  | "currency"
+  | "fingerprint"
+  | "client"
+>;
+
+/** An answer as the journal keeps it: DE 39, and the encoding without DE 2 (no PAN at rest; put back on a repeat). */
+function storedAnswer(answer: Iso8583Message): { responseCode: string; answer: string } {
+  const fields = new Map(answer.fields);
+  fields.delete(2);
+  return { responseCode: String(answer.fields.get(39)), answer: toHex(encodeMessage({ mti: answer.mti, fields })) };
 }
 
 function declineOf(code: string, reason: string): AuthorizationResponse {
@@ -300,9 +324,12 @@ export class HostService {
     }
   }
 
+  /** Answers a request that is rejected without being processed (12, 30, 63, 96), and journals the answer. */
   private reply(conn: Connection, request: Iso8583Message, response: AuthorizationResponse): void {
     try {
-      this.send(conn, responseMessage(request, responseMti(request.mti), response), 0);
+      const answer = responseMessage(request, responseMti(request.mti), response);
+      this.journalAnswer({ ...this.recordFacts(conn, request, ""), kind: "rejected" }, answer);
+      this.send(conn, answer, 0);
     } catch (e) {
       this.audit({ client: conn.client, outcome: `answer not encodable (${(e as Error).message}): connection closed` });
       conn.socket.destroy();
@@ -351,27 +378,25 @@ export class HostService {
       message.fields.get(55),
     ]);
     const key = requestKey(message.mti, terminalId, stan);
+    const common = this.recordFacts(conn, message, fingerprint);
     const prior = journal.lookup(key);
-    if (prior) return this.duplicate(message, prior, fingerprint);
+    if (prior) return this.duplicate(message, prior, fingerprint, common);
 
-    const now = (this.options.now ?? (() => new Date()))();
-    const pan = text(message, 2);
-    const common = {
-      time: now.toISOString(),
-      mti: message.mti,
-      terminalId,
-      stan,
-      ...(text(message, 7) === undefined ? {} : { transmission: text(message, 7) }),
-      ...(pan === undefined ? {} : journal.protectPan(pan)),
-      ...(text(message, 4) === undefined ? {} : { amount: text(message, 4) }),
-      ...(text(message, 49) === undefined ? {} : { currency: text(message, 49) }),
-      fingerprint,
-      client: conn.client,
-    };
     let response: AuthorizationResponse;
     let record: Omit<NewRecord, "answer" | "responseCode" | keyof typeof common>;
     let outcome: string;
-    if (message.mti === "0100" || message.mti === "0200") {
+    const reversedAhead = journal.reversedBeforeArrival(key);
+    if ((message.mti === "0100" || message.mti === "0200") && reversedAhead !== undefined) {
+      // The terminal reversed this request before it got here: it has cancelled it, so it is not authorised.
+      authorizationRequestOf(message);
+      this.stats.authorisations++;
+      response = declineOf(
+        RESPONSE.DECLINED,
+        `reversed by the terminal before it arrived (record ${reversedAhead}): not authorised`,
+      );
+      record = { kind: "authorisation" };
+      outcome = `declined (05): ${response.reason}`;
+    } else if (message.mti === "0100" || message.mti === "0200") {
       // EMV Book 3 §10.9 / Book 4 §6.3.6: the issuer checks the ARQC in DE 55 and answers 8A, 91, 71/72.
       response = this.options.issuer.decide(authorizationRequestOf(message));
       this.stats.authorisations++;
@@ -402,15 +427,7 @@ export class HostService {
         ? String((journal.size + 1) % 1_000_000).padStart(6, "0")
         : undefined;
     const answer = responseMessage(message, responseMti(message.mti), response, approvalCode);
-    const stored = new Map(answer.fields);
-    stored.delete(2); // no PAN at rest: put back from the retransmitted request when answered again
-    journal.append({
-      ...common,
-      ...record,
-      responseCode: code,
-      ...(approvalCode ? { approvalCode } : {}),
-      answer: toHex(encodeMessage({ mti: answer.mti, fields: stored })),
-    });
+    journal.append({ ...common, ...record, ...(approvalCode ? { approvalCode } : {}), ...storedAnswer(answer) });
     return { answer, outcome };
   }
 
@@ -456,6 +473,7 @@ export class HostService {
     message: Iso8583Message,
     prior: JournalEntry,
     fingerprint: string,
+    common: RecordFacts,
   ): { answer: Iso8583Message; outcome: string } {
     this.stats.duplicates++;
     if (prior.fingerprint !== fingerprint) {
@@ -464,16 +482,49 @@ export class HostService {
         responseMti(message.mti),
         declineOf(RESPONSE.DUPLICATE_TRANSMISSION, `STAN already used by this terminal (record ${prior.seq})`),
       );
+      this.journalAnswer({ ...common, kind: "rejected", duplicateOf: prior.seq }, answer);
       return { answer, outcome: `STAN reused for a different request (94); record ${prior.seq} stands` };
     }
     const stored = decodeMessage(fromHex(prior.answer));
     const fields = new Map(stored.fields);
     const pan = message.fields.get(2);
     if (pan !== undefined) fields.set(2, pan);
+    const answer = { mti: stored.mti, fields: new Map([...fields].sort((a, b) => a[0] - b[0])) };
+    this.journalAnswer({ ...common, kind: "duplicate", duplicateOf: prior.seq }, answer);
     return {
-      answer: { mti: stored.mti, fields: new Map([...fields].sort((a, b) => a[0] - b[0])) },
+      answer,
       outcome: `duplicate of record ${prior.seq}: journalled answer (${prior.responseCode}) returned, not processed again`,
     };
+  }
+
+  /** The facts a journal record keeps of a request: no card data beyond the PAN token and mask. */
+  private recordFacts(conn: Connection, message: Iso8583Message, fingerprint: string): RecordFacts {
+    const pan = text(message, 2);
+    const field = (n: number, name: "transmission" | "amount" | "currency") => {
+      const v = text(message, n);
+      return v === undefined ? {} : { [name]: v };
+    };
+    return {
+      time: (this.options.now ?? (() => new Date()))().toISOString(),
+      mti: message.mti,
+      terminalId: text(message, 41) ?? "",
+      stan: text(message, 11) ?? "",
+      ...field(7, "transmission"),
+      ...(pan === undefined ? {} : this.options.journal.protectPan(pan)),
+      ...field(4, "amount"),
+      ...field(49, "currency"),
+      fingerprint,
+      client: conn.client,
+    };
+  }
+
+  /** Journals a duplicate's or a rejection's answer (not indexed); a journal failure here is only audited. */
+  private journalAnswer(record: Omit<NewRecord, "answer" | "responseCode">, answer: Iso8583Message): void {
+    try {
+      this.options.journal.append({ ...record, ...storedAnswer(answer) });
+    } catch (e) {
+      this.audit({ client: record.client, outcome: `journal write failed: ${(e as Error).message}` });
+    }
   }
 
   /** Number of open connections. */
