@@ -1,6 +1,6 @@
 // The host with a MAC key (DE 64/128, online/iso8583/mac.ts): MAC'd requests are authorised and answered with a
-// MAC; a request without a valid MAC gets "63" (security violation), is not authorised and is journalled as rejected; a
-// terminal that cannot verify the answer's MAC treats the request as unanswered and reverses it.
+// MAC; a request without a valid MAC gets "63" (security violation), is not authorised and is journalled as
+// rejected; a terminal that cannot verify the answer's MAC treats the request as unanswered and reverses it.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromHex } from "../../emv/bytes.js";
