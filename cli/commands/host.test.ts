@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundle } from "../../devices/testing/spawn-card.js";
+import { defaultHostConfig } from "../../emulator/host/index.js";
 import { listProfiles } from "../../emulator/profile.js";
 import type { TransactionResultJson } from "../../kernel/result.js";
 import { journalKeys, readJournal } from "../../serve/host/journal.js";
@@ -126,24 +127,36 @@ describe("emvsim host: one-line errors, exit code 1", () => {
   });
 });
 
+/** `emvsim host` in-process on a free port until stop(signal); stdout collected. */
+async function startHost(
+  args: string[],
+): Promise<{ port: number; stdout: string[]; stop(signal: string): Promise<number> }> {
+  const t = io();
+  let stop!: (signal: string) => void;
+  const stopped = new Promise<string>((r) => {
+    stop = r;
+  });
+  const done = runHost(parseHostArgs(["--listen", "127.0.0.1:0", "--tls-dir", pkiDir, ...args]), t, stopped);
+  for (let i = 0; i < 100 && t.stdout.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  const port = Number(/listening on tls:\/\/127\.0\.0\.1:(\d+) /.exec(t.stdout[0] ?? "")?.[1]);
+  expect(port).toBeGreaterThan(0);
+  return {
+    port,
+    stdout: t.stdout,
+    stop: (signal) => {
+      stop(signal);
+      return done;
+    },
+  };
+}
+
 describe("emvsim run --host tls:// against emvsim host", () => {
   const FIXED = ["--amount", "50.00", "--date", "261203", "--time", "101500"];
   const journal = () => join(dir, "e2e.journal");
 
   it("gives every built-in card the same outcome as the in-process host, over mutual TLS", async () => {
-    const t = io();
-    let stop!: (signal: string) => void;
-    const stopped = new Promise<string>((r) => {
-      stop = r;
-    });
-    const done = runHost(
-      parseHostArgs(["--listen", "127.0.0.1:0", "--tls-dir", pkiDir, "--journal", journal(), "--quiet"]),
-      t,
-      stopped,
-    );
-    for (let i = 0; i < 50 && t.stdout.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    const port = Number(/listening on tls:\/\/127\.0\.0\.1:(\d+) /.exec(t.stdout[0] ?? "")?.[1]);
-    expect(port).toBeGreaterThan(0);
+    const host = await startHost(["--journal", journal(), "--quiet"]);
+    const port = host.port;
     let online = 0;
     for (const card of listProfiles()) {
       const args = ["run", "--card", card, ...FIXED, "--seed", `host-${card}`, "--json"];
@@ -157,9 +170,8 @@ describe("emvsim run --host tls:// against emvsim host", () => {
       expect([card, b.online]).toEqual([card, a.online]);
       if (a.online) online++;
     }
-    stop("SIGTERM");
-    expect(await done).toBe(0);
-    expect(t.stdout.at(-1)).toMatch(
+    expect(await host.stop("SIGTERM")).toBe(0);
+    expect(host.stdout.at(-1)).toMatch(
       new RegExp(
         `^emvsim host: stopped \\(SIGTERM\\): \\d+ messages, ${online} authorisations, 0 duplicates, 0 reversals`,
       ),
@@ -176,25 +188,9 @@ describe("emvsim run --host tls:// against emvsim host", () => {
   it("MACs the link with --mac-key on both ends; a terminal without the key is refused with 63", async () => {
     const macKey = join(dir, "mac.key");
     writeFileSync(macKey, "0123456789ABCDEFFEDCBA9876543210\n", { mode: 0o600 });
-    const t = io();
-    let stop!: (signal: string) => void;
-    const stopped = new Promise<string>((r) => {
-      stop = r;
-    });
-    const args = [
-      "--listen",
-      "127.0.0.1:0",
-      "--tls-dir",
-      pkiDir,
-      "--journal",
-      join(dir, "mac.journal"),
-      "--mac-key",
-      macKey,
-    ];
-    const done = runHost(parseHostArgs(args), t, stopped);
-    for (let i = 0; i < 50 && t.stdout.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(t.stdout[0]).toMatch(/, DE 64\/128 MACs\)/);
-    const port = Number(/listening on tls:\/\/127\.0\.0\.1:(\d+) /.exec(t.stdout[0] ?? "")?.[1]);
+    const host = await startHost(["--journal", join(dir, "mac.journal"), "--mac-key", macKey]);
+    expect(host.stdout[0]).toMatch(/, DE 64\/128 MACs\)/);
+    const port = host.port;
     const run = (...extra: string[]) =>
       cli([
         "run",
@@ -210,14 +206,13 @@ describe("emvsim run --host tls:// against emvsim host", () => {
       ]);
     const withMac = JSON.parse((await run("--mac-key", macKey)).out.join("\n")) as TransactionResultJson;
     const without = JSON.parse((await run()).out.join("\n")) as TransactionResultJson;
-    stop("SIGINT");
-    expect(await done).toBe(0);
+    expect(await host.stop("SIGINT")).toBe(0);
     expect(withMac.outcome).toBe("online-approved");
     expect(without.outcome).toBe("online-declined");
     expect(JSON.stringify(without.online)).toContain("63");
-    expect(t.stdout.filter((l) => l.includes("security violation (63): 0100 carries no MAC (field 64)"))).toHaveLength(
-      1,
-    );
+    expect(
+      host.stdout.filter((l) => l.includes("security violation (63): 0100 carries no MAC (field 64)")),
+    ).toHaveLength(1);
     chmodSync(macKey, 0o644);
     const loose = await cli([
       "run",
@@ -232,6 +227,22 @@ describe("emvsim run --host tls:// against emvsim host", () => {
     expect(loose.err).toEqual([
       `emvsim run: key file ${macKey} is accessible by group/others (mode 0644); run chmod 600 ${macKey}`,
     ]);
+  });
+
+  it("--config: decides by the given issuer host configuration", async () => {
+    const file = join(dir, "decline-host.json");
+    const config = {
+      ...defaultHostConfig(),
+      rules: [{ decision: "decline", responseCode: "05", reason: "test rule" }],
+    };
+    writeFileSync(file, JSON.stringify(config));
+    const host = await startHost(["--journal", join(dir, "config.journal"), "--config", file, "--quiet"]);
+    const r = await cli(["run", ...FIXED, "--json", "--host", `tls://127.0.0.1:${host.port}`, "--tls-dir", pkiDir]);
+    expect(await host.stop("SIGTERM")).toBe(0);
+    const json = JSON.parse(r.out.join("\n")) as TransactionResultJson;
+    // Book 3 §10.9: the issuer's 8A "05" → the terminal asks for an AAC in the second GENERATE AC.
+    expect([json.outcome, json.online?.responseCode]).toEqual(["online-declined", "05"]);
+    expect(json.cryptograms.map((c) => c.requested)).toEqual(["ARQC", "AAC"]);
   });
 
   it("stops the real process on SIGTERM with exit code 0 after closing the journal", async () => {
