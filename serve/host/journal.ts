@@ -1,8 +1,9 @@
 // The issuer host's journal: every message and answer, append-only, one AES-256-GCM sealed record per line
 // (random 12-byte IV per record, the record number as additional data so records cannot be dropped, reordered or
 // moved undetected), key outside the journal. Card data at rest follows PCI DSS 3.2-3.5: the PAN only as an
-// HMAC-SHA-256 token plus first 6 / last 4, never track 2, PIN blocks, CVV or keys (answers are stored without
-// DE 2; requests are not stored, only the facts reversals and duplicate detection need).
+// HMAC-SHA-256 token plus first 6 / last 4, never track 2, PIN blocks, CVV or keys (of an answer only what the
+// host itself wrote — DE 38, 39, 55, 63 — is stored; requests are not stored, only the facts reversals and
+// duplicate detection need; a rejected request, which may be mis-framed, keeps only its MTI, DE 41 and DE 11).
 // Replayed at open, so duplicate detection and reversals work across restarts.
 
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
@@ -73,8 +74,11 @@ export interface JournalRecord {
   /** DE 39 and DE 38 of the answer. */
   readonly responseCode: string;
   readonly approvalCode?: string;
-  /** The encoded answer (hex) without DE 2: returned again for a duplicate, with the request's DE 2 put back. */
-  readonly answer: string;
+  /**
+   * The host's part of the answer (DE 38, 39, 55, 63 encoded, hex): returned again for a duplicate, with the
+   * request's echoed fields put back from the retransmission. Absent for duplicate and rejected records.
+   */
+  readonly answer?: string;
   /** For a reversal: the original's MTI and STAN (DE 90), its record when found, and whether it was applied. */
   readonly original?: { readonly mti: string; readonly stan: string; readonly seq?: number };
   readonly applied?: boolean;
@@ -204,7 +208,7 @@ export class Journal {
       kind: r.kind,
       fingerprint: r.fingerprint,
       responseCode: r.responseCode,
-      answer: r.answer,
+      answer: r.answer ?? "",
       ...(r.panToken ? { panToken: r.panToken } : {}),
     });
     if (r.kind === "reversal" && r.applied && r.original?.seq !== undefined) this.reversedSeqs.add(r.original.seq);

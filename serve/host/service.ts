@@ -10,11 +10,13 @@ import tls from "node:tls";
 import type { AuthorizationResponse } from "../../emv/authorisation.js";
 import { fromHex, toHex } from "../../emv/bytes.js";
 import { maskPan } from "../../emv/sensitive.js";
+import { decodeTlvs, findTlv } from "../../emv/tlv/ber.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { decodeMessage, encodeMessage, Iso8583Error, type Iso8583Message } from "../../online/iso8583/codec.js";
 import { REQUEST_MTIS, responseMti } from "../../online/iso8583/fields.js";
 import { FrameReader, frame } from "../../online/iso8583/framing.js";
 import { checkMac, encodeWithMac, macProblem } from "../../online/iso8583/mac.js";
-import { authorizationRequestOf, responseMessage } from "../../online/iso8583/mapping.js";
+import { authorizationRequestOf, ECHOED_FIELDS, responseMessage } from "../../online/iso8583/mapping.js";
 import type { AuditEvent, AuditLog } from "./audit.js";
 import { type Journal, type JournalEntry, type NewRecord, requestKey } from "./journal.js";
 
@@ -125,11 +127,48 @@ type RecordFacts = Pick<
   | "client"
 >;
 
-/** An answer as the journal keeps it: DE 39, and the encoding without DE 2 (no PAN at rest; put back on a repeat). */
+/**
+ * DE 4 as the journal keeps it: only when it is the amount the card signed (9F02 in DE 55, the ARQC input of
+ * Book 2 §8.1.1), so that a mis-framed message never puts other digits (a PAN's) into the record.
+ */
+function signedAmount(message: Iso8583Message): { amount?: string } {
+  const de4 = text(message, 4);
+  const icc = message.fields.get(55);
+  if (de4 === undefined || !(icc instanceof Uint8Array)) return {};
+  try {
+    const amount = findTlv(decodeTlvs(icc), TAG.AMOUNT_AUTHORISED_NUMERIC);
+    return amount && toHex(amount.value) === de4 ? { amount: de4 } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The fields of an answer the host itself writes (approval code, response code, ICC data 91/71/72, reason). */
+const HOST_FIELDS = [38, 39, 55, 63] as const;
+
+/**
+ * An answer as the journal keeps it: DE 39, and only the host's own fields encoded — nothing echoed from the
+ * request, which carries the PAN (DE 2) and, in a mis-framed message, card data in any field.
+ */
 function storedAnswer(answer: Iso8583Message): { responseCode: string; answer: string } {
-  const fields = new Map(answer.fields);
-  fields.delete(2);
+  const fields = new Map<number, string | Uint8Array>();
+  for (const n of HOST_FIELDS) {
+    const v = answer.fields.get(n);
+    if (v !== undefined) fields.set(n, v);
+  }
   return { responseCode: String(answer.fields.get(39)), answer: toHex(encodeMessage({ mti: answer.mti, fields })) };
+}
+
+/** A journalled answer again for a retransmitted request: the request's echoed fields and the stored host fields. */
+function replayedAnswer(request: Iso8583Message, stored: string): Iso8583Message {
+  const host = decodeMessage(fromHex(stored));
+  const fields = new Map<number, string | Uint8Array>();
+  for (const n of ECHOED_FIELDS) {
+    const v = request.fields.get(n);
+    if (v !== undefined) fields.set(n, v);
+  }
+  for (const [n, v] of host.fields) fields.set(n, v);
+  return { mti: host.mti, fields: new Map([...fields].sort((a, b) => a[0] - b[0])) };
 }
 
 function declineOf(code: string, reason: string): AuthorizationResponse {
@@ -328,7 +367,7 @@ export class HostService {
   private reply(conn: Connection, request: Iso8583Message, response: AuthorizationResponse): void {
     try {
       const answer = responseMessage(request, responseMti(request.mti), response);
-      this.journalAnswer({ ...this.recordFacts(conn, request, ""), kind: "rejected" }, answer);
+      this.journalRejection(this.recordFacts(conn, request, ""), {}, answer);
       this.send(conn, answer, 0);
     } catch (e) {
       this.audit({ client: conn.client, outcome: `answer not encodable (${(e as Error).message}): connection closed` });
@@ -378,7 +417,7 @@ export class HostService {
       message.fields.get(55),
     ]);
     const key = requestKey(message.mti, terminalId, stan);
-    const common = this.recordFacts(conn, message, fingerprint);
+    const common = { ...this.recordFacts(conn, message, fingerprint), ...signedAmount(message) };
     const prior = journal.lookup(key);
     if (prior) return this.duplicate(message, prior, fingerprint, common);
 
@@ -482,25 +521,21 @@ export class HostService {
         responseMti(message.mti),
         declineOf(RESPONSE.DUPLICATE_TRANSMISSION, `STAN already used by this terminal (record ${prior.seq})`),
       );
-      this.journalAnswer({ ...common, kind: "rejected", duplicateOf: prior.seq }, answer);
+      this.journalRejection(common, { duplicateOf: prior.seq }, answer);
       return { answer, outcome: `STAN reused for a different request (94); record ${prior.seq} stands` };
     }
-    const stored = decodeMessage(fromHex(prior.answer));
-    const fields = new Map(stored.fields);
-    const pan = message.fields.get(2);
-    if (pan !== undefined) fields.set(2, pan);
-    const answer = { mti: stored.mti, fields: new Map([...fields].sort((a, b) => a[0] - b[0])) };
-    this.journalAnswer({ ...common, kind: "duplicate", duplicateOf: prior.seq }, answer);
+    const answer = replayedAnswer(message, prior.answer);
+    this.journalRejection(common, { kind: "duplicate", duplicateOf: prior.seq }, answer);
     return {
       answer,
       outcome: `duplicate of record ${prior.seq}: journalled answer (${prior.responseCode}) returned, not processed again`,
     };
   }
 
-  /** The facts a journal record keeps of a request: no card data beyond the PAN token and mask. */
+  /** The facts a journal record keeps of a request (amount apart, see signedAmount): no PAN but its token and mask. */
   private recordFacts(conn: Connection, message: Iso8583Message, fingerprint: string): RecordFacts {
     const pan = text(message, 2);
-    const field = (n: number, name: "transmission" | "amount" | "currency") => {
+    const field = (n: number, name: "transmission" | "currency") => {
       const v = text(message, n);
       return v === undefined ? {} : { [name]: v };
     };
@@ -511,19 +546,35 @@ export class HostService {
       stan: text(message, 11) ?? "",
       ...field(7, "transmission"),
       ...(pan === undefined ? {} : this.options.journal.protectPan(pan)),
-      ...field(4, "amount"),
       ...field(49, "currency"),
       fingerprint,
       client: conn.client,
     };
   }
 
-  /** Journals a duplicate's or a rejection's answer (not indexed); a journal failure here is only audited. */
-  private journalAnswer(record: Omit<NewRecord, "answer" | "responseCode">, answer: Iso8583Message): void {
+  /**
+   * Journals a duplicate or a rejected request (not indexed): its MTI, DE 41, DE 11, client and DE 39 only — the
+   * request may be mis-framed, so none of its other fields is kept. A journal failure here is only audited.
+   */
+  private journalRejection(
+    facts: RecordFacts,
+    extra: { readonly kind?: "duplicate" | "rejected"; readonly duplicateOf?: number },
+    answer: Iso8583Message,
+  ): void {
     try {
-      this.options.journal.append({ ...record, ...storedAnswer(answer) });
+      this.options.journal.append({
+        time: facts.time,
+        kind: extra.kind ?? "rejected",
+        mti: facts.mti,
+        terminalId: facts.terminalId,
+        stan: facts.stan,
+        fingerprint: "",
+        responseCode: String(answer.fields.get(39)),
+        ...(extra.duplicateOf === undefined ? {} : { duplicateOf: extra.duplicateOf }),
+        client: facts.client,
+      });
     } catch (e) {
-      this.audit({ client: record.client, outcome: `journal write failed: ${(e as Error).message}` });
+      this.audit({ client: facts.client, outcome: `journal write failed: ${(e as Error).message}` });
     }
   }
 
