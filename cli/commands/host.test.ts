@@ -9,8 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundle } from "../../devices/testing/spawn-card.js";
+import { TEST_PIN_ENCRYPTION_KEY } from "../../emulator/host/default.js";
 import { defaultHostConfig } from "../../emulator/host/index.js";
-import { listProfiles } from "../../emulator/profile.js";
+import { applicationPan, listProfiles, loadProfile } from "../../emulator/profile.js";
+import { fromHex, toHex } from "../../emv/bytes.js";
+import { desEncryptEcb } from "../../emv/crypto/des.js";
+import { pinBlockFormat0 } from "../../emv/crypto/pin-block.js";
+import { maskPan } from "../../emv/sensitive.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import type { TransactionResultJson } from "../../kernel/result.js";
 import { journalKeys, readJournal } from "../../serve/host/journal.js";
 import type { CliIo } from "../command.js";
@@ -227,6 +233,57 @@ describe("emvsim run --host tls:// against emvsim host", () => {
     expect(loose.err).toEqual([
       `emvsim run: key file ${macKey} is accessible by group/others (mode 0644); run chmod 600 ${macKey}`,
     ]);
+  });
+
+  it("online PIN through the host: same decisions as in-process; no PAN, track 2, PIN block or key at rest", async () => {
+    const journalPath = join(dir, "pin.journal");
+    const host = await startHost(["--journal", journalPath]);
+    const base = ["run", "--card", "mastercard-cvn17-cda", "--terminal", "atm", ...FIXED, "--seed", "pin", "--json"];
+    const remote = ["--host", `tls://127.0.0.1:${host.port}`, "--tls-dir", pkiDir];
+    const outcomes: string[][] = [];
+    for (const pin of ["1234", "9876"]) {
+      const a = JSON.parse((await cli([...base, "--pin", pin])).out.join("\n")) as TransactionResultJson;
+      const b = JSON.parse((await cli([...base, "--pin", pin, ...remote])).out.join("\n")) as TransactionResultJson;
+      expect([b.outcome, b.reason, b.online]).toEqual([a.outcome, a.reason, a.online]);
+      outcomes.push([b.outcome, String(b.online?.responseCode)]);
+    }
+    expect(await host.stop("SIGTERM")).toBe(0);
+    expect(outcomes).toEqual([
+      ["online-approved", "00"],
+      ["online-declined", "55"],
+    ]);
+    // What must never be at rest: the card's PAN and track 2 (its profile), the PIN blocks of both PINs for this
+    // PAN (ISO 9564 format 0), clear and enciphered under the shipped terminals' test PIN key, and that key.
+    const profile = loadProfile("mastercard-cvn17-cda");
+    if (!profile.ok) throw profile.error;
+    const app = profile.value.applications[0]!;
+    const pan = applicationPan(app)!;
+    const track2 = app.records
+      .flatMap((r) => (r.content.kind === "tlvs" ? r.content.tlvs : []))
+      .find((t) => t.tag === TAG.TRACK_2_EQUIVALENT_DATA)?.value;
+    expect(track2).toBeInstanceOf(Uint8Array);
+    const key = fromHex(TEST_PIN_ENCRYPTION_KEY);
+    const blocks = ["1234", "9876"].map((p) => pinBlockFormat0(p, pan));
+    const secrets = [
+      pan,
+      toHex(track2 as Uint8Array).slice(0, 24),
+      toHex(key),
+      ...blocks.map((b) => toHex(b)),
+      ...blocks.map((b) => toHex(desEncryptEcb(key, b))),
+    ];
+    const records = readJournal(journalPath, journalKeys(readFileSync(join(pkiDir, "journal.key"), "utf8")));
+    expect(records.map((r) => [r.kind, r.responseCode, r.panMasked])).toEqual([
+      ["authorisation", "00", maskPan(pan)],
+      ["authorisation", "55", maskPan(pan)],
+    ]);
+    const texts = [
+      JSON.stringify(records),
+      readFileSync(journalPath, "latin1"),
+      readFileSync(`${journalPath}.audit`, "latin1"),
+      host.stdout.join("\n"),
+    ];
+    for (const text of texts) for (const x of secrets) expect(text.toUpperCase()).not.toContain(x.toUpperCase());
+    expect(texts[2]).toContain(`pan=${maskPan(pan)}`);
   });
 
   it("--config: decides by the given issuer host configuration", async () => {
