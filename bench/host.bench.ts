@@ -11,10 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { defaultIssuerHost } from "../emulator/host/index.js";
 import { NetworkIssuerHost } from "../online/client.js";
 import { memoryStan, type StanSource } from "../online/stan.js";
-import { type JournalRecord, journalKeys, readJournal } from "../serve/host/journal.js";
+import { AuditLog } from "../serve/host/audit.js";
+import { Journal, type JournalRecord, journalKeys, readJournal } from "../serve/host/journal.js";
 import { issuePki, type Pki, writePki } from "../serve/host/pki.js";
+import { HostService } from "../serve/host/service.js";
 import { arqcIccData } from "../serve/host/testing/requests.js";
 import { type BenchModule, fmt } from "./harness.js";
 
@@ -24,6 +27,10 @@ const AUTHORISATIONS = 20_000;
 const LOAD_BOUND_MS = 180_000;
 const ANSWER_TIMEOUT_MS = 5_000;
 const START_BOUND_MS = 20_000;
+/** The slow-answer run: how many authorisations, the terminals' timeout, the delay of 1 answer in 100. */
+const SLOW_COUNT = 10_000;
+const SLOW_TIMEOUT_MS = 400;
+const SLOW_ANSWER_MS = 800;
 const MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
 interface HostProcess {
@@ -87,8 +94,15 @@ interface LoadResult {
   readonly reversalsQueued: number;
 }
 
-async function runLoad(pki: Pki, port: () => number, onProgress?: (answered: number) => void): Promise<LoadResult> {
-  const perTerminal = AUTHORISATIONS / TERMINALS;
+interface LoadOptions {
+  readonly count?: number;
+  readonly timeoutMs?: number;
+  readonly onProgress?: (answered: number) => void;
+}
+
+async function runLoad(pki: Pki, port: () => number, options: LoadOptions = {}): Promise<LoadResult> {
+  const { onProgress } = options;
+  const perTerminal = (options.count ?? AUTHORISATIONS) / TERMINALS;
   // Requests prepared before timing: each with its own ATC, so each ARQC differs.
   const iccs = Array.from({ length: TERMINALS }, (_, t) =>
     Array.from({ length: perTerminal }, (_, i) => arqcIccData(100 + i, (t * perTerminal + i + 1) % 65_536).icc),
@@ -120,7 +134,8 @@ async function runLoad(pki: Pki, port: () => number, onProgress?: (answered: num
           key: pki.clientKeyPem,
           terminalId: tid,
           merchantId: "EMVSIM BENCH   ",
-          timeoutMs: ANSWER_TIMEOUT_MS,
+          timeoutMs: options.timeoutMs ?? ANSWER_TIMEOUT_MS,
+          connectTimeoutMs: ANSWER_TIMEOUT_MS,
           stan,
         });
       const terminal = make();
@@ -210,7 +225,7 @@ async function stopHost(h: HostProcess): Promise<number | null | string> {
 
 export const bench: BenchModule = {
   name: "host",
-  description: `emvsim host over loopback mTLS: ${TERMINALS} terminal connections, ${AUTHORISATIONS} authorisations; then a kill -9 and restart midway`,
+  description: `emvsim host over loopback mTLS: ${TERMINALS} terminal connections, ${AUTHORISATIONS} authorisations; then a kill -9 and restart midway; then late answers reversed`,
   async run(out) {
     const dir = mkdtempSync(join(tmpdir(), "emvsim-host-bench-"));
     const pki = issuePki();
@@ -260,10 +275,8 @@ export const bench: BenchModule = {
       let killedAt = 0;
       let restartMs = 0;
       let restarting: Promise<void> | undefined;
-      const load2 = await runLoad(
-        pki,
-        () => port,
-        (n) => {
+      const load2 = await runLoad(pki, () => port, {
+        onProgress: (n) => {
           if (restarting || n < AUTHORISATIONS / 2) return;
           killedAt = n;
           current.child.kill("SIGKILL");
@@ -273,7 +286,7 @@ export const bench: BenchModule = {
             restartMs = performance.now() - t0;
           });
         },
-      );
+      });
       await restarting;
       const exit2 = await stopHost(current);
       const replayed = /\((\d+) records replayed(, \d+ bytes of an incomplete last record dropped)?\)/.exec(
@@ -300,6 +313,39 @@ export const bench: BenchModule = {
         `  ${killedOk ? "ok" : "FAILED"}: every authorisation answered and journalled, reversed, or never authorised`,
       );
       ok &&= killedOk;
+
+      // 3. Slow answers: 1 request in 100 answered after the terminal's timeout (the host in this process, its
+      // answer delayed after journalling): each is reversed by its terminal and the reversal applied.
+      const journal3 = join(dir, "slow.journal");
+      const slow = await HostService.start({
+        host: "127.0.0.1",
+        port: 0,
+        tls: { clientCa: pki.caPem, cert: pki.serverPem, key: pki.serverKeyPem },
+        issuer: defaultIssuerHost(),
+        journal: Journal.open(journal3, keys),
+        audit: new AuditLog(undefined),
+        answerDelayMs: (m) => (m.mti === "0100" && Number(m.fields.get(11)) % 100 === 50 ? SLOW_ANSWER_MS : 0),
+      });
+      const load3 = await runLoad(pki, () => slow.port, { count: SLOW_COUNT, timeoutMs: SLOW_TIMEOUT_MS });
+      await slow.stop();
+      const audit3 = auditJournal(readJournal(journal3, keys), load3);
+      const late = SLOW_COUNT / 100;
+      const lateUnanswered = [...load3.unanswered].filter((k) => Number(k.split("|")[1]) % 100 === 50).length;
+      out(
+        `slow: ${late} of ${SLOW_COUNT} answers held ${SLOW_ANSWER_MS} ms (terminal timeout ${SLOW_TIMEOUT_MS} ms): ${load3.unanswered.size} unanswered (${lateUnanswered} of them held; the others slow under load), ${load3.reversalsQueued} reversed, ${audit3.reversedApplied} reversals applied in the journal, ${load3.reversalsOwed} still owed`,
+      );
+      out(`  journal: lost ${audit3.lost}, duplicated ${audit3.duplicated}, answer ≠ journal ${audit3.mismatched}`);
+      const slowOk =
+        lateUnanswered === late &&
+        audit3.reversedApplied >= late &&
+        audit3.lost === 0 &&
+        audit3.duplicated === 0 &&
+        audit3.mismatched === 0 &&
+        load3.reversalsOwed === 0;
+      out(
+        `  ${slowOk ? "ok" : "FAILED"}: every unanswered authorisation reversed and the reversal applied, or never authorised`,
+      );
+      ok &&= slowOk;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

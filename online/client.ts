@@ -33,8 +33,10 @@ export interface NetworkHostOptions {
   readonly key?: string;
   /** Server name checked against the host certificate; defaults to the URL's host. */
   readonly servername?: string;
-  /** Bound on connecting and on each answer, in ms (default 10000). */
+  /** Bound on each answer, in ms (default 10000); also on connecting unless connectTimeoutMs is given. */
   readonly timeoutMs?: number;
+  /** Bound on connecting (TCP and the TLS handshake), in ms (default: timeoutMs). */
+  readonly connectTimeoutMs?: number;
   readonly terminalId: string;
   readonly merchantId: string;
   /** First STAN (default 1); each request takes the next, wrapping after 999999. Ignored when `stan` is given. */
@@ -109,10 +111,11 @@ export class NetworkIssuerHost implements IssuerHost {
             ...(o.key ? { key: o.key } : {}),
           })
         : net.connect({ host, port });
+      const bound = o.connectTimeoutMs ?? this.timeoutMs;
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new OnlineLinkError(`issuer host ${o.url}: no connection within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
+        reject(new OnlineLinkError(`issuer host ${o.url}: no connection within ${bound} ms`));
+      }, bound);
       const ready = () => {
         clearTimeout(timer);
         this.socket = socket;
