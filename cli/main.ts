@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   keys: async () => (await import("./commands/keys.js")).command,
   run: async () => (await import("./commands/run.js")).command,
   certify: async () => (await import("./commands/certify.js")).command,
+  host: async () => (await import("./commands/host.js")).command,
 };
 
 export function processIo(): CliIo {

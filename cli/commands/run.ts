@@ -7,7 +7,7 @@ import { transactionReport } from "../../kernel/report.js";
 import { resultToJson } from "../../kernel/result.js";
 import type { TransactionParams, TransactionType } from "../../kernel/transaction-params.js";
 import type { CardChannel } from "../../transport/channel.js";
-import { type Command, UsageError } from "../command.js";
+import { type Command, parseOptions, UsageError } from "../command.js";
 
 const TYPES: readonly TransactionType[] = ["purchase", "cash", "cashback", "refund"];
 const VALUE_OPTIONS = [
@@ -22,6 +22,7 @@ const VALUE_OPTIONS = [
   "--issuer",
   "--host",
   "--tls-dir",
+  "--mac-key",
   "--date",
   "--time",
   "--seed",
@@ -47,6 +48,8 @@ export interface RunOptions {
   /** Directory with ca.pem, client.pem, client.key for --host tls:// (default ./emvsim-pki). */
   readonly tlsDir: string | undefined;
   readonly insecure: boolean;
+  /** DE 64/128 MAC key file for --host (32 hex digits, mode 0600). */
+  readonly macKey: string | undefined;
   readonly date: string | undefined;
   readonly time: string | undefined;
   readonly seed: string | undefined;
@@ -57,29 +60,7 @@ export interface RunOptions {
 
 /** Parse `emvsim run` arguments (`--opt value` or `--opt=value`); every problem is a UsageError of one line. */
 export function parseRunArgs(args: readonly string[]): RunOptions {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if ((FLAG_OPTIONS as readonly string[]).includes(name)) {
-      if (name !== arg) throw new UsageError(`${name} takes no value`);
-      flags.add(name);
-      continue;
-    }
-    if (!(VALUE_OPTIONS as readonly string[]).includes(name)) {
-      throw new UsageError(
-        arg.startsWith("-")
-          ? `unknown option '${name}' (see 'emvsim run --help')`
-          : `unexpected argument '${arg}' (see 'emvsim run --help')`,
-      );
-    }
-    const value = name !== arg ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
-    if (values.has(name)) throw new UsageError(`${name} given twice`);
-    values.set(name, value);
-  }
+  const { values, flags } = parseOptions(args, VALUE_OPTIONS, FLAG_OPTIONS, "run");
   const type = values.get("--type") ?? "purchase";
   if (!(TYPES as readonly string[]).includes(type)) {
     throw new UsageError(`--type '${type}' is not one of ${TYPES.join(", ")}`);
@@ -107,6 +88,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     host: values.get("--host"),
     tlsDir: values.get("--tls-dir"),
     insecure: flags.has("--insecure"),
+    macKey: values.get("--mac-key"),
     date,
     time,
     seed: values.get("--seed"),
@@ -177,6 +159,7 @@ const USAGE = [
   "  --issuer <file>           issuer host configuration (default: a host knowing every built-in card)",
   "  --host <url>              go online to a network issuer host: tls://HOST:PORT (mutual TLS), tcp:// only with --insecure",
   "  --tls-dir <dir>           ca.pem, client.pem, client.key for --host tls:// (default: emvsim-pki)",
+  "  --mac-key <file>          MAC the messages to --host (DE 64/128; 32 hex digits, file mode 0600)",
   "  --insecure                allow --host tcp:// (card data in clear; loopback tests only)",
   "  --date YYMMDD --time HHMMSS   transaction date and time (default: now)",
   "  --seed <text>             repeatable unpredictable numbers (terminal and emulated card)",
@@ -226,7 +209,7 @@ export const command: Command = {
     let host: IssuerHost;
     let network: { close(): void } | undefined;
     if (options.host !== undefined) {
-      const remote = await networkHost(options);
+      const remote = await networkHost(options, config.terminalData);
       host = remote;
       network = remote;
     } else if (options.issuer) {
@@ -306,8 +289,12 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   };
 }
 
-/** The terminal's network link for --host (online/client.ts), its TLS files read from --tls-dir. */
-async function networkHost(options: RunOptions) {
+/**
+ * The terminal's network link for --host (online/client.ts), its TLS files read from --tls-dir; DE 41/42 from the
+ * terminal configuration's 9F1C/9F16 (Book 4 §6.3.6 / Annex A: Terminal Identification an 8, Merchant Identifier
+ * ans 15), DE 22 "051" (the contact kernel: chip), the STAN continued in <tls-dir>/stan.<terminal id>.
+ */
+async function networkHost(options: RunOptions, terminalData: ReadonlyMap<number, Uint8Array>) {
   const { NetworkIssuerHost, OnlineLinkError, parseHostUrl } = await import("../../online/client.js");
   const url = options.host as string;
   let secure: boolean;
@@ -330,11 +317,37 @@ async function networkHost(options: RunOptions) {
     }
   };
   const tlsFiles = secure ? { ca: read("ca.pem"), cert: read("client.pem"), key: read("client.key") } : {};
+  const { TAG } = await import("../../emv/tlv/tag-names.js");
+  const text = (tag: number, fallback: string) => {
+    const v = terminalData.get(tag);
+    const t = v ? new TextDecoder().decode(v) : "";
+    return /^[\x20-\x7e]+$/.test(t) ? t : fallback;
+  };
+  const terminalId = text(TAG.TERMINAL_IDENTIFICATION, "EMVSIM01");
+  let macKey: Uint8Array | undefined;
+  if (options.macKey !== undefined) {
+    const { PkiError, readMacKeyFile } = await import("../../serve/host/pki.js");
+    try {
+      macKey = readMacKeyFile(options.macKey);
+    } catch (e) {
+      if (e instanceof PkiError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const { fileStan, memoryStan } = await import("../../online/stan.js");
+  const { existsSync } = await import("node:fs");
+  // No directory to keep it in (tcp:// without --tls-dir): start from the time of day in tenths of a second.
+  const stan = existsSync(dir)
+    ? fileStan(join(dir, `stan.${terminalId.replace(/[^A-Za-z0-9_-]/g, "_")}`))
+    : memoryStan((Math.floor(Date.now() / 100) % 864_000) + 1);
   return new NetworkIssuerHost({
     url,
     insecure: options.insecure,
-    terminalId: "EMVSIM01",
-    merchantId: "EMVSIM MERCHANT",
+    terminalId,
+    merchantId: text(TAG.MERCHANT_IDENTIFIER, "EMVSIM MERCHANT"),
+    entryMode: "051",
+    stan,
+    ...(macKey ? { macKey } : {}),
     ...tlsFiles,
   });
 }
