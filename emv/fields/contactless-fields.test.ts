@@ -114,7 +114,13 @@ describe("Outcome Parameter Set (DF8129)", () => {
 
 describe("User Interface Request Data (DF8116)", () => {
   it("encodes message, status, hold time, language, amount and currency in 22 bytes", () => {
-    const r = { ...uiRequest(0x03, "Card Read Successfully", 15), languagePreference: "en", valueQualifier: "amount" as const, value: 200, currencyCode: 840 };
+    const r = {
+      ...uiRequest(0x03, "Card Read Successfully", 15),
+      languagePreference: "en",
+      valueQualifier: "amount" as const,
+      value: 200,
+      currencyCode: 840,
+    };
     expect(toHex(encodeUiRequest(r))).toBe("0304000015656E000000000000100000000002000840");
   });
   it("round trip over messages, statuses and hold times", () => {

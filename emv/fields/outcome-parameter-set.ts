@@ -39,7 +39,10 @@ export interface OutcomeParameterSet {
 }
 
 /** An OPS with every parameter N/A / absent, for `status`. */
-export function outcomeParameters(status: OutcomeStatus, overrides: Partial<OutcomeParameterSet> = {}): OutcomeParameterSet {
+export function outcomeParameters(
+  status: OutcomeStatus,
+  overrides: Partial<OutcomeParameterSet> = {},
+): OutcomeParameterSet {
   return {
     status,
     start: "N/A",

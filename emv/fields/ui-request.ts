@@ -7,24 +7,24 @@ import type { FieldError } from "./field-error.js";
 
 /** Book A standard message identifiers. */
 export const UI_MESSAGES: Readonly<Record<number, string>> = {
-  0x03: "Approved",
-  0x07: "Not Authorised",
-  0x09: "Please Enter Your PIN",
-  0x0f: "Processing Error",
-  0x10: "Please Remove Card",
-  0x14: "Welcome",
-  0x15: "Present Card",
-  0x16: "Processing",
-  0x17: "Card Read OK, Please Remove Card",
-  0x18: "Please Insert or Swipe Card",
-  0x19: "Please Present One Card Only",
-  0x1a: "Approved, Please Sign",
-  0x1b: "Authorising, Please Wait",
-  0x1c: "Insert, Swipe or Try Another Card",
-  0x1d: "Please Insert Card",
-  0x1e: "(Clear Display)",
-  0x20: "See Phone for Instructions",
-  0x21: "Present Card Again",
+  3: "Approved",
+  7: "Not Authorised",
+  9: "Please Enter Your PIN",
+  15: "Processing Error",
+  16: "Please Remove Card",
+  20: "Welcome",
+  21: "Present Card",
+  22: "Processing",
+  23: "Card Read OK, Please Remove Card",
+  24: "Please Insert or Swipe Card",
+  25: "Please Present One Card Only",
+  26: "Approved, Please Sign",
+  27: "Authorising, Please Wait",
+  28: "Insert, Swipe or Try Another Card",
+  29: "Please Insert Card",
+  30: "(Clear Display)",
+  32: "See Phone for Instructions",
+  33: "Present Card Again",
 };
 
 export const UI_MESSAGE = Object.freeze({
@@ -105,7 +105,8 @@ export function encodeUiRequest(r: UiRequest): Uint8Array {
 }
 
 export function decodeUiRequest(value: Uint8Array): UiRequest | FieldError {
-  if (value.length !== 22) return { error: `User Interface Request Data (DF8116): length ${value.length}, expected 22` };
+  if (value.length !== 22)
+    return { error: `User Interface Request Data (DF8116): length ${value.length}, expected 22` };
   const status = UI_STATUSES[value[1]!];
   if (!status) return { error: `User Interface Request Data (DF8116): status ${toHex(value.subarray(1, 2))} is RFU` };
   const qualifier = (Object.keys(QUALIFIER_CODE) as ValueQualifier[]).find((q) => QUALIFIER_CODE[q] === value[13]);
