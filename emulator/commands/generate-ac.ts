@@ -141,7 +141,6 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
   );
 }
 
-
 function flipLastBit(b: Uint8Array): Uint8Array {
   const out = Uint8Array.from(b);
   out[out.length - 1]! ^= 0x01;
