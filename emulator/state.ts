@@ -16,6 +16,8 @@ export interface ApplicationState {
   pinTryCounter: number;
   /** APPLICATION BLOCK / UNBLOCK (Book 3 §6.5.1, §6.5.2). */
   blocked: boolean;
+  /** Amount (minor units) approved offline on the contactless interface since the last online transaction. */
+  offlineAmountTotal: number;
   /** The last transaction went online but the issuer authentication failed or was not done (for the CVR). */
   issuerAuthenticationFailedLastOnline: boolean;
   /** Values written by PUT DATA (tag hex → value hex) and records by UPDATE RECORD ("sfi/record" → hex). */
@@ -39,6 +41,7 @@ export function initialState(profile: CardProfile): CardState {
       pin: app.pin?.value,
       pinTryCounter: app.pin?.tryCounter ?? 0,
       blocked: app.blocked,
+      offlineAmountTotal: 0,
       issuerAuthenticationFailedLastOnline: false,
       dataObjects: {},
       records: {},
@@ -71,6 +74,7 @@ export function loadState(profile: CardProfile, file: string): CardState {
       pin: typeof from.pin === "string" ? from.pin : app.pin,
       pinTryCounter: typeof from.pinTryCounter === "number" ? from.pinTryCounter : app.pinTryCounter,
       blocked: typeof from.blocked === "boolean" ? from.blocked : app.blocked,
+      offlineAmountTotal: typeof from.offlineAmountTotal === "number" ? from.offlineAmountTotal : 0,
       issuerAuthenticationFailedLastOnline: from.issuerAuthenticationFailedLastOnline === true,
       dataObjects: stringMap(from.dataObjects),
       records: stringMap(from.records),
