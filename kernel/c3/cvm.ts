@@ -49,11 +49,14 @@ export function selectCvm(i: CvmInputs): CvmDecision {
         cvm: "Obtain Signature",
         note: "CTQ signature required (b1b7), TTQ signature supported (b1b2)",
       };
-    if (required) return { ok: false, reason: "CVM required (TTQ b2b7) but the card's CTQ allows none the reader has" };
-    return { ok: true, cvm: "No CVM", note: "no CVM required" };
   }
-  if (!required) return { ok: true, cvm: "No CVM", note: "no CVM required; the card gave no CTQ" };
-  if (readerSignature) return { ok: true, cvm: "Obtain Signature", note: "CVM required, no CTQ: signature" };
-  if (readerPin && i.online) return { ok: true, cvm: "Online PIN", note: "CVM required, no CTQ: online PIN" };
-  return { ok: false, reason: "CVM required (TTQ b2b7), no CTQ, and the reader has no CVM for this transaction" };
+  // The card names no CVM: the reader's own, when it requires one (signature, else online PIN on an online request).
+  if (!required)
+    return { ok: true, cvm: "No CVM", note: ctq ? "no CVM required" : "no CVM required; the card gave no CTQ" };
+  if (readerSignature) return { ok: true, cvm: "Obtain Signature", note: "CVM required (TTQ b2b7): signature" };
+  if (readerPin && i.online) return { ok: true, cvm: "Online PIN", note: "CVM required (TTQ b2b7): online PIN" };
+  return {
+    ok: false,
+    reason: "CVM required (TTQ b2b7) and neither the card nor the reader has a CVM for this transaction",
+  };
 }

@@ -224,7 +224,10 @@ type ReadResult =
 async function readRecords(ctx: TransactionContext, aflBytes: Uint8Array): Promise<ReadResult> {
   const afl = parseAfl(aflBytes);
   if (isFieldError(afl)) return { kind: "end", reason: afl.error };
-  const seen = new Set<number>(ctx.data.tags("card"));
+  // A record may repeat a data object of the GPO answer with the same value (track 2 commonly is); a different value,
+  // or a data object twice among the records, ends the application.
+  const fromGpo = new Map(ctx.data.tags("card").map((t) => [t, ctx.data.from("card", t)!] as const));
+  const seen = new Set<number>();
   const parts: Uint8Array[] = [];
   for (const entry of afl) {
     ctx.log(STEP, `reading ${describeAflEntry(entry)}`);
@@ -247,6 +250,9 @@ async function readRecords(ctx: TransactionContext, aflBytes: Uint8Array): Promi
       for (const c of tpl.children) {
         if (c.children) continue;
         if (seen.has(c.tag)) return { kind: "end", reason: `data object ${c.tagHex} appears twice (in ${where})` };
+        const earlier = fromGpo.get(c.tag);
+        if (earlier && !bytesEqual(earlier, c.value))
+          return { kind: "end", reason: `${where} gives ${c.tagHex} a value other than the GPO answer's` };
         seen.add(c.tag);
         ctx.data.set("card", c.tag, c.value);
       }
