@@ -1,0 +1,336 @@
+// Contactless catalog, Kernel 3 (EMV Contactless Book C-3, EMV mode): the card's decision (9F27, or the Visa IAD's
+// CVR when 9F27 is absent), the reader's rules, fDDA and its CTQ failure rules, CVM from CTQ and TTQ, GPO status
+// words, malformed answers. Emulator profiles where one has the behaviour, scripted cards otherwise.
+
+import { ARQC, BASE, ELECTRON, TAP, VISA } from "./contactless-entry-point.js";
+import type { ContactlessCase } from "./contactless-types.js";
+
+/** An offline answer: no 9F27, IAD CVR byte 2 = 90 (bits 6–5 = 01: TC), an AFL of one record, no certificates. */
+const TC: Readonly<Record<string, string>> = {
+  "82": "2000",
+  "94": "08010100",
+  "57": "4761739001010010D22122011143844489",
+  "9F10": "06011103900000",
+  "9F26": "20261203C3227D26",
+  "9F36": "0015",
+};
+const RECORD = { "1/1": "700A5F24032812315F3401019000" };
+const READ = [...TAP, "READ RECORD"] as const;
+/** The emulator profiles' offline AFL 08010100 10010101 18010200 20010100: five records. */
+const READ5 = [...TAP, "READ RECORD", "READ RECORD", "READ RECORD", "READ RECORD", "READ RECORD"] as const;
+const { "9F27": _cid, ...NO_CID } = ARQC;
+const reader = { combinations: [BASE] };
+const card = (gpo: Readonly<Record<string, string>> | string, records: Readonly<Record<string, string>> = {}) => ({
+  script: { ppse: [{ aid: VISA }], gpo, records },
+});
+const c3 = (id: string, c: Omit<ContactlessCase, "id" | "family">) => ({ id, family: "C-3", ...c }) as ContactlessCase;
+
+export function kernel3Cases(): ContactlessCase[] {
+  return [
+    c3("C3-001", {
+      title: "No 9F27: the IAD's CVR byte 2 (90) says TC; fDDA has no certificates, CTQ absent → Declined",
+      ref: "Book C-3 §5 (cryptogram type from the IAD; fDDA failure rules)",
+      reader,
+      card: card(TC, RECORD),
+      expected: { outcome: "Declined", uiMessage: 0x07, fdda: "failed", commands: [...READ] },
+      why: "TC needs fDDA; 8F/90/9F46 are missing; with no CTQ neither online nor switch interface is asked → decline.",
+    }),
+    c3("C3-002", {
+      title: "fDDA fails, CTQ b1b6 (go online if ODA fails) on an online-capable reader → Online Request",
+      ref: "Book C-3 §5 (fDDA failure: CTQ b1b6)",
+      reader,
+      card: card({ ...TC, "9F6C": "2000" }, RECORD),
+      expected: { outcome: "Online Request", fdda: "failed", commands: [...READ] },
+      why: "The CTQ asks to go online and the reader can (TTQ b1b4 clear, terminal online capable).",
+    }),
+    c3("C3-003", {
+      title: "fDDA fails, CTQ b1b5 (switch interface) with a contact-capable reader → Try Another Interface",
+      ref: "Book C-3 §5 (fDDA failure: CTQ b1b5)",
+      reader,
+      card: card({ ...TC, "9F6C": "1000" }, RECORD),
+      expected: {
+        outcome: "Try Another Interface",
+        ops: { alternateInterfacePreference: "Contact Chip" },
+        commands: [...READ],
+      },
+      why: "TTQ b1b5 says the reader has the contact chip.",
+    }),
+    c3("C3-004", {
+      title: "fDDA fails, CTQ b1b5 but the reader has no contact chip → Declined",
+      ref: "Book C-3 §5",
+      reader: { combinations: [{ ...BASE, ttq: "26004000" }] },
+      card: card({ ...TC, "9F6C": "1000" }, RECORD),
+      expected: { outcome: "Declined", ttq: "26004000", commands: [...READ] },
+      why: "Switching needs TTQ b1b5; without it the failure declines.",
+    }),
+    c3("C3-005", {
+      title: "AAC (9F27 00): Declined, 'Not Authorised'",
+      ref: "Book C-3 §5 (card decision AAC)",
+      reader,
+      card: card({ ...ARQC, "9F27": "00" }),
+      expected: {
+        outcome: "Declined",
+        uiMessage: 0x07,
+        ops: { cvm: "N/A", dataRecordPresent: true },
+        commands: [...TAP],
+      },
+      why: "The card declined offline.",
+    }),
+    c3("C3-006", {
+      title: "TC although the reader asked for an online cryptogram (TTQ b2b8) → Declined",
+      ref: "Book B §3.1.1.9; Book C-3 §5",
+      reader,
+      card: card(TC, RECORD),
+      params: { amount: 6000 },
+      expected: { outcome: "Declined", ttq: "36C04000", reasonContains: "online cryptogram", commands: [...READ] },
+      why: "60.00 > floor 50.00 set TTQ b2b8; a card approving offline anyway is not accepted.",
+    }),
+    c3("C3-007", {
+      title: "Cash with CTQ b1b3 (switch interface for cash) → Try Another Interface",
+      ref: "Book C-3 §5 (cash)",
+      reader,
+      card: card({ ...ARQC, "9F6C": "0400" }),
+      params: { type: "cash" },
+      expected: {
+        outcome: "Try Another Interface",
+        ops: { alternateInterfacePreference: "Contact Chip" },
+        commands: [...TAP],
+      },
+      why: "The card wants cash on the contact interface; the reader has it.",
+    }),
+    c3("C3-008", {
+      title: "Cashback with CTQ b1b2 (switch interface for cashback) → Try Another Interface",
+      ref: "Book C-3 §5 (cashback)",
+      reader,
+      card: card({ ...ARQC, "9F6C": "0200" }),
+      params: { type: "cashback", amount: 1500, otherAmount: 500 },
+      expected: { outcome: "Try Another Interface", commands: [...TAP] },
+      why: "Amount, Other present and CTQ b1b2 set.",
+    }),
+    c3("C3-009", {
+      title: "A purchase with CTQ b1b3 set is not switched (the rule is for cash)",
+      ref: "Book C-3 §5 (cash)",
+      reader,
+      card: card({ ...ARQC, "9F6C": "0400" }),
+      expected: { outcome: "Online Request", commands: [...TAP] },
+      why: "9C = 00.",
+    }),
+    c3("C3-010", {
+      title: "GPO answered with format 1 (80): not EMV mode → End Application",
+      ref: "Book C-3 §5 (GPO response template 77)",
+      reader,
+      card: card("800A200008010100080202009000"),
+      expected: { outcome: "End Application", uiMessage: 0x1c, commands: [...TAP] },
+      why: "Kernel 3 EMV mode takes template 77 only (MSD is out of scope).",
+    }),
+    c3("C3-011", {
+      title: "Track 2 missing from the GPO answer → End Application",
+      ref: "Book C-3 §5 (mandatory data)",
+      reader,
+      card: card({ "82": "2000", "9F10": "06010A03A00000", "9F26": "48325309BE82CBA2", "9F27": "80", "9F36": "0077" }),
+      expected: { outcome: "End Application", reasonContains: "Track 2", commands: [...TAP] },
+      why: "Track 2 Equivalent Data is mandatory for qVSDC.",
+    }),
+    c3("C3-012", {
+      title: "No 9F27 and an IAD of format 2: the cryptogram type cannot be read → End Application",
+      ref: "Book C-3 §5 (cryptogram type from the IAD)",
+      reader,
+      card: card({ ...NO_CID, "9F10": `1F22${"00".repeat(30)}` }),
+      expected: { outcome: "End Application", commands: [...TAP] },
+      why: "Only the format 0/1 CVR carries the type in byte 2 bits 6–5.",
+    }),
+    c3("C3-013", {
+      title: "CID with an RFU cryptogram type (C0) → End Application",
+      ref: "Book 3 §6.5.5.4 Table 14",
+      reader,
+      card: card({ ...ARQC, "9F27": "C0" }),
+      expected: { outcome: "End Application", commands: [...TAP] },
+      why: "b8–b7 = 11 is RFU.",
+    }),
+    c3("C3-014", {
+      title: "CTQ online PIN required, TTQ online PIN supported, online: Online PIN",
+      ref: "Book C-3 §5 (CVM: CTQ b1b8, TTQ b1b3)",
+      reader,
+      card: card({ ...ARQC, "9F6C": "8000" }),
+      params: { pin: "1234" },
+      expected: { outcome: "Online Request", ops: { cvm: "Online PIN" }, commands: [...TAP] },
+      why: "The card asks for online PIN; the reader has a PIN pad.",
+    }),
+    c3("C3-015", {
+      title: "Online PIN asked, cardholder bypasses PIN entry → Declined",
+      ref: "Book C-3 §5 (CVM)",
+      reader,
+      card: card({ ...ARQC, "9F6C": "8000" }),
+      expected: { outcome: "Declined", reasonContains: "online PIN", commands: [...TAP] },
+      why: "No PIN block: the CVM the card requires cannot be done.",
+    }),
+    c3("C3-016", {
+      title: "CTQ signature required with TTQ signature supported: Obtain Signature, receipt",
+      ref: "Book C-3 §5 (CVM: CTQ b1b7, TTQ b1b2)",
+      reader,
+      card: card({ ...ARQC, "9F6C": "4000" }),
+      expected: { outcome: "Online Request", ops: { cvm: "Obtain Signature", receipt: true }, commands: [...TAP] },
+      why: "The card asks for a signature and the reader takes one.",
+    }),
+    c3("C3-017", {
+      title: "CTQ consumer device CVM performed: Confirmation Code Verified",
+      ref: "Book C-3 §5 (CVM: CTQ b2b8)",
+      reader,
+      card: card({ ...ARQC, "9F6C": "0080" }),
+      params: { amount: 4000 },
+      expected: {
+        outcome: "Online Request",
+        ttq: "36404000",
+        ops: { cvm: "Confirmation Code Verified" },
+        commands: [...TAP],
+      },
+      why: "CVM required (40.00 ≥ 30.00) is met by the phone's own verification.",
+    }),
+    c3("C3-018", {
+      title: "CVM required, the card names none and the reader has neither signature nor online PIN → Declined",
+      ref: "Book B §3.1.1.12; Book C-3 §5 (CVM)",
+      reader: { combinations: [{ ...BASE, ttq: "30004000" }] },
+      card: card({ ...ARQC, "9F6C": "0000" }),
+      params: { amount: 4000 },
+      expected: { outcome: "Declined", ttq: "30404000", commands: [...TAP] },
+      why: "TTQ 30: qVSDC and contact chip only; b2b7 set by the CVM limit; nothing can satisfy it.",
+    }),
+    c3("C3-019", {
+      title: "CVM required, the card names none: the reader's signature",
+      ref: "Book C-3 §5 (CVM)",
+      reader,
+      card: card({ ...ARQC, "9F6C": "0000" }),
+      params: { amount: 4000 },
+      expected: { outcome: "Online Request", ops: { cvm: "Obtain Signature" }, commands: [...TAP] },
+      why: "TTQ b1b2 signature supported.",
+    }),
+    c3("C3-020", {
+      title: "Below the CVM limit and no CTQ request: No CVM",
+      ref: "Book C-3 §5 (CVM)",
+      reader,
+      card: card({ ...ARQC, "9F6C": "0000" }),
+      expected: { outcome: "Online Request", ops: { cvm: "No CVM" }, commands: [...TAP] },
+      why: "Nothing requires a CVM.",
+    }),
+    c3("C3-021", {
+      title: "GPO answered 6A81: End Application",
+      ref: "Book C-3 §5 (GPO status words)",
+      reader,
+      card: card("6A81"),
+      expected: { outcome: "End Application", commands: [...TAP] },
+      why: "Only 9000, 6984, 6985, 6986 have their own outcomes.",
+    }),
+    c3("C3-022", {
+      title: "A record that is not template 70 → End Application",
+      ref: "Book C-3 §5 (READ RECORD)",
+      reader,
+      card: card(TC, { "1/1": "71045F3401019000" }),
+      expected: { outcome: "End Application", commands: [...READ] },
+      why: "Records of SFI 1–10 are template 70.",
+    }),
+    c3("C3-023", {
+      title: "A record gives track 2 a value other than the GPO answer's → End Application",
+      ref: "Book C-3 §5 (READ RECORD)",
+      reader,
+      card: card(TC, { "1/1": "701357114761739001010010D221220111438444889000" }),
+      expected: { outcome: "End Application", commands: [...READ] },
+      why: "One data object, two values.",
+    }),
+    c3("C3-024", {
+      title: "READ RECORD answered 6A83 → End Application",
+      ref: "Book C-3 §5 (READ RECORD)",
+      reader,
+      card: card(TC, {}),
+      expected: { outcome: "End Application", commands: [...READ] },
+      why: "A record the AFL names must be read.",
+    }),
+    c3("C3-025", {
+      title: "Expired application on an offline TC, CTQ b1b4 → Online Request",
+      ref: "Book C-3 §5 (expired application: CTQ b1b4)",
+      reader,
+      card: card({ ...TC, "9F6C": "0800" }, { "1/1": "700A5F24032001315F3401019000" }),
+      expected: { outcome: "Online Request", commands: [...READ], reasonContains: "application expired" },
+      why: "5F24 200131 is before 261203; the card asks to go online when expired.",
+    }),
+    c3("C3-026", {
+      title: "Expired application without CTQ b1b4 → Declined",
+      ref: "Book C-3 §5 (expired application)",
+      reader,
+      card: card({ ...TC, "9F6C": "0000" }, { "1/1": "700A5F24032001315F3401019000" }),
+      expected: { outcome: "Declined", reasonContains: "expired", commands: [...READ] },
+      why: "No instruction to go online.",
+    }),
+    c3("C3-027", {
+      title: "visa-qvsdc-phone: fDDA passes and the signed CTQ agrees: Approved, Confirmation Code Verified",
+      ref: "Book C-3 §5 (fDDA, CDCVM)",
+      reader: "attended-pos",
+      card: { profile: "visa-qvsdc-phone" },
+      expected: {
+        outcome: "Approved",
+        fdda: "passed",
+        ops: { cvm: "Confirmation Code Verified" },
+        commands: [...READ5],
+      },
+      why: "The profile performs CDCVM on every tap and signs its CTQ in 9F69.",
+    }),
+    c3("C3-028", {
+      title: "visa-qvsdc-wrong-atc: the signed ICC Dynamic Number is not the ATC; CTQ b1b5 → Try Another Interface",
+      ref: "Book C-3 §5 (fDDA: ICC Dynamic Number = ATC)",
+      reader: "attended-pos",
+      card: { profile: "visa-qvsdc-wrong-atc" },
+      expected: { outcome: "Try Another Interface", fdda: "failed", commands: [...READ5] },
+      why: "fDDA fails; the card's CTQ asks to switch interface; the reader has the contact chip.",
+    }),
+    c3("C3-029", {
+      title: "visa-qvsdc-bad-fdda: the SDAD does not verify; CTQ b1b6 → Online Request",
+      ref: "Book C-3 §5 (fDDA failure rules)",
+      reader: "attended-pos",
+      card: { profile: "visa-qvsdc-bad-fdda" },
+      expected: { outcome: "Online Request", fdda: "failed", commands: [...READ5] },
+      why: "The CTQ asks to go online when ODA fails.",
+    }),
+    c3("C3-030", {
+      title: "visa-pin-preferring at 80.00: online PIN checked by the issuer",
+      ref: "Book C-3 §5 (CVM); Book B §3.1.1.8",
+      reader: "attended-pos",
+      card: { profile: "visa-pin-preferring" },
+      params: { amount: 8000, pin: "1234" },
+      expected: {
+        outcome: "Online Request",
+        ttq: "36C0C000",
+        ops: { cvm: "Online PIN" },
+        online: "approved",
+        commands: [...TAP],
+      },
+      why: "80.00 ≥ 50.00 sets both TTQ b2 bits; the card asks for online PIN; the issuer verifies the PIN block.",
+    }),
+    c3("C3-031", {
+      title: "visa-qvsdc-online: ARQC without an AFL, no records read",
+      ref: "Book C-3 §5 (online path)",
+      reader: "attended-pos",
+      card: { profile: "visa-qvsdc-online" },
+      expected: { outcome: "Online Request", fdda: "not-performed", online: "approved", commands: [...TAP] },
+      why: "The card goes online; the in-process issuer verifies the ARQC.",
+    }),
+    c3("C3-032", {
+      title: "Two Visa AIDs, the second answers ARQC after the first's 6985",
+      ref: "Book C-3 §5 (6985 → Select Next)",
+      reader: { combinations: [BASE, { ...BASE, aid: ELECTRON }] },
+      card: {
+        script: {
+          ppse: [
+            { aid: VISA, priority: 1 },
+            { aid: ELECTRON, priority: 2 },
+          ],
+          gpo: ["6985", ARQC],
+        },
+      },
+      expected: {
+        outcome: "Online Request",
+        outcomes: ["Select Next", "Online Request"],
+        commands: [...TAP, "SELECT", "GET PROCESSING OPTIONS"],
+      },
+      why: "6985: conditions of use not satisfied for this application.",
+    }),
+  ];
+}
