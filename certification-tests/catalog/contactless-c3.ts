@@ -260,6 +260,22 @@ export function kernel3Cases(): ContactlessCase[] {
       expected: { outcome: "Declined", reasonContains: "expired", commands: [...READ] },
       why: "No instruction to go online.",
     }),
+    c3("C3-033", {
+      title: "5F24 991231 is 1999 (YY 50–99 is 19YY), not 2099: expired → Declined",
+      ref: "Book 3 Annex A (n 6 dates); Book C-3 §5 (expired application)",
+      reader,
+      card: card({ ...TC, "9F6C": "0000" }, { "1/1": "700A5F24039912315F3401019000" }),
+      expected: { outcome: "Declined", reasonContains: "expired", commands: [...READ] },
+      why: "A two-digit year below 50 is 20YY, from 50 on 19YY.",
+    }),
+    c3("C3-034", {
+      title: "5F24 that is not a calendar date (281331) → Declined",
+      ref: "Book 3 Annex A (n 6 dates)",
+      reader,
+      card: card({ ...TC, "9F6C": "0000" }, { "1/1": "700A5F24032813315F3401019000" }),
+      expected: { outcome: "Declined", reasonContains: "is not a date", commands: [...READ] },
+      why: "Month 13 does not exist.",
+    }),
     c3("C3-027", {
       title: "visa-qvsdc-phone: fDDA passes and the signed CTQ agrees: Approved, Confirmation Code Verified",
       ref: "Book C-3 §5 (fDDA, CDCVM)",
