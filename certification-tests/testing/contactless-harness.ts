@@ -23,7 +23,6 @@ import {
   ppseResponse,
   ResponderChannel,
   SELECT_PPSE,
-  selectCommand,
 } from "../../kernel/entry-point/testing/cards.js";
 import { readerWith, terminalWith } from "../../kernel/entry-point/testing/readers.js";
 import { nonInteractive } from "../../kernel/interaction.js";
