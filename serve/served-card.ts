@@ -2,7 +2,7 @@
 // the emulated card opened for serving on either interface.
 
 import { EmulatedCard, type EmulatedCardOptions } from "../emulator/card.js";
-import { type CardProfile, loadProfile } from "../emulator/profile.js";
+import { type CardProfile, resolveProfile } from "../emulator/profile.js";
 
 export interface ServedCard {
   readonly atr: Uint8Array;
@@ -19,11 +19,5 @@ export interface ServedCard {
  * Throws ProfileError for an unknown profile or an interface the card does not have.
  */
 export function emulatedServedCard(profile: string | CardProfile, options: EmulatedCardOptions = {}): EmulatedCard {
-  let loaded: CardProfile;
-  if (typeof profile === "string") {
-    const r = loadProfile(profile);
-    if (!r.ok) throw r.error;
-    loaded = r.value;
-  } else loaded = profile;
-  return new EmulatedCard(loaded, options);
+  return new EmulatedCard(resolveProfile(profile), options);
 }
