@@ -3,12 +3,14 @@
 // contact and the PPSE on contactless. Expected bytes: the public trace (fixtures/visa-kernel3-traces.json) or built
 // here tag by tag from Book B.
 
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../emv/bytes.js";
 import { EmulatedCard } from "../card.js";
 import { listProfiles, loadProfile, ProfileError, parseProfile } from "../profile.js";
-import { openCard, PPSE_SELECT, PSE_SELECT, selectAid, split } from "./testing/tap.js";
+import { gpo, openCard, PPSE_SELECT, PSE_SELECT, selectAid, split } from "./testing/tap.js";
 
 const traces = JSON.parse(readFileSync(new URL("./fixtures/visa-kernel3-traces.json", import.meta.url), "utf8")) as {
   traces: Record<string, { exchanges: { label: string; command: string; response: string }[] }>;
@@ -152,5 +154,67 @@ describe("profile validation of the contactless fields (one line per problem, wi
     expect(problems((j) => (j.pse = { sfi: 1 }))).toEqual([
       "pse: a contactless-only card has no PSE (set it to null; it answers the PPSE)",
     ]);
+  });
+});
+
+describe("personalisation rules of contactless applications", () => {
+  const json = () => JSON.parse(readFileSync(new URL("../profiles/visa-qvsdc-phone.json", import.meta.url), "utf8"));
+  /** The error building a card from an edited phone profile (same id, so the same keystore keys). */
+  const failure = (edit: (j: ReturnType<typeof json>) => void): string => {
+    const j = json();
+    edit(j);
+    const r = parseProfile(j, "edited.json");
+    if (!r.ok) throw r.error;
+    try {
+      new EmulatedCard(r.value, { interface: "contactless" });
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error("expected personalisation to fail");
+  };
+  it("9F69 changes per tap, so its record may not be an ODA record", () => {
+    expect(failure((j) => (j.applications[0].afl = "08010100100101011801020020010101"))).toBe(
+      "visa-qvsdc-phone: applications[0].records[4]: SFI 4 record 1 holds 9F69, which changes per transaction; the AFL must not mark it for offline data authentication",
+    );
+  });
+  it("one ICC certificate: a contactless AIP that changes the static data (9F4A = 82) is refused", () => {
+    const j = json();
+    j.interfaces = "both";
+    j.pse = { sfi: 1 };
+    j.applications[0].contactless.aip = "2080";
+    const r = parseProfile(j, "edited.json");
+    if (!r.ok) throw r.error;
+    expect(() => new EmulatedCard(r.value, { interface: "contact" })).toThrow(
+      /applications\[0\]\.contactless: the contactless AIP\/AFL give other static data to authenticate than the contact ones/,
+    );
+  });
+  it("a GPO record tag that no record holds is named", () => {
+    expect(failure((j) => (j.applications[0].contactless.gpoFromRecords = ["57", "5F20", "9F0B"]))).toBe(
+      "visa-qvsdc-phone: applications[0].contactless.gpoFromRecords: tag 9F0B is in no record",
+    );
+  });
+});
+
+describe("contactless state across sessions", () => {
+  it("the ATC and the offline total persist in the state file (visa-cvn18-cda: persistState)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "emvsim-cl-"));
+    try {
+      const stateFile = join(dir, "card.json");
+      const r = loadProfile("visa-cvn18-cda");
+      if (!r.ok) throw r.error;
+      for (const [atc, total] of [
+        [29, 1000],
+        [30, 2000],
+      ] as const) {
+        const card = new EmulatedCard(r.value, { interface: "contactless", stateFile });
+        const sel = selectAid(card, fromHex("A0000000031010"));
+        expect(gpo(card, sel.data).response.sw).toBe("9000");
+        card.powerOff();
+        const saved = JSON.parse(readFileSync(stateFile, "utf8")).applications.A0000000031010;
+        expect([saved.atc, saved.offlineAmountTotal]).toEqual([atc, total]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
