@@ -44,11 +44,11 @@ const scriptCommands = (template: Uint8Array) =>
   (decodeTlv(template).children ?? []).filter((c) => c.tag === 0x86).map((c) => c.value);
 
 describe("issuer update on the second tap", () => {
-  it("visa-cvn18-cda (CTQ 2040): ARQC, then EXTERNAL AUTHENTICATE 9000 and PUT DATA 9000 without a GPO", () => {
-    const { card, t, answer } = firstTap("visa-cvn18-cda");
+  it("visa-qvsdc-issuer-update (CTQ 0040): ARQC, then EXTERNAL AUTHENTICATE 9000 and PUT DATA 9000 without a GPO", () => {
+    const { card, t, answer } = firstTap("visa-qvsdc-issuer-update");
     expect(toHex(child(t, "9F27")!)).toBe("80");
-    // CTQ: go online if ODA fails (B1b6) and issuer update at the POS (B2b7); no CVM asked for (TTQ B2b7 clear).
-    expect(toHex(child(t, "9F6C")!)).toBe("2040");
+    // CTQ: issuer update at the POS (B2b7); no CVM asked for (TTQ B2b7 clear).
+    expect(toHex(child(t, "9F6C")!)).toBe("0040");
     expect(answer.reason).toMatch(/^ARQC verified/);
     const atc = Number.parseInt(toHex(child(t, "9F36")!), 16);
 
@@ -70,7 +70,7 @@ describe("issuer update on the second tap", () => {
   });
 
   it("a wrong ARPC: 6300, the issuer authentication failure is remembered, no second try", () => {
-    const { card, answer } = firstTap("visa-cvn18-cda");
+    const { card, answer } = firstTap("visa-qvsdc-issuer-update");
     card.powerOn();
     selectAid(card, VISA);
     const bad = Uint8Array.from(answer.issuerAuthenticationData!);
@@ -91,11 +91,12 @@ describe("issuer update on the second tap", () => {
     expect(split(card.transmit(apdu("00820000", answer.issuerAuthenticationData!))).sw).toBe("6985");
   });
 
-  it("a new tap with a GPO ends the pending update", () => {
-    const { card, answer } = firstTap("visa-cvn18-cda");
+  it("a new tap with a GPO ends the pending update: its own ARQC replaces it", () => {
+    const { card, t, answer } = firstTap("visa-qvsdc-issuer-update");
+    const atc = Number.parseInt(toHex(child(t, "9F36")!), 16);
     card.powerOn();
     gpo(card, selectAid(card, VISA).data);
     expect(split(card.transmit(apdu("00820000", answer.issuerAuthenticationData!))).sw).toBe("6985");
-    expect(card.snapshot().applications["A0000000031010"]!.issuerUpdate).toBeUndefined();
+    expect(card.snapshot().applications["A0000000031010"]!.issuerUpdate?.atc).toBe(atc + 1);
   });
 });
