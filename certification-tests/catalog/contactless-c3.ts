@@ -276,6 +276,20 @@ export function kernel3Cases(): ContactlessCase[] {
       expected: { outcome: "Declined", reasonContains: "is not a date", commands: [...READ] },
       why: "Month 13 does not exist.",
     }),
+    c3("C3-035", {
+      title: "visa-qvsdc-issuer-update: Online Request with Start B, then EXTERNAL AUTHENTICATE on the second tap",
+      ref: "Book B §3.3.2.1, §3.5; Book C-3 §5 (issuer update processing)",
+      reader: "attended-pos",
+      card: { profile: "visa-qvsdc-issuer-update" },
+      expected: {
+        outcome: "Approved",
+        outcomes: ["Online Request", "Approved"],
+        online: "approved",
+        taps: 2,
+        commands: [...TAP, "SELECT", "EXTERNAL AUTHENTICATE"],
+      },
+      why: "TTQ 3600C000 b3b8 and the card's CTQ 0040 allow issuer update; the in-process issuer verifies the ARQC and returns its ARPC, which the card takes on the second tap.",
+    }),
     c3("C3-027", {
       title: "visa-qvsdc-phone: fDDA passes and the signed CTQ agrees: Approved, Confirmation Code Verified",
       ref: "Book C-3 §5 (fDDA, CDCVM)",
