@@ -648,6 +648,7 @@ const OUTCOMES: ContactlessCase[] = [
       outcomes: ["Online Request", "Approved"],
       commands: [...TAP, "SELECT", "EXTERNAL AUTHENTICATE"],
       taps: 2,
+      uiMessage: 0x03,
     },
     why: "TTQ b3b8 and CTQ b2b7 both allow it: the Online Request says Start B; the second tap goes straight to the final SELECT.",
   }),

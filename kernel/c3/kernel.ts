@@ -408,7 +408,10 @@ async function readerDecision(
       {
         ...options,
         onlineResponseData: "EMV Data",
-        ...(update ? { start: "B" as const } : {}),
+        // Book A §6.2: with Start B the reader asks for the card again once the online response is in.
+        ...(update
+          ? { start: "B" as const, uiOnRestart: uiRequest(UI_MESSAGE.PRESENT_CARD_AGAIN, "Ready to Read") }
+          : {}),
         uiOnOutcome: uiRequest(UI_MESSAGE.AUTHORISING, "Card Read Successfully"),
       },
     );
