@@ -26,6 +26,8 @@ const VALUE_OPTIONS = [
   "--date",
   "--time",
   "--seed",
+  "--interface",
+  "--reader-config",
 ] as const;
 const FLAG_OPTIONS = ["--json", "--trace", "--unmask", "--insecure"] as const;
 
@@ -53,6 +55,12 @@ export interface RunOptions {
   readonly date: string | undefined;
   readonly time: string | undefined;
   readonly seed: string | undefined;
+  /** contact or contactless; undefined: from the card (emulator profile interfaces) or the reader's ATR. */
+  readonly interface: "contact" | "contactless" | undefined;
+  /** Reader configuration id or file for contactless (kernel/config/readers/). */
+  readonly readerConfig: string | undefined;
+  /** Whether --terminal was given (for contactless it replaces the reader configuration's terminal). */
+  readonly terminalGiven: boolean;
   readonly json: boolean;
   readonly trace: boolean;
   readonly unmask: boolean;
@@ -71,6 +79,11 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
   if (date !== undefined) checkDate(date);
   const time = values.get("--time");
   if (time !== undefined) checkTime(time);
+  const iface = values.get("--interface");
+  if (iface !== undefined && iface !== "contact" && iface !== "contactless")
+    throw new UsageError(`--interface '${iface}' is not contact or contactless`);
+  if (iface === "contact" && values.has("--reader-config"))
+    throw new UsageError("--reader-config is for --interface contactless");
   const otherAmount = values.get("--other-amount");
   if (otherAmount !== undefined && type !== "cashback") {
     throw new UsageError("--other-amount is only for --type cashback");
@@ -92,6 +105,9 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     date,
     time,
     seed: values.get("--seed"),
+    interface: iface as RunOptions["interface"],
+    readerConfig: values.get("--reader-config"),
+    terminalGiven: values.has("--terminal"),
     json: flags.has("--json"),
     trace: flags.has("--trace"),
     unmask: flags.has("--unmask"),
@@ -161,6 +177,9 @@ const USAGE = [
   "  --tls-dir <dir>           ca.pem, client.pem, client.key for --host tls:// (default: emvsim-pki)",
   "  --mac-key <file>          MAC the messages to --host (DE 64/128; 32 hex digits, file mode 0600)",
   "  --insecure                allow --host tcp:// (card data in clear; loopback tests only)",
+  "  --interface <kind>        contact or contactless (default: from the card: contactless when it has only that",
+  "                            interface or the reader's ATR is a PC/SC contactless one; else contact)",
+  "  --reader-config <id|file> contactless reader configuration (default: attended-pos; also transit, online-only)",
   "  --date YYMMDD --time HHMMSS   transaction date and time (default: now)",
   "  --seed <text>             repeatable unpredictable numbers (terminal and emulated card)",
   "  --json                    the result as JSON instead of the report",
@@ -221,7 +240,14 @@ export const command: Command = {
     }
 
     const { seededBytes, seededRandom, systemRandom } = await import("../../emv/random.js");
-    const channel = await card.open(options.seed === undefined ? undefined : seededBytes(options.seed, "card"));
+    const iface = options.interface ?? card.defaultInterface;
+    const channel = await card.open(
+      options.seed === undefined ? undefined : seededBytes(options.seed, "card"),
+      iface === "auto" ? undefined : iface,
+    );
+    const { atrInterface } = await import("../../devices/contactless-atr.js");
+    const contactless =
+      iface === "contactless" || (iface === "auto" && atrInterface(channel.atr).kind === "contactless");
     const now = nowDateTime();
     const params: TransactionParams = {
       type: options.type,
@@ -234,6 +260,19 @@ export const command: Command = {
     };
     const { runTransaction } = await import("../../kernel/contact/transaction.js");
     const { nonInteractive } = await import("../../kernel/interaction.js");
+    if (contactless) {
+      try {
+        const code = await runContactless(
+          options,
+          { params, channel, host, card, config: options.terminalGiven ? config : undefined },
+          io,
+        );
+        return code;
+      } finally {
+        network?.close();
+        await channel.close();
+      }
+    }
     try {
       const record = await runTransaction({
         config,
@@ -255,8 +294,53 @@ export const command: Command = {
 interface CardSource {
   /** CA public keys the terminal needs for this card (the emulated card's test CA under its RIDs); empty for readers. */
   readonly caKeys: readonly CaPublicKey[];
-  /** Open the channel; the emulated card takes a random source for repeatable runs. */
-  open(cardRandom: ((n: number) => Uint8Array) | undefined): Promise<CardChannel>;
+  /** The emulated card's interface when none is forced (contact unless it has only contactless); "auto" for readers. */
+  readonly defaultInterface: "contact" | "contactless" | "auto";
+  /** Open the channel; the emulated card takes a random source for repeatable runs, and the interface to open. */
+  open(cardRandom: ((n: number) => Uint8Array) | undefined, iface?: "contact" | "contactless"): Promise<CardChannel>;
+}
+
+/** A contactless transaction: Entry Point (Book B) with Kernel 3 (Book C-3) under a reader configuration. */
+async function runContactless(
+  options: RunOptions,
+  t: {
+    readonly params: TransactionParams;
+    readonly channel: CardChannel;
+    readonly host: IssuerHost;
+    readonly card: CardSource;
+    /** --terminal, replacing the reader configuration's terminal. */
+    readonly config: import("../../kernel/config/types.js").TerminalConfig | undefined;
+  },
+  io: Parameters<Command["run"]>[1],
+): Promise<number> {
+  const { DEFAULT_READER_CONFIG, loadReaderConfig } = await import("../../kernel/config/reader-load.js");
+  const { loadCaKeyFile, withCaKeys } = await import("../../kernel/config/load.js");
+  const loaded = loadReaderConfig(options.readerConfig ?? DEFAULT_READER_CONFIG);
+  if (!loaded.ok) throw new UsageError(loaded.error);
+  let terminal = t.config ?? loaded.config.terminal;
+  if (t.card.caKeys.length) terminal = withCaKeys(terminal, t.card.caKeys);
+  if (options.capk) {
+    const keys = loadCaKeyFile(options.capk);
+    if (!keys.ok) throw new UsageError(keys.error);
+    terminal = withCaKeys(terminal, keys.keys);
+  }
+  const reader = { ...loaded.config, terminal };
+  const { runTap } = await import("../../kernel/entry-point/entry-point.js");
+  const { fieldWithCard } = await import("../../kernel/entry-point/field.js");
+  const { kernel3 } = await import("../../kernel/c3/kernel.js");
+  const { tapReport, tapToJson } = await import("../../kernel/entry-point/report.js");
+  const { nonInteractive } = await import("../../kernel/interaction.js");
+  const record = await runTap({
+    reader,
+    params: t.params,
+    field: fieldWithCard(t.channel),
+    kernels: new Map([[3, kernel3]]),
+    host: t.host,
+    interaction: nonInteractive(options.pin === undefined ? {} : { pin: options.pin }),
+  });
+  const shown = { trace: options.trace, unmask: options.unmask };
+  io.out(options.json ? JSON.stringify(tapToJson(record, reader, shown), null, 2) : tapReport(record, reader, shown));
+  return 0;
 }
 
 /** The card: the emulated card in-process (profile checked before anything runs) or a reader by URI. */
@@ -273,7 +357,7 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   if (uri.kind !== "emulator") {
     if (options.card !== undefined)
       throw new UsageError("--card is for the emulated card; the reader has its own card");
-    return { caKeys: [], open: () => openReader(options.reader) };
+    return { caKeys: [], defaultInterface: "auto", open: () => openReader(options.reader) };
   }
   if (uri.profile !== undefined && options.card !== undefined && uri.profile !== options.card) {
     throw new UsageError(`--card ${options.card} and --reader ${options.reader} name different cards`);
@@ -283,9 +367,16 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   if (!profile.ok) throw new UsageError(profile.error.message);
   const { caPublicKeysForProfile } = await import("../../emulator/ca-keys.js");
   const { openEmulatorChannel } = await import("../../emulator/channel.js");
+  const interfaces = profile.value.interfaces;
+  if (options.interface && !interfaces.includes(options.interface))
+    throw new UsageError(
+      `--interface ${options.interface}: card ${profile.value.id} has only the ${interfaces.join(" and ")} interface`,
+    );
   return {
     caKeys: caPublicKeysForProfile(profile.value),
-    open: async (random) => openEmulatorChannel(profile.value, random ? { random } : {}),
+    defaultInterface: interfaces.includes("contact") ? "contact" : "contactless",
+    open: async (random, iface) =>
+      openEmulatorChannel(profile.value, { ...(random ? { random } : {}), ...(iface ? { interface: iface } : {}) }),
   };
 }
 

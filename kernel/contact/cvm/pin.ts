@@ -2,7 +2,7 @@
 // §7 PIN encipherment): PIN try counter, PIN entry through the interaction, VERIFY, and the online PIN block.
 // PINs and PIN blocks never reach a log, a trace text or an error.
 
-import { hexWord } from "../../../emv/bytes.js";
+import { hexWord, toHex } from "../../../emv/bytes.js";
 import { desEncryptEcb } from "../../../emv/crypto/des.js";
 import { pinBlockFormat0, pinBlockFormat2 } from "../../../emv/crypto/pin-block.js";
 import type { RsaPublicKey } from "../../../emv/crypto/rsa.js";
@@ -128,8 +128,10 @@ export async function onlinePin(ctx: TransactionContext, state: PinState): Promi
     return { kind: "done", result: "failed", tvr: [TVR.PIN_NOT_ENTERED], note: "PIN entry bypassed" };
   }
   // ISO 9564 format 0 with the PAN; a terminal with a PIN encryption key enciphers it before it leaves the PIN pad.
+  // A contactless card may give its PAN only in Track 2 Equivalent Data (57): the digits before the separator D.
   const pan = ctx.data.from("card", TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
-  const digits = pan ? panDigits(pan) : "";
+  const track2 = ctx.data.from("card", TAG.TRACK_2_EQUIVALENT_DATA);
+  const digits = pan ? panDigits(pan) : track2 ? (toHex(track2).split("D")[0] ?? "") : "";
   const block = /^\d{13,19}$/.test(digits) ? pinBlockFormat0(pin, digits) : pinBlockFormat2(pin);
   const key = ctx.config.pinEncryptionKey;
   onlinePinBlocks.set(ctx, key ? desEncryptEcb(key, block) : block);
