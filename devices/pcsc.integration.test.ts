@@ -18,10 +18,10 @@ import { loadPcscBinding } from "./pcsc/binding.js";
 import { openPcscContext } from "./pcsc.js";
 import { AID_FCI, FAKE_ATR, GPO_RESPONSE, PSE_FCI } from "./testing/fake-card.js";
 import {
+  foreignPcscdRunning,
   type PrivatePcscd,
   pcscdAvailability,
   requireHardware,
-  runningPcscdPids,
   startPrivatePcscd,
 } from "./testing/pcscd.js";
 import { type CardProcess, spawnCardProcess, spawnCli } from "./testing/spawn-card.js";
@@ -29,7 +29,7 @@ import { type CardProcess, spawnCardProcess, spawnCli } from "./testing/spawn-ca
 async function why(): Promise<string | undefined> {
   const a = pcscdAvailability();
   if (!a.ok) return a.reason;
-  if (runningPcscdPids().length > 0) return "a pcscd not started by this harness is running (only one per machine)";
+  if (foreignPcscdRunning()) return "a pcscd not started by this harness is running (only one per machine)";
   return undefined;
 }
 
@@ -325,8 +325,8 @@ describe.skipIf(!!reason)("reader gone: pcscd stops mid-session", () => {
       await card.stop();
       await pcscd.stop();
     }
-    // Nothing this file started is left running.
-    expect(runningPcscdPids()).toEqual([]);
+    // Nothing this test started is left running.
+    expect(() => process.kill(pcscd.pid, 0)).toThrow();
     expect(() => process.kill(card.pid, 0)).toThrow();
   });
 });
