@@ -427,7 +427,8 @@ class Kernel2Run {
           if (e instanceof TlvError) return this.endApplication(`${where} is not valid BER-TLV: ${e.message}`);
           throw e;
         }
-        if (tpl.tag !== 0x70 || !tpl.children) return this.endApplication(`${where} is template ${tpl.tagHex}, not 70`);
+        if (tpl.tag !== TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE || !tpl.children)
+          return this.endApplication(`${where} is template ${tpl.tagHex}, not 70`);
         if (n < entry.first + entry.odaCount) parts.push(entry.sfi <= 10 ? tpl.value : r.data);
         for (const c of tpl.children) {
           if (c.children) continue;
