@@ -345,13 +345,17 @@ async function runContactless(
   const { runTap } = await import("../../kernel/entry-point/entry-point.js");
   const { fieldWithCard } = await import("../../kernel/entry-point/field.js");
   const { kernel3 } = await import("../../kernel/c3/kernel.js");
+  const { kernel2 } = await import("../../kernel/c2/kernel.js");
   const { tapReport, tapToJson } = await import("../../kernel/entry-point/report.js");
   const { nonInteractive } = await import("../../kernel/interaction.js");
   const record = await runTap({
     reader,
     params: t.params,
     field: fieldWithCard(t.channel),
-    kernels: new Map([[3, kernel3]]),
+    kernels: new Map([
+      [2, kernel2],
+      [3, kernel3],
+    ]),
     host: t.host,
     interaction: nonInteractive(options.pin === undefined ? {} : { pin: options.pin }),
   });
