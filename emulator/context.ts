@@ -63,6 +63,8 @@ export interface Session {
   scriptFailed: boolean;
   /** Contactless GPO done in qVSDC mode (no GENERATE AC follows) and the 9F69 it returned. */
   qvsdc: { readonly cardAuthenticationData: Uint8Array | undefined } | undefined;
+  /** This presentation brings the issuer's answer to the last contactless ARQC (issuer update, no GPO). */
+  issuerUpdate: boolean;
 }
 
 export function newSession(): Session {
@@ -79,6 +81,7 @@ export function newSession(): Session {
     scriptCommands: 0,
     scriptFailed: false,
     qvsdc: undefined,
+    issuerUpdate: false,
   };
 }
 

@@ -215,6 +215,14 @@ export function loadProfile(idOrPath: string): Result<CardProfile, ProfileError>
   return result;
 }
 
+/** A loaded profile as is, or a built-in id / file path loaded; throws ProfileError when it cannot be used. */
+export function resolveProfile(profile: string | CardProfile): CardProfile {
+  if (typeof profile !== "string") return profile;
+  const r = loadProfile(profile);
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
 /** Validate a parsed JSON value as a profile. `source` names it in errors. */
 export function parseProfile(json: unknown, source = "<inline>"): Result<CardProfile, ProfileError> {
   const parsed = profileSchema.safeParse(json);

@@ -1,7 +1,7 @@
 // SELECT by DF name (EMV Book 1 §11.3; ISO/IEC 7816-4 §7.1.1): PSE, PPSE and applications, first or next
 // occurrence, partial AID match.
 
-import { bytesEqual } from "../../emv/bytes.js";
+import { bytesEqual, fromHex } from "../../emv/bytes.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { applicationState, type CardContext, newSession } from "../context.js";
 import { applicationFci, PPSE_NAME, PSE_NAME, ppseFci, pseFci } from "../fci.js";
@@ -50,6 +50,14 @@ export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
     ctx.session.selected = { kind: "app", index: i };
     ctx.session.lastSelect = { name: Uint8Array.from(name), index: i };
     const fci = applicationFci(app.profile, ctx.interface);
+    // Issuer update processing (Book C-3): presented again after an online request, the card takes the issuer's
+    // answer to its last ARQC without a new GPO (EXTERNAL AUTHENTICATE and script commands refer to that ARQC).
+    const pending = applicationState(ctx, app).issuerUpdate;
+    if (contactless && pending && pending.atc === applicationState(ctx, app).atc) {
+      ctx.session.firstAc = { type: "ARQC", cryptogram: fromHex(pending.arqc), cdol1Data: new Uint8Array(0) };
+      ctx.session.generateAcCount = 1;
+      ctx.session.issuerUpdate = true;
+    }
     // Book 1 §12.4: a blocked application returns its FCI with 6283.
     return respond(applicationState(ctx, app).blocked ? SW.SELECTED_FILE_INVALIDATED : SW.OK, fci);
   }

@@ -4,7 +4,9 @@
 // the cryptogram type), AC 9F26, CID 9F27 (unless the profile leaves it out), ATC 9F36, CTQ 9F6C and the fDDA
 // SDAD 9F4B. The ATC increments at every GPO; a new card UN goes into 9F69 in the records.
 
-import { writeUint } from "../../emv/bytes.js";
+import { isBitSet } from "../../emv/bits.js";
+import { toHex, writeUint } from "../../emv/bytes.js";
+import { CTQ } from "../../emv/fields/ctq.js";
 import { encodeTlvs, type TlvInput } from "../../emv/tlv/ber.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import type { CardContext, PersonalisedApplication } from "../context.js";
@@ -37,6 +39,10 @@ export function qvsdcGetProcessingOptions(
   state.atc += 1;
   const s = ctx.session;
   s.gpoDone = true;
+  // A new transaction: a pending issuer update the SELECT offered is over.
+  s.issuerUpdate = false;
+  s.firstAc = undefined;
+  s.generateAcCount = 0;
   s.pdolData = Uint8Array.from(pdolData);
 
   const amount = amountOf(values.get(TAG.AMOUNT_AUTHORISED_NUMERIC));
@@ -66,6 +72,11 @@ export function qvsdcGetProcessingOptions(
   });
   const cryptogram = hasFault(ctx.profile, "wrong-cryptogram") ? corruptSignature(ac.cryptogram) : ac.cryptogram;
   if (decision.type === "TC") state.offlineAmountTotal += amount ?? 0;
+  // Issuer update offered (CTQ B2b7): the next presentation may bring the answer to this ARQC.
+  state.issuerUpdate =
+    decision.type === "ARQC" && isBitSet(decision.ctq, CTQ.ISSUER_UPDATE_AT_POS)
+      ? { atc: state.atc, arqc: toHex(cryptogram) }
+      : undefined;
 
   const children: TlvInput[] = [{ tag: TAG.APPLICATION_INTERCHANGE_PROFILE, value: cl.aip }];
   if (decision.oda && cl.afl.length > 0 && !hasFault(ctx.profile, "no-afl"))

@@ -24,6 +24,7 @@ import { onlinePin } from "../contact/cvm/pin.js";
 import { pdolData } from "../contact/initiate.js";
 import { processIssuerScripts } from "../contact/issuer-scripts.js";
 import { isApproval, responseCodeText } from "../contact/online.js";
+import { dateValue } from "../contact/restrictions.js";
 import { putApplicationData, putTerminalData } from "../contact/terminal-data.js";
 import { TransactionData } from "../data/store.js";
 import type { KernelActivation, KernelDetails, KernelResult } from "../entry-point/kernel-api.js";
@@ -349,9 +350,13 @@ async function readerDecision(
       return declined("the card approved offline (TC) although the reader asked for an online cryptogram (TTQ b2b8)");
     const pan = cardPan(ctx);
     if (pan && ctx.config.exceptionFile.some((e) => e.pan === pan)) return declined("the PAN is in the exception file");
+    // Dates as years 1950–2049 (Book 3 Annex A, n 6 YYMMDD), compared as YYYYMMDD.
     const expiry = ctx.data.from("card", TAG.APPLICATION_EXPIRATION_DATE);
-    const today = toHex(ctx.data.get(TAG.TRANSACTION_DATE) ?? new Uint8Array(0));
-    if (expiry && toHex(expiry) < today) {
+    const expires = expiry ? dateValue(toHex(expiry)) : undefined;
+    const today = dateValue(toHex(ctx.data.get(TAG.TRANSACTION_DATE) ?? new Uint8Array(0)));
+    if (expiry && expires === undefined)
+      return declined(`Application Expiration Date (5F24) ${toHex(expiry)} is not a date`);
+    if (expiry && expires !== undefined && today !== undefined && expires < today) {
       if (has(CTQ.GO_ONLINE_IF_EXPIRED) && onlineCapable) {
         rule(`application expired (5F24 ${toHex(expiry)}): online, as the CTQ asks (b1b4)`);
         online = true;
@@ -403,7 +408,10 @@ async function readerDecision(
       {
         ...options,
         onlineResponseData: "EMV Data",
-        ...(update ? { start: "B" as const } : {}),
+        // Book A §6.2: with Start B the reader asks for the card again once the online response is in.
+        ...(update
+          ? { start: "B" as const, uiOnRestart: uiRequest(UI_MESSAGE.PRESENT_CARD_AGAIN, "Ready to Read") }
+          : {}),
         uiOnOutcome: uiRequest(UI_MESSAGE.AUTHORISING, "Card Read Successfully"),
       },
     );

@@ -128,3 +128,18 @@ describe("Entry Point around the kernel", () => {
     expect(r86.taps).toBe(4);
   });
 });
+
+describe("issuer update processing (two taps)", () => {
+  it("visa-qvsdc-issuer-update: TTQ b3b8 and CTQ b2b7 → Start B; the second tap sends the ARPC without a GPO", async () => {
+    const r = await tapCard("visa-qvsdc-issuer-update", 1000);
+    expect(r.outcomes.map((o) => o.ops.status)).toEqual(["Online Request", "Approved"]);
+    expect(r.outcomes[0]?.ops).toMatchObject({ start: "B", uiRequestOnRestartPresent: true });
+    expect(r.outcomes[0]?.uiOnRestart).toMatchObject({ messageId: 0x21, status: "Ready to Read" });
+    expect(r.taps).toBe(2);
+    const second = r.trace.slice(3).map((t) => t.name);
+    expect(second.slice(0, 2)).toEqual(["SELECT", "EXTERNAL AUTHENTICATE"]);
+    expect(second).not.toContain("GET PROCESSING OPTIONS");
+    // The card accepts the issuer's ARPC (the host verified the ARQC and answered 00).
+    expect(r.trace[4]?.response && Buffer.from(r.trace[4].response.slice(-2)).toString("hex")).toBe("9000");
+  });
+});
