@@ -254,3 +254,31 @@ describe("torn transactions against the emulated card (Book C-2 Torn Transaction
     expect(r.trace.filter((e) => e.name === "GENERATE AC").length).toBe(2);
   });
 });
+
+describe("the shipped reader attended-pos-k2 (kernel/config/readers/)", () => {
+  it("Mastercard on Kernel 2 beside Visa on Kernel 3: TC with CDA and RRP below the CVM limit → Approved", async () => {
+    const { loadReaderConfig } = await import("../config/reader-load.js");
+    const loaded = loadReaderConfig("attended-pos-k2");
+    if (!loaded.ok) throw new Error(loaded.error);
+    let micros = 0;
+    const c = card("mc-paypass-rrp", { advanceMicros: (n) => (micros += n) });
+    const r = await runTap({
+      reader: loaded.config,
+      params: {
+        type: "purchase",
+        amount: 1500,
+        otherAmount: 0,
+        date: "261203",
+        time: "101500",
+        sequenceCounter: 1,
+        random: seededRandom("k2-shipped"),
+      },
+      field: fieldWithCard(c),
+      kernels: new Map([[2, createKernel2({ clock: { wallMs: () => 0, monotonicMicros: () => micros } })]]),
+      interaction: nonInteractive(),
+    });
+    expect(r.outcome.ops.status).toBe("Approved");
+    expect(r.outcome.source).toBe("Kernel 2");
+    expect(tvr(r)).toBe("0000000002");
+  });
+});
