@@ -742,7 +742,8 @@ class Kernel2Run {
             : `the card asks to go online (ARQC for a ${requested} request)`,
           {
             ...options,
-            onlineResponseData: "EMV Data",
+            // Kernel 2 takes no second tap after the online response (no issuer update): Start and Online
+            // Response Data stay N/A.
             uiOnOutcome: uiRequest(UI_MESSAGE.AUTHORISING, "Not Ready"),
           },
         ),
