@@ -282,3 +282,23 @@ describe("the shipped reader attended-pos-k2 (kernel/config/readers/)", () => {
     expect(tvr(r)).toBe("0000000002");
   });
 });
+
+describe("the tap report shows Kernel 2's findings", () => {
+  it("heading Book C-2; GENERATE AC, CDA and relay resistance lines; JSON notes", async () => {
+    const { tapReport, tapToJson } = await import("../entry-point/report.js");
+    const s = setup();
+    const r = await s.tap(card("mc-paypass-rrp", s.time), 1500);
+    const reader = k2Reader(terminalWith("attended-pos"), [
+      { aid: "A0000000041010", c2: c2Config({ kernelConfiguration: "30", relayResistance: RRP }) },
+    ]);
+    const text = tapReport(r, reader, { trace: false, unmask: false });
+    expect(text).toContain("3. Kernel 2 (Book C-2)");
+    expect(text).toContain("GENERATE AC: TC with CDA (P1 50)");
+    expect(text).toContain("CDA: passed");
+    expect(text).toContain("relay resistance: performed in 1 attempt(s), measured 30 (100 µs)");
+    const json = tapToJson(r, reader, { trace: false, unmask: false }) as { kernel: { notes: string[] } };
+    expect(json.kernel.notes).toContain("CDA: passed");
+    // The PAN is masked in the report.
+    expect(text).not.toContain("5413330089020011");
+  });
+});

@@ -131,7 +131,10 @@ async function kernel2Run(
     log: a.log,
   };
   const details: Kernel2Details = { kernel: K2, rules: [] };
-  const result = (out: Outcome): KernelResult => ({ outcome: out, context: ctx, details });
+  const result = (out: Outcome): KernelResult => {
+    details.notes = notesOf(details);
+    return { outcome: out, context: ctx, details };
+  };
   try {
     return result(await new Kernel2Run(a, ctx, details, o).run());
   } catch (e) {
@@ -825,6 +828,24 @@ class Kernel2Run {
       outcome("End Application", K2, reason, { uiOnOutcome: uiRequest(UI_MESSAGE.TRY_ANOTHER_CARD, "Not Ready") }),
     );
   }
+}
+
+/** Kernel 2's findings in words for the report (KernelDetails.notes). */
+function notesOf(d: Kernel2Details): string[] {
+  const notes: string[] = [];
+  if (d.requested)
+    notes.push(`GENERATE AC: ${d.requested.type}${d.requested.cda ? " with CDA" : ""} (P1 ${d.requested.p1})`);
+  if (d.cda) notes.push(`CDA: ${d.cda.result}${d.cda.reason ? ` — ${d.cda.reason}` : ""}`);
+  const rr = d.relayResistance;
+  if (rr)
+    notes.push(
+      rr.performed
+        ? `relay resistance: performed in ${rr.attempts} attempt(s), measured ${rr.measured} (100 µs)${rr.timeLimitsExceeded ? ", time limits exceeded" : ""}${rr.thresholdExceeded ? ", threshold exceeded" : ""}`
+        : `relay resistance: not performed (${rr.reason})`,
+    );
+  if (d.torn) notes.push(`torn transaction: ${d.torn}`);
+  if (d.dataExchange) notes.push(`data exchange: ${d.dataExchange}`);
+  return notes;
 }
 
 /** Put a saved TVR value back into the register, bit by bit. */
