@@ -383,6 +383,24 @@ export function kernel2Cases(): C2Case[] {
       expected: { outcome: "Online Request", outcomes: ["End Application", "Online Request"], cda: "passed" },
       why: "The recovered cryptogram is the torn one, an ARQC.",
     }),
+    c("C2-047", TORN, {
+      title: "A relay resistance card tears: the recovered CDA answer carries the torn tap's relay resistance data",
+      ref: "Book C-2 Torn Transaction Recovery; ICC Dynamic Data with RRP",
+      card: {
+        profile: "mc-paypass-tear-once",
+        change: { aip: "1981", ...rr(40) },
+      },
+      params: { amount: 1500 },
+      expected: {
+        outcome: "Approved",
+        outcomes: ["End Application", "Approved"],
+        cda: "passed",
+        errd: 2,
+        tvr: "0000000002",
+        commands: [...RRP_TAP, ...TAP_GAC.slice(3), ...RRP_TAP, ...TAP.slice(3), "RECOVER AC"],
+      },
+      why: "The torn record keeps the UN and the relay resistance data the card signed; the second tap's new ERRD does not change them.",
+    }),
     c("C2-042", AC, {
       title: "IAC-Denial with 'RRP not performed' (0000000001) → AAC",
       ref: "Book C-2 Terminal Action Analysis",
