@@ -302,3 +302,49 @@ describe("the tap report shows Kernel 2's findings", () => {
     expect(text).not.toContain("5413330089020011");
   });
 });
+
+describe("a torn transaction recovered in a later, separate transaction (the card taken away in between)", () => {
+  it("transaction 1 ends when the card does not come back; transaction 2 with the same log sends RECOVER AC", async () => {
+    const { scriptedField } = await import("../entry-point/field.js");
+    const log = new TornTransactionLog();
+    const c = card("mc-paypass-tear-once");
+    const terminal = terminalWith("attended-pos");
+    const reader = k2Reader(terminal, [
+      { aid: "A0000000041010", floorLimit: 10000, cvmRequiredLimit: 5000, c2: c2Config({ kernelConfiguration: "20" }) },
+    ]);
+    const kernel = createKernel2({ tornLog: log, clock: { wallMs: () => 1_000, monotonicMicros: () => 0 } });
+    const params = (n: number): TransactionParams => ({
+      type: "purchase",
+      amount: 1500,
+      otherAmount: 0,
+      date: "261203",
+      time: "101500",
+      sequenceCounter: n,
+      random: seededRandom(`separate-${n}`),
+    });
+    const first = await runTap({
+      reader,
+      params: params(1),
+      field: scriptedField([
+        { kind: "card", channel: c },
+        { kind: "no-card", reason: "the card was taken away" },
+      ]),
+      kernels: new Map([[2, kernel]]),
+      interaction: nonInteractive(),
+    });
+    expect(first.outcomes[0]!.ops.status).toBe("End Application");
+    expect(first.outcomes[0]!.ops.start).toBe("B");
+    expect(log.size).toBe(1);
+    const second = await runTap({
+      reader,
+      params: params(2),
+      field: fieldWithCard(c),
+      kernels: new Map([[2, kernel]]),
+      interaction: nonInteractive(),
+    });
+    expect(second.trace.map((e) => e.name)).toContain("RECOVER AC");
+    expect(second.trace.map((e) => e.name)).not.toContain("GENERATE AC");
+    expect(second.outcome.ops.status).toBe("Approved");
+    expect(log.size).toBe(0);
+  });
+});
