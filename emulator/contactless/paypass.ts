@@ -7,6 +7,7 @@
 // per profile and process. Test keys only.
 
 import { bytesEqual, concatBytes, fromHex, toHex, writeUint } from "../../emv/bytes.js";
+import { type CaPublicKey, capkChecksum } from "../../emv/crypto/capk.js";
 import { buildIccCertificate, buildIssuerCertificate } from "../../emv/crypto/certificates.js";
 import { cryptogramScheme, generateApplicationCryptogram } from "../../emv/crypto/cryptogram.js";
 import { sha1 } from "../../emv/crypto/hash.js";
@@ -344,6 +345,19 @@ export class PaypassCard implements CardChannel {
   get staticDataHash(): string {
     return toHex(sha1(this.staticData));
   }
+}
+
+/** The terminal's copy of the CA key that signs this card's issuer certificate (the card's RID and 8F). */
+export function paypassCaPublicKey(profile: PaypassProfile): CaPublicKey | undefined {
+  const ca = caKey(profile.caIndex);
+  if (!ca) return undefined;
+  const key = {
+    rid: fromHex(profile.aid).slice(0, 5),
+    index: profile.caIndex,
+    modulus: ca.modulus,
+    exponent: ca.exponent,
+  };
+  return { ...key, expiry: ca.expiry, checksum: capkChecksum(key) };
 }
 
 function lookupOf(values: ReadonlyMap<number, Uint8Array>): DataLookup {
