@@ -21,6 +21,7 @@ import { TransportError } from "../../transport/channel.js";
 import { amountOf } from "../dol-values.js";
 import { caKey } from "../keystore.js";
 import { respond, SW } from "../status.js";
+import { contactlessAtr } from "./atr.js";
 import type { PaypassProfile } from "./paypass-profile.js";
 
 /** The PDOL the card asks for; CDOL1 and DRDOL its records give (Book C-2 Annex A names the data objects). */
@@ -142,6 +143,11 @@ export class PaypassCard implements CardChannel {
   async close(): Promise<void> {}
 
   async transmit(command: Uint8Array): Promise<Uint8Array> {
+    return this.respond(command);
+  }
+
+  /** One command APDU in, the response APDU out; throws TransportError only when the card tears. */
+  respond(command: Uint8Array): Uint8Array {
     const [cla, ins, p1, p2] = [command[0]!, command[1]!, command[2]!, command[3]!];
     const lc = command.length > 5 ? command[4]! : 0;
     const data = command.subarray(5, 5 + lc);
@@ -344,6 +350,30 @@ export class PaypassCard implements CardChannel {
   /** SHA-1 of the static data the ICC certificate signs (for tests). */
   get staticDataHash(): string {
     return toHex(sha1(this.staticData));
+  }
+}
+
+/**
+ * The card as a server presents it (serve/served-card.ts ServedCard: ATR, power, synchronous APDU), for vpcd and the
+ * serial line: the PC/SC Part 3 contactless ATR with the historical bytes "MCPAYPASS" (4D43 5041 5950 4153 53), every
+ * power-on a new tap. A tear has no equivalent in a synchronous answer: the card answers 6F00 instead.
+ */
+export class PaypassServedCard {
+  readonly atr = contactlessAtr(new TextEncoder().encode("MCPAYPASS"));
+  private readonly card: PaypassCard;
+  constructor(profile: PaypassProfile, options: PaypassCardOptions = {}) {
+    this.card = new PaypassCard(profile, options);
+  }
+  powerOn(): Uint8Array {
+    return this.atr;
+  }
+  powerOff(): void {}
+  transmit(apdu: Uint8Array): Uint8Array {
+    try {
+      return this.card.respond(apdu);
+    } catch {
+      return respond(0x6f00);
+    }
   }
 }
 

@@ -10,6 +10,16 @@ import { VpcdCardServer } from "../vpcd.js";
 
 async function loadCard(spec: string, iface: string | undefined): Promise<ServedCard> {
   if (spec === "fake") return new FakeCard();
+  // A Mastercard-style contactless card (emulator/profiles/paypass/): contactless only.
+  const { builtInPaypassProfileIds, loadPaypassProfile } = await import(
+    "../../emulator/contactless/paypass-profile.js"
+  );
+  if (builtInPaypassProfileIds().includes(spec)) {
+    const p = loadPaypassProfile(spec);
+    if (!p.ok) throw new Error(p.error);
+    const { PaypassServedCard } = await import("../../emulator/contactless/paypass.js");
+    return new PaypassServedCard(p.profile);
+  }
   if (iface !== undefined && iface !== "contact" && iface !== "contactless")
     throw new Error(`--interface must be contact or contactless, not '${iface}'`);
   const { emulatedServedCard } = await import("../served-card.js");

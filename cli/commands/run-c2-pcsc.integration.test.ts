@@ -1,0 +1,78 @@
+// Integration: `emvsim run --reader pcsc:…` taps a Mastercard-style contactless card (emulator/profiles/paypass/)
+// served through real pcscd + vsmartcard vpcd: the contactless ATR selects Entry Point, the card is activated on
+// Kernel 2 under attended-pos-k2, and the outcome, CVM, CDA result and APDU sequence equal the in-process tap's.
+// Needs pcscd and vpcd and no other pcscd; runs only when asked (one pcscd per machine):
+//   EMVSIM_CONTACTLESS_PCSC=1 flock /tmp/emvsim-hw.lock npx vitest run cli/commands/run-c2-pcsc.integration.test.ts
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type PrivatePcscd,
+  pcscdAvailability,
+  requireHardware,
+  runningPcscdPids,
+  startPrivatePcscd,
+} from "../../devices/testing/pcscd.js";
+import { type CardProcess, spawnCardProcess } from "../../devices/testing/spawn-card.js";
+import type { CliIo } from "../command.js";
+import { main } from "../main.js";
+
+const OPT_IN = "EMVSIM_CONTACTLESS_PCSC";
+function why(): string | undefined {
+  if (process.env[OPT_IN] !== "1") return `set ${OPT_IN}=1 to run it (alone: it starts its own pcscd)`;
+  const a = pcscdAvailability();
+  if (!a.ok) return a.reason;
+  if (runningPcscdPids().length > 0) return "a pcscd not started by this harness is running (only one per machine)";
+  return undefined;
+}
+const reason = why();
+if (reason && requireHardware() && process.env[OPT_IN] === "1")
+  throw new Error(`EMVSIM_REQUIRE_HARDWARE=1 but the Kernel 2 PC/SC tap cannot run: ${reason}`);
+if (reason) console.warn(`[skip] Kernel 2 tap through pcscd + vpcd: ${reason}`);
+
+async function runJson(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), readStdin: async () => "" };
+  const code = await main(["run", ...args], io);
+  return { code, err, json: out.length ? JSON.parse(out.join("\n")) : undefined };
+}
+
+describe.skipIf(!!reason)("emvsim run, Kernel 2, through pcscd + vpcd", () => {
+  let pcscd: PrivatePcscd;
+  let card: CardProcess;
+  beforeAll(async () => {
+    pcscd = await startPrivatePcscd();
+    card = await spawnCardProcess(["--vpcd", `127.0.0.1:${pcscd.port}`, "--card", "mc-paypass-cda-tc"]);
+  });
+  afterAll(async () => {
+    await card?.stop();
+    await pcscd?.stop();
+  });
+
+  it("outcome, CVM, CDA and commands equal the in-process tap's (above the CVM limit: online PIN, ARQC)", async () => {
+    const fixed = ["--amount", "70.00", "--pin", "1234", "--date", "261203", "--time", "120000", "--json", "--trace"];
+    const viaPcsc = await runJson([
+      "--reader",
+      `pcsc:${pcscd.readerName}`,
+      "--reader-config",
+      "attended-pos-k2",
+      ...fixed,
+    ]);
+    const inProcess = await runJson(["--card", "mc-paypass-cda-tc", ...fixed]);
+    expect(viaPcsc.err).toEqual([]);
+    const pick = (j: Record<string, unknown>) => ({
+      interface: j.interface,
+      outcome: j.outcome,
+      cvm: (j.outcomeParameters as { cvm: string }).cvm,
+      kernel: (j.kernel as { name: string }).name,
+      notes: (j.kernel as { notes: string[] }).notes,
+      commands: (j.trace as { name: string }[]).map((t) => t.name),
+    });
+    expect(pick(viaPcsc.json)).toEqual(pick(inProcess.json));
+    expect(pick(viaPcsc.json)).toMatchObject({
+      interface: "contactless",
+      outcome: "Online Request",
+      cvm: "Online PIN",
+    });
+  });
+});
