@@ -69,7 +69,7 @@ export function kernel2Cases(): C2Case[] {
     }),
     c("C2-006", CDA, {
       title: "CID in the signature differs from 9F27 → CDA failed → Declined",
-      ref: "Book 2 §6.6.2 step 5",
+      ref: "Book C-2 CDA; Book 2 §6.6.2 step 5",
       card: { profile: "mc-paypass-cda-wrong-cid" },
       params: { amount: 1500 },
       expected: { outcome: "Declined", cda: "failed", reasonContains: "Cryptogram Information Data in the signature" },
@@ -111,7 +111,7 @@ export function kernel2Cases(): C2Case[] {
     }),
     c("C2-011", PR, {
       title: "Application not yet effective (5F25 271201) → TVR B2b6, not in any action code → Approved",
-      ref: "Book 3 §10.4.3",
+      ref: "Book C-2 Processing Restrictions; Book 3 §10.4.3",
       card: { profile: "mc-paypass-cda-tc", change: { effective: "271201" } },
       params: { amount: 1500 },
       expected: { outcome: "Approved", tvr: "0020000001" },
@@ -119,7 +119,7 @@ export function kernel2Cases(): C2Case[] {
     }),
     c("C2-012", PR, {
       title: "International purchase with an AUC without international goods/services → service not allowed → AAC",
-      ref: "Book 3 §10.4.2",
+      ref: "Book C-2 Processing Restrictions; Book 3 §10.4.2",
       card: { profile: "mc-paypass-cda-tc", change: { auc: "C300", issuerCountry: "0826" } },
       params: { amount: 1500 },
       expected: { outcome: "Declined", tvr: "0010000001" },
@@ -174,7 +174,7 @@ export function kernel2Cases(): C2Case[] {
     }),
     c("C2-018", CVM, {
       title: "CVM List of only 'Fail CVM' (0000) → CV not successful (B3b8) → TAC-Online → ARQC",
-      ref: "Book 3 §10.5; Book C-2 CVM Selection",
+      ref: "Book C-2 CVM Selection; Book 3 §10.5",
       card: { profile: "mc-paypass-cda-tc", change: { cvmList: "00000000000000000000" } },
       params: { amount: 7000 },
       expected: { outcome: "Online Request", cvmResults: "000001", tvr: "0000800001" },
@@ -182,7 +182,7 @@ export function kernel2Cases(): C2Case[] {
     }),
     c("C2-019", CVM, {
       title: "Online PIN only (4203), PIN bypassed, nothing after → CV failed → ARQC",
-      ref: "Book 3 §10.5",
+      ref: "Book C-2 CVM Selection; Book 3 §10.5",
       card: { profile: "mc-paypass-cda-tc", change: { cvmList: "00000000000000000203" } },
       params: { amount: 7000 },
       expected: { outcome: "Online Request", cvmResults: "020301", tvr: "0000880001" },
