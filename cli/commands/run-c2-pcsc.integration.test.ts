@@ -5,6 +5,7 @@
 //   EMVSIM_CONTACTLESS_PCSC=1 flock /tmp/emvsim-hw.lock npx vitest run cli/commands/run-c2-pcsc.integration.test.ts
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openReader } from "../../devices/open.js";
 import {
   type PrivatePcscd,
   pcscdAvailability,
@@ -13,6 +14,13 @@ import {
   startPrivatePcscd,
 } from "../../devices/testing/pcscd.js";
 import { type CardProcess, spawnCardProcess } from "../../devices/testing/spawn-card.js";
+import { seededRandom } from "../../emv/random.js";
+import { createKernel2 } from "../../kernel/c2/kernel.js";
+import { loadReaderConfig } from "../../kernel/config/reader-load.js";
+import { runTap } from "../../kernel/entry-point/entry-point.js";
+import type { ContactlessField } from "../../kernel/entry-point/field.js";
+import { nonInteractive } from "../../kernel/interaction.js";
+import type { CardChannel } from "../../transport/channel.js";
 import type { CliIo } from "../command.js";
 import { main } from "../main.js";
 
@@ -75,4 +83,60 @@ describe.skipIf(!!reason)("emvsim run, Kernel 2, through pcscd + vpcd", () => {
       cvm: "Online PIN",
     });
   });
+});
+
+describe.skipIf(!!reason)("a torn Kernel 2 transaction recovered across two taps through pcscd + vpcd", () => {
+  let pcscd: PrivatePcscd;
+  let card: CardProcess;
+  beforeAll(async () => {
+    pcscd = await startPrivatePcscd();
+    card = await spawnCardProcess(["--vpcd", `127.0.0.1:${pcscd.port}`, "--card", "mc-paypass-tear-once"]);
+  });
+  afterAll(async () => {
+    await card?.stop();
+    await pcscd?.stop();
+  });
+
+  it("the card leaves the field at GENERATE AC; presented again, RECOVER AC recovers the TC", async () => {
+    const loaded = loadReaderConfig("attended-pos-k2");
+    if (!loaded.ok) throw new Error(loaded.error);
+    const opened: CardChannel[] = [];
+    // Each poll waits (bounded) for a card in the reader and connects to it anew, as a reader's field does.
+    const field: ContactlessField = {
+      async poll() {
+        try {
+          const channel = await openReader(`pcsc:${pcscd.readerName}`, { waitForCardMs: 5000, timeoutMs: 5000 });
+          opened.push(channel);
+          return { kind: "card", channel };
+        } catch (e) {
+          return { kind: "no-card", reason: e instanceof Error ? e.message : String(e) };
+        }
+      },
+    };
+    try {
+      const r = await runTap({
+        reader: loaded.config,
+        params: {
+          type: "purchase",
+          amount: 1500,
+          otherAmount: 0,
+          date: "261203",
+          time: "120000",
+          sequenceCounter: 1,
+          random: seededRandom("c2-pcsc-torn"),
+        },
+        field,
+        kernels: new Map([[2, createKernel2()]]),
+        interaction: nonInteractive(),
+      });
+      expect(r.outcomes.map((o) => o.ops.status)).toEqual(["End Application", "Approved"]);
+      // The reader may still see the leaving card at the first poll (its PPSE then fails and Entry Point polls
+      // again, Book B §3.3.3.7): at least two presentations.
+      expect(r.taps).toBeGreaterThanOrEqual(2);
+      expect(r.trace.map((t) => t.name)).toContain("RECOVER AC");
+      expect(r.kernel?.details.notes).toContain("CDA: passed");
+    } finally {
+      for (const c of opened) await c.close().catch(() => {});
+    }
+  }, 30_000);
 });

@@ -356,11 +356,14 @@ export class PaypassCard implements CardChannel {
 /**
  * The card as a server presents it (serve/served-card.ts ServedCard: ATR, power, synchronous APDU), for vpcd and the
  * serial line: the PC/SC Part 3 contactless ATR with the historical bytes "MCPAYPASS" (4D43 5041 5950 4153 53), every
- * power-on a new tap. A tear has no equivalent in a synchronous answer: the card answers 6F00 instead.
+ * power-on a new tap. A tear calls `onTear` (the card process drops its vpcd link: the card leaves the field, and
+ * comes back later) and answers 6F00, which no reader receives once the link is gone.
  */
 export class PaypassServedCard {
   readonly atr = contactlessAtr(new TextEncoder().encode("MCPAYPASS"));
   private readonly card: PaypassCard;
+  /** Called when the card tears: the server takes the card out of the field (e.g. drops the vpcd link). */
+  onTear: (() => void) | undefined;
   constructor(profile: PaypassProfile, options: PaypassCardOptions = {}) {
     this.card = new PaypassCard(profile, options);
   }
@@ -371,7 +374,8 @@ export class PaypassServedCard {
   transmit(apdu: Uint8Array): Uint8Array {
     try {
       return this.card.respond(apdu);
-    } catch {
+    } catch (e) {
+      if (e instanceof TransportError) this.onTear?.();
       return respond(0x6f00);
     }
   }
