@@ -7,7 +7,7 @@
 
 import type { AuthorizationResponse } from "../../emv/authorisation.js";
 import { isBitSet } from "../../emv/bits.js";
-import { bytesEqual, concatBytes, hexByte, hexWord, toHex } from "../../emv/bytes.js";
+import { bytesEqual, concatBytes, hexByte, hexWord, toHex, writeUint } from "../../emv/bytes.js";
 import { describeAflEntry, parseAfl } from "../../emv/fields/afl.js";
 import { AIP } from "../../emv/fields/aip.js";
 import { isFieldError } from "../../emv/fields/field-error.js";
@@ -231,13 +231,12 @@ class Kernel2Run {
         return rrp.kind === "transport" ? this.tryAgain(rrp.reason) : this.endApplication(rrp.reason);
       }
       ctx.tvr.clear(C2_TVR.RRP_NOT_PERFORMED);
-      const two = (n: number) => Uint8Array.of((n >> 8) & 0xff, n & 0xff);
       this.relayResistanceData = concatBytes(
         rrp.terminalEntropy,
         rrp.answer.deviceEntropy,
-        two(rrp.answer.minTime),
-        two(rrp.answer.maxTime),
-        two(rrp.answer.deviceEstimatedRapduTime),
+        writeUint(rrp.answer.minTime, 2),
+        writeUint(rrp.answer.maxTime, 2),
+        writeUint(rrp.answer.deviceEstimatedRapduTime, 2),
       );
       this.details.relayResistance = {
         performed: true,
