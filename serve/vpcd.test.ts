@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FakeCard } from "../devices/testing/fake-card.js";
 import { fromHex, toHex } from "../emv/bytes.js";
 import { answerFrame, FrameType } from "../transport/framing.js";
-import { emulatedServedCard } from "./served-card.js";
+import { emulatedServedCard, ServedEmulatedCard } from "./served-card.js";
 import { answerVpcd, VpcdCardServer, VpcdDeframer, vpcdFrame } from "./vpcd.js";
 
 interface FakeVpcd {
@@ -87,6 +87,31 @@ describe("vpcd card server", () => {
     expect(await ask(sock, fromHex("00"))).toBeUndefined();
     expect(card.powered).toBe(false);
     expect(server.apdus).toBe(1);
+  });
+
+  it("a served card's processing time delays its reply, and replies keep their order", async () => {
+    const vpcd = await fakeVpcd();
+    toStop.push(() => vpcd.close());
+    const served = new ServedEmulatedCard(emulatedServedCard("visa-offline-only"));
+    const server = new VpcdCardServer(served, { port: vpcd.port, retryMs: 20 });
+    toStop.push(() => server.stop());
+    const [sock] = await Promise.all([vpcd.next(), server.start(2000)]);
+    await ask(sock, fromHex("01"));
+    // Two commands at once: the first (SELECT, processing time > 0) is answered before the second.
+    const d = new VpcdDeframer();
+    const replies: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      sock.on("data", (b: Buffer) => {
+        for (const m of d.push(new Uint8Array(b))) replies.push(toHex(m));
+        if (replies.length === 2) resolve();
+      });
+    });
+    sock.write(
+      Buffer.concat([vpcdFrame(fromHex("00A404000E315041592E5359532E444446303100")), vpcdFrame(fromHex("00C0000000"))]),
+    );
+    await done;
+    expect(replies[0]!.slice(0, 2)).toBe("61"); // T=0 card: 61 La
+    expect(replies[1]).toBe(`6C${replies[0]!.slice(2)}`); // GET RESPONSE with Le 00 ≠ La → 6C La
   });
 
   it("reconnects when vpcd goes away and comes back (pcscd restart)", async () => {

@@ -78,6 +78,9 @@ export class VpcdCardServer {
   private stopped = true;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private connectedOnce: Array<() => void> = [];
+  /** Replies waiting out the card's processing time, in order, and how many are still waiting. */
+  private replying: Promise<void> = Promise.resolve();
+  private waitingReplies = 0;
   /** Number of APDUs answered (for tests and the bench). */
   apdus = 0;
   connected = false;
@@ -129,7 +132,20 @@ export class VpcdCardServer {
       for (const payload of deframer.push(new Uint8Array(chunk))) {
         const reply = answerVpcd(this.card, payload);
         if (payload.length > 1) this.apdus++;
-        if (reply) s.write(vpcdFrame(reply));
+        if (!reply) continue;
+        // The card's processing time (a served card's, emulator/processing-time.ts): replies keep their order.
+        const waitMs = payload.length > 1 ? (this.card.lastProcessingMs ?? 0) : 0;
+        if (waitMs <= 0 && this.waitingReplies === 0) {
+          s.write(vpcdFrame(reply));
+          continue;
+        }
+        this.waitingReplies++;
+        this.replying = this.replying
+          .then(() => new Promise<void>((resolve) => setTimeout(resolve, waitMs)))
+          .then(() => {
+            this.waitingReplies--;
+            if (!s.destroyed) s.write(vpcdFrame(reply));
+          });
       }
     });
     s.on("error", () => {
