@@ -329,11 +329,14 @@ export function judgeFromCard(c: CertCase, exchanges: readonly CardExchange[], m
   const hasLimits =
     fromRecords(TAG.LOWER_CONSECUTIVE_OFFLINE_LIMIT) !== undefined &&
     fromRecords(TAG.UPPER_CONSECUTIVE_OFFLINE_LIMIT) !== undefined;
-  const trm = hasBit(e.tsi, TSI.TERMINAL_RISK_MANAGEMENT_PERFORMED);
+  // Book 3 §10.6: terminal risk management when the AIP asks for it (byte 1 bit 4, Annex C1), if the case gives no TSI.
+  const trm =
+    hasBit(e.tsi, TSI.TERMINAL_RISK_MANAGEMENT_PERFORMED) ??
+    (aip !== undefined && !terminated ? ((aip[0] ?? 0) & 0x08) !== 0 : undefined);
   const asked = [TAG.APPLICATION_TRANSACTION_COUNTER, TAG.LAST_ONLINE_ATC_REGISTER].map(
     (t) => getData.filter((x) => velocityTags(x) === t && before(x, firstGac)).length,
   );
-  if (trm === undefined) skip("velocity GET DATA", "the case states no TSI");
+  if (trm === undefined) skip("velocity GET DATA", "the case states no TSI and the card sent no AIP");
   else if (trm && hasLimits) {
     if (asked[0] !== 1 || asked[1] !== 1)
       fail(

@@ -104,7 +104,10 @@ export function caseVariables(c: CertCase, reader: string): Record<string, strin
   };
 }
 
-/** Substitute {name} (shell-quoted) and {pinarg} ("--pin 'PIN'" or nothing); an unknown {name} is an error. */
+/**
+ * Substitute {name} (shell-quoted), {pinarg} ("--pin 'PIN'" or nothing) and {otherarg} ("--other-amount 'N.NN'" or
+ * nothing when there is no other amount); an unknown {name} is an error.
+ */
 export function substitute(
   template: string,
   vars: Record<string, string>,
@@ -112,6 +115,8 @@ export function substitute(
   let unknown: string | undefined;
   const value = template.replace(/\{([a-z]+)\}/g, (all, name: string) => {
     if (name === "pinarg") return vars.pin ? `--pin ${shellQuote(vars.pin)}` : "";
+    if (name === "otherarg")
+      return vars.otheramount && /[1-9]/.test(vars.otheramount) ? `--other-amount ${shellQuote(vars.otheramount)}` : "";
     const v = vars[name];
     if (v === undefined) {
       unknown ??= all;
@@ -122,7 +127,7 @@ export function substitute(
   if (unknown)
     return {
       ok: false,
-      error: `--run: unknown variable ${unknown} (known: ${[...Object.keys(vars), "pinarg"].map((k) => `{${k}}`).join(" ")})`,
+      error: `--run: unknown variable ${unknown} (known: ${[...Object.keys(vars), "pinarg", "otherarg"].map((k) => `{${k}}`).join(" ")})`,
     };
   return { ok: true, value };
 }

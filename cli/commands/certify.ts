@@ -44,7 +44,8 @@ Options:
   --run "<cmd>"            with --terminal-under-test: run this shell command per case, variables substituted
                            shell-quoted: {amount} (major units) {otheramount} {type} {pin} {case} {reader}
                            {terminal} (the case's terminal configuration id) {date} (YYMMDD), and {pinarg}
-                           (--pin 'PIN', or nothing when the case enters no PIN). Without --run, emvsim waits for
+                           (--pin 'PIN', or nothing when the case enters no PIN), {otherarg} (--other-amount
+                           'N.NN', or nothing when the case has no other amount). Without --run, emvsim waits for
                            the terminal's transaction and goes on when the card is powered off
   --timeout <s>            with --terminal-under-test: per case, the command's run time or the wait (default 60)
   --reader <name>          with --terminal-under-test: the reader name for {reader} (default "Virtual PCD 00 00")
