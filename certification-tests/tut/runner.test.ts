@@ -165,10 +165,13 @@ describe("command line pieces", () => {
       value: `run --reader pcsc:'Virtual PCD 00 00' --amount '12.34' --pin '${vars.pin}'`,
     });
     expect(substitute("{pinarg}", caseVariables(byId("SEL-PSE-001"), "r"))).toEqual({ ok: true, value: "" });
+    expect(
+      substitute("--txn-amount={amountminor} --txn-type={typecode} --txn-date={isodate}", caseVariables(pin, "r")),
+    ).toEqual({ ok: true, value: "--txn-amount='1234' --txn-type='00' --txn-date='2025-11-29'" });
     expect(substitute("x {pan}", vars)).toEqual({
       ok: false,
       error:
-        "--run: unknown variable {pan} (known: {amount} {otheramount} {type} {pin} {case} {reader} {terminal} {date} {pinarg} {otherarg})",
+        "--run: unknown variable {pan} (known: {amount} {otheramount} {type} {pin} {case} {reader} {terminal} {date} {amountminor} {otherminor} {typecode} {isodate} {pinarg} {otherarg})",
     });
   });
 

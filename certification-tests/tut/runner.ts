@@ -8,6 +8,7 @@ import { connect } from "node:net";
 import { EmulatedCard } from "../../emulator/card.js";
 import { toHex } from "../../emv/bytes.js";
 import { MASKED, maskPansInText } from "../../emv/sensitive.js";
+import { TRANSACTION_TYPE_CODE } from "../../kernel/transaction-params.js";
 import { type CardExchange, RecordingCard } from "../../serve/exchange-recorder.js";
 import { VpcdCardServer } from "../../serve/vpcd.js";
 import { describeApduPair } from "../../transport/apdu-text.js";
@@ -92,15 +93,22 @@ export function caseVariables(c: CertCase, reader: string): Record<string, strin
       ? String(minor)
       : `${Math.floor(minor / 10 ** exponent)}.${String(minor % 10 ** exponent).padStart(exponent, "0")}`;
   const pin = (p.pins ?? []).find((x) => x !== undefined) ?? "";
+  const date = p.date ?? "251129";
+  const type = p.type ?? "purchase";
   return {
     amount: major(p.amount ?? 1234),
     otheramount: major(p.otherAmount ?? 0),
-    type: p.type ?? "purchase",
+    type,
     pin,
     case: c.id,
     reader,
     terminal: c.config,
-    date: p.date ?? "251129",
+    date,
+    // The same in the forms other terminals take: minor units, ISO 8583 processing code (9C), YYYY-MM-DD.
+    amountminor: String(p.amount ?? 1234),
+    otherminor: String(p.otherAmount ?? 0),
+    typecode: TRANSACTION_TYPE_CODE[type].toString(16).padStart(2, "0"),
+    isodate: `20${date.slice(0, 2)}-${date.slice(2, 4)}-${date.slice(4, 6)}`,
   };
 }
 

@@ -43,7 +43,8 @@ Options:
                            EXTERNAL AUTHENTICATE, script commands); the outcome is the terminal's and is not judged
   --run "<cmd>"            with --terminal-under-test: run this shell command per case, variables substituted
                            shell-quoted: {amount} (major units) {otheramount} {type} {pin} {case} {reader}
-                           {terminal} (the case's terminal configuration id) {date} (YYMMDD), and {pinarg}
+                           {terminal} (the case's terminal configuration id) {date} (YYMMDD), {amountminor}
+                           {otherminor} (minor units) {typecode} (9C, 2 digits) {isodate} (YYYY-MM-DD), {pinarg}
                            (--pin 'PIN', or nothing when the case enters no PIN), {otherarg} (--other-amount
                            'N.NN', or nothing when the case has no other amount). Without --run, emvsim waits for
                            the terminal's transaction and goes on when the card is powered off
