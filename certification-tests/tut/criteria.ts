@@ -438,9 +438,11 @@ export function judgeFromCard(c: CertCase, exchanges: readonly CardExchange[], m
         `expected the card to return ${wantBack.join(", ")}, it returned ${gotBack.join(", ")}`,
       );
     if (e.oda) {
-      // Book 2 §6.6.1/§6.6.2: with CDA selected the terminal asks for the CDA signature on a TC or an ARQC, not an AAC.
+      // Book 2 §6.6.1/§6.6.2: with CDA selected the terminal asks for the CDA signature on a TC or an ARQC. On an
+      // AAC request the CDA bit is not judged (whether a terminal may ask CDA with an AAC differs between versions).
       cardGacs.forEach((g, i) => {
-        const due = e.oda?.method === "CDA" && g.requested !== "AAC" && !hasBit(g.tvr, TVR.CDA_FAILED);
+        if (g.requested === "AAC") return;
+        const due = e.oda?.method === "CDA" && !hasBit(g.tvr, TVR.CDA_FAILED);
         if (g.cda !== due)
           fail(
             "GENERATE AC requested",
@@ -455,6 +457,18 @@ export function judgeFromCard(c: CertCase, exchanges: readonly CardExchange[], m
   const lastIndex = gacs.at(-1)?.index ?? Number.POSITIVE_INFINITY;
   const scriptsBefore = all.some((x) => SCRIPT_INS.has(x.c.ins) && x.index < lastIndex);
   const scriptsAfter = all.some((x) => SCRIPT_INS.has(x.c.ins) && x.index > lastIndex);
+  // The terminal stopped before the GENERATE ACs the books give (a failure of "GENERATE AC requested"): only the bits
+  // settled before the first GENERATE AC are compared, not those of online processing and scripts.
+  const partial = e.cryptograms !== undefined && cardGacs.length > 0 && cardGacs.length < e.cryptograms.length;
+  const online = {
+    tvr: [TVR.ISSUER_AUTHENTICATION_FAILED, TVR.SCRIPT_FAILED_BEFORE_FINAL_GENAC, TVR.SCRIPT_FAILED_AFTER_FINAL_GENAC],
+    tsi: [TSI.CARD_RISK_MANAGEMENT_PERFORMED, TSI.ISSUER_AUTHENTICATION_PERFORMED, TSI.SCRIPT_PROCESSING_PERFORMED],
+  };
+  if (partial)
+    skip(
+      "TVR/TSI",
+      `the terminal sent ${cardGacs.length} of ${e.cryptograms?.length} GENERATE ACs: bits of online processing and scripts not compared`,
+    );
   if (e.tvr !== undefined) {
     if (!last) skip("TVR", "no GENERATE AC: the TVR is not visible to the card");
     else if (last.tvr === undefined) skip("TVR", "the card's CDOL does not ask for 95");
@@ -466,6 +480,11 @@ export function judgeFromCard(c: CertCase, exchanges: readonly CardExchange[], m
         want = clearBit(want, TVR.CDA_FAILED);
         got = clearBit(got, TVR.CDA_FAILED);
       }
+      if (partial)
+        for (const b of online.tvr) {
+          want = clearBit(want, b);
+          got = clearBit(got, b);
+        }
       if (want !== got)
         fail(
           "TVR in CDOL data",
@@ -480,12 +499,18 @@ export function judgeFromCard(c: CertCase, exchanges: readonly CardExchange[], m
       // Book 3 Annex C6: "card risk management performed" follows the first GENERATE AC; script processing is
       // performed after the final one when only template 72 scripts come.
       let want = e.tsi;
+      let got = last.tsi;
       if (cardGacs.length === 1) want = clearBit(want, TSI.CARD_RISK_MANAGEMENT_PERFORMED);
       if (scriptsAfter && !scriptsBefore) want = clearBit(want, TSI.SCRIPT_PROCESSING_PERFORMED);
-      if (want !== last.tsi)
+      if (partial)
+        for (const b of online.tsi) {
+          want = clearBit(want, b);
+          got = clearBit(got, b);
+        }
+      if (want !== got)
         fail(
           "TSI in CDOL data",
-          `GENERATE AC ${cardGacs.length}: expected ${want}, card saw ${last.tsi} (${bitDifference(TSI_BITS, want, last.tsi)})`,
+          `GENERATE AC ${cardGacs.length}: expected ${want}, card saw ${got} (${bitDifference(TSI_BITS, want, got)})`,
         );
     }
   }
