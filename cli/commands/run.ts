@@ -25,6 +25,7 @@ const VALUE_OPTIONS = [
   "--date",
   "--time",
   "--seed",
+  "--record",
 ] as const;
 const FLAG_OPTIONS = ["--json", "--trace", "--unmask", "--insecure"] as const;
 
@@ -53,6 +54,8 @@ export interface RunOptions {
   readonly json: boolean;
   readonly trace: boolean;
   readonly unmask: boolean;
+  /** Trace file of the session (JSON lines; masked unless unmask). */
+  readonly record?: string | undefined;
 }
 
 /** Parse `emvsim run` arguments (`--opt value` or `--opt=value`); every problem is a UsageError of one line. */
@@ -113,6 +116,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     json: flags.has("--json"),
     trace: flags.has("--trace"),
     unmask: flags.has("--unmask"),
+    record: values.get("--record"),
   };
 }
 
@@ -183,6 +187,8 @@ const USAGE = [
   "  --json                    the result as JSON instead of the report",
   "  --trace                   add the APDU exchange (decoded in the report)",
   "  --unmask                  show the PAN in clear (track 2 and PIN data stay hidden)",
+  "  --record <file>           write the session as a trace (JSON lines, masked; with --unmask the exact bytes",
+  "                            except PIN data, replayable with --reader replay:<file> and the same --seed/--date/--time)",
   "",
   "Exit code 0 when the transaction reached an outcome (approved, declined or terminated), 1 on bad input.",
 ].join("\n");
@@ -238,7 +244,8 @@ export const command: Command = {
     }
 
     const { seededBytes, seededRandom, systemRandom } = await import("../../emv/random.js");
-    const channel = await card.open(options.seed === undefined ? undefined : seededBytes(options.seed, "card"));
+    const opened = await card.open(options.seed === undefined ? undefined : seededBytes(options.seed, "card"));
+    const channel = (await import("../record.js")).recordedChannel(opened, options.record, options.unmask);
     const now = nowDateTime();
     const params: TransactionParams = {
       type: options.type,
