@@ -2,7 +2,8 @@
 // served from the certify process; the terminal under test is `emvsim run --reader pcsc:<vpcd reader>` in its own
 // process, once per case. emvsim's own kernel passes every card-side criterion on 20+ cases of every family; the
 // same kernel with a terminal configuration whose TAC-denial is FFFFFFFFFF (asks for an AAC whenever a TVR bit is
-// set) fails with "GENERATE AC requested" named; a terminal that never comes is a timeout naming the case.
+// set) fails with "GENERATE AC requested" named; without --run, certify waits for a terminal started by hand and goes
+// on when it powers the card off, and a terminal that never comes is a timeout naming the case.
 // Runs under `flock /tmp/emvsim-hw.lock` (one pcscd per machine); skipped with a message when pcscd, vpcd or flock is
 // absent, unless EMVSIM_REQUIRE_HARDWARE=1.
 
@@ -70,9 +71,9 @@ describe.skipIf(!!reason)("emvsim certify --terminal-under-test vpcd, emvsim run
   });
 
   /** certify under the hardware lock (bounded: the child is killed after timeoutMs). */
-  const certify = (args: string[], timeoutMs: number): Promise<Outcome> =>
+  const certify = (args: string[], timeoutMs: number, onStderr?: (text: string) => void): Promise<Outcome> =>
     new Promise((resolve) => {
-      const child = spawn("flock", ["-w", "120", LOCK, process.execPath, harness.file, ...args], {
+      const child = spawn("flock", ["-w", "120", LOCK, process.execPath, harness.file, cli.file, ...args], {
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stdout = "";
@@ -82,6 +83,7 @@ describe.skipIf(!!reason)("emvsim certify --terminal-under-test vpcd, emvsim run
       });
       child.stderr.on("data", (d: Buffer) => {
         stderr += d.toString();
+        onStderr?.(stderr);
       });
       const t = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
       child.on("close", (code) => {
@@ -174,6 +176,55 @@ describe.skipIf(!!reason)("emvsim certify --terminal-under-test vpcd, emvsim run
       expect(r.stdout).toContain(`FAIL ${x.id} ${x.title}: card-side GENERATE AC requested`);
     }
   }, 200_000);
+
+  it("without --run, certify waits for the terminal's own transaction and goes on when it powers the card off", async () => {
+    const cases = ["ODA-CDA-001", "CVM-PIN-001"];
+    const started = new Set<string>();
+    const terminals: Promise<Outcome>[] = [];
+    // The terminal, started by hand when the card is in the reader (as an operator would), powers it off at the end.
+    const runTerminal = (pin: string | undefined): Promise<Outcome> =>
+      new Promise((resolve) => {
+        const args = [cli.file, "run", "--reader", "pcsc:Virtual PCD 00 00", "--amount", "12.34", "--date", "251129"];
+        // A fixed seed: the draw never selects the transaction for online processing (as the catalog's draw 99).
+        const fixed = ["--time", "120000", "--seed", "tut", "--json"];
+        const child = spawn(process.execPath, [...args, ...fixed, ...(pin ? ["--pin", pin] : [])], {
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => {
+          stdout += d.toString();
+        });
+        child.stderr.on("data", (d: Buffer) => {
+          stderr += d.toString();
+        });
+        const t = setTimeout(() => child.kill("SIGTERM"), 30_000);
+        child.on("close", (code) => {
+          clearTimeout(t);
+          resolve({ code, stdout, stderr });
+        });
+      });
+    const r = await certify(
+      ["--case", cases[0]!, "--case", cases[1]!, "--timeout", "30", "--report", join(dir, "own")],
+      120_000,
+      (err) => {
+        for (const id of cases) {
+          if (!started.has(id) && err.includes(`${id}: card in the reader, waiting for the terminal's transaction`)) {
+            started.add(id);
+            terminals.push(runTerminal(id === "CVM-PIN-001" ? "1234" : undefined));
+          }
+        }
+      },
+    );
+    const ran = await Promise.all(terminals);
+    expect(ran.map((t) => t.code)).toEqual([0, 0]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const got = reports("own");
+    expect(got.map((x) => [x.id, x.passed, x.problems])).toEqual([
+      ["ODA-CDA-001", true, []],
+      ["CVM-PIN-001", true, []],
+    ]);
+  }, 150_000);
 
   it("without --run, a terminal that never powers the card off is a timeout naming the case", async () => {
     const r = await certify(["--case", "SEL-PSE-001", "--timeout", "2", "--report", join(dir, "wait")], 60_000);

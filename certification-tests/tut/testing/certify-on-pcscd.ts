@@ -1,22 +1,29 @@
 // Test entry (bundled and run under `flock /tmp/emvsim-hw.lock` by tut.integration.test.ts): a private pcscd with
-// one vpcd reader, then `emvsim certify --terminal-under-test vpcd:127.0.0.1:<its port> <args>` in this process (the
-// cards are served from here; the terminal under test runs in its own process), then the pcscd stopped by pid.
-//   node certify-on-pcscd.mjs [certify args without --terminal-under-test]
+// one vpcd reader, then `<emvsim> certify --terminal-under-test vpcd:127.0.0.1:<its port> <args>` as a child (the
+// cards are served from it; the terminal under test runs in its own process), then the pcscd stopped by pid.
+//   node certify-on-pcscd.mjs <emvsim cli .mjs> [certify args without --terminal-under-test]
 
-import { main } from "../../../cli/main.js";
+import { spawn } from "node:child_process";
 import { runningPcscdPids, startPrivatePcscd } from "../../../devices/testing/pcscd.js";
 
 async function run(): Promise<number> {
+  const [cli, ...args] = process.argv.slice(2);
+  if (!cli) throw new Error("usage: certify-on-pcscd <emvsim cli> [certify args]");
   // Another harness may be finishing (its pcscd exiting): wait a bounded time for the machine's one pcscd slot.
   const deadline = Date.now() + 30_000;
   while (runningPcscdPids().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const pcscd = await startPrivatePcscd();
   try {
-    return await main(["certify", "--terminal-under-test", `vpcd:127.0.0.1:${pcscd.port}`, ...process.argv.slice(2)], {
-      out: (t) => process.stdout.write(`${t}\n`),
-      err: (t) => process.stderr.write(`${t}\n`),
-      readStdin: async () => "",
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, "certify", "--terminal-under-test", `vpcd:127.0.0.1:${pcscd.port}`, ...args],
+      { stdio: "inherit" },
+    );
+    const stop = () => child.kill("SIGTERM");
+    process.once("SIGTERM", stop);
+    const code = await new Promise<number>((resolve) => child.once("close", (c) => resolve(c ?? 1)));
+    process.off("SIGTERM", stop);
+    return code;
   } finally {
     await pcscd.stop();
   }
