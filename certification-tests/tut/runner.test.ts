@@ -20,6 +20,7 @@ import {
   portable,
   shellQuote,
   substitute,
+  unportableSetup,
   vpcdReachable,
 } from "./runner.js";
 
@@ -173,6 +174,16 @@ describe("command line pieces", () => {
       error:
         "--run: unknown variable {pan} (known: {amount} {otheramount} {type} {pin} {case} {reader} {terminal} {date} {amountminor} {otherminor} {typecode} {isodate} {pinarg} {otherarg})",
     });
+  });
+
+  it("the setup a terminal must have is listed with PANs masked", () => {
+    const c = catalog().find((x) => x.terminal?.exceptionFile?.length);
+    expect(c).toBeDefined();
+    const pan = c!.terminal!.exceptionFile![0]!;
+    const text = unportableSetup(c!).join(" ");
+    expect(text).toContain("exceptionFile");
+    expect(text).not.toContain(pan);
+    expect(text).toContain(`${pan.slice(0, 6)}${"*".repeat(pan.length - 10)}${pan.slice(-4)}`);
   });
 
   it("portable cases are those a command line can set up", () => {

@@ -144,7 +144,8 @@ export function substitute(
 export function unportableSetup(c: CertCase): string[] {
   const p = c.params ?? {};
   return [
-    ...(c.terminal ? [`terminal overrides ${JSON.stringify(c.terminal)}`] : []),
+    // Exception file and transaction log entries hold PANs: masked (first 6, last 4).
+    ...(c.terminal ? [`terminal overrides ${maskPansInText(JSON.stringify(c.terminal))}`] : []),
     ...(p.randomPercents ? ["random-selection draws"] : []),
     ...(p.forceOnline ? ["merchant forced online"] : []),
     ...(p.host === false ? ["no issuer host reachable"] : []),
