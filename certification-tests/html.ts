@@ -133,6 +133,9 @@ function caseSection(c: CaseReport): string {
     `<h3><span class="verdict">${verdict.toUpperCase()}</span> ${htmlEscape(c.id)} — ${htmlEscape(c.title)}</h3>`,
     `<dl><dt>Objective</dt><dd>${htmlEscape(c.why)}</dd><dt>Reference</dt><dd>${htmlEscape(c.ref)}</dd><dt>Card</dt><dd>${htmlEscape(c.profile)}</dd><dt>Terminal</dt><dd>${htmlEscape(c.config)}</dd></dl>`,
     divergence,
+    c.notes?.length
+      ? `<details class="notes"><summary>Not judged (${c.notes.length})</summary><ul>${c.notes.map((n) => `<li>${htmlEscape(n)}</li>`).join("")}</ul></details>`
+      : "",
     valueRows(c),
     `<div class="registers">${bitTable("TVR (95)", TVR_BITS, 5, c.expected.tvr, c.actual?.tvr)}${bitTable("TSI (9B)", TSI_BITS, 2, c.expected.tsi, c.actual?.tsi)}</div>`,
     apduTable(c),

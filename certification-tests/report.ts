@@ -26,6 +26,8 @@ export interface CaseReport {
   readonly actual?: Observed;
   /** One line per difference (TVR/TSI in words). */
   readonly problems: readonly string[];
+  /** Criteria not judged, with why (e.g. the outcome, which a card cannot see, in terminal-under-test mode). */
+  readonly notes?: readonly string[];
   /** Wall time of the case, when run by the certify runner (JUnit `time`). */
   readonly durationMs?: number;
 }
@@ -96,6 +98,7 @@ export function renderMarkdown(cases: readonly CaseReport[]): string {
         );
       }
       for (const p of c.problems) lines.push(`- **${p}**`);
+      for (const n of c.notes ?? []) lines.push(`- not judged: ${n}`);
       lines.push("");
     }
   }

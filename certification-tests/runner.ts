@@ -9,6 +9,7 @@ import { compare, observe, runCase } from "./harness.js";
 import { checkInvariants } from "./invariants.js";
 import { type PropertySuite, propertySuites } from "./properties/index.js";
 import { type CaseReport, caseReport } from "./report.js";
+import { cardExchanges, judgeFromCard } from "./tut/criteria.js";
 
 /** Shard i of n (1-based), e.g. "2/4": case k (0-based, catalog order) belongs to shard (k mod n) + 1. */
 export interface Shard {
@@ -55,6 +56,8 @@ export async function evaluateCase(c: CertCase): Promise<CaseReport> {
     const actual = run.record ? observe(run.record) : undefined;
     if (actual) problems.push(...compare(c.expected, actual));
     if (run.record && run.config) problems.push(...checkInvariants(run.record, run.config));
+    // The card-side criteria (tut/criteria.ts), the same a terminal under test is judged by.
+    if (run.record) problems.push(...judgeFromCard(c, cardExchanges(run.record.trace), "kernel").problems);
     return caseReport(c, actual, problems);
   } catch (e) {
     return caseReport(c, undefined, [`internal: the case threw: ${e instanceof Error ? e.message : String(e)}`]);
@@ -154,12 +157,14 @@ export async function evaluateProperty(suite: PropertySuite): Promise<CaseReport
 export async function runAll(
   entries: readonly Runnable[],
   onProgress: (p: Progress) => void = () => {},
+  /** How a case is run: emvsim's kernel in-process by default, or a terminal under test (tut/runner.ts). */
+  evaluate: (c: CertCase) => Promise<CaseReport> = evaluateCase,
 ): Promise<CaseReport[]> {
   const reports: CaseReport[] = [];
   let passed = 0;
   for (const e of entries) {
     const started = performance.now();
-    const report = e.kind === "case" ? await evaluateCase(e.case) : await evaluateProperty(e.suite);
+    const report = e.kind === "case" ? await evaluate(e.case) : await evaluateProperty(e.suite);
     const timed = { ...report, durationMs: Math.round((performance.now() - started) * 10) / 10 };
     reports.push(timed);
     if (timed.passed) passed++;

@@ -14,6 +14,14 @@ import {
   type Selection,
   selectRunnables,
 } from "../../certification-tests/runner.js";
+import {
+  DEFAULT_VPCD_READER,
+  evaluateCaseOnTerminal,
+  parseTerminalUnderTest,
+  portable,
+  type VpcdAddress,
+  vpcdReachable,
+} from "../../certification-tests/tut/runner.js";
 import { maskPansInText } from "../../emv/sensitive.js";
 import { type CliIo, type Command, UsageError } from "../command.js";
 
@@ -26,7 +34,24 @@ suites (PROP-*: fast-check against independent models of the books).
 Options:
   --family <name|prefix>   only this family (e.g. "cardholder verification") or id prefix (e.g. CVM); repeatable
   --case <id>              only this case (e.g. SEL-001); repeatable
-  --kernel emvsim          the kernel under test (emvsim's own: the only one in this version)
+  --kernel emvsim          the kernel under test: emvsim's own, in-process (the default)
+  --terminal-under-test vpcd[:HOST:PORT]
+                           judge another terminal instead: each case's card is served to pcscd through
+                           vsmartcard's vpcd (default 127.0.0.1:35963) and the case is judged from what the card
+                           saw (AID selected, PDOL data, records read, INTERNAL AUTHENTICATE, velocity GET DATA,
+                           VERIFY, GENERATE AC requests and CDA bit, TVR/TSI/CVM Results in the CDOL data,
+                           EXTERNAL AUTHENTICATE, script commands); the outcome is the terminal's and is not judged
+  --run "<cmd>"            with --terminal-under-test: run this shell command per case, variables substituted
+                           shell-quoted: {amount} (major units) {otheramount} {type} {pin} {case} {reader}
+                           {terminal} (the case's terminal configuration id) {date} (YYMMDD), {amountminor}
+                           {otherminor} (minor units) {typecode} (9C, 2 digits) {isodate} (YYYY-MM-DD), {pinarg}
+                           (--pin 'PIN', or nothing when the case enters no PIN), {otherarg} (--other-amount
+                           'N.NN', or nothing when the case has no other amount). Without --run, emvsim waits for
+                           the terminal's transaction and goes on when the card is powered off
+  --timeout <s>            with --terminal-under-test: per case, the command's run time or the wait (default 60)
+  --reader <name>          with --terminal-under-test: the reader name for {reader} (default "Virtual PCD 00 00")
+  --portable               with --terminal-under-test: only the cases whose setup a command line passes (no
+                           terminal overrides, random draws, scripts, several PINs, host absent)
   --shard <i/n>            run shard i of n (cases taken round-robin in catalog order), for a CI matrix
   --report <dir>           write certification.json, certification.md and certification.html there
   --junit <file>           write JUnit XML (one testcase per case, classname = family)
@@ -35,8 +60,17 @@ Options:
 
 Exit code: 0 when every selected case passed, 1 when one failed or on a usage error.`;
 
+interface TerminalUnderTest {
+  readonly vpcd: VpcdAddress;
+  readonly run?: string;
+  readonly timeoutMs: number;
+  readonly reader: string;
+  readonly portableOnly: boolean;
+}
+
 interface CertifyOptions {
   readonly selection: Selection;
+  readonly tut?: TerminalUnderTest;
   readonly reportDir?: string;
   readonly junit?: string;
   readonly list: boolean;
@@ -51,6 +85,12 @@ function parseArgs(args: readonly string[]): CertifyOptions {
   let junit: string | undefined;
   let list = false;
   let quiet = false;
+  let kernel = false;
+  let vpcd: VpcdAddress | undefined;
+  let run: string | undefined;
+  let timeout: number | undefined;
+  let reader: string | undefined;
+  let portableOnly = false;
   const single = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -74,8 +114,36 @@ function parseArgs(args: readonly string[]): CertifyOptions {
         once();
         const k = value();
         if (k !== "emvsim") throw new UsageError(`--kernel ${k}: only 'emvsim' is available`);
+        kernel = true;
         break;
       }
+      case "--terminal-under-test": {
+        once();
+        const parsed = parseTerminalUnderTest(value());
+        if (!parsed.ok) throw new UsageError(parsed.error);
+        vpcd = parsed.value;
+        break;
+      }
+      case "--run":
+        once();
+        run = value();
+        break;
+      case "--timeout": {
+        once();
+        const v = value();
+        const n = Number(v);
+        if (!/^[0-9]+(\.[0-9]+)?$/.test(v) || n <= 0 || n > 3600)
+          throw new UsageError(`--timeout ${v}: expected seconds, more than 0 and at most 3600`);
+        timeout = n;
+        break;
+      }
+      case "--reader":
+        once();
+        reader = value();
+        break;
+      case "--portable":
+        portableOnly = true;
+        break;
       case "--shard": {
         once();
         const parsed = parseShard(value());
@@ -101,7 +169,21 @@ function parseArgs(args: readonly string[]): CertifyOptions {
         throw new UsageError(`unknown option '${maskPansInText(a)}' (try 'emvsim certify --help')`);
     }
   }
+  if (kernel && vpcd) throw new UsageError("--kernel and --terminal-under-test: give one");
+  if (!vpcd && (run !== undefined || timeout !== undefined || reader !== undefined || portableOnly))
+    throw new UsageError("--run, --timeout, --reader and --portable go with --terminal-under-test");
   return {
+    ...(vpcd
+      ? {
+          tut: {
+            vpcd,
+            ...(run !== undefined ? { run } : {}),
+            timeoutMs: (timeout ?? 60) * 1000,
+            reader: reader ?? DEFAULT_VPCD_READER,
+            portableOnly,
+          },
+        }
+      : {}),
     selection: {
       ...(families.length ? { families } : {}),
       ...(ids.length ? { ids } : {}),
@@ -148,7 +230,11 @@ export const command: Command = {
     const options = parseArgs(args);
     const selected = selectRunnables(options.selection);
     if (!selected.ok) throw new UsageError(selected.error);
-    const cases = selected.value;
+    const tut = options.tut;
+    // A terminal under test is judged on the catalog's cases; the property suites drive emvsim's kernel in-process.
+    const cases = tut
+      ? selected.value.filter((r) => r.kind === "case" && (!tut.portableOnly || portable(r.case)))
+      : selected.value;
     if (options.list) {
       for (const r of cases) {
         const c = r.kind === "case" ? r.case : r.suite;
@@ -161,12 +247,35 @@ export const command: Command = {
       io.err("certify: no case selected");
       return 0;
     }
+    if (tut) {
+      const unreachable = await vpcdReachable(tut.vpcd);
+      if (unreachable) {
+        io.err(`certify: ${unreachable}`);
+        return 1;
+      }
+    }
     const started = new Date();
-    const reports = await runAll(cases, (p) => {
-      if (!options.quiet) io.err(progressLine(p));
-    });
+    const reports = await runAll(
+      cases,
+      (p) => {
+        if (!options.quiet) io.err(progressLine(p));
+      },
+      tut
+        ? (c) =>
+            evaluateCaseOnTerminal(c, {
+              vpcd: tut.vpcd,
+              ...(tut.run !== undefined ? { run: tut.run } : {}),
+              timeoutMs: tut.timeoutMs,
+              reader: tut.reader,
+              ...(options.quiet ? {} : { log: (line: string) => io.err(`      ${line}`) }),
+            })
+        : undefined,
+    );
     const passed = reports.filter((r) => r.passed).length;
-    const subject = `kernel emvsim${options.selection.shard ? `, shard ${options.selection.shard.index}/${options.selection.shard.count}` : ""}`;
+    const who = tut
+      ? `terminal under test at vpcd ${tut.vpcd.host}:${tut.vpcd.port}, judged from the card's side`
+      : "kernel emvsim";
+    const subject = `${who}${options.selection.shard ? `, shard ${options.selection.shard.index}/${options.selection.shard.count}` : ""}`;
     if (options.reportDir !== undefined) {
       const dir = resolve(options.reportDir);
       const { json, md } = writeReport(reports, dir);

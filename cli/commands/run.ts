@@ -28,6 +28,7 @@ const VALUE_OPTIONS = [
   "--seed",
   "--interface",
   "--reader-config",
+  "--record",
 ] as const;
 const FLAG_OPTIONS = ["--json", "--trace", "--unmask", "--insecure"] as const;
 
@@ -64,6 +65,8 @@ export interface RunOptions {
   readonly json: boolean;
   readonly trace: boolean;
   readonly unmask: boolean;
+  /** Trace file of the session (JSON lines; masked unless unmask). */
+  readonly record?: string | undefined;
 }
 
 /** Parse `emvsim run` arguments (`--opt value` or `--opt=value`); every problem is a UsageError of one line. */
@@ -111,6 +114,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     json: flags.has("--json"),
     trace: flags.has("--trace"),
     unmask: flags.has("--unmask"),
+    record: values.get("--record"),
   };
 }
 
@@ -185,6 +189,8 @@ const USAGE = [
   "  --json                    the result as JSON instead of the report",
   "  --trace                   add the APDU exchange (decoded in the report)",
   "  --unmask                  show the PAN in clear (track 2 and PIN data stay hidden)",
+  "  --record <file>           write the session as a trace (JSON lines, masked; with --unmask the exact bytes",
+  "                            except PIN data, replayable with --reader replay:<file> and the same --seed/--date/--time)",
   "",
   "Exit code 0 when the transaction reached an outcome (approved, declined or terminated), 1 on bad input.",
 ].join("\n");
@@ -241,10 +247,11 @@ export const command: Command = {
 
     const { seededBytes, seededRandom, systemRandom } = await import("../../emv/random.js");
     const iface = options.interface ?? card.defaultInterface;
-    const channel = await card.open(
+    const opened = await card.open(
       options.seed === undefined ? undefined : seededBytes(options.seed, "card"),
       iface === "auto" ? undefined : iface,
     );
+    const channel = (await import("../record.js")).recordedChannel(opened, options.record, options.unmask);
     const { atrInterface } = await import("../../devices/contactless-atr.js");
     const contactless =
       iface === "contactless" || (iface === "auto" && atrInterface(channel.atr).kind === "contactless");
