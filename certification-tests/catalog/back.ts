@@ -698,7 +698,8 @@ export const COMPLETION_CASES: readonly CertCase[] = [
       outcome: "terminated",
       termination: "card-error",
       reasonContains: "second GENERATE AC: card returned ARQC when TC was requested",
-      cryptograms: [["ARQC", "ARQC"]],
+      // The card sees both GENERATE ACs (ARQC, then TC requested); the kernel keeps only the first cryptogram.
+      commands: [...DDA_FRONT, ...DDA_READS, "GENERATE AC", "EXTERNAL AUTHENTICATE", "GENERATE AC"],
     },
     why: "At the second GENERATE AC only a TC or an AAC may come back (Book 3 §9.3): an ARQC is a card error and ends the transaction.",
   },
