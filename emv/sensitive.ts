@@ -42,7 +42,125 @@ export function displayValue(tag: number, value: Uint8Array, disclosure: Disclos
     if (tag === 0x57 || tag === 0x9f6b) return maskTrack2(toHex(value), disclosure);
     return `<${value.length} bytes hidden>`;
   }
-  return toHex(value);
+  // By content too: a bit flip in a tag (57 → 55, 5A → 5B) must not show the value it held in clear.
+  return displaySensitiveContent(value, disclosure) ?? toHex(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masking by content (issue 13 defect 1): PANs and track data whatever tag (or no tag) they come under.
+
+/** Luhn check digit valid (ISO/IEC 7812-1 Annex B), on a string of decimal digits. */
+export function isLuhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** A PAN is 13–19 digits with a valid Luhn check digit (ISO/IEC 7812-1; Book 3 Annex A: 5A is cn up to 19). */
+const isPanDigits = (digits: string): boolean =>
+  digits.length >= 13 && digits.length <= 19 && /^[0-9]+$/.test(digits) && isLuhnValid(digits);
+
+/** Track 2 shape (Book 3 Annex A, 57): PAN, separator D (BCD) or = (ASCII), YYMM, service code, discretionary. */
+const TRACK2_BCD = /^[0-9]{12,19}D[0-9]{7}[0-9]*F?$/;
+const TRACK2_ASCII = /^;?[0-9]{12,19}=[0-9]{7}/;
+/** Track 1 shape (ISO/IEC 7813): format code B, PAN, ^. */
+const TRACK1_ASCII = /^%?B[0-9]{12,19}\^/;
+
+/**
+ * What a value holds by its content alone: a PAN (BCD, F-padded, or ASCII digits, Luhn-valid) or track data
+ * (track 2 in BCD or ASCII, track 1 in ASCII); undefined when neither.
+ */
+export function sensitiveContent(value: Uint8Array): "pan" | "track" | undefined {
+  if (value.length < 7) return undefined;
+  const hex = toHex(value);
+  if (TRACK2_BCD.test(hex)) return "track";
+  if (isPanDigits(hex.replace(/F+$/, ""))) return "pan";
+  const ascii = asciiText(value);
+  if (ascii === undefined) return undefined;
+  if (TRACK2_ASCII.test(ascii) || TRACK1_ASCII.test(ascii)) return "track";
+  return isPanDigits(ascii) ? "pan" : undefined;
+}
+
+function asciiText(value: Uint8Array): string | undefined {
+  let out = "";
+  for (const b of value) {
+    if (b < 0x20 || b > 0x7e) return undefined;
+    out += String.fromCharCode(b);
+  }
+  return out;
+}
+
+/** The display form of a value whose content is a PAN or track data (see sensitiveContent); undefined otherwise. */
+export function displaySensitiveContent(value: Uint8Array, disclosure: Disclosure = MASKED): string | undefined {
+  const kind = sensitiveContent(value);
+  if (kind === undefined) return undefined;
+  const hex = toHex(value);
+  if (kind === "track") return TRACK2_BCD.test(hex) ? maskTrack2(hex, disclosure) : hidden(value);
+  const bcd = hex.replace(/F+$/, "");
+  const digits = isPanDigits(bcd) ? bcd : (asciiText(value) ?? "");
+  return disclosure.unmaskPan ? digits : maskPan(digits);
+}
+
+const hidden = (value: Uint8Array) => `<${value.length} bytes hidden>`;
+
+/**
+ * Track 2 shape inside hex: a run of 12 or more digits (the PAN and whatever digits precede it), D, at least 4
+ * digits (YYMM), then the rest of the digit run and F padding.
+ */
+const TRACK2_IN_HEX = /([0-9]{12,})D[0-9]{4}[0-9]*F*/g;
+const DIGIT_RUN_IN_HEX = /[0-9]{13,}/g;
+
+/**
+ * Hex of bytes that are not (valid) BER-TLV with every PAN-like content masked: a track 2 shape (BCD or ASCII:
+ * the ASCII '=' is 3D) keeps at most the PAN's first 6 and last 4 digits and hides the rest; a run of 13 or more
+ * decimal digits holding a Luhn-valid PAN (in BCD, or in ASCII as 3x bytes) keeps its first 6 and last 4 digits.
+ * The run is masked whole, so no PAN inside it shows more than its first 6 and last 4 digits.
+ */
+export function maskPanContentInHex(hex: string, disclosure: Disclosure = MASKED): string {
+  const upper = hex.toUpperCase();
+  const runs = upper.replace(TRACK2_IN_HEX, (_m, pan: string) => `${maskDigitRun(pan, disclosure)}D<hidden>`);
+  if (disclosure.unmaskPan) return runs;
+  return runs.replace(DIGIT_RUN_IN_HEX, (run) => (holdsPan(run) ? maskDigitRun(run, MASKED) : run));
+}
+
+function maskDigitRun(run: string, disclosure: Disclosure): string {
+  if (disclosure.unmaskPan) return run;
+  return run.length >= 13 ? run.slice(0, 6) + "*".repeat(run.length - 10) + run.slice(-4) : "*".repeat(run.length);
+}
+
+/** Whether a run of decimal hex digits holds a Luhn-valid PAN: as BCD digits, or as ASCII digits (3x bytes). */
+function holdsPan(run: string): boolean {
+  if (hasPanWindow(run)) return true;
+  // ASCII digits are whole bytes 30..39; the run may start on either nibble of a byte, so try both alignments.
+  for (const start of [0, 1]) {
+    let ascii = "";
+    for (let i = start; i + 2 <= run.length; i += 2) {
+      if (run[i] === "3") ascii += run[i + 1];
+      else {
+        if (hasPanWindow(ascii)) return true;
+        ascii = "";
+      }
+    }
+    if (hasPanWindow(ascii)) return true;
+  }
+  return false;
+}
+
+/**
+ * Some 13–19 digit window of `digits` is a PAN: Luhn-valid and not starting with 0 (major industry identifier 0 is
+ * not issued to cards, ISO/IEC 7812-1), so zero-filled data is not taken for one.
+ */
+function hasPanWindow(digits: string): boolean {
+  for (let i = 0; i + 13 <= digits.length; i++) {
+    if (digits[i] === "0") continue;
+    for (let len = 13; len <= 19 && i + len <= digits.length; len++)
+      if (isLuhnValid(digits.slice(i, i + len))) return true;
+  }
+  return false;
 }
 
 /** Track 2 equivalent data as hex digits 'PAN D YYMM SSS ...': PAN masked, everything after the separator hidden. */
@@ -69,7 +187,7 @@ export function isSensitiveTag(tag: number): boolean {
 function sensitiveLeaves(nodes: readonly Tlv[]): Tlv[] {
   const out: Tlv[] = [];
   walkTlvs(nodes, (n) => {
-    if (!n.children && isSensitiveTag(n.tag)) out.push(n);
+    if (!n.children && (isSensitiveTag(n.tag) || sensitiveContent(n.value) !== undefined)) out.push(n);
   });
   return out;
 }
@@ -105,7 +223,8 @@ export function displayTlvValue(node: Tlv, disclosure: Disclosure = MASKED): str
 
 /**
  * Bytes that may be BER-TLV (a response, the authorisation data) as hex with every PAN, track and PIN data
- * object masked. Data that is not TLV is shown as hex, except that it is hidden whole when `hideIfNotTlv`.
+ * object masked, by tag and by content. Data that is not TLV (a truncated record) is shown as hex with PAN-like
+ * content masked (maskPanContentInHex), or hidden whole when `hideIfNotTlv`.
  */
 export function displayTlvBytes(data: Uint8Array, disclosure: Disclosure = MASKED, hideIfNotTlv = false): string {
   let nodes: Tlv[];
@@ -113,7 +232,7 @@ export function displayTlvBytes(data: Uint8Array, disclosure: Disclosure = MASKE
     nodes = decodeTlvs(data);
   } catch (e) {
     if (!(e instanceof TlvError)) throw e;
-    return hideIfNotTlv ? `<${data.length} bytes hidden>` : toHex(data);
+    return hideIfNotTlv ? `<${data.length} bytes hidden>` : maskPanContentInHex(toHex(data), disclosure);
   }
   return hexWithLeavesMasked(data, 0, data.length, sensitiveLeaves(nodes), disclosure);
 }

@@ -66,6 +66,12 @@ describe("trace recorder", () => {
     expect(maskedResponseHex(fromHex("0102AABBCCDDEEFF"))).toBe("0102AABBCCDDEEFF");
   });
 
+  it("masks a PAN under a flipped tag by content (issue 13 defect 1), in ASCII too", () => {
+    expect(maskedResponseHex(fromHex(`700A5B08${PAN}`))).toBe(`700A5B08[${PAN.slice(0, 6)}******${PAN.slice(-4)}]`);
+    const ascii = Buffer.from(PAN, "ascii").toString("hex").toUpperCase();
+    expect(maskedResponseHex(fromHex(`01${ascii}`))).toBe("[17 bytes hidden: not TLV, may hold a PAN]");
+  });
+
   it("records an unmasked trace to a file that replays exactly", async () => {
     const path = join(dir, "session.jsonl");
     const ch = traceToFile(fakeCard(), path, { unmasked: true });

@@ -1,0 +1,102 @@
+// Masking by content (issue 13 defect 1): a PAN or track 2 that is not under its own tag (a record that is not
+// valid BER-TLV, a bit flip that turned tag 57 into 55) is masked too. PAN rule: PCI DSS 3.4 (first 6, last 4).
+import { describe, expect, it } from "vitest";
+import { fromHex, toHex } from "./bytes.js";
+import {
+  displaySensitiveContent,
+  displayTlvBytes,
+  displayValue,
+  isLuhnValid,
+  MASKED,
+  maskPanContentInHex,
+  sensitiveContent,
+} from "./sensitive.js";
+
+// 4761739001010119: the Visa test PAN of the emv-utils vectors (Luhn-valid).
+const PAN = "4761739001010119";
+const TRACK2 = "4761739001010119D25122011143804400000F";
+const ascii = (s: string) => toHex(new TextEncoder().encode(s));
+const UNMASKED = { unmaskPan: true };
+
+describe("isLuhnValid (ISO/IEC 7812-1 Annex B)", () => {
+  it("accepts PANs with a correct check digit and rejects a changed digit", () => {
+    expect(isLuhnValid(PAN)).toBe(true);
+    expect(isLuhnValid("4761730000000003")).toBe(true);
+    expect(isLuhnValid("79927398713")).toBe(true); // the ISO/IEC 7812 worked example
+    expect(isLuhnValid("4761739001010118")).toBe(false);
+    expect(isLuhnValid("79927398710")).toBe(false);
+  });
+});
+
+describe("sensitiveContent", () => {
+  it("recognises a BCD PAN (F-padded too), ASCII PAN, BCD and ASCII track 2, ASCII track 1", () => {
+    expect(sensitiveContent(fromHex(PAN))).toBe("pan");
+    expect(sensitiveContent(fromHex("476173900101011F"))).toBe(isLuhnValid("476173900101011") ? "pan" : undefined);
+    expect(sensitiveContent(fromHex(ascii(PAN)))).toBe("pan");
+    expect(sensitiveContent(fromHex(TRACK2))).toBe("track");
+    expect(sensitiveContent(fromHex(ascii(`${PAN}=25122011143804400000`)))).toBe("track");
+    expect(sensitiveContent(fromHex(ascii(`B${PAN}^CARDHOLDER/TEST^2512201`)))).toBe("track");
+  });
+
+  it("leaves other data alone: amounts, dates, a PAN with a wrong check digit, cryptograms", () => {
+    expect(sensitiveContent(fromHex("000000001234"))).toBeUndefined();
+    expect(sensitiveContent(fromHex("4761739001010118"))).toBeUndefined();
+    expect(sensitiveContent(fromHex("1122334455667788"))).toBeUndefined();
+    expect(sensitiveContent(fromHex("A0000000031010"))).toBeUndefined();
+  });
+});
+
+describe("displayValue masks by content under any tag", () => {
+  it("tag 57 flipped to 55 (one bit): track 2 shown masked", () => {
+    expect(displayValue(0x55, fromHex(TRACK2))).toBe("476173******0119D<hidden>");
+    expect(displayValue(0x55, fromHex(TRACK2), UNMASKED)).toBe(`${PAN}D<hidden>`);
+  });
+  it("tag 5A flipped to 5B: PAN shown masked unless unmasked", () => {
+    expect(displayValue(0x5b, fromHex(PAN))).toBe("476173******0119");
+    expect(displayValue(0x5b, fromHex(PAN), UNMASKED)).toBe(PAN);
+  });
+  it("an ASCII PAN and an ASCII track are masked", () => {
+    expect(displaySensitiveContent(fromHex(ascii(PAN)))).toBe("476173******0119");
+    expect(displaySensitiveContent(fromHex(ascii(`${PAN}=2512201`)), UNMASKED)).toBe("<24 bytes hidden>");
+  });
+});
+
+describe("maskPanContentInHex (data that is not BER-TLV)", () => {
+  it("a truncated record: track 2 and the PAN before it masked, the discretionary data hidden", () => {
+    const truncated = `701F5A08${PAN}5713${TRACK2.slice(0, 30)}`;
+    const out = maskPanContentInHex(truncated);
+    // The digits before D run from 08 through the first PAN and 5713 to the PAN in track 2: masked as one run.
+    expect(out).toBe(`701F5A084761${"*".repeat(28)}0119D<hidden>`);
+    expect(out).not.toContain(PAN);
+    expect(out).not.toContain("2512201114");
+  });
+  it("a PAN inside a longer digit run: the run keeps its first 6 and last 4, so the PAN shows fewer", () => {
+    expect(maskPanContentInHex(`0108${PAN}00`)).toBe(`010847${"*".repeat(12)}1900`);
+  });
+  it("an ASCII PAN (3x bytes) is masked", () => {
+    const out = maskPanContentInHex(`FF${ascii(PAN)}FF`);
+    expect(out).toBe(`FF343736${"*".repeat(22)}3139FF`);
+  });
+  it("with unmask the PAN shows, the track's discretionary data never does", () => {
+    expect(maskPanContentInHex(`${PAN}AB`, UNMASKED)).toBe(`${PAN}AB`);
+    expect(maskPanContentInHex(`13${TRACK2}`, UNMASKED)).toBe(`13${PAN}D<hidden>`);
+  });
+  it("hex with no PAN is unchanged: short digit runs, runs without a Luhn-valid window, zero fill", () => {
+    expect(maskPanContentInHex("0102AABBCCDDEEFF")).toBe("0102AABBCCDDEEFF");
+    expect(maskPanContentInHex("9A032505119F2103120000")).toBe("9A032505119F2103120000");
+    expect(maskPanContentInHex("1111111111111")).toBe("1111111111111");
+    expect(maskPanContentInHex("00000000000000000000")).toBe("00000000000000000000");
+  });
+});
+
+describe("displayTlvBytes", () => {
+  it("masks a record that is not BER-TLV by content (it was shown as hex)", () => {
+    const out = displayTlvBytes(fromHex(`701F5A08${PAN}5713${TRACK2.slice(0, 30)}`), MASKED);
+    expect(out).not.toContain(PAN);
+    expect(out).toBe(`701F5A084761${"*".repeat(28)}0119D<hidden>`);
+  });
+  it("masks a PAN or track 2 under a flipped tag inside a valid template", () => {
+    const out = displayTlvBytes(fromHex(`701F5B08${PAN}5513${TRACK2}`), MASKED);
+    expect(out).toBe("701F5B08[476173******0119]5513[476173******0119D<hidden>]");
+  });
+});
