@@ -104,14 +104,17 @@ describe("trace recorder", () => {
     });
   });
 
-  it("refuses masked traces and bad files with one-line errors", () => {
+  it("refuses masked traces and bad files with one-line errors", async () => {
     const lines: string[] = [];
-    new TracingChannel(fakeCard(), { sink: (l) => lines.push(l) });
+    await new TracingChannel(fakeCard(), { sink: (l) => lines.push(l) }).transmit(fromHex("00A4040007A0000000031010"));
     const { header, exchanges } = parseTrace(lines.join("\n"));
     expect(() => new ReplayChannel(header, exchanges, "m.jsonl")).toThrow(
       "m.jsonl: the trace is masked (PAN/track data hidden) and cannot be replayed; record it with --unmask",
     );
     expect(() => parseTrace("{}\nnot json", "x")).toThrow("x line 1: unknown record type");
+    // Issue 13 defect 7: a trace with only its header was accepted.
+    const only = JSON.stringify({ type: "header", version: 1, masked: false, description: "d", started: "t" });
+    expect(() => parseTrace(`${only}\n`, "h.jsonl")).toThrow("h.jsonl: no exchange recorded after the header");
     expect(() => ReplayChannel.fromFile(join(dir, "missing.jsonl"))).toThrow(
       /replay: cannot read .*missing.jsonl: ENOENT/,
     );

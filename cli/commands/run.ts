@@ -7,7 +7,7 @@ import { transactionReport } from "../../kernel/report.js";
 import { resultToJson } from "../../kernel/result.js";
 import type { TransactionParams, TransactionType } from "../../kernel/transaction-params.js";
 import type { CardChannel } from "../../transport/channel.js";
-import { type Command, UsageError } from "../command.js";
+import { type Command, parseOptions, UsageError } from "../command.js";
 
 const TYPES: readonly TransactionType[] = ["purchase", "cash", "cashback", "refund"];
 const VALUE_OPTIONS = [
@@ -57,29 +57,7 @@ export interface RunOptions {
 
 /** Parse `emvsim run` arguments (`--opt value` or `--opt=value`); every problem is a UsageError of one line. */
 export function parseRunArgs(args: readonly string[]): RunOptions {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if ((FLAG_OPTIONS as readonly string[]).includes(name)) {
-      if (name !== arg) throw new UsageError(`${name} takes no value`);
-      flags.add(name);
-      continue;
-    }
-    if (!(VALUE_OPTIONS as readonly string[]).includes(name)) {
-      throw new UsageError(
-        arg.startsWith("-")
-          ? `unknown option '${name}' (see 'emvsim run --help')`
-          : `unexpected argument '${arg}' (see 'emvsim run --help')`,
-      );
-    }
-    const value = name !== arg ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
-    if (values.has(name)) throw new UsageError(`${name} given twice`);
-    values.set(name, value);
-  }
+  const { values, flags } = parseOptions(args, { command: "run", values: VALUE_OPTIONS, flags: FLAG_OPTIONS });
   const type = values.get("--type") ?? "purchase";
   if (!(TYPES as readonly string[]).includes(type)) {
     throw new UsageError(`--type '${type}' is not one of ${TYPES.join(", ")}`);
