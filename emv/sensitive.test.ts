@@ -65,17 +65,29 @@ describe("maskPanContentInHex (data that is not BER-TLV)", () => {
   it("a truncated record: track 2 and the PAN before it masked, the discretionary data hidden", () => {
     const truncated = `701F5A08${PAN}5713${TRACK2.slice(0, 30)}`;
     const out = maskPanContentInHex(truncated);
-    // The digits before D run from 08 through the first PAN and 5713 to the PAN in track 2: masked as one run.
-    expect(out).toBe(`701F5A084761${"*".repeat(28)}0119D<hidden>`);
+    // The digits before D run from 08 through the first PAN and 5713 to the PAN in track 2: masked as one run,
+    // longer than a PAN, so only its first 6 digits show.
+    expect(out).toBe(`701F5A084761${"*".repeat(32)}D<hidden>`);
     expect(out).not.toContain(PAN);
     expect(out).not.toContain("2512201114");
   });
-  it("a PAN inside a longer digit run: the run keeps its first 6 and last 4, so the PAN shows fewer", () => {
-    expect(maskPanContentInHex(`0108${PAN}00`)).toBe(`010847${"*".repeat(12)}1900`);
+  it("a PAN inside a digit run: the run keeps its first 6 and last 4 (only 6 when longer than a PAN)", () => {
+    expect(maskPanContentInHex(`01${PAN}`)).toBe(`014761${"*".repeat(8)}0119`);
+    expect(maskPanContentInHex(`0108${PAN}00`)).toBe(`010847${"*".repeat(16)}`);
   });
   it("an ASCII PAN (3x bytes) is masked", () => {
     const out = maskPanContentInHex(`FF${ascii(PAN)}FF`);
-    expect(out).toBe(`FF343736${"*".repeat(22)}3139FF`);
+    expect(out).toBe(`FF343736${"*".repeat(26)}FF`);
+  });
+  it("a track 2 whose separator was flipped (D → C) is hidden too, masked or not (found by the session runner)", () => {
+    const broken = `5713${TRACK2.replace("D", "C")}`;
+    expect(maskPanContentInHex(broken)).toBe(`571347${"*".repeat(14)}C<hidden>`);
+    expect(maskPanContentInHex(TRACK2.replace("D", "C"), UNMASKED)).toBe(`${PAN}C<hidden>`);
+    expect(displayValue(0x55, fromHex(TRACK2.replace("D", "C")), UNMASKED)).toBe("<19 bytes hidden>");
+  });
+  it("unmasked, a digit run longer than a PAN that holds one is masked (the separator flipped into a digit)", () => {
+    const run = TRACK2.replace("D", "9").replace(/F$/, "");
+    expect(maskPanContentInHex(`57${run}`, UNMASKED)).toBe(`57${PAN.slice(0, 4)}${"*".repeat(run.length - 4)}`);
   });
   it("with unmask the PAN shows, the track's discretionary data never does", () => {
     expect(maskPanContentInHex(`${PAN}AB`, UNMASKED)).toBe(`${PAN}AB`);
@@ -93,7 +105,7 @@ describe("displayTlvBytes", () => {
   it("masks a record that is not BER-TLV by content (it was shown as hex)", () => {
     const out = displayTlvBytes(fromHex(`701F5A08${PAN}5713${TRACK2.slice(0, 30)}`), MASKED);
     expect(out).not.toContain(PAN);
-    expect(out).toBe(`701F5A084761${"*".repeat(28)}0119D<hidden>`);
+    expect(out).toBe(`701F5A084761${"*".repeat(32)}D<hidden>`);
   });
   it("masks a PAN or track 2 under a flipped tag inside a valid template", () => {
     const out = displayTlvBytes(fromHex(`701F5B08${PAN}5513${TRACK2}`), MASKED);

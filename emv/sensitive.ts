@@ -66,6 +66,8 @@ const isPanDigits = (digits: string): boolean =>
 
 /** Track 2 shape (Book 3 Annex A, 57): PAN, separator D (BCD) or = (ASCII), YYMM, service code, discretionary. */
 const TRACK2_BCD = /^[0-9]{12,19}D[0-9]{7}[0-9]*F?$/;
+/** Track 2 whose separator nibble was altered (a bit flip turns D into C or F): hidden all the same. */
+const TRACK2_BCD_BROKEN = /^[0-9]{12,19}[A-F][0-9]{7}[0-9]*F?$/;
 const TRACK2_ASCII = /^;?[0-9]{12,19}=[0-9]{7}/;
 /** Track 1 shape (ISO/IEC 7813): format code B, PAN, ^. */
 const TRACK1_ASCII = /^%?B[0-9]{12,19}\^/;
@@ -77,7 +79,7 @@ const TRACK1_ASCII = /^%?B[0-9]{12,19}\^/;
 export function sensitiveContent(value: Uint8Array): "pan" | "track" | undefined {
   if (value.length < 7) return undefined;
   const hex = toHex(value);
-  if (TRACK2_BCD.test(hex)) return "track";
+  if (TRACK2_BCD.test(hex) || TRACK2_BCD_BROKEN.test(hex)) return "track";
   if (isPanDigits(hex.replace(/F+$/, ""))) return "pan";
   const ascii = asciiText(value);
   if (ascii === undefined) return undefined;
@@ -112,6 +114,8 @@ const hidden = (value: Uint8Array) => `<${value.length} bytes hidden>`;
  * digits (YYMM), then the rest of the digit run and F padding.
  */
 const TRACK2_IN_HEX = /([0-9]{12,})D[0-9]{4}[0-9]*F*/g;
+/** The same with the separator altered (D flipped to C or F): 12 or more digits, a letter, 7 or more digits. */
+const TRACK2_BROKEN_IN_HEX = /([0-9]{12,})([A-F])[0-9]{7,}F*/g;
 const DIGIT_RUN_IN_HEX = /[0-9]{13,}/g;
 
 /**
@@ -122,13 +126,23 @@ const DIGIT_RUN_IN_HEX = /[0-9]{13,}/g;
  */
 export function maskPanContentInHex(hex: string, disclosure: Disclosure = MASKED): string {
   const upper = hex.toUpperCase();
-  const runs = upper.replace(TRACK2_IN_HEX, (_m, pan: string) => `${maskDigitRun(pan, disclosure)}D<hidden>`);
-  if (disclosure.unmaskPan) return runs;
-  return runs.replace(DIGIT_RUN_IN_HEX, (run) => (holdsPan(run) ? maskDigitRun(run, MASKED) : run));
+  const runs = upper
+    .replace(TRACK2_IN_HEX, (_m, pan: string) => `${maskDigitRun(pan, disclosure)}D<hidden>`)
+    .replace(TRACK2_BROKEN_IN_HEX, (_m, pan: string, sep: string) => `${maskDigitRun(pan, disclosure)}${sep}<hidden>`);
+  // Unmasked, a run of at most 19 digits may be shown (it is at most a PAN); a longer one holding a PAN may carry
+  // track data after it (a separator flipped into a digit) and is masked all the same.
+  return runs.replace(DIGIT_RUN_IN_HEX, (run) =>
+    (!disclosure.unmaskPan || run.length > 19) && holdsPan(run) ? maskDigitRun(run, MASKED) : run,
+  );
 }
 
+/**
+ * A digit run holding a PAN as shown: its first 6 and last 4 digits (PCI DSS 3.4); a run longer than a PAN
+ * (19 digits) keeps only its first 6, as what follows the PAN may be track data.
+ */
 function maskDigitRun(run: string, disclosure: Disclosure): string {
   if (disclosure.unmaskPan) return run;
+  if (run.length > 19) return run.slice(0, 6) + "*".repeat(run.length - 6);
   return run.length >= 13 ? run.slice(0, 6) + "*".repeat(run.length - 10) + run.slice(-4) : "*".repeat(run.length);
 }
 
@@ -177,6 +191,14 @@ export function maskTrack2(track2Hex: string, disclosure: Disclosure = MASKED): 
  */
 export function maskPansInText(text: string): string {
   return text.replace(/(?<![0-9A-Fa-f])([0-9]{13,19})(?![0-9A-Fa-f])/g, (m) => maskPan(m));
+}
+
+/**
+ * maskPansInText, and PAN or track content inside hex-looking words too (maskPanContentInHex): for text a user
+ * typed and we echo, e.g. an unknown command that is a track 2 ("4761…D2512…").
+ */
+export function maskSensitiveText(text: string): string {
+  return maskPansInText(text).replace(/[0-9A-Fa-f]{13,}/g, (word) => maskPanContentInHex(word));
 }
 
 /** Whether a data object is shown only in its masked display form (PAN, track data, PIN data). */

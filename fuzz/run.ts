@@ -1,6 +1,6 @@
 // `npm run fuzz`: the robustness campaign (issue 13). Parser targets for a count and a seed, and the mutated-session
 // runner; prints the figures as tables and exits 1 when any figure that must be zero is not.
-//   npm run fuzz -- [--count N] [--seed S] [--target NAME] [--sessions N] [--only parsers|sessions]
+//   npm run fuzz -- [--count N] [--seed S] [--target NAME] [--sessions N] [--only parsers|sessions] [--session N]
 
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -13,10 +13,19 @@ interface Args {
   target: string | undefined;
   sessions: number;
   only: "parsers" | "sessions" | undefined;
+  /** --session N: run only session N of the seed's run and print its outputs. */
+  session: number | undefined;
 }
 
 export function parseFuzzArgs(argv: readonly string[]): Args {
-  const a: Args = { count: 10_000, seed: "emvsim-fuzz", target: undefined, sessions: 1000, only: undefined };
+  const a: Args = {
+    count: 10_000,
+    seed: "emvsim-fuzz",
+    target: undefined,
+    sessions: 1000,
+    only: undefined,
+    session: undefined,
+  };
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!;
@@ -31,7 +40,10 @@ export function parseFuzzArgs(argv: readonly string[]): Args {
     if (name === "--count") a.count = count();
     else if (name === "--sessions") a.sessions = count();
     else if (name === "--seed") a.seed = value;
-    else if (name === "--target") {
+    else if (name === "--session") {
+      a.session = count();
+      a.only = "sessions";
+    } else if (name === "--target") {
       if (!targetNames().includes(value)) throw new Error(`no target '${value}' (${targetNames().join(", ")})`);
       a.target = value;
       a.only = "parsers";
@@ -59,7 +71,18 @@ export async function main(argv: readonly string[], out: (line: string) => void)
   }
   if (args.only !== "parsers") {
     const t0 = performance.now();
-    const figures = await runSessions({ sessions: args.sessions, seed: args.seed });
+    const figures = await runSessions({
+      sessions: args.session === undefined ? args.sessions : args.session + 1,
+      seed: args.seed,
+      ...(args.session === undefined
+        ? {}
+        : {
+            only: args.session,
+            onOutputs: (_i: number, outputs: readonly [string, string][]) => {
+              for (const [form, text] of outputs) out(`--- ${form}\n${text}`);
+            },
+          }),
+    });
     out("");
     out(`Mutated sessions: ${args.sessions}, seed '${args.seed}' (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     out(formatSessionTable(figures));

@@ -74,6 +74,10 @@ export interface SessionFigures {
 export interface SessionOptions {
   readonly sessions: number;
   readonly seed: string;
+  /** Run only this session (by its index in a run of the same seed), to reproduce a finding. */
+  readonly only?: number;
+  /** Receives the outputs of each session (report, JSON, trace), e.g. to show the one reproduced. */
+  readonly onOutputs?: (index: number, outputs: readonly [string, string][]) => void;
 }
 
 /** Sensitive values of a card as they would appear in clear in text: PAN digits, track 2 after its separator. */
@@ -313,12 +317,19 @@ export async function runSessions(options: SessionOptions): Promise<SessionFigur
   for (let i = 0; i < options.sessions; i++) {
     const pairing = all[i % all.length]!;
     const rng = base.fork(String(i));
-    await oneSession(i, pairing, rng, figures);
+    if (options.only !== undefined && options.only !== i) continue;
+    await oneSession(i, pairing, rng, figures, options.onOutputs);
   }
   return figures;
 }
 
-async function oneSession(i: number, pairing: ReturnType<typeof pairings>[number], rng: Rng, f: SessionFigures) {
+async function oneSession(
+  i: number,
+  pairing: ReturnType<typeof pairings>[number],
+  rng: Rng,
+  f: SessionFigures,
+  onOutputs: SessionOptions["onOutputs"],
+) {
   const plan = planFor(rng);
   const log: CardLog = { applied: [], signedDataChanged: false };
   const issuerApplied: string[] = [];
@@ -377,7 +388,7 @@ async function oneSession(i: number, pairing: ReturnType<typeof pairings>[number
     f.offlineApprovalsAfterChangedSignedData++;
     note(`approved offline, ${record.oda.method} passed, signed data changed`);
   }
-  checkLeaks(record, traceLines, secretsOf(pairing.profile), f, note);
+  checkLeaks(record, traceLines, secretsOf(pairing.profile), f, note, onOutputs && ((o) => onOutputs(i, o)));
 }
 
 function checkLeaks(
@@ -386,6 +397,7 @@ function checkLeaks(
   secrets: Secrets,
   f: SessionFigures,
   note: (what: string) => void,
+  show?: (outputs: readonly [string, string][]) => void,
 ): void {
   let forms: [string, string, boolean][];
   try {
@@ -403,6 +415,7 @@ function checkLeaks(
     note(`output threw ${e instanceof Error ? e.message : String(e)}`);
     return;
   }
+  show?.(forms.map(([form, text]) => [form, text]));
   let leaked = false;
   for (const [form, text, panMasked] of forms) {
     const what = leaksIn(text, secrets, panMasked);

@@ -181,7 +181,7 @@ describe("transactionReport trace of answers the kernel could not parse", () => 
       }
     }
     expect(transactionReport(record, { trace: true, unmask: false })).toContain(
-      `data (not BER-TLV): 701F5A084761${"*".repeat(28)}0119D<hidden>`,
+      `data (not BER-TLV): 701F5A084761${"*".repeat(32)}D<hidden>`,
     );
   });
 });
