@@ -112,3 +112,24 @@ describe("displayTlvBytes", () => {
     expect(out).toBe("701F5B08[476173******0119]5513[476173******0119D<hidden>]");
   });
 });
+
+// Found by the session runner (npm run fuzz -- --sessions 20000 --seed long1): one bit flipped in a record.
+describe("records damaged by a bit flip (session runner findings)", () => {
+  it("template 70 flipped to 50 (Application Label, 1–16 bytes): the 38-byte value is searched whole", () => {
+    const record = fromHex(`502657124761740000000002D301220100000200000F5F200F544553542F43415244484F4C444552`);
+    const out = displayTlvBytes(record, MASKED);
+    expect(out).toBe(`5026[571247${"*".repeat(14)}D<hidden>5F200F544553542F43415244484F4C444552]`);
+    expect(displayTlvBytes(record, UNMASKED)).not.toContain("30122010000020");
+  });
+  it("57 flipped to 53 with the PAN damaged too: what follows the separator is hidden", () => {
+    const out = displayTlvBytes(fromHex("70145312" + "47618D0000000009D301220100000000000F"), UNMASKED);
+    expect(out).toBe("70145312[47618D<hidden>D<hidden>]");
+  });
+  it("data that is not TLV with a damaged PAN before D: the track tail is hidden, unmasked too", () => {
+    expect(maskPanContentInHex("7026571247617AD301220100000000000F5F20", UNMASKED)).toBe("7026571247617AD<hidden>5F20");
+  });
+  it("known data objects of allowed lengths are shown as they are (a cryptogram, an amount, a label)", () => {
+    expect(displayValue(0x9f26, fromHex("1234567890123456"))).toBe("1234567890123456");
+    expect(displayValue(0x50, fromHex("56495341204352454449"))).toBe("56495341204352454449");
+  });
+});

@@ -3,6 +3,7 @@
 
 import { toHex } from "./bytes.js";
 import { decodeTlvs, type Tlv, TlvError, walkTlvs } from "./tlv/ber.js";
+import { tagInfo } from "./tlv/tags.js";
 
 /** Whether sensitive values may be shown in clear. The default everywhere is masked. */
 export interface Disclosure {
@@ -42,8 +43,25 @@ export function displayValue(tag: number, value: Uint8Array, disclosure: Disclos
     if (tag === 0x57 || tag === 0x9f6b) return maskTrack2(toHex(value), disclosure);
     return `<${value.length} bytes hidden>`;
   }
-  // By content too: a bit flip in a tag (57 → 55, 5A → 5B) must not show the value it held in clear.
-  return displaySensitiveContent(value, disclosure) ?? toHex(value);
+  // By content too: a bit flip in a tag (57 → 55, 5A → 5B) must not show the value it held in clear. A data object
+  // the dictionary does not know, or of a length its tag does not allow (a template 70 flipped into 50), is searched
+  // whole for PAN and track content.
+  const shown = displaySensitiveContent(value, disclosure);
+  if (shown !== undefined) return shown;
+  return isUnexpected(tag, value.length) ? maskPanContentInHex(toHex(value), disclosure) : toHex(value);
+}
+
+/**
+ * A tag the dictionary does not know or knows from no EMV source (an ISO/IEC 7816 interindustry entry such as 53),
+ * or a length outside what it allows for the tag (Book 3 Annex A).
+ */
+function isUnexpected(tag: number, length: number): boolean {
+  const info = tagInfo(tag);
+  if (!info || info.source.length === 0) return true;
+  return (
+    (info.lengthMin !== undefined && length < info.lengthMin) ||
+    (info.lengthMax !== undefined && length > info.lengthMax)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,6 +134,8 @@ const hidden = (value: Uint8Array) => `<${value.length} bytes hidden>`;
 const TRACK2_IN_HEX = /([0-9]{12,})D[0-9]{4}[0-9]*F*/g;
 /** The same with the separator altered (D flipped to C or F): 12 or more digits, a letter, 7 or more digits. */
 const TRACK2_BROKEN_IN_HEX = /([0-9]{12,})([A-F])[0-9]{7,}F*/g;
+/** What follows a track 2 separator, whatever came before it (a PAN too damaged to be recognised): D, YYMM, service code. */
+const TRACK2_TAIL_IN_HEX = /D[0-9]{7,}F*/g;
 const DIGIT_RUN_IN_HEX = /[0-9]{13,}/g;
 
 /**
@@ -128,7 +148,8 @@ export function maskPanContentInHex(hex: string, disclosure: Disclosure = MASKED
   const upper = hex.toUpperCase();
   const runs = upper
     .replace(TRACK2_IN_HEX, (_m, pan: string) => `${maskDigitRun(pan, disclosure)}D<hidden>`)
-    .replace(TRACK2_BROKEN_IN_HEX, (_m, pan: string, sep: string) => `${maskDigitRun(pan, disclosure)}${sep}<hidden>`);
+    .replace(TRACK2_BROKEN_IN_HEX, (_m, pan: string, sep: string) => `${maskDigitRun(pan, disclosure)}${sep}<hidden>`)
+    .replace(TRACK2_TAIL_IN_HEX, "D<hidden>");
   // Unmasked, a run of at most 19 digits may be shown (it is at most a PAN); a longer one holding a PAN may carry
   // track data after it (a separator flipped into a digit) and is masked all the same.
   return runs.replace(DIGIT_RUN_IN_HEX, (run) =>
@@ -206,10 +227,12 @@ export function isSensitiveTag(tag: number): boolean {
   return PAN_TAGS.has(tag) || SECRET_TAGS.has(tag);
 }
 
-function sensitiveLeaves(nodes: readonly Tlv[]): Tlv[] {
+/** Leaves shown otherwise than as their hex: sensitive by tag, or by content (displayValue decides). */
+function sensitiveLeaves(nodes: readonly Tlv[], disclosure: Disclosure): Tlv[] {
   const out: Tlv[] = [];
   walkTlvs(nodes, (n) => {
-    if (!n.children && (isSensitiveTag(n.tag) || sensitiveContent(n.value) !== undefined)) out.push(n);
+    if (!n.children && (isSensitiveTag(n.tag) || displayValue(n.tag, n.value, disclosure) !== toHex(n.value)))
+      out.push(n);
   });
   return out;
 }
@@ -238,7 +261,7 @@ function hexWithLeavesMasked(
 /** A data object's value as shown: hex, or with the sensitive data objects inside (templates too) masked. */
 export function displayTlvValue(node: Tlv, disclosure: Disclosure = MASKED): string {
   if (!node.children) return displayValue(node.tag, node.value, disclosure);
-  const leaves = sensitiveLeaves(node.children);
+  const leaves = sensitiveLeaves(node.children, disclosure);
   if (leaves.length === 0) return toHex(node.value);
   return hexWithLeavesMasked(node.source, node.valueOffset, node.valueOffset + node.length, leaves, disclosure);
 }
@@ -256,5 +279,5 @@ export function displayTlvBytes(data: Uint8Array, disclosure: Disclosure = MASKE
     if (!(e instanceof TlvError)) throw e;
     return hideIfNotTlv ? `<${data.length} bytes hidden>` : maskPanContentInHex(toHex(data), disclosure);
   }
-  return hexWithLeavesMasked(data, 0, data.length, sensitiveLeaves(nodes), disclosure);
+  return hexWithLeavesMasked(data, 0, data.length, sensitiveLeaves(nodes, disclosure), disclosure);
 }
