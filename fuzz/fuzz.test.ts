@@ -18,8 +18,9 @@ describe("npm run fuzz, short run", () => {
       expect(r.inputs).toBe(2000);
       expect(r.ok + r.documentedErrors).toBe(2000);
     }
-    // The inputs reach past the first check: every target but the generated trees has both outcomes.
-    for (const r of rows.filter((x) => x.target !== "tlv-encode")) {
+    // The inputs reach past the first check: every target that can reject its input has both outcomes (generated
+    // trees are always valid; the stream decoders skip what they cannot use).
+    for (const r of rows.filter((x) => x.target !== "tlv-encode" && x.target !== "framing")) {
       expect(r.ok, r.target).toBeGreaterThan(0);
       expect(r.documentedErrors, r.target).toBeGreaterThan(0);
     }

@@ -39,6 +39,7 @@ import { allTagInfo } from "../emv/tlv/tags.js";
 import { encodeCommand } from "../kernel/card-session.js";
 import { commandFromApdu } from "../kernel/contact/issuer-scripts.js";
 import { decodeMessage, encodeMessage, Iso8583Error } from "../online/iso8583/codec.js";
+import { FrameReader, frame } from "../online/iso8583/framing.js";
 import { authorizationRequestOf, authorizationResponseOf } from "../online/iso8583/mapping.js";
 import {
   ApduError,
@@ -50,6 +51,7 @@ import {
 } from "../transport/apdu.js";
 import { describeApduPair, renderTree } from "../transport/apdu-text.js";
 import { AtrError, emvAtrRemarks, explainAtr, parseAtr } from "../transport/atr.js";
+import { encodeFrame, FrameDecoder, FrameType } from "../transport/framing.js";
 import { decodeBlock, encodeBlock, type T1Edc } from "../transport/t1.js";
 import type { Corpus } from "./corpus.js";
 import type { Rng } from "./rng.js";
@@ -330,4 +332,38 @@ const atr: Target = {
   },
 };
 
-export const TARGETS: readonly Target[] = [tlv, tlvEncode, dol, fields, apdu, script, t1, iso8583, atr];
+/** Split a stream into 1–4 chunks at random places (the decoders see bytes as they arrive). */
+function chunks(input: Uint8Array, rng: Rng): Uint8Array[] {
+  const cuts = [0, ...Array.from({ length: rng.int(4) }, () => rng.int(input.length + 1)), input.length].sort(
+    (a, b) => a - b,
+  );
+  return cuts.slice(1).map((end, i) => input.subarray(cuts[i]!, end));
+}
+
+const framing: Target = {
+  name: "framing",
+  description: "byte streams: the emvsim serial frame decoder (transport/framing.ts) and ISO 8583 2-byte framing",
+  seeds: (c) => [
+    ...c.commands.slice(0, 40).map((payload, seq) => encodeFrame({ type: FrameType.APDU, seq: seq & 0xff, payload })),
+    ...c.iso8583.map((m) => frame(m)),
+  ],
+  maxRandom: 64,
+  documented: () => false,
+  run(input, rng) {
+    const decoder = new FrameDecoder();
+    const text = toHex(input);
+    for (const part of chunks(input, rng))
+      for (const f of decoder.push(part)) {
+        // A frame comes from the stream: its encoding is there, byte for byte.
+        if (!text.includes(toHex(encodeFrame(f)))) return mismatch(`frame ${toHex(encodeFrame(f))} not in ${text}`);
+      }
+    const reader = new FrameReader();
+    const messages = chunks(input, rng).flatMap((part) => reader.push(part));
+    const consumed = toHex(input.subarray(0, input.length - reader.pending));
+    if (messages.map((m) => toHex(frame(m))).join("") !== consumed)
+      return mismatch(`ISO 8583 framing: ${messages.length} message(s) do not re-frame to ${consumed}`);
+    return OK;
+  },
+};
+
+export const TARGETS: readonly Target[] = [tlv, tlvEncode, dol, fields, apdu, script, t1, iso8583, atr, framing];
