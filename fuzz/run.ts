@@ -1,6 +1,6 @@
 // `npm run fuzz`: the robustness campaign (issue 13). Parser targets for a count and a seed, and the mutated-session
 // runner; prints the figures as tables and exits 1 when any figure that must be zero is not.
-//   npm run fuzz -- [--count N] [--seed S] [--target NAME] [--sessions N] [--only parsers|sessions] [--session N]
+//   npm run fuzz -- [--count N] [--seed S] [--target NAME] [--sessions N] [--only parsers|sessions] [--session N] [--parallel N]
 
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,8 @@ interface Args {
   only: "parsers" | "sessions" | undefined;
   /** --session N: run only session N of the seed's run and print its outputs. */
   session: number | undefined;
+  /** --parallel N: sessions at once. */
+  parallel: number;
 }
 
 export function parseFuzzArgs(argv: readonly string[]): Args {
@@ -25,6 +27,7 @@ export function parseFuzzArgs(argv: readonly string[]): Args {
     sessions: 1000,
     only: undefined,
     session: undefined,
+    parallel: 1,
   };
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -40,6 +43,7 @@ export function parseFuzzArgs(argv: readonly string[]): Args {
     if (name === "--count") a.count = count();
     else if (name === "--sessions") a.sessions = count();
     else if (name === "--seed") a.seed = value;
+    else if (name === "--parallel") a.parallel = Math.max(1, count());
     else if (name === "--session") {
       a.session = count();
       a.only = "sessions";
@@ -74,6 +78,7 @@ export async function main(argv: readonly string[], out: (line: string) => void)
     const figures = await runSessions({
       sessions: args.session === undefined ? args.sessions : args.session + 1,
       seed: args.seed,
+      concurrency: args.parallel,
       ...(args.session === undefined
         ? {}
         : {
@@ -84,7 +89,9 @@ export async function main(argv: readonly string[], out: (line: string) => void)
           }),
     });
     out("");
-    out(`Mutated sessions: ${args.sessions}, seed '${args.seed}' (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    out(
+      `Mutated sessions: ${args.sessions}, seed '${args.seed}', ${args.parallel} at once (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     out(formatSessionTable(figures));
     for (const f of figures.findings) out(`  ${f}`);
     failed ||= mustBeZero(figures).some(([, n]) => n > 0);

@@ -76,6 +76,11 @@ export interface SessionOptions {
   readonly seed: string;
   /** Run only this session (by its index in a run of the same seed), to reproduce a finding. */
   readonly only?: number;
+  /**
+   * Sessions run at once (default 1). Most of a long run's time is spent waiting out "no answer" bounds, so
+   * running several at once shortens it; the inputs stay the same, outcomes that depend on a bound may not.
+   */
+  readonly concurrency?: number;
   /** Receives the outputs of each session (report, JSON, trace), e.g. to show the one reproduced. */
   readonly onOutputs?: (index: number, outputs: readonly [string, string][]) => void;
 }
@@ -314,12 +319,17 @@ export async function runSessions(options: SessionOptions): Promise<SessionFigur
   const all = pairings();
   const figures = newFigures();
   const base = new Rng(`${options.seed}/sessions`);
+  const running = new Set<Promise<void>>();
+  const limit = Math.max(1, options.concurrency ?? 1);
   for (let i = 0; i < options.sessions; i++) {
     const pairing = all[i % all.length]!;
     const rng = base.fork(String(i));
     if (options.only !== undefined && options.only !== i) continue;
-    await oneSession(i, pairing, rng, figures, options.onOutputs);
+    const p: Promise<void> = oneSession(i, pairing, rng, figures, options.onOutputs).finally(() => running.delete(p));
+    running.add(p);
+    if (running.size >= limit) await Promise.race(running);
   }
+  await Promise.all(running);
   return figures;
 }
 
