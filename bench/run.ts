@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   tlv: async () => (await import("./tlv.bench.js")).bench,
   transport: async () => (await import("./transport.bench.js")).bench,
   kernel: async () => (await import("./kernel.bench.js")).bench,
+  host: async () => (await import("./host.bench.js")).bench,
 };
 
 export async function runBenches(filter: string | undefined, io: Pick<CliIo, "out" | "err">): Promise<number> {

@@ -4,9 +4,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { catalog } from "./catalog/index.js";
 import { FAMILIES } from "./catalog/types.js";
-import { compare, observe, runCase } from "./harness.js";
-import { checkInvariants } from "./invariants.js";
-import { type CaseReport, caseReport, writeReport } from "./report.js";
+import { type CaseReport, writeReport } from "./report.js";
+import { evaluateCase } from "./runner.js";
 
 const cases = catalog();
 const reports: CaseReport[] = [];
@@ -26,14 +25,9 @@ for (const family of FAMILIES) {
   describe(family, () => {
     for (const c of mine) {
       it(`${c.id} ${c.title}`, async () => {
-        const run = await runCase(c);
-        const problems: string[] = [];
-        if (run.setupError || !run.record) problems.push(`setup: ${run.setupError ?? "no record"}`);
-        const actual = run.record ? observe(run.record) : undefined;
-        if (actual) problems.push(...compare(c.expected, actual));
-        if (run.record && run.config) problems.push(...checkInvariants(run.record, run.config));
-        reports.push(caseReport(c, actual, problems));
-        expect(problems).toEqual([]);
+        const report = await evaluateCase(c);
+        reports.push(report);
+        expect(report.problems).toEqual([]);
       });
     }
   });

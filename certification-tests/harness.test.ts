@@ -29,6 +29,14 @@ const observed: Observed = {
   oda: { method: "SDA", result: "passed" },
   commands: ["SELECT", "GET PROCESSING OPTIONS"],
   apdus: ["00A404000E315041592E5359532E444446303100", "80A8000002830000"],
+  exchanges: [
+    {
+      name: "SELECT",
+      command: "00A404000E315041592E5359532E444446303100",
+      response: "6A82",
+      decoded: ["C-APDU CLA 00 INS A4 P1 04 P2 00: SELECT", "R-APDU SW 6A82"],
+    },
+  ],
 };
 
 describe("profileWithOverrides", () => {

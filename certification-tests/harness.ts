@@ -6,17 +6,20 @@ import { join } from "node:path";
 import { openEmulatorChannel } from "../emulator/channel.js";
 import { defaultHostConfig, type HostConfig, SimulatedIssuerHost } from "../emulator/host/index.js";
 import { builtInProfileDir, type CardProfile, parseProfile } from "../emulator/profile.js";
+import type { IssuerHost } from "../emv/authorisation.js";
 import { type BitDef, describeBits } from "../emv/bits.js";
 import { fromHex, toHex } from "../emv/bytes.js";
 import type { RandomSource } from "../emv/random.js";
-import { maskPansInText } from "../emv/sensitive.js";
+import { MASKED, maskPansInText } from "../emv/sensitive.js";
 import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { loadTerminalConfig } from "../kernel/config/load.js";
 import type { TerminalConfig } from "../kernel/config/types.js";
 import type { Outcome } from "../kernel/contact/decision.js";
 import { runTransaction, type TransactionRecord } from "../kernel/contact/transaction.js";
 import { nonInteractive } from "../kernel/interaction.js";
+import { resultToJson } from "../kernel/result.js";
 import type { TransactionParams } from "../kernel/transaction-params.js";
+import { describeApduPair } from "../transport/apdu-text.js";
 import type { CardOverrides, CaseParams, CertCase, Expected, TerminalOverrides } from "./catalog/types.js";
 
 export type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -41,6 +44,7 @@ export function profileWithOverrides(id: string, over: CardOverrides | undefined
     const app = Array.isArray(apps) ? apps[over.app ?? 0] : undefined;
     if (!isObject(app)) return { ok: false, error: `profile ${id}: no application ${over.app ?? 0}` };
     if (over.aip !== undefined) app.aip = over.aip;
+    if (over.aid !== undefined) app.aid = over.aid;
     if (over.counters) app.counters = { ...(isObject(app.counters) ? app.counters : {}), ...over.counters };
     if (over.risk) app.risk = { ...(isObject(app.risk) ? app.risk : {}), ...over.risk };
     if (over.pin) app.pin = { ...over.pin };
@@ -91,6 +95,7 @@ export function configWithOverrides(id: string, over: TerminalOverrides | undefi
     ...(a?.tacOnline ? { tacOnline: fromHex(a.tacOnline) } : {}),
     ...(a?.tacDefault ? { tacDefault: fromHex(a.tacDefault) } : {}),
     ...(a?.applicationVersion ? { applicationVersion: fromHex(a.applicationVersion) } : {}),
+    ...(a?.partialSelection !== undefined ? { partialSelection: a.partialSelection } : {}),
     ...(a?.randomSelection ? { randomSelection: a.randomSelection } : {}),
   }));
   return {
@@ -151,9 +156,9 @@ export async function runCase(c: CertCase): Promise<CaseRun> {
       channel: openEmulatorChannel(profile.value),
       ...(p.host === false
         ? {}
-        : {
-            host: new SimulatedIssuerHost(hostConfigFor(c.profile, p)),
-          }),
+        : p.host === "unreachable"
+          ? { host: UNREACHABLE_HOST }
+          : { host: new SimulatedIssuerHost(hostConfigFor(c.profile, p)) }),
       interaction: interactionFor(p.pins ?? []),
     });
     return { record, config: config.value };
@@ -162,7 +167,12 @@ export async function runCase(c: CertCase): Promise<CaseRun> {
   }
 }
 
-/** The default host, with the case's scripts and the issuer's PIN for the case's profile. */
+/** A configured host that never answers: the connection is refused (Book 3 §10.7 "unable to go online"). */
+const UNREACHABLE_HOST: IssuerHost = {
+  authorize: () => Promise.reject(new Error("connection refused (certification case: host unreachable)")),
+};
+
+/** The default host, with the case's scripts and rules and the issuer's PIN for the case's profile. */
 function hostConfigFor(profile: string, p: CaseParams): HostConfig {
   const base = defaultHostConfig();
   const issuerPin = p.issuerPin;
@@ -172,6 +182,7 @@ function hostConfigFor(profile: string, p: CaseParams): HostConfig {
       ? { issuers: base.issuers.map((k) => (k.name.startsWith(`${profile} `) ? { ...k, pin: issuerPin } : k)) }
       : {}),
     ...(p.scripts ? { scripts: [...p.scripts] } : {}),
+    ...(p.hostRules ? { rules: [...p.hostRules, ...(base.rules ?? [])] } : {}),
   };
 }
 
@@ -179,6 +190,7 @@ function hostConfigFor(profile: string, p: CaseParams): HostConfig {
 export interface Observed {
   readonly outcome: string;
   readonly reason: string;
+  readonly termination?: string;
   readonly aid?: string;
   readonly tvr: string;
   readonly tsi: string;
@@ -188,12 +200,48 @@ export interface Observed {
   readonly commands: string[];
   /** Command APDUs in order, hex. */
   readonly apdus: string[];
+  /** Every exchange as the card saw it: command and response hex (PIN data withheld, PAN and track data masked) and
+   * both decoded in words. */
+  readonly exchanges: ObservedExchange[];
+}
+
+export interface ObservedExchange {
+  readonly name: string;
+  readonly command: string;
+  /** Response with SW1 SW2; null when the card did not answer (transport error). */
+  readonly response: string | null;
+  readonly error?: string;
+  readonly decoded: string[];
+}
+
+/** The exchanges of a record, masked as `emvsim run --json --trace` shows them, with the decoded words. */
+function observedExchanges(r: TransactionRecord): ObservedExchange[] {
+  const shown = resultToJson(r, { trace: true, unmask: false }).trace ?? [];
+  return r.trace.map((t, i) => {
+    const s = shown[i];
+    let decoded: string[];
+    try {
+      decoded = t.response
+        ? describeApduPair(t.command, t.response, { disclosure: MASKED })
+        : [`${t.name}: no answer${t.error ? ` (${t.error})` : ""}`];
+    } catch (e) {
+      decoded = [`${t.name}: not decodable (${e instanceof Error ? e.message : String(e)})`];
+    }
+    return {
+      name: t.name,
+      command: s?.command ?? "",
+      response: s?.response ?? null,
+      ...(s?.error ? { error: maskPansInText(s.error) } : {}),
+      decoded: decoded.map((line) => maskPansInText(line)),
+    };
+  });
 }
 
 export function observe(r: TransactionRecord): Observed {
   return {
     outcome: r.outcome,
     reason: maskPansInText(r.reason),
+    ...(r.termination ? { termination: r.termination } : {}),
     ...(r.aid ? { aid: toHex(r.aid) } : {}),
     tvr: toHex(r.tvr),
     tsi: toHex(r.tsi),
@@ -205,6 +253,7 @@ export function observe(r: TransactionRecord): Observed {
     apdus: r.trace.map((t) =>
       t.name === "VERIFY" ? `${toHex(t.command.subarray(0, 5))}<PIN block withheld>` : toHex(t.command),
     ),
+    exchanges: observedExchanges(r),
   };
 }
 
@@ -233,6 +282,8 @@ export function compare(e: Expected, o: Observed): string[] {
   if (e.reasonContains !== undefined && !o.reason.includes(e.reasonContains))
     diff("reason", e.reasonContains, o.reason);
   if (e.aid !== undefined && e.aid !== o.aid) diff("AID", e.aid, o.aid);
+  if (e.termination !== undefined && e.termination !== o.termination)
+    diff("termination", e.termination, o.termination ?? "(not terminated)");
   if (e.tvr !== undefined && e.tvr !== o.tvr) diff("TVR", e.tvr, o.tvr, bitDifference(TVR_BITS, e.tvr, o.tvr));
   if (e.tsi !== undefined && e.tsi !== o.tsi) diff("TSI", e.tsi, o.tsi, bitDifference(TSI_BITS, e.tsi, o.tsi));
   if (e.cvmResults !== undefined && e.cvmResults !== o.cvmResults) diff("CVM results", e.cvmResults, o.cvmResults);

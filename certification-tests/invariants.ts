@@ -5,6 +5,7 @@
 import { isBitSet } from "../emv/bits.js";
 import { toHex } from "../emv/bytes.js";
 import { AIP } from "../emv/fields/aip.js";
+import { TAG } from "../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../emv/tvr.js";
 import type { TerminalConfig } from "../kernel/config/types.js";
 import type { CryptogramType } from "../kernel/contact/decision.js";
@@ -63,7 +64,7 @@ export function checkInvariants(r: TransactionRecord, config: TerminalConfig): s
   }
   if (r.outcome === "terminated") return out;
 
-  const aip = r.data.from("card", 0x82);
+  const aip = r.data.from("card", TAG.APPLICATION_INTERCHANGE_PROFILE);
   if (aip) {
     // Book 3 §10.3: the method is the highest both sides support; none ⇔ TVR B1b8 and TSI b8 clear.
     const method = expectedOdaMethod(aip, config.capabilities);
@@ -94,8 +95,8 @@ export function checkInvariants(r: TransactionRecord, config: TerminalConfig): s
     if (![0x00, 0x01, 0x02].includes(cvmr[2] ?? 0xff)) fail(`CVM results ${toHex(cvmr)}: byte 3 is not 00/01/02`);
   }
   // Book 3 §10.4.3: expired application ⇔ Application Expiration Date < Transaction Date.
-  const exp = r.data.from("card", 0x5f24);
-  const date = r.data.get(0x9a);
+  const exp = r.data.from("card", TAG.APPLICATION_EXPIRATION_DATE);
+  const date = r.data.get(TAG.TRANSACTION_DATE);
   if (exp && date) {
     const e = dateValue(toHex(exp));
     const d = dateValue(toHex(date));
@@ -111,7 +112,7 @@ export function checkInvariants(r: TransactionRecord, config: TerminalConfig): s
     ? config.aids.find((a) => r.aid && toHex(a.aid) === toHex(r.aid).slice(0, a.aid.length * 2))
     : undefined;
   if (sel && requested.length > 0) {
-    const iacDenial = r.data.from("card", 0x9f0e) ?? new Uint8Array(5);
+    const iacDenial = r.data.from("card", TAG.ISSUER_ACTION_CODE_DENIAL) ?? new Uint8Array(5);
     let denied = false;
     // CDA failed (B1b3) can only be known after the first GENERATE AC: left out of the comparison.
     const before = Uint8Array.of((tvr[0] ?? 0) & ~0x04, tvr[1] ?? 0, tvr[2] ?? 0, tvr[3] ?? 0);

@@ -26,6 +26,8 @@ export interface CaseReport {
   readonly actual?: Observed;
   /** One line per difference (TVR/TSI in words). */
   readonly problems: readonly string[];
+  /** Wall time of the case, when run by the certify runner (JUnit `time`). */
+  readonly durationMs?: number;
 }
 
 /** The case's setup with PINs (card reference PIN, PINs entered) replaced by "****": PINs never in a report. */

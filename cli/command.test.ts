@@ -3,11 +3,12 @@
 import { describe, expect, it } from "vitest";
 import { parseOptions, UsageError } from "./command.js";
 
-const SPEC = { command: "demo", values: ["--card", "--vpcd"], flags: ["--json"] } as const;
+const VALUES = ["--card", "--vpcd"];
+const FLAGS = ["--json"];
 
 describe("parseOptions", () => {
   it("reads '--opt value', '--opt=value' and flags", () => {
-    const p = parseOptions(["--card", "a", "--vpcd=h:1", "--json"], SPEC);
+    const p = parseOptions(["--card", "a", "--vpcd=h:1", "--json"], VALUES, FLAGS, "demo");
     expect([...p.values]).toEqual([
       ["--card", "a"],
       ["--vpcd", "h:1"],
@@ -26,11 +27,14 @@ describe("parseOptions", () => {
     [["--colour"], "unknown option '--colour' (see 'emvsim demo --help')"],
     [["x"], "unexpected argument 'x' (see 'emvsim demo --help')"],
   ])("%j → UsageError '%s'", (args, message) => {
-    expect(() => parseOptions(args, SPEC)).toThrow(UsageError);
-    expect(() => parseOptions(args, SPEC)).toThrow(message);
+    expect(() => parseOptions(args, VALUES, FLAGS, "demo")).toThrow(UsageError);
+    expect(() => parseOptions(args, VALUES, FLAGS, "demo")).toThrow(message);
   });
 
   it("keeps positional arguments when the command takes them", () => {
-    expect(parseOptions(["9C00", "--json", "-"], { ...SPEC, positional: true }).positional).toEqual(["9C00", "-"]);
+    expect(parseOptions(["9C00", "--json", "-"], VALUES, FLAGS, "demo", { positional: true }).positional).toEqual([
+      "9C00",
+      "-",
+    ]);
   });
 });

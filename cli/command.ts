@@ -22,44 +22,34 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-export interface OptionSpec {
-  /** The sub-command, for "see 'emvsim <command> --help'". */
-  readonly command: string;
-  /** Options taking one value, as `--opt value` or `--opt=value`; each may be given once. */
-  readonly values?: readonly string[];
-  /** Options without a value; each may be given once. */
-  readonly flags?: readonly string[];
-  /** Whether arguments that are not options (hex data, `-`) are allowed. Default false. */
-  readonly positional?: boolean;
-}
-
-export interface ParsedOptions {
-  readonly values: ReadonlyMap<string, string>;
-  readonly flags: ReadonlySet<string>;
-  readonly positional: readonly string[];
-}
-
 /**
- * Parse a sub-command's arguments. Every problem is a one-line UsageError: an unknown option, a missing value, a
- * value given to a flag, an unexpected argument, and an option given twice (a repeated option is never resolved
- * silently by letting the last one win).
+ * Splits `--opt value` / `--opt=value` arguments and `--flag`s of a command; every problem (unknown option, missing
+ * value, a value given to a flag, an option or flag given twice, an unexpected argument) is a one-line UsageError
+ * naming the option. A repeated option is never resolved silently by letting the last one win (issue 13 defect 7).
+ * With `positional`, arguments that are not options (hex data, `-`) are returned in order instead.
  */
-export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedOptions {
+export function parseOptions(
+  args: readonly string[],
+  valueOptions: readonly string[],
+  flagOptions: readonly string[],
+  command: string,
+  options: { readonly positional?: boolean } = {},
+): { values: Map<string, string>; flags: Set<string>; positional: string[] } {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const positional: string[] = [];
-  const help = `(see 'emvsim ${spec.command} --help')`;
+  const help = `(see 'emvsim ${command} --help')`;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if (spec.flags?.includes(name)) {
+    if (flagOptions.includes(name)) {
       if (name !== arg) throw new UsageError(`${name} takes no value`);
       if (flags.has(name)) throw new UsageError(`${name} given twice`);
       flags.add(name);
       continue;
     }
-    if (spec.values?.includes(name)) {
+    if (valueOptions.includes(name)) {
       const value = name !== arg ? arg.slice(eq + 1) : args[++i];
       if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
       if (values.has(name)) throw new UsageError(`${name} given twice`);
@@ -67,7 +57,7 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
       continue;
     }
     if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option '${name}' ${help}`);
-    if (!spec.positional) throw new UsageError(`unexpected argument '${arg}' ${help}`);
+    if (!options.positional) throw new UsageError(`unexpected argument '${arg}' ${help}`);
     positional.push(arg);
   }
   return { values, flags, positional };

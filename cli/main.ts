@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cards: async () => (await import("./commands/cards.js")).command,
   keys: async () => (await import("./commands/keys.js")).command,
   run: async () => (await import("./commands/run.js")).command,
+  certify: async () => (await import("./commands/certify.js")).command,
+  host: async () => (await import("./commands/host.js")).command,
 };
 
 export function processIo(): CliIo {

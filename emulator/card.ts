@@ -13,9 +13,10 @@ import { ISSUER_SCRIPT_INS, issuerScriptCommand } from "./commands/issuer-script
 import { readRecord } from "./commands/read-record.js";
 import { select } from "./commands/select.js";
 import { getChallenge, verify } from "./commands/verify.js";
+import { contactlessAtr } from "./contactless/atr.js";
 import { type CardContext, type CommandHandler, newSession, type PersonalisedApplication } from "./context.js";
 import { personalise } from "./personalise.js";
-import type { CardProfile, CommandName } from "./profile.js";
+import { type CardInterface, type CardProfile, type CommandName, ProfileError } from "./profile.js";
 import { type CardState, initialState, loadState, saveState } from "./state.js";
 import { respond, SW } from "./status.js";
 
@@ -24,6 +25,11 @@ export interface EmulatedCardOptions {
   readonly stateFile?: string;
   /** Random source for GET CHALLENGE and ICC dynamic numbers (default node:crypto). */
   readonly random?: (n: number) => Uint8Array;
+  /**
+   * The interface the card is presented on (Book A §5): "contact" (PSE, the profile's ATR) or "contactless" (PPSE,
+   * the ATR a PC/SC reader builds for an ISO 14443-4 card). Default: contact when the card has it, else contactless.
+   */
+  readonly interface?: CardInterface;
 }
 
 interface Route {
@@ -56,6 +62,8 @@ const KNOWN_CLA = new Set([0x00, 0x80, 0x84]);
 export class EmulatedCard {
   readonly atr: Uint8Array;
   readonly profile: CardProfile;
+  /** The interface this card was opened on. */
+  readonly interface: CardInterface;
   private readonly applications: readonly PersonalisedApplication[];
   private readonly state: CardState;
   private readonly ctx: CardContext;
@@ -68,12 +76,25 @@ export class EmulatedCard {
     private readonly options: EmulatedCardOptions = {},
   ) {
     this.profile = profile;
-    this.atr = profile.atr;
+    const iface = options.interface ?? profile.interfaces[0]!;
+    if (!profile.interfaces.includes(iface))
+      throw new ProfileError(profile.source, [
+        `interfaces: the card has no ${iface} interface (it has ${profile.interfaces.join(" and ")})`,
+      ]);
+    this.interface = iface;
+    this.atr = iface === "contactless" ? contactlessAtr(profile.historicalBytes) : profile.atr;
     this.applications = personalise(profile);
     this.state =
       options.stateFile && profile.persistState ? loadState(profile, options.stateFile) : initialState(profile);
     const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
-    this.ctx = { profile, applications: this.applications, state: this.state, session: newSession(), random };
+    this.ctx = {
+      profile,
+      interface: iface,
+      applications: this.applications,
+      state: this.state,
+      session: newSession(),
+      random,
+    };
   }
 
   /** Cold reset: a new session; non-volatile state stays. Returns the ATR. */
@@ -139,9 +160,9 @@ export class EmulatedCard {
       saveState(this.profile, this.state, this.options.stateFile);
   }
 
-  /** Short description for channel listings, e.g. "emulator:visa-cvn18-cda". */
+  /** Short description for channel listings, e.g. "emulator:visa-cvn18-cda" ("…(contactless)" on that interface). */
   get description(): string {
-    return `emulator:${this.profile.id}`;
+    return `emulator:${this.profile.id}${this.interface === "contactless" ? " (contactless)" : ""}`;
   }
 
   /** Hex ATR for logs. */

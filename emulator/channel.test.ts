@@ -60,4 +60,14 @@ describe("openEmulatorChannel", () => {
       expect(toHex(await ch.transmit(GET_ATC))).toBe("9F3602001D9000");
     }
   });
+
+  it("opens a dual card on the contactless interface: contactless ATR, the PPSE, a description saying so", async () => {
+    const ch = openEmulatorChannel("visa-cvn18-cda", { interface: "contactless" });
+    expect(toHex(ch.atr!)).toBe("3B80800101");
+    expect(ch.description).toBe("emulator:visa-cvn18-cda (contactless)");
+    expect(toHex(await ch.transmit(fromHex("00A404000E325041592E5359532E444446303100"))).slice(-4)).toBe("9000");
+    expect(toHex(await ch.reset!())).toBe("3B80800101");
+    await ch.close();
+    expect(openEmulatorChannel("visa-cvn18-cda").card.interface).toBe("contact");
+  });
 });

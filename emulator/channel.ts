@@ -2,7 +2,7 @@
 
 import { type CardChannel, TransportError } from "../transport/channel.js";
 import { EmulatedCard, type EmulatedCardOptions } from "./card.js";
-import { type CardProfile, loadProfile } from "./profile.js";
+import { type CardProfile, resolveProfile } from "./profile.js";
 
 export interface EmulatorChannel extends CardChannel {
   /** The card itself, for tests that inspect its state. */
@@ -10,19 +10,12 @@ export interface EmulatorChannel extends CardChannel {
 }
 
 /**
- * Open a channel to a new emulated card: a built-in profile id, a profile file path, or a loaded profile.
+ * Open a channel to a new emulated card: a built-in profile id, a profile file path, or a loaded profile, on the
+ * interface `options.interface` (contact or contactless; default contact when the card has it).
  * Throws ProfileError for an unusable profile.
  */
 export function openEmulatorChannel(profile: string | CardProfile, options: EmulatedCardOptions = {}): EmulatorChannel {
-  let loaded: CardProfile;
-  if (typeof profile === "string") {
-    const r = loadProfile(profile);
-    if (!r.ok) throw r.error;
-    loaded = r.value;
-  } else {
-    loaded = profile;
-  }
-  const card = new EmulatedCard(loaded, options);
+  const card = new EmulatedCard(resolveProfile(profile), options);
   let closed = false;
   card.powerOn();
   return {

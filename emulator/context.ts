@@ -6,7 +6,7 @@ import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
 import type { DolEntry } from "../emv/tlv/dol.js";
 import type { CommandApdu } from "../transport/apdu.js";
 import type { CaKeyMaterial } from "./keystore.js";
-import type { ApplicationProfile, CardProfile } from "./profile.js";
+import type { ApplicationProfile, CardInterface, CardProfile } from "./profile.js";
 import type { ApplicationState, CardState } from "./state.js";
 
 /** The keys a personalised application signs with (Book 2 §5, §6): CA, issuer and ICC private keys. */
@@ -29,6 +29,13 @@ export interface PersonalisedApplication {
   readonly panSequenceNumber: string | undefined;
   /** Issuer and ICC RSA keys when the application does ODA or enciphered PIN. */
   readonly keys: OdaKeys | undefined;
+  /** The application on the contactless interface (parsed PDOL), undefined when contact only. */
+  readonly contactless: { readonly pdol: readonly DolEntry[] } | undefined;
+  /**
+   * Records holding Card Authentication Related Data (9F69), by `sfi * 256 + record`: the record with this
+   * transaction's value in (Book C-3: the card UN changes at every GPO).
+   */
+  readonly cardAuthenticationRecords: ReadonlyMap<number, (cardAuthenticationData: Uint8Array) => Uint8Array>;
 }
 
 export type AcType = "AAC" | "TC" | "ARQC";
@@ -54,6 +61,10 @@ export interface Session {
   offlinePin: "none" | "passed" | "failed";
   scriptCommands: number;
   scriptFailed: boolean;
+  /** Contactless GPO done in qVSDC mode (no GENERATE AC follows) and the 9F69 it returned. */
+  qvsdc: { readonly cardAuthenticationData: Uint8Array | undefined } | undefined;
+  /** This presentation brings the issuer's answer to the last contactless ARQC (issuer update, no GPO). */
+  issuerUpdate: boolean;
 }
 
 export function newSession(): Session {
@@ -69,11 +80,15 @@ export function newSession(): Session {
     offlinePin: "none",
     scriptCommands: 0,
     scriptFailed: false,
+    qvsdc: undefined,
+    issuerUpdate: false,
   };
 }
 
 export interface CardContext {
   readonly profile: CardProfile;
+  /** The interface the card was opened on (Book A §5): contact answers PSE, contactless the PPSE. */
+  readonly interface: CardInterface;
   readonly applications: readonly PersonalisedApplication[];
   readonly state: CardState;
   session: Session;

@@ -30,6 +30,8 @@ export interface AcRequest {
   readonly session: Session;
   readonly pinTryCounter: number;
   readonly lastOnlineIssuerAuthenticationFailed: boolean;
+  /** The AIP the card returned on this interface (contactless may differ); default the application's. */
+  readonly aip?: Uint8Array;
 }
 
 /** The card's cryptogram keys: its scheme and ICC master keys (Book 2 A1.4). */
@@ -91,7 +93,7 @@ export function computeApplicationCryptogram(
   const value = terminalDataOrZeros((tag: number): Uint8Array | undefined => {
     if (tag === TAG.APPLICATION_TRANSACTION_COUNTER) return atc;
     if (tag === TAG.ISSUER_APPLICATION_DATA) return iad;
-    if (tag === TAG.APPLICATION_INTERCHANGE_PROFILE) return app.profile.aip;
+    if (tag === TAG.APPLICATION_INTERCHANGE_PROFILE) return r.aip ?? app.profile.aip;
     return r.values.get(tag);
   });
   const ac = generateApplicationCryptogram(keys.scheme, keys.mk.ac, value);

@@ -2,6 +2,7 @@
 // order, so the card splits the command data by the DOL's (tag, length) entries (kernel/tlv/dol.ts parses them).
 
 import type { DolEntry } from "../emv/tlv/dol.js";
+import { amountMinorUnits } from "../emv/tlv/formats.js";
 
 /** The values in DOL-related data by tag (the caller has checked the data length). */
 export function dolValues(entries: readonly DolEntry[], data: Uint8Array): Map<number, Uint8Array> {
@@ -12,4 +13,14 @@ export function dolValues(entries: readonly DolEntry[], data: Uint8Array): Map<n
     p += e.length;
   }
   return out;
+}
+
+/** Amount Authorised (n 12) in minor units; undefined when absent or not BCD. */
+export function amountOf(value: Uint8Array | undefined): number | undefined {
+  if (!value) return undefined;
+  try {
+    return Number(amountMinorUnits(value));
+  } catch {
+    return undefined;
+  }
 }

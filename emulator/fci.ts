@@ -2,7 +2,8 @@
 // §12.2.3; contactless PPSE: EMV Book B §3.3).
 
 import { encodeTlvs, type TlvInput } from "../emv/tlv/ber.js";
-import type { ApplicationProfile, DataObject } from "./profile.js";
+import { TAG } from "../emv/tlv/tag-names.js";
+import type { ApplicationProfile, CardInterface, ContactlessProfile, DataObject } from "./profile.js";
 
 /** DF name of the Payment System Environment (Book 1 §12.2.2). */
 export const PSE_NAME = new TextEncoder().encode("1PAY.SYS.DDF01");
@@ -21,17 +22,36 @@ function directoryEntry(app: ApplicationProfile): TlvInput {
   return { tag: 0x61, children };
 }
 
-/** FCI of an ADF (Book 1 §11.3.4 Table 45): 6F { 84 DF name, A5 { 50, 87, 9F38, 5F2D, 9F11, 9F12, BF0C } }. */
-export function applicationFci(app: ApplicationProfile): Uint8Array {
-  const a5: TlvInput[] = [prim(0x50, text(app.label))];
-  if (app.priorityIndicator !== undefined) a5.push(prim(0x87, Uint8Array.of(app.priorityIndicator)));
-  if (app.pdol !== undefined) a5.push(prim(0x9f38, app.pdol));
-  if (app.language !== undefined) a5.push(prim(0x5f2d, text(app.language)));
-  if (app.issuerCodeTableIndex !== undefined) a5.push(prim(0x9f11, Uint8Array.of(app.issuerCodeTableIndex)));
-  if (app.preferredName !== undefined) a5.push(prim(0x9f12, text(app.preferredName)));
+/**
+ * FCI of an ADF (Book 1 §11.3.4 Table 45): 6F { 84 DF name, A5 { 50, 87, 9F38, 5F2D, 9F11, 9F12, BF0C } }. On the
+ * contactless interface the priority and PDOL are the application's contactless ones (Book C-3: PDOL with 9F66).
+ */
+export function applicationFci(app: ApplicationProfile, iface: CardInterface = "contact"): Uint8Array {
+  const cl = iface === "contactless" ? app.contactless : undefined;
+  const priority = cl ? cl.priorityIndicator : app.priorityIndicator;
+  const pdol = cl ? cl.pdol : app.pdol;
+  const a5: TlvInput[] = [prim(TAG.APPLICATION_LABEL, text(app.label))];
+  if (priority !== undefined) a5.push(prim(TAG.APPLICATION_PRIORITY_INDICATOR, Uint8Array.of(priority)));
+  if (pdol !== undefined) a5.push(prim(TAG.PROCESSING_OPTIONS_DATA_OBJECT_LIST, pdol));
+  if (app.language !== undefined) a5.push(prim(TAG.LANGUAGE_PREFERENCE, text(app.language)));
+  if (app.issuerCodeTableIndex !== undefined)
+    a5.push(prim(TAG.ISSUER_CODE_TABLE_INDEX, Uint8Array.of(app.issuerCodeTableIndex)));
+  if (app.preferredName !== undefined) a5.push(prim(TAG.APPLICATION_PREFERRED_NAME, text(app.preferredName)));
   a5.push(...objects(app.fciProprietary));
-  if (app.fciIssuerDiscretionary.length > 0) a5.push({ tag: 0xbf0c, children: objects(app.fciIssuerDiscretionary) });
-  return encodeTlvs([{ tag: 0x6f, children: [prim(0x84, app.aid), { tag: 0xa5, children: a5 }] }]);
+  if (app.fciIssuerDiscretionary.length > 0)
+    a5.push({
+      tag: TAG.FILE_CONTROL_INFORMATION_ISSUER_DISCRETIONARY_DATA,
+      children: objects(app.fciIssuerDiscretionary),
+    });
+  return encodeTlvs([
+    {
+      tag: TAG.FILE_CONTROL_INFORMATION_TEMPLATE,
+      children: [
+        prim(TAG.DEDICATED_FILE_NAME, app.aid),
+        { tag: TAG.FILE_CONTROL_INFORMATION_PROPRIETARY_TEMPLATE, children: a5 },
+      ],
+    },
+  ]);
 }
 
 /** FCI of the PSE DDF (Book 1 §11.3.4 Table 44): 6F { 84 '1PAY.SYS.DDF01', A5 { 88 SFI, 5F2D } }. */
@@ -41,11 +61,40 @@ export function pseFci(sfi: number, language: string | undefined): Uint8Array {
   return encodeTlvs([{ tag: 0x6f, children: [prim(0x84, PSE_NAME), { tag: 0xa5, children: a5 }] }]);
 }
 
-/** PPSE FCI: 6F { 84 '2PAY.SYS.DDF01', A5 { BF0C { 61 {4F, 50, 87} … } } }. */
+/**
+ * PPSE directory entry (EMV Contactless Book B §3.3): 61 { 4F ADF Name, 50 Application Label, 87 Application Priority
+ * Indicator, 9F2A Kernel Identifier, 9F29 Extended Selection }, the optional ones only when the profile gives them.
+ */
+function ppseEntry(app: ApplicationProfile, cl: ContactlessProfile): TlvInput {
+  const children: TlvInput[] = [
+    prim(TAG.APPLICATION_DEDICATED_FILE_NAME, app.aid),
+    prim(TAG.APPLICATION_LABEL, text(app.label)),
+  ];
+  if (cl.priorityIndicator !== undefined)
+    children.push(prim(TAG.APPLICATION_PRIORITY_INDICATOR, Uint8Array.of(cl.priorityIndicator)));
+  if (cl.kernelIdentifier !== undefined) children.push(prim(TAG.KERNEL_IDENTIFIER, cl.kernelIdentifier));
+  if (cl.extendedSelection !== undefined) children.push(prim(TAG.EXTENDED_SELECTION, cl.extendedSelection));
+  return { tag: TAG.APPLICATION_TEMPLATE, children };
+}
+
+/**
+ * PPSE FCI (Book B §3.3): 6F { 84 '2PAY.SYS.DDF01', A5 { BF0C { 61 … } } }, one entry per contactless application in
+ * the directory, in profile order; no SFI (88), unlike the contact PSE.
+ */
 export function ppseFci(apps: readonly ApplicationProfile[]): Uint8Array {
-  const entries = apps.filter((a) => a.inDirectory).map(directoryEntry);
+  const entries: TlvInput[] = [];
+  for (const a of apps) if (a.contactless && a.inDirectory) entries.push(ppseEntry(a, a.contactless));
   return encodeTlvs([
-    { tag: 0x6f, children: [prim(0x84, PPSE_NAME), { tag: 0xa5, children: [{ tag: 0xbf0c, children: entries }] }] },
+    {
+      tag: TAG.FILE_CONTROL_INFORMATION_TEMPLATE,
+      children: [
+        prim(TAG.DEDICATED_FILE_NAME, PPSE_NAME),
+        {
+          tag: TAG.FILE_CONTROL_INFORMATION_PROPRIETARY_TEMPLATE,
+          children: [{ tag: TAG.FILE_CONTROL_INFORMATION_ISSUER_DISCRETIONARY_DATA, children: entries }],
+        },
+      ],
+    },
   ]);
 }
 

@@ -32,7 +32,7 @@ export function loadOdaKeys(profile: CardProfile, app: ApplicationProfile, where
 }
 
 /** A signature with its last bit flipped: recovery then yields garbage (the "bad signature" faults). */
-function corrupt(signature: Uint8Array): Uint8Array {
+export function corruptSignature(signature: Uint8Array): Uint8Array {
   const out = Uint8Array.from(signature);
   out[out.length - 1]! ^= 0x01;
   return out;
@@ -78,7 +78,7 @@ export function issuerPlaceholderValues(
   values.set("<ca-index>", Uint8Array.of(oda.caIndex));
   values.set(
     "<issuer-certificate>",
-    hasFault(profile, "bad-issuer-certificate-signature") ? corrupt(built.certificate) : built.certificate,
+    hasFault(profile, "bad-issuer-certificate-signature") ? corruptSignature(built.certificate) : built.certificate,
   );
   values.set("<issuer-remainder>", built.remainder);
   values.set("<issuer-exponent>", Uint8Array.from(keys.issuer.exponent));
@@ -101,7 +101,7 @@ export function iccPlaceholderValues(
   if (!oda) return values;
   const signed = signedStaticData(profile, staticData);
   const ssad = signStaticData(keys.issuer, signed, oda.dataAuthenticationCode);
-  values.set("<ssad>", hasFault(profile, "bad-ssad-signature") ? corrupt(ssad) : ssad);
+  values.set("<ssad>", hasFault(profile, "bad-ssad-signature") ? corruptSignature(ssad) : ssad);
   if (keys.icc && oda.icc) {
     const built = buildIccCertificate(keys.issuer, {
       pan: panOf(profile, app),
@@ -150,7 +150,7 @@ export function signDda(ctx: CardContext, app: PersonalisedApplication, ddolData
   iccDynamicData[0] = number.length;
   iccDynamicData.set(number, 1);
   const sdad = signDynamicData(iccKeyOf(app, "INTERNAL AUTHENTICATE"), { iccDynamicData, ddolData });
-  return hasFault(ctx.profile, "bad-sdad-signature") ? corrupt(sdad) : sdad;
+  return hasFault(ctx.profile, "bad-sdad-signature") ? corruptSignature(sdad) : sdad;
 }
 
 export interface CdaInput {
@@ -182,5 +182,5 @@ export function signCda(ctx: CardContext, app: PersonalisedApplication, i: CdaIn
     transactionDataHash: cdaTransactionDataHash(i),
     unpredictableNumber: unpredictableNumber(app, i),
   });
-  return hasFault(ctx.profile, "bad-sdad-signature") ? corrupt(sdad) : sdad;
+  return hasFault(ctx.profile, "bad-sdad-signature") ? corruptSignature(sdad) : sdad;
 }

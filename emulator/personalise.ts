@@ -1,13 +1,14 @@
 // Personalisation at profile load: records with their computed values (CA index, certificates, SSAD — Book 2
 // §5–6) filled in, DOLs parsed, PAN taken from the records. Cached per profile object for the process.
 
-import { concatBytes, toHex } from "../emv/bytes.js";
+import { bytesEqual, concatBytes, toHex } from "../emv/bytes.js";
 import { parseAfl } from "../emv/fields/afl.js";
 import { isFieldError } from "../emv/fields/field-error.js";
 import { decodeTlvs, encodeTlvs, findTlv, type TlvInput } from "../emv/tlv/ber.js";
 import { type DolEntry, parseDol } from "../emv/tlv/dol.js";
 import { panDigits } from "../emv/tlv/formats.js";
 import { TAG } from "../emv/tlv/tag-names.js";
+import { CARD_AUTHENTICATION_DATA, cardAuthenticationDataLength } from "./contactless/fdda.js";
 import type { PersonalisedApplication } from "./context.js";
 import { iccPlaceholderValues, issuerPlaceholderValues, loadOdaKeys } from "./oda.js";
 import type { ApplicationProfile, CardProfile, RecordProfile } from "./profile.js";
@@ -119,7 +120,7 @@ function dolFrom(records: ReadonlyMap<number, Uint8Array>, tag: number, where: s
   return undefined;
 }
 
-function valueFrom(records: ReadonlyMap<number, Uint8Array>, tag: number): Uint8Array | undefined {
+export function recordValue(records: ReadonlyMap<number, Uint8Array>, tag: number): Uint8Array | undefined {
   for (const data of records.values()) {
     try {
       const v = findTlv(decodeTlvs(data), tag)?.value;
@@ -136,6 +137,9 @@ function personaliseApplication(profile: CardProfile, app: ApplicationProfile, i
   const keys = loadOdaKeys(profile, app, where);
   const values = new Map<Placeholder, Uint8Array>();
   if (keys) for (const [k, v] of issuerPlaceholderValues(profile, app, keys)) values.set(k, v);
+  // Before the first contactless GPO the record holds a 9F69 of zeros (its length stays the same).
+  if (app.contactless?.fdda)
+    values.set(CARD_AUTHENTICATION_DATA, new Uint8Array(cardAuthenticationDataLength(app.contactless)));
 
   const key = (r: RecordProfile) => r.sfi * 256 + r.record;
   // First pass: everything except the ICC-level values, which sign the static data of this pass.
@@ -155,16 +159,41 @@ function personaliseApplication(profile: CardProfile, app: ApplicationProfile, i
     records.set(key(rec), firstPass.get(key(rec)) ?? encodeRecord(rec, values, `${where}.records[${ri}]`));
   });
 
-  let pdol: DolEntry[] = [];
-  if (app.pdol) {
-    try {
-      pdol = parseDol(app.pdol);
-    } catch (e) {
-      throw new PersonalisationError(`${where}.pdol: ${(e as Error).message}`);
-    }
+  const pdol = parsePdol(app.pdol, `${where}.pdol`);
+  for (const tag of app.contactless?.gpoFromRecords ?? [])
+    if (!recordValue(records, tag))
+      throw new PersonalisationError(
+        `${where}.contactless.gpoFromRecords: tag ${tag.toString(16).toUpperCase()} is in no record`,
+      );
+  const cl = app.contactless;
+  const contactless = cl && { pdol: parsePdol(cl.pdol, `${where}.contactless.pdol`) };
+  const cardAuthenticationRecords = new Map<number, (cad: Uint8Array) => Uint8Array>();
+  app.records.forEach((rec, ri) => {
+    if (rec.content.kind !== "tlvs" || !rec.content.tlvs.some((t) => t.value === CARD_AUTHENTICATION_DATA)) return;
+    const at = `${where}.records[${ri}]`;
+    if (!cl?.fdda)
+      throw new PersonalisationError(`${at}: ${CARD_AUTHENTICATION_DATA} needs a contactless application with fDDA`);
+    // Book C-3: 9F69 changes per transaction, so it cannot be in data the ICC certificate signs.
+    for (const afl of [app.afl, cl.afl])
+      if (isOdaRecord(afl, rec.sfi, rec.record))
+        throw new PersonalisationError(
+          `${at}: SFI ${rec.sfi} record ${rec.record} holds 9F69, which changes per transaction; the AFL must not mark it for offline data authentication`,
+        );
+    cardAuthenticationRecords.set(key(rec), (cad) =>
+      encodeRecord(rec, new Map([...values, [CARD_AUTHENTICATION_DATA, cad]]), at),
+    );
+  });
+  // One ICC certificate signs the static data: the contactless AIP/AFL must give the same (Book 2 §6.1, Book C-3).
+  if (cl?.fdda && keys?.icc) {
+    const contactData = staticDataToAuthenticate(app, records);
+    const contactlessData = staticDataToAuthenticate({ ...app, aip: cl.aip, afl: cl.afl }, records);
+    if (!bytesEqual(contactData, contactlessData))
+      throw new PersonalisationError(
+        `${where}.contactless: the contactless AIP/AFL give other static data to authenticate than the contact ones (${contactlessData.length} vs ${contactData.length} bytes); the one ICC certificate cannot sign both`,
+      );
   }
-  const pan = valueFrom(records, 0x5a);
-  const psn = valueFrom(records, 0x5f34);
+  const pan = recordValue(records, 0x5a);
+  const psn = recordValue(records, 0x5f34);
   return {
     profile: app,
     records,
@@ -174,5 +203,23 @@ function personaliseApplication(profile: CardProfile, app: ApplicationProfile, i
     pan: pan ? panDigits(pan) : undefined,
     panSequenceNumber: psn ? toHex(psn) : undefined,
     keys,
+    contactless,
+    cardAuthenticationRecords,
   };
+}
+
+function parsePdol(pdol: Uint8Array | undefined, where: string): DolEntry[] {
+  if (!pdol) return [];
+  try {
+    return parseDol(pdol);
+  } catch (e) {
+    throw new PersonalisationError(`${where}: ${(e as Error).message}`);
+  }
+}
+
+/** Whether the AFL marks SFI/record as an offline data authentication record (Book 3 §10.2). */
+function isOdaRecord(afl: Uint8Array, sfi: number, record: number): boolean {
+  const entries = parseAfl(afl);
+  if (isFieldError(entries)) return false;
+  return entries.some((e) => e.sfi === sfi && record >= e.first && record < e.first + e.odaCount && record <= e.last);
 }

@@ -33,6 +33,8 @@ export const PLACEHOLDERS = [
   "<icc-exponent>",
   "<icc-remainder>",
   "<ssad>",
+  /** Card Authentication Related Data (9F69, Book C-3): fDDA version ‖ card UN (‖ CTQ), new at every contactless GPO. */
+  "<card-authentication-data>",
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -172,8 +174,72 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("wrong-static-data-hash") }),
   /** The application cryptogram is off by one bit (the issuer must decline). */
   z.strictObject({ kind: z.literal("wrong-cryptogram") }),
+  /**
+   * The CID of the n-th GENERATE AC names this cryptogram type, whatever the card decided: a card that breaks Book 3
+   * §9.3 (e.g. an ARQC answered to the second GENERATE AC).
+   */
+  z.strictObject({
+    kind: z.literal("cid"),
+    occurrence: z.number().int().min(1).max(2),
+    cryptogram: z.enum(["AAC", "TC", "ARQC"]),
+  }),
+  /** Contactless (Book C-3 fDDA): the SDAD of the GPO response does not verify. */
+  z.strictObject({ kind: z.literal("bad-fdda-signature") }),
+  /** Contactless fDDA: the ICC dynamic number signed is ATC + 1 instead of the ATC (9F36) the card returns. */
+  z.strictObject({ kind: z.literal("wrong-fdda-atc") }),
+  /** Contactless qVSDC: the GPO response carries no AFL (94), also where the card approves offline. */
+  z.strictObject({ kind: z.literal("no-afl") }),
 ]);
 export type FaultJson = z.infer<typeof faultSchema>;
+
+/** Cardholder verification methods a contactless card can ask for in its CTQ (Book C-3 Annex A, CTQ 9F6C). */
+export const CONTACTLESS_CVMS = ["cdcvm", "online-pin", "signature"] as const;
+
+/** The card's own offline rules on a contactless GPO (qVSDC card risk management). Amounts in minor units. */
+export const contactlessRiskSchema = z.strictObject({
+  /** The card's answer when nothing else decides: "approve" → TC offline, "online" → ARQC, "decline" → AAC. Default approve. */
+  decision: z.enum(["approve", "online", "decline"]).optional(),
+  /** Amount Authorised (9F02) above which the card does not approve offline. */
+  offlineAmountLimit: z.number().int().min(0).optional(),
+  /** Offline spending since the last online transaction may not exceed this (VLP-style available funds). */
+  cumulativeOfflineLimit: z.number().int().min(0).optional(),
+  /** Consecutive offline transactions (ATC − Last Online ATC − 1) at or above this: not offline again. */
+  consecutiveOfflineLimit: z.number().int().min(0).max(255).optional(),
+});
+
+/** The application on the contactless interface (EMV Contactless Book B directory entry; Book C-3 card side). */
+export const contactlessSchema = z.strictObject({
+  /** "qvsdc": Kernel 3 GPO with the cryptogram (template 77); "emv": the contact flow (GPO, READ RECORD, GENERATE AC). */
+  mode: z.enum(["qvsdc", "emv"]),
+  /** Kernel Identifier (9F2A) in the PPSE directory entry, 1 to 8 bytes (Book B §3.3.2.5); absent: not listed. */
+  kernelIdentifier: hexBytes(1, 8).optional(),
+  /** Extended Selection (9F29) in the PPSE directory entry. */
+  extendedSelection: hexBytes(1, 11).optional(),
+  /** Application Priority Indicator (87) in the PPSE entry; default the application's. */
+  priority: z.number().int().min(0).max(15).optional(),
+  /** AIP, AFL and PDOL on this interface; default the application's (contact) values. */
+  aip: hexBytes(2).optional(),
+  afl: hexString.optional(),
+  pdol: hexString.optional(),
+  /** CTQ (9F6C) bits the card always sets (ODA failure, expiry, cash, issuer update rules). Default 0000. */
+  ctq: hexBytes(2).optional(),
+  /** Return the Cryptogram Information Data (9F27); false: the reader takes the type from the IAD. Default true. */
+  cid: z.boolean().optional(),
+  /** fDDA: sign the GPO response (9F4B, format 05) with the ICC key; `ctqInCardData` adds the CTQ to 9F69. */
+  fdda: z.strictObject({ ctqInCardData: z.boolean().optional() }).optional(),
+  /** Sign and give the AFL on the online path too when the reader supports ODA for online (TTQ B1b1). */
+  odaForOnline: z.boolean().optional(),
+  /** CVMs the card asks for when a CVM is needed, in order of preference. Default none. */
+  cvm: z.array(z.enum(CONTACTLESS_CVMS)).optional(),
+  /** The card needs a CVM at or above this amount even when the reader does not ask (TTQ B2b7); 0: always. */
+  cvmRequiredLimit: z.number().int().min(0).optional(),
+  /** Record data objects the GPO response repeats (e.g. 57, 5F34, 5F20). Default 57, 5F34. */
+  gpoFromRecords: z.array(tagHex).optional(),
+  /** Further fixed data objects in the GPO response. */
+  gpoExtra: z.array(plainTlvPair).optional(),
+  risk: contactlessRiskSchema.optional(),
+});
+export type ContactlessJson = z.infer<typeof contactlessSchema>;
 
 export const applicationSchema = z.strictObject({
   /** Application Identifier (4F / 84), 5–16 bytes. */
@@ -215,6 +281,8 @@ export const applicationSchema = z.strictObject({
   risk: riskSchema,
   cryptogram: cryptogramSchema.optional(),
   oda: odaSchema.optional(),
+  /** The application on the contactless interface; absent: contact only. */
+  contactless: contactlessSchema.optional(),
 });
 export type ApplicationJson = z.infer<typeof applicationSchema>;
 
@@ -228,8 +296,13 @@ export const profileSchema = z.strictObject({
   atr: hexBytes(2, 33),
   /** Payment System Environment (1PAY.SYS.DDF01) directory SFI, or null when the card has no PSE. */
   pse: z.union([z.null(), z.strictObject({ sfi: z.number().int().min(1).max(10) })]),
-  /** Answer SELECT 2PAY.SYS.DDF01 with a PPSE FCI listing the applications. Default false. */
-  ppse: z.boolean().optional(),
+  /**
+   * Interfaces the card has: "contact" (PSE, contact flow), "contactless" (PPSE, Book B) or "both" (PSE on contact,
+   * PPSE on contactless; the interface is chosen when the card is opened). Default contact.
+   */
+  interfaces: z.enum(["contact", "contactless", "both"]).optional(),
+  /** Historical bytes of the contactless card (ISO 14443-4 ATS), 0–15 bytes; the reader puts them in its ATR. */
+  historicalBytes: hexBytes(0, 15).optional(),
   /** Keep ATC, PIN try counter and block flags across sessions when a state file is given. Default false. */
   persistState: z.boolean().optional(),
   applications: z.array(applicationSchema).min(1),

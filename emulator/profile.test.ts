@@ -117,7 +117,7 @@ describe("profile validation errors name the JSON path and the reason", () => {
         j["faults"] = [{ kind: "sw", command: "SELEKT", sw: "6A82" }];
       }),
     ).toEqual([
-      "applications[0].records[0].tlvs[0][1]: must be hex or one of <ca-index>, <issuer-certificate>, <issuer-exponent>, <issuer-remainder>, <icc-certificate>, <icc-exponent>, <icc-remainder>, <ssad>",
+      "applications[0].records[0].tlvs[0][1]: must be hex or one of <ca-index>, <issuer-certificate>, <issuer-exponent>, <issuer-remainder>, <icc-certificate>, <icc-exponent>, <icc-remainder>, <ssad>, <card-authentication-data>",
       "applications[0].records[1]: give exactly one of 'tlvs' or 'raw'",
       'faults[0].command: must be one of "SELECT", "READ RECORD", "GET PROCESSING OPTIONS", "GET DATA", "INTERNAL AUTHENTICATE", "GET CHALLENGE", "VERIFY", "GENERATE AC", "EXTERNAL AUTHENTICATE", "ISSUER SCRIPT"',
     ]);

@@ -7,12 +7,15 @@ import { fromHex } from "../emv/bytes.js";
 import { projectDir } from "../emv/project-files.js";
 import { formatPath, formatZodIssues } from "../emv/schema-errors.js";
 import { tagFromHex, tagToHex } from "../emv/tlv/ber.js";
+import { parseDol } from "../emv/tlv/dol.js";
 import { panDigits } from "../emv/tlv/formats.js";
 import { TAG } from "../emv/tlv/tag-names.js";
 import { tagInfo } from "../emv/tlv/tags.js";
 import {
   type ApplicationJson,
+  type CONTACTLESS_CVMS,
   type CommandName,
+  type ContactlessJson,
   type FaultJson,
   PLACEHOLDERS,
   type Placeholder,
@@ -84,6 +87,38 @@ export interface CryptogramProfile {
   readonly macLength: number;
 }
 
+export type ContactlessCvm = (typeof CONTACTLESS_CVMS)[number];
+
+/** A card interface (EMV Book A §5: contact ISO 7816, contactless ISO 14443). */
+export type CardInterface = "contact" | "contactless";
+
+export interface ContactlessRisk {
+  readonly decision: "approve" | "online" | "decline";
+  readonly offlineAmountLimit: number | undefined;
+  readonly cumulativeOfflineLimit: number | undefined;
+  readonly consecutiveOfflineLimit: number | undefined;
+}
+
+/** The application on the contactless interface (Book B directory entry, Book C-3 card side). */
+export interface ContactlessProfile {
+  readonly mode: "qvsdc" | "emv";
+  readonly kernelIdentifier: Uint8Array | undefined;
+  readonly extendedSelection: Uint8Array | undefined;
+  readonly priorityIndicator: number | undefined;
+  readonly aip: Uint8Array;
+  readonly afl: Uint8Array;
+  readonly pdol: Uint8Array | undefined;
+  readonly ctq: Uint8Array;
+  readonly cid: boolean;
+  readonly fdda: { readonly ctqInCardData: boolean } | undefined;
+  readonly odaForOnline: boolean;
+  readonly cvm: readonly ContactlessCvm[];
+  readonly cvmRequiredLimit: number | undefined;
+  readonly gpoFromRecords: readonly number[];
+  readonly gpoExtra: readonly DataObject[];
+  readonly risk: ContactlessRisk;
+}
+
 export interface ApplicationProfile {
   readonly aid: Uint8Array;
   readonly label: string;
@@ -113,6 +148,8 @@ export interface ApplicationProfile {
   readonly risk: ApplicationJson["risk"];
   readonly cryptogram: CryptogramProfile | undefined;
   readonly oda: OdaProfile | undefined;
+  /** The application on the contactless interface; undefined: contact only. */
+  readonly contactless: ContactlessProfile | undefined;
 }
 
 export type Fault = FaultJson;
@@ -125,7 +162,10 @@ export interface CardProfile {
   readonly source: string;
   readonly atr: Uint8Array;
   readonly pse: { readonly sfi: number } | undefined;
-  readonly ppse: boolean;
+  /** The interfaces the card has, contact first when both. */
+  readonly interfaces: readonly CardInterface[];
+  /** Historical bytes of the contactless card (ATS), for the ATR the reader builds. */
+  readonly historicalBytes: Uint8Array;
   readonly persistState: boolean;
   readonly applications: readonly ApplicationProfile[];
   readonly faults: readonly Fault[];
@@ -136,13 +176,19 @@ export function builtInProfileDir(): string {
   return projectDir(import.meta.url, "emulator/profiles", `${DEFAULT_PROFILE_ID}.json`);
 }
 
-/** Ids of the built-in profiles, sorted. */
-export function listProfiles(): string[] {
+/** Ids of the built-in profiles, sorted; with `interface`, only the cards that have it. */
+export function listProfiles(options: { readonly interface?: CardInterface } = {}): string[] {
   const dir = builtInProfileDir();
-  return readdirSync(dir)
+  const ids = readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .map((f) => f.slice(0, -5))
     .sort();
+  const wanted = options.interface;
+  if (!wanted) return ids;
+  return ids.filter((id) => {
+    const r = loadProfile(id);
+    return r.ok && r.value.interfaces.includes(wanted);
+  });
 }
 
 /** Load a built-in profile by id, or a profile file by path (anything containing '/' or ending in .json). */
@@ -167,6 +213,14 @@ export function loadProfile(idOrPath: string): Result<CardProfile, ProfileError>
     return { ok: false, error: new ProfileError(file, [`id: '${result.value.id}' differs from the file name`]) };
   }
   return result;
+}
+
+/** A loaded profile as is, or a built-in id / file path loaded; throws ProfileError when it cannot be used. */
+export function resolveProfile(profile: string | CardProfile): CardProfile {
+  if (typeof profile !== "string") return profile;
+  const r = loadProfile(profile);
+  if (!r.ok) throw r.error;
+  return r.value;
 }
 
 /** Validate a parsed JSON value as a profile. `source` names it in errors. */
@@ -223,11 +277,58 @@ function checkDataObjects(p: ProfileJson): string[] {
       );
     }
   });
+  problems.push(...checkContactless(p));
   const aids = new Set<string>();
   p.applications.forEach((app, ai) => {
     const k = app.aid.toUpperCase();
     if (aids.has(k)) problems.push(`applications[${ai}].aid: ${k} appears twice`);
     aids.add(k);
+  });
+  return problems;
+}
+
+/** The tags of a PDOL, or undefined when the hex is not a well-formed DOL. */
+function pdolTags(hex: string): number[] | undefined {
+  try {
+    return parseDol(fromHex(hex)).map((e) => e.tag);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Contactless rules (Book B, Book C-3): interfaces agree with the applications, qVSDC has its PDOL and keys. */
+function checkContactless(p: ProfileJson): string[] {
+  const problems: string[] = [];
+  const interfaces = p.interfaces ?? "contact";
+  const contactless = p.applications.filter((a) => a.contactless !== undefined).length;
+  if (interfaces !== "contact" && contactless === 0)
+    problems.push(`interfaces: '${interfaces}' needs at least one application with a 'contactless' block`);
+  if (interfaces === "contactless" && p.pse !== null)
+    problems.push("pse: a contactless-only card has no PSE (set it to null; it answers the PPSE)");
+  p.applications.forEach((app, ai) => {
+    const cl = app.contactless;
+    if (!cl) return;
+    const where = `applications[${ai}].contactless`;
+    if (interfaces === "contact") {
+      problems.push(`${where}: the card has no contactless interface (set 'interfaces' to "contactless" or "both")`);
+      return;
+    }
+    if (cl.mode !== "qvsdc") return;
+    const pdolHex = cl.pdol ?? app.pdol;
+    const tags = pdolHex === undefined ? undefined : pdolTags(pdolHex);
+    // Book C-3: the reader sends the TTQ (9F66) in the PDOL data; the card decides from it.
+    if (!tags || tags[0] !== TAG.TERMINAL_TRANSACTION_QUALIFIERS)
+      problems.push(`${where}.pdol: a qVSDC application needs a PDOL whose first entry is 9F66 (TTQ)`);
+    const needs: number[] = [TAG.AMOUNT_AUTHORISED_NUMERIC, TAG.UNPREDICTABLE_NUMBER];
+    if (cl.fdda) needs.push(TAG.TRANSACTION_CURRENCY_CODE);
+    for (const t of needs)
+      if (tags && !tags.includes(t))
+        problems.push(
+          `${where}.pdol: must ask for ${tagToHex(t)} (${cl.fdda ? "fDDA signs it" : "the cryptogram covers it"})`,
+        );
+    if (!app.cryptogram) problems.push(`${where}: qVSDC answers GPO with a cryptogram, so 'cryptogram' is needed`);
+    if (cl.fdda && !(app.oda?.icc && app.oda.method !== "none" && app.oda.method !== "sda"))
+      problems.push(`${where}.fdda: fDDA signs with the ICC key: 'oda' needs method dda or cda and an 'icc' key`);
   });
   return problems;
 }
@@ -301,6 +402,7 @@ function toApplication(a: ApplicationJson): ApplicationProfile {
       responseFormat: a.cryptogram.responseFormat ?? 1,
       macLength: a.cryptogram.macLength ?? 8,
     },
+    contactless: a.contactless && toContactless(a, a.contactless),
     oda: a.oda && {
       method: a.oda.method,
       caIndex: a.oda.caIndex,
@@ -311,6 +413,43 @@ function toApplication(a: ApplicationJson): ApplicationProfile {
   };
 }
 
+function toContactless(a: ApplicationJson, c: ContactlessJson): ContactlessProfile {
+  const confirmation = a.confirmationRequired ? 0x80 : 0;
+  const priority = c.priority ?? a.priority;
+  return {
+    mode: c.mode,
+    kernelIdentifier: c.kernelIdentifier === undefined ? undefined : fromHex(c.kernelIdentifier),
+    extendedSelection: c.extendedSelection === undefined ? undefined : fromHex(c.extendedSelection),
+    priorityIndicator:
+      priority === undefined && a.confirmationRequired === undefined
+        ? undefined
+        : (confirmation | (priority ?? 0)) & 0xff,
+    aip: fromHex(c.aip ?? a.aip),
+    afl: fromHex(c.afl ?? a.afl),
+    pdol: c.pdol !== undefined ? fromHex(c.pdol) : a.pdol !== undefined ? fromHex(a.pdol) : undefined,
+    ctq: fromHex(c.ctq ?? "0000"),
+    cid: c.cid ?? true,
+    fdda: c.fdda && { ctqInCardData: c.fdda.ctqInCardData ?? false },
+    odaForOnline: c.odaForOnline ?? false,
+    cvm: c.cvm ?? [],
+    cvmRequiredLimit: c.cvmRequiredLimit,
+    gpoFromRecords: (c.gpoFromRecords ?? ["57", "5F34"]).map(tagFromHex),
+    gpoExtra: dataObjects(c.gpoExtra),
+    risk: {
+      decision: c.risk?.decision ?? "approve",
+      offlineAmountLimit: c.risk?.offlineAmountLimit,
+      cumulativeOfflineLimit: c.risk?.cumulativeOfflineLimit,
+      consecutiveOfflineLimit: c.risk?.consecutiveOfflineLimit,
+    },
+  };
+}
+
+const INTERFACES: Readonly<Record<NonNullable<ProfileJson["interfaces"]>, readonly CardInterface[]>> = {
+  contact: ["contact"],
+  contactless: ["contactless"],
+  both: ["contact", "contactless"],
+};
+
 function toCardProfile(p: ProfileJson, source: string): CardProfile {
   return {
     id: p.id,
@@ -319,7 +458,8 @@ function toCardProfile(p: ProfileJson, source: string): CardProfile {
     source,
     atr: fromHex(p.atr),
     pse: p.pse ?? undefined,
-    ppse: p.ppse ?? false,
+    interfaces: INTERFACES[p.interfaces ?? "contact"],
+    historicalBytes: fromHex(p.historicalBytes ?? ""),
     persistState: p.persistState ?? false,
     applications: p.applications.map(toApplication),
     faults: p.faults ?? [],

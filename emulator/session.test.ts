@@ -134,7 +134,7 @@ function run(id: string, options: RunOptions = {}): Outcome {
 const SKIP = new Set(["visa-blocked", "malformed"]);
 
 describe("every built-in profile in a scripted session", () => {
-  for (const id of listProfiles().filter((p) => !SKIP.has(p))) {
+  for (const id of listProfiles({ interface: "contact" }).filter((p) => !SKIP.has(p))) {
     it(`${id}: SELECT, GPO, READ RECORD, GENERATE AC; an ARQC verifies at the host and its ARPC at the card`, () => {
       const o = run(id);
       const profile = loadProfile(id);

@@ -16,6 +16,13 @@ export interface ApplicationState {
   pinTryCounter: number;
   /** APPLICATION BLOCK / UNBLOCK (Book 3 §6.5.1, §6.5.2). */
   blocked: boolean;
+  /** Amount (minor units) approved offline on the contactless interface since the last online transaction. */
+  offlineAmountTotal: number;
+  /**
+   * The last contactless ARQC when the card offered issuer update (CTQ B2b7): the next presentation may bring the
+   * issuer's answer (EXTERNAL AUTHENTICATE, scripts) without a GPO (Book C-3 issuer update processing).
+   */
+  issuerUpdate: { readonly atc: number; readonly arqc: string } | undefined;
   /** The last transaction went online but the issuer authentication failed or was not done (for the CVR). */
   issuerAuthenticationFailedLastOnline: boolean;
   /** Values written by PUT DATA (tag hex → value hex) and records by UPDATE RECORD ("sfi/record" → hex). */
@@ -39,6 +46,8 @@ export function initialState(profile: CardProfile): CardState {
       pin: app.pin?.value,
       pinTryCounter: app.pin?.tryCounter ?? 0,
       blocked: app.blocked,
+      offlineAmountTotal: 0,
+      issuerUpdate: undefined,
       issuerAuthenticationFailedLastOnline: false,
       dataObjects: {},
       records: {},
@@ -71,12 +80,20 @@ export function loadState(profile: CardProfile, file: string): CardState {
       pin: typeof from.pin === "string" ? from.pin : app.pin,
       pinTryCounter: typeof from.pinTryCounter === "number" ? from.pinTryCounter : app.pinTryCounter,
       blocked: typeof from.blocked === "boolean" ? from.blocked : app.blocked,
+      offlineAmountTotal: typeof from.offlineAmountTotal === "number" ? from.offlineAmountTotal : 0,
+      issuerUpdate: issuerUpdateOf(from.issuerUpdate),
       issuerAuthenticationFailedLastOnline: from.issuerAuthenticationFailedLastOnline === true,
       dataObjects: stringMap(from.dataObjects),
       records: stringMap(from.records),
     };
   }
   return out;
+}
+
+function issuerUpdateOf(v: unknown): ApplicationState["issuerUpdate"] {
+  if (typeof v !== "object" || v === null) return undefined;
+  const { atc, arqc } = v as { atc?: unknown; arqc?: unknown };
+  return typeof atc === "number" && typeof arqc === "string" ? { atc, arqc } : undefined;
 }
 
 function stringMap(v: unknown): Record<string, string> {

@@ -67,7 +67,9 @@ async function buildCorpus(): Promise<Corpus> {
       return response;
     },
   };
-  const chosen = pairings().filter((p) => p.terminalId === "attended-pos" || p.terminalId === "offline-only");
+  const chosen = pairings().filter(
+    (p) => p.kind === "contact" && (p.terminalId === "attended-pos" || p.terminalId === "offline-only"),
+  );
   for (const [i, pairing] of chosen.entries()) {
     const record = await runSession({
       pairing,

@@ -9,9 +9,13 @@ import type { AuthorizationResponse, IssuerHost } from "../emv/authorisation.js"
 import { concatBytes, toHex } from "../emv/bytes.js";
 import { parseAfl } from "../emv/fields/afl.js";
 import { isFieldError } from "../emv/fields/field-error.js";
+import { OUTCOME_STATUSES } from "../emv/fields/outcome-parameter-set.js";
 import { decodeTlv, encodeTlv, findTlv, TlvError } from "../emv/tlv/ber.js";
 import { TAG } from "../emv/tlv/tag-names.js";
+import type { ReaderConfig } from "../kernel/config/reader-types.js";
 import type { TransactionRecord } from "../kernel/contact/transaction.js";
+import type { TapRecord } from "../kernel/entry-point/entry-point.js";
+import { tapReport, tapToJson } from "../kernel/entry-point/report.js";
 import { transactionReport } from "../kernel/report.js";
 import { resultToJson } from "../kernel/result.js";
 import { boundedChannel, type CardChannel, TransportError, type TransportErrorKind } from "../transport/channel.js";
@@ -19,7 +23,7 @@ import { TracingChannel } from "../transport/trace.js";
 import { table } from "./campaign.js";
 import { mutateBytes } from "./mutate.js";
 import { Rng } from "./rng.js";
-import { pairings, runSession, sharedHost } from "./setup.js";
+import { type Pairing, pairings, runSession, runTapSession, type SessionSpec, sharedHost } from "./setup.js";
 
 export const CARD_MUTATIONS = [
   "bit-flip",
@@ -333,9 +337,57 @@ export async function runSessions(options: SessionOptions): Promise<SessionFigur
   return figures;
 }
 
+/** A finished session in the runner's terms, contact or contactless. */
+interface Ended {
+  readonly outcome: string;
+  readonly valid: boolean;
+  readonly reason: string;
+  /** Approved offline (contact: TC at the first GENERATE AC; contactless: outcome Approved). */
+  readonly approvedOffline: boolean;
+  /** ODA (contact: SDA/DDA/CDA; contactless: fDDA) passed, and its name. */
+  readonly odaPassed: boolean;
+  readonly oda: string;
+  /** Report and JSON, masked or with --unmask. */
+  outputs(unmask: boolean): [string, string];
+  readonly events: readonly string[];
+}
+
+function endedContact(r: TransactionRecord): Ended {
+  return {
+    outcome: String(r.outcome),
+    valid: VALID_OUTCOMES.has(r.outcome),
+    reason: r.reason,
+    approvedOffline: r.outcome === "approved",
+    odaPassed: r.oda.result === "passed",
+    oda: r.oda.method,
+    outputs: (unmask) => [
+      transactionReport(r, { trace: true, unmask }),
+      JSON.stringify(resultToJson(r, { trace: true, unmask })),
+    ],
+    events: r.events.map((e) => e.message),
+  };
+}
+
+function endedContactless(r: TapRecord, reader: ReaderConfig): Ended {
+  const status = r.outcome.ops.status;
+  return {
+    outcome: `contactless ${status}`,
+    valid: (OUTCOME_STATUSES as readonly string[]).includes(status),
+    reason: r.outcome.reason,
+    approvedOffline: status === "Approved",
+    odaPassed: r.kernelDetails?.fdda?.result === "passed",
+    oda: "fDDA",
+    outputs: (unmask) => [
+      tapReport(r, reader, { trace: true, unmask }),
+      JSON.stringify(tapToJson(r, reader, { trace: true, unmask })),
+    ],
+    events: r.events.map((e) => e.message),
+  };
+}
+
 async function oneSession(
   i: number,
-  pairing: ReturnType<typeof pairings>[number],
+  pairing: Pairing,
   rng: Rng,
   f: SessionFigures,
   onOutputs: SessionOptions["onOutputs"],
@@ -344,30 +396,33 @@ async function oneSession(
   const log: CardLog = { applied: [], signedDataChanged: false };
   const issuerApplied: string[] = [];
   const traceLines: string[] = [];
-  const where = `session ${i} (${pairing.profileId} / ${pairing.terminalId}, card ${plan.card.map((m) => `${m.kind}@${m.at}`).join("+") || "-"}, issuer ${plan.issuer ?? "-"})`;
+  const where = `session ${i} (${pairing.profileId} / ${pairing.kind} ${pairing.terminalId}, card ${plan.card.map((m) => `${m.kind}@${m.at}`).join("+") || "-"}, issuer ${plan.issuer ?? "-"})`;
   const note = (what: string) => {
     if (f.findings.length < 20) f.findings.push(`${where}: ${what}`);
   };
   f.sessions++;
-  let record: TransactionRecord | "hang";
+  const spec: SessionSpec = {
+    pairing,
+    seed: `session-${i}`,
+    amount: rng.pick([100, 1234, 5000, 25_000, 150_000, 2_000_000]),
+    ...(rng.chance(0.7) ? { pin: "1234" } : {}),
+    host: mutatingHost(sharedHost(), plan.issuer, rng, issuerApplied),
+    hostTimeoutMs: HOST_TIMEOUT_MS,
+    // Outermost: the trace file as `run --trace` would write it, then the bound every reader channel has.
+    wrapChannel: (inner) =>
+      boundedChannel(
+        new TracingChannel(mutatingChannel(inner, plan, rng, log), { sink: (l) => traceLines.push(l) }),
+        EXCHANGE_BOUND_MS,
+      ),
+  };
+  let ended: Ended | "hang";
   try {
-    record = await bounded(
-      runSession({
-        pairing,
-        seed: `session-${i}`,
-        amount: rng.pick([100, 1234, 5000, 25_000, 150_000, 2_000_000]),
-        ...(rng.chance(0.7) ? { pin: "1234" } : {}),
-        host: mutatingHost(sharedHost(), plan.issuer, rng, issuerApplied),
-        hostTimeoutMs: HOST_TIMEOUT_MS,
-        // Outermost: the trace file as `run --trace` would write it, then the bound every reader channel has.
-        wrapChannel: (inner) =>
-          boundedChannel(
-            new TracingChannel(mutatingChannel(inner, plan, rng, log), { sink: (l) => traceLines.push(l) }),
-            EXCHANGE_BOUND_MS,
-          ),
-      }),
-      SESSION_BOUND_MS,
-    );
+    const reader = pairing.reader;
+    const run: Promise<Ended> =
+      pairing.kind === "contactless" && reader
+        ? runTapSession(spec).then((r) => endedContactless(r, reader))
+        : runSession(spec).then(endedContact);
+    ended = await bounded(run, SESSION_BOUND_MS);
   } catch (e) {
     f.throws++;
     note(`threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
@@ -378,31 +433,31 @@ async function oneSession(
   if (log.applied.length) f.cardMutations++;
   if (issuerApplied.length) f.issuerMutations++;
   if (log.signedDataChanged) f.signedDataChanged++;
-  if (record === "hang") {
+  if (ended === "hang") {
     f.hangs++;
     note("no outcome within the session bound");
     return;
   }
-  bump(f.outcomes, String(record.outcome));
-  if (!VALID_OUTCOMES.has(record.outcome) || typeof record.reason !== "string" || record.reason === "") {
+  bump(f.outcomes, ended.outcome);
+  if (!ended.valid || typeof ended.reason !== "string" || ended.reason === "") {
     f.undefinedOutcomes++;
-    note(`outcome ${String(record.outcome)} (${String(record.reason)})`);
+    note(`outcome ${ended.outcome} (${String(ended.reason)})`);
   }
-  if (record.reason.startsWith("internal error")) {
+  if (ended.reason.startsWith("internal error")) {
     f.internalErrors++;
-    note(record.reason);
+    note(ended.reason);
   }
   // An offline approval is fine after ODA failed (action analysis may allow it); with ODA passed on changed signed
   // data it is the failure ODA exists to prevent (Book 2 §5–§6).
-  if (log.signedDataChanged && record.outcome === "approved" && record.oda.result === "passed") {
+  if (log.signedDataChanged && ended.approvedOffline && ended.odaPassed) {
     f.offlineApprovalsAfterChangedSignedData++;
-    note(`approved offline, ${record.oda.method} passed, signed data changed`);
+    note(`approved offline, ${ended.oda} passed, signed data changed`);
   }
-  checkLeaks(record, traceLines, secretsOf(pairing.profile), f, note, onOutputs && ((o) => onOutputs(i, o)));
+  checkLeaks(ended, traceLines, secretsOf(pairing.profile), f, note, onOutputs && ((o) => onOutputs(i, o)));
 }
 
 function checkLeaks(
-  record: TransactionRecord,
+  ended: Ended,
   traceLines: readonly string[],
   secrets: Secrets,
   f: SessionFigures,
@@ -411,14 +466,16 @@ function checkLeaks(
 ): void {
   let forms: [string, string, boolean][];
   try {
+    const [report, json] = ended.outputs(false);
+    const [reportUnmasked, jsonUnmasked] = ended.outputs(true);
     forms = [
-      ["report", transactionReport(record, { trace: true, unmask: false }), true],
-      ["json", JSON.stringify(resultToJson(record, { trace: true, unmask: false })), true],
+      ["report", report, true],
+      ["json", json, true],
       ["trace file", traceLines.join("\n"), true],
-      ["event log", record.events.map((e) => e.message).join("\n"), true],
+      ["event log", ended.events.join("\n"), true],
       // --unmask shows the PAN by the user's choice; track 2's discretionary data never.
-      ["report --unmask", transactionReport(record, { trace: true, unmask: true }), false],
-      ["json --unmask", JSON.stringify(resultToJson(record, { trace: true, unmask: true })), false],
+      ["report --unmask", reportUnmasked, false],
+      ["json --unmask", jsonUnmasked, false],
     ];
   } catch (e) {
     f.throws++;

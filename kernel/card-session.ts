@@ -39,10 +39,14 @@ export type Exchange =
   | { readonly ok: true; readonly response: CardResponse }
   | { readonly ok: false; readonly error: string };
 
+/** Largest command data of a short APDU (ISO 7816-4 §5.1; Book 1 §9.4: Lc is one byte). */
+export const MAX_SHORT_COMMAND_DATA = 255;
+
 /** Encode a short command APDU (ISO 7816-4 §5.1 cases 1–4) with the transport's codec; Le 00 means 256. */
 export function encodeCommand(c: KernelCommand): Uint8Array {
   const data = c.data ?? new Uint8Array(0);
-  if (data.length > 255) throw new RangeError(`${c.name}: command data of ${data.length} bytes exceeds a short APDU`);
+  if (data.length > MAX_SHORT_COMMAND_DATA)
+    throw new RangeError(`${c.name}: command data of ${data.length} bytes exceeds a short APDU`);
   const le = c.le === undefined ? undefined : c.le === 0 ? 256 : c.le;
   return encodeCommandApdu({ cla: c.cla, ins: c.ins, p1: c.p1, p2: c.p2, data, le, extended: false });
 }
@@ -61,7 +65,13 @@ export class CardSession {
 
   /** Send a command; a transport failure or a response shorter than a status word is an error value. */
   async exchange(command: KernelCommand): Promise<Exchange> {
-    const bytes = encodeCommand(command);
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeCommand(command);
+    } catch (e) {
+      // A command that cannot be encoded (data beyond a short APDU) never reaches the card.
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
     let raw: Uint8Array;
     try {
       raw = await this.bounded.transmit(bytes);

@@ -22,6 +22,7 @@ import {
   redactor,
   type TransactionOutcomeRecord,
 } from "./result.js";
+import { describeTermination } from "./termination.js";
 import { type KernelEvent, TRANSACTION_TYPE_CODE } from "./transaction-params.js";
 
 /** Report sections in Book 3 §10 order: kernel event step → title. Steps not listed follow in order of appearance. */
@@ -179,7 +180,8 @@ export function transactionReport(record: TransactionOutcomeRecord, options: Res
   const out: string[] = ["emvsim transaction report", ""];
   const tx = transactionLine(record);
   if (tx) out.push(tx);
-  out.push(`Outcome: ${record.outcome.toUpperCase()} — ${r.text(record.reason)}`, "");
+  const cause = record.termination ? ` (${describeTermination(record.termination)})` : "";
+  out.push(`Outcome: ${record.outcome.toUpperCase()}${cause} — ${r.text(record.reason)}`, "");
 
   const byStep = new Map<string, KernelEvent[]>();
   for (const e of record.events) {

@@ -13,12 +13,16 @@ import type { TraceEntry } from "./card-session.js";
 import type { OdaState } from "./contact/context.js";
 import type { CryptogramRecord, CryptogramType, OnlineRecord, Outcome } from "./contact/decision.js";
 import type { TransactionData } from "./data/store.js";
+import { type TerminationCause, type TerminationJson, terminationJson } from "./termination.js";
 import type { KernelEvent } from "./transaction-params.js";
 
 /** What the result and the report read from a finished transaction (kernel/transaction.ts TransactionRecord). */
 export interface TransactionOutcomeRecord {
   readonly outcome: Outcome;
+  /** The detail in words (PANs masked). */
   readonly reason: string;
+  /** Why the transaction was terminated (Book 3 §10; its Book 4 §11.2 message): exactly when outcome is "terminated". */
+  readonly termination?: TerminationCause;
   /** The selected application's AID (DF name), when one was selected. */
   readonly aid?: Uint8Array;
   readonly label?: string;
@@ -57,6 +61,8 @@ export interface ScriptResult {
 
 export interface TransactionResultJson {
   outcome: Outcome;
+  /** Present exactly when the outcome is "terminated": the typed cause and its Book 4 §11.2 message. */
+  termination?: TerminationJson;
   reason: string;
   aid: string | null;
   label?: string;
@@ -122,7 +128,13 @@ export interface Redactor {
   text(text: string): string;
 }
 
-const TRACK_TAGS = [0x57, 0x9f6b, 0x56, 0x9f1f, 0x9f20] as const;
+const TRACK_TAGS = [
+  TAG.TRACK_2_EQUIVALENT_DATA,
+  TAG.TRACK_2_DATA,
+  TAG.TRACK_1_DATA,
+  TAG.TRACK_1_DISCRETIONARY_DATA,
+  TAG.TRACK_2_DISCRETIONARY_DATA,
+] as const;
 
 export function redactor(data: TransactionData, disclosure: Disclosure): Redactor {
   const replacements: [string, string][] = [];
@@ -185,6 +197,7 @@ export function resultToJson(record: TransactionOutcomeRecord, options: ResultOp
   const pan = record.data.get(TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
   const out: TransactionResultJson = {
     outcome: record.outcome,
+    ...(record.termination ? { termination: terminationJson(record.termination) } : {}),
     reason: r.text(record.reason),
     aid: record.aid ? toHex(record.aid) : null,
     ...(record.label !== undefined ? { label: record.label } : {}),

@@ -98,6 +98,10 @@ beforeAll(async () => {
           const m = decodeMessage(bytes);
           received.push(m);
           if (m.mti === "0100" && m.fields.get(11) === "000002") continue; // silent: the terminal must reverse
+          if (m.mti === "0100" && m.fields.get(11) === "000008") {
+            socket.destroy(); // gone without an answer: in doubt, the terminal must reverse on a new connection
+            return;
+          }
           const fields = new Map<number, string | Uint8Array>([
             [11, m.fields.get(11) as string],
             [39, "00"],
@@ -149,6 +153,28 @@ describe("NetworkIssuerHost over mutual TLS", () => {
     expect(host.reversed).toEqual(["000002"]);
     const reversal = received.find((m) => m.mti === "0400");
     expect(String(reversal?.fields.get(90)).slice(0, 10)).toBe("0100000002");
+  });
+
+  it("reverses a request whose connection closed before the answer, on a new connection", async () => {
+    const host = terminal({ firstStan: 8 });
+    await expect(host.authorize({ iccData: ICC })).rejects.toThrowError(/connection closed before the answer/);
+    expect(host.reversed).toEqual(["000008"]);
+    expect(host.reversalsOwed).toBe(0);
+    host.close();
+    const reversal = received.find((m) => m.mti === "0400" && m.fields.get(11) === "000008");
+    expect(String(reversal?.fields.get(90)).slice(0, 10)).toBe("0100000008");
+    expect(reversal?.fields.has(35)).toBe(false);
+  });
+
+  it("sends DE 22 from the entry mode (ISO 8583:1987: 05 chip, 07 contactless chip; 1 = PIN capable)", async () => {
+    const chip = terminal({ firstStan: 20 });
+    const contactless = terminal({ firstStan: 21, entryMode: "071" });
+    await chip.authorize({ iccData: ICC });
+    await contactless.authorize({ iccData: ICC });
+    chip.close();
+    contactless.close();
+    const de22 = (stan: string) => received.find((m) => m.mti === "0100" && m.fields.get(11) === stan)?.fields.get(22);
+    expect([de22("000020"), de22("000021")]).toEqual(["051", "071"]);
   });
 
   it("is refused by a host requiring a client certificate when it has none", async () => {

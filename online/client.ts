@@ -8,10 +8,16 @@ import tls from "node:tls";
 import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "../emv/authorisation.js";
 import { decodeMessage, encodeMessage, Iso8583Error, type Iso8583Message } from "./iso8583/codec.js";
 import { FrameReader, frame } from "./iso8583/framing.js";
+import { checkMac, encodeWithMac, macProblem } from "./iso8583/mac.js";
 import { authorizationResponseOf, type RequestContext, requestMessage } from "./iso8583/mapping.js";
+import { memoryStan, type StanSource } from "./stan.js";
 
 export class OnlineLinkError extends Error {
-  constructor(message: string) {
+  /** The request was sent but not answered: the host may have acted on it, so the terminal reverses it. */
+  constructor(
+    message: string,
+    readonly inDoubt = false,
+  ) {
     super(message);
     this.name = "OnlineLinkError";
   }
@@ -27,12 +33,20 @@ export interface NetworkHostOptions {
   readonly key?: string;
   /** Server name checked against the host certificate; defaults to the URL's host. */
   readonly servername?: string;
-  /** Bound on connecting and on each answer, in ms (default 10000). */
+  /** Bound on each answer, in ms (default 10000); also on connecting unless connectTimeoutMs is given. */
   readonly timeoutMs?: number;
+  /** Bound on connecting (TCP and the TLS handshake), in ms (default: timeoutMs). */
+  readonly connectTimeoutMs?: number;
   readonly terminalId: string;
   readonly merchantId: string;
-  /** First STAN (default 1); each request takes the next, wrapping after 999999. */
+  /** First STAN (default 1); each request takes the next, wrapping after 999999. Ignored when `stan` is given. */
   readonly firstStan?: number;
+  /** Where STANs come from (e.g. fileStan: continued across processes); default memoryStan(firstStan). */
+  readonly stan?: StanSource;
+  /** Shared MAC key (16 bytes): requests carry DE 64/128 (online/iso8583/mac.ts), answers must verify. */
+  readonly macKey?: Uint8Array;
+  /** DE 22 point of service entry mode: "051" chip (default), "071" contactless chip. */
+  readonly entryMode?: "051" | "071";
   /** Clock for DE 7 (tests pin it). */
   readonly now?: () => Date;
 }
@@ -64,24 +78,19 @@ export class NetworkIssuerHost implements IssuerHost {
   private socket: net.Socket | undefined;
   private connecting: Promise<net.Socket> | undefined;
   private readonly pending = new Map<string, Pending>();
-  private stan: number;
+  private readonly stan: StanSource;
   private readonly target: ReturnType<typeof parseHostUrl>;
-  /** Reversals sent (for reports and tests): the STAN of each request reversed. */
+  /** Reversals queued (for reports and tests): the STAN of each request reversed. */
   readonly reversed: string[] = [];
+  private readonly pendingReversals: Iso8583Message[] = [];
 
   constructor(private readonly options: NetworkHostOptions) {
     this.target = parseHostUrl(options.url, options.insecure);
-    this.stan = options.firstStan ?? 1;
+    this.stan = options.stan ?? memoryStan(options.firstStan ?? 1);
   }
 
   private get timeoutMs(): number {
     return this.options.timeoutMs ?? 10_000;
-  }
-
-  private nextStan(): string {
-    const s = String(this.stan).padStart(6, "0");
-    this.stan = this.stan >= 999_999 ? 1 : this.stan + 1;
-    return s;
   }
 
   private connect(): Promise<net.Socket> {
@@ -102,10 +111,11 @@ export class NetworkIssuerHost implements IssuerHost {
             ...(o.key ? { key: o.key } : {}),
           })
         : net.connect({ host, port });
+      const bound = o.connectTimeoutMs ?? this.timeoutMs;
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new OnlineLinkError(`issuer host ${o.url}: no connection within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
+        reject(new OnlineLinkError(`issuer host ${o.url}: no connection within ${bound} ms`));
+      }, bound);
       const ready = () => {
         clearTimeout(timer);
         this.socket = socket;
@@ -124,7 +134,7 @@ export class NetworkIssuerHost implements IssuerHost {
         if (this.socket === socket) this.socket = undefined;
         for (const [key, p] of this.pending) {
           this.pending.delete(key);
-          p.reject(new OnlineLinkError(`issuer host ${o.url}: connection closed before the answer`));
+          p.reject(new OnlineLinkError(`issuer host ${o.url}: connection closed before the answer`, true));
         }
       });
     }).finally(() => {
@@ -146,7 +156,11 @@ export class NetworkIssuerHost implements IssuerHost {
     const p = this.pending.get(key);
     if (!p) return;
     this.pending.delete(key);
-    p.resolve(message);
+    const check = this.options.macKey ? checkMac(bytes, message, this.options.macKey) : "ok";
+    // An answer that does not authenticate is not acted on: the request stays in doubt and is reversed.
+    if (check !== "ok")
+      p.reject(new OnlineLinkError(`issuer host ${this.options.url}: ${macProblem(check, message)}`, true));
+    else p.resolve(message);
   }
 
   private async exchange(message: Iso8583Message, answerMti: string): Promise<Iso8583Message> {
@@ -158,6 +172,7 @@ export class NetworkIssuerHost implements IssuerHost {
         reject(
           new OnlineLinkError(
             `issuer host ${this.options.url}: no ${answerMti} for STAN ${String(message.fields.get(11))} within ${this.timeoutMs} ms`,
+            true,
           ),
         );
       }, this.timeoutMs);
@@ -171,40 +186,65 @@ export class NetworkIssuerHost implements IssuerHost {
           reject(e);
         },
       });
-      socket.write(frame(encodeMessage(message)));
+      const macKey = this.options.macKey;
+      socket.write(frame(macKey ? encodeWithMac(message, macKey) : encodeMessage(message)));
     });
   }
 
   async authorize(request: AuthorizationRequest): Promise<AuthorizationResponse> {
+    // Reversals still owed from earlier requests go first (ISO 8583:1987: resent until answered).
+    await this.flushReversals();
     const now = (this.options.now ?? (() => new Date()))();
     const context: RequestContext = {
-      stan: this.nextStan(),
+      stan: this.stan.next(),
       terminalId: this.options.terminalId,
       merchantId: this.options.merchantId,
       transmission: transmission(now),
+      entryMode: this.options.entryMode ?? "051",
     };
     const message = requestMessage("0100", request, context);
     try {
       return authorizationResponseOf(await this.exchange(message, "0110"));
     } catch (e) {
-      if (e instanceof OnlineLinkError && /within \d+ ms/.test(e.message) && this.socket) await this.reverse(message);
+      if (e instanceof OnlineLinkError && e.inDoubt) {
+        this.pendingReversals.push(this.reversalOf(message));
+        this.reversed.push(String(message.fields.get(11)));
+        await this.flushReversals();
+      }
       throw e;
     }
   }
 
-  /** Sends the 0400 for an unanswered request (DE 90: original MTI, STAN, transmission time) and waits for the 0410. */
-  private async reverse(original: Iso8583Message): Promise<void> {
+  /** The 0400 for an unanswered request: its fields without DE 35/52, DE 90 = original MTI, STAN, DE 7. */
+  private reversalOf(original: Iso8583Message): Iso8583Message {
     const fields = new Map(original.fields);
     fields.delete(52);
     fields.delete(35);
     const stan = String(original.fields.get(11));
     fields.set(90, `${original.mti}${stan}${String(original.fields.get(7))}${"0".repeat(22)}`);
-    this.reversed.push(stan);
-    try {
-      await this.exchange({ mti: "0400", fields }, "0410");
-    } catch {
-      // The reversal itself unanswered: the terminal keeps it for resending (not yet built); the caller sees the timeout.
+    return { mti: "0400", fields };
+  }
+
+  /**
+   * Sends the reversals still owed, oldest first, each until its 0410 arrives (bounded by timeoutMs); stops at
+   * the first one unanswered and keeps it and the rest for the next attempt. Returns how many are still owed.
+   */
+  async flushReversals(): Promise<number> {
+    while (this.pendingReversals.length > 0) {
+      try {
+        await this.exchange(this.pendingReversals[0] as Iso8583Message, "0410");
+        this.pendingReversals.shift();
+      } catch (e) {
+        if (e instanceof OnlineLinkError) break;
+        throw e;
+      }
     }
+    return this.pendingReversals.length;
+  }
+
+  /** Reversals sent but not yet answered (resent by flushReversals and before the next request). */
+  get reversalsOwed(): number {
+    return this.pendingReversals.length;
   }
 
   close(): void {

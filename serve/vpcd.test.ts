@@ -3,7 +3,9 @@ import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeCard } from "../devices/testing/fake-card.js";
 import { fromHex, toHex } from "../emv/bytes.js";
-import { VpcdCardServer, VpcdDeframer, vpcdFrame } from "./vpcd.js";
+import { answerFrame, FrameType } from "../transport/framing.js";
+import { emulatedServedCard } from "./served-card.js";
+import { answerVpcd, VpcdCardServer, VpcdDeframer, vpcdFrame } from "./vpcd.js";
 
 interface FakeVpcd {
   server: Server;
@@ -129,5 +131,48 @@ describe("vpcd card server", () => {
     await new Promise((r) => setImmediate(r));
     expect(count("Timeout")).toBeLessThanOrEqual(timersBefore);
     expect(server.connected).toBe(false);
+  });
+});
+
+describe("a card presented as contactless (PC/SC Part 3 ATR for ISO 14443-4)", () => {
+  it("vpcd: GET ATR gives 3B 8n 80 01 ‖ historical bytes ‖ TCK, then the PPSE answers and the PSE does not", async () => {
+    const vpcd = await fakeVpcd();
+    toStop.push(() => vpcd.close());
+    const card = emulatedServedCard("visa-qvsdc-phone", { interface: "contactless" });
+    const server = new VpcdCardServer(card, { port: vpcd.port, retryMs: 20 });
+    toStop.push(() => server.stop());
+    const [sock] = await Promise.all([vpcd.next(), server.start(2000)]);
+    expect(await ask(sock, fromHex("01"))).toBeUndefined();
+    // T0 = 84 (TD1, 4 historical bytes 80 73 C8 21); TCK = 84 ⊕ 80 ⊕ 01 ⊕ 80 ⊕ 73 ⊕ C8 ⊕ 21 = 1F.
+    const atr = (await ask(sock, fromHex("04")))!;
+    expect(toHex(atr)).toBe("3B8480018073C8211F");
+    let x = 0;
+    for (const b of atr.subarray(1)) x ^= b;
+    expect(x).toBe(0); // T0 … TCK XOR to zero (ISO/IEC 7816-3 §8.2.5)
+    const ppse = toHex((await ask(sock, fromHex("00A404000E325041592E5359532E444446303100")))!);
+    expect(ppse.startsWith("6F31840E325041592E5359532E4444463031")).toBe(true);
+    expect(ppse.endsWith("9000")).toBe(true);
+    expect(toHex((await ask(sock, fromHex("00A404000E315041592E5359532E444446303100")))!)).toBe("6A82");
+  });
+
+  it("a dual card served on contact keeps its contact ATR and PSE", () => {
+    const card = emulatedServedCard("visa-cvn18-cda", { interface: "contact" });
+    expect(toHex(answerVpcd(card, fromHex("04"))!)).toBe("3B6800000073C84013009000");
+    const cl = emulatedServedCard("visa-cvn18-cda", { interface: "contactless" });
+    expect(toHex(answerVpcd(cl, fromHex("04"))!)).toBe("3B80800101");
+  });
+
+  it("serial framed protocol: POWER ON and GET ATR answer the contactless ATR", () => {
+    const card = emulatedServedCard("visa-qvsdc-online", { interface: "contactless" });
+    const on = answerFrame(card, { type: FrameType.POWER_ON, seq: 1, payload: new Uint8Array(0) });
+    expect(toHex(on.payload)).toBe("3B80800101");
+    const atr = answerFrame(card, { type: FrameType.GET_ATR, seq: 2, payload: new Uint8Array(0) });
+    expect(toHex(atr.payload)).toBe("3B80800101");
+  });
+
+  it("an interface the card does not have is a one-line error", () => {
+    expect(() => emulatedServedCard("amex-cda", { interface: "contactless" })).toThrow(
+      /interfaces: the card has no contactless interface \(it has contact\)/,
+    );
   });
 });

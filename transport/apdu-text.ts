@@ -30,10 +30,10 @@ function explainFormat1(ins: number | undefined, value: Uint8Array): string[] | 
     return [...field(0x82, value.subarray(0, 2)), ...field(0x94, value.subarray(2))];
   if (ins === 0xae && value.length >= 11) {
     return [
-      ...field(0x9f27, value.subarray(0, 1)),
-      ...field(0x9f36, value.subarray(1, 3)),
-      ...field(0x9f26, value.subarray(3, 11)),
-      ...(value.length > 11 ? field(0x9f10, value.subarray(11)) : []),
+      ...field(TAG.CRYPTOGRAM_INFORMATION_DATA, value.subarray(0, 1)),
+      ...field(TAG.APPLICATION_TRANSACTION_COUNTER, value.subarray(1, 3)),
+      ...field(TAG.APPLICATION_CRYPTOGRAM, value.subarray(3, 11)),
+      ...(value.length > 11 ? field(TAG.ISSUER_APPLICATION_DATA, value.subarray(11)) : []),
     ];
   }
   return undefined;

@@ -336,6 +336,36 @@ export const ACTION_CASES: readonly CertCase[] = [
     why: "Unable to go online → TAC-default DC4000A800 has B4b8 → AAC (whether the terminal first asks for an ARQC or, knowing it has no host, applies the default codes at once, Book 3 §10.7).",
   },
   {
+    id: "TAA-UNA-003",
+    family: "terminal action analysis",
+    title: "ARQC, host configured but unreachable: default codes hold the floor-limit bit → AAC with Z3",
+    ref: "Book 3 §10.7, §10.11 (unable to go online)",
+    profile: DDA,
+    config: POS,
+    params: { amount: 5000, host: "unreachable" },
+    expected: {
+      outcome: "declined",
+      tvr: "0000008000",
+      tsi: "E800",
+      cryptograms: [
+        ["ARQC", "ARQC"],
+        ["AAC", "AAC"],
+      ],
+    },
+    why: "5000 ≥ floor limit → B4b8, in TAC-online → ARQC; the host does not answer → default codes: TAC-default DC4000A800 has B4b8 → AAC in the second GENERATE AC (8A = Z3).",
+  },
+  {
+    id: "TAA-IAC-004",
+    family: "terminal action analysis",
+    title: "Offline-only terminal, card without IAC-default: all ones → SDA selected alone declines",
+    ref: "Book 3 §10.7",
+    profile: SDA,
+    card: { removeTags: ["9F0D"] },
+    config: "offline-only",
+    expected: { outcome: "declined", tvr: "0200000000", cryptograms: [["AAC", "AAC"]] },
+    why: "Absent IAC-default counts as FFFFFFFFFF: the TVR bit 'SDA selected' (B1b2) matches it → AAC, although TAC-default DC4000A800 lacks B1b2.",
+  },
+  {
     id: "TAA-UNA-002",
     family: "terminal action analysis",
     title: "ARQC but no host, TAC-default cleared: TC in the second GENERATE AC",
@@ -468,6 +498,25 @@ export const ONLINE_CASES: readonly CertCase[] = [
       commands: [...DDA_FRONT, ...DDA_READS, "GENERATE AC", "EXTERNAL AUTHENTICATE", "GENERATE AC"],
     },
     why: "AIP b3 issuer authentication supported and 91 received → EXTERNAL AUTHENTICATE before the second GENERATE AC; TSI b5.",
+  },
+  {
+    id: "ONL-ARC-001",
+    family: "online processing / issuer authentication",
+    title: "Host approves with response code 08 (honour with identification): TC requested, online approved",
+    ref: "Book 3 §10.9, §10.11; Book 4 Annex A (8A)",
+    profile: DDA,
+    config: POS,
+    params: { amount: 5000, hostRules: [{ decision: "approve", responseCode: "08" }] },
+    expected: {
+      outcome: "online-approved",
+      tvr: "0000008000",
+      tsi: "F800",
+      cryptograms: [
+        ["ARQC", "ARQC"],
+        ["TC", "TC"],
+      ],
+    },
+    why: "8A '08' is an approval: the second GENERATE AC asks for a TC; the ARPC over ARC 08 verifies at EXTERNAL AUTHENTICATE.",
   },
   {
     id: "ONL-DEC-001",
@@ -636,6 +685,23 @@ export const SCRIPT_CASES: readonly CertCase[] = [
 ];
 
 export const COMPLETION_CASES: readonly CertCase[] = [
+  {
+    id: "CMP-ARQ-001",
+    family: "completion",
+    title: "Card answers the second GENERATE AC with an ARQC: terminated, card error",
+    ref: "Book 3 §9.3, §10.11",
+    profile: DDA,
+    card: { faults: [{ kind: "cid", occurrence: 2, cryptogram: "ARQC" }] },
+    config: POS,
+    params: { amount: 5000 },
+    expected: {
+      outcome: "terminated",
+      termination: "card-error",
+      reasonContains: "second GENERATE AC: card returned ARQC when TC was requested",
+      cryptograms: [["ARQC", "ARQC"]],
+    },
+    why: "At the second GENERATE AC only a TC or an AAC may come back (Book 3 §9.3): an ARQC is a card error and ends the transaction.",
+  },
   {
     id: "CMP-TC-001",
     family: "completion",

@@ -11,6 +11,37 @@ export const SDA_READS = ["READ RECORD", "READ RECORD", "READ RECORD", "READ REC
 
 export const FRONT_CASES: readonly CertCase[] = [
   {
+    id: "SEL-ASI-001",
+    family: "application selection",
+    title: "Card AID longer than the terminal's (A000000003101001), ASI allows partial selection: selected",
+    ref: "Book 1 §12.3.1",
+    profile: "visa-online-only",
+    card: { aid: "A000000003101001" },
+    config: "attended-pos",
+    params: { host: false },
+    expected: { outcome: "declined", aid: "A000000003101001", tvr: "8000000000" },
+    why: "The card AID begins with the terminal AID A0000000031010 and the terminal's ASI allows a partial match → a candidate; final SELECT of the card's full AID. The rest as ONL-NOHOST-001: no ODA (B1b8), no host → default codes → AAC.",
+  },
+  {
+    id: "SEL-ASI-002",
+    family: "application selection",
+    title: "Card AID longer than the terminal's, ASI asks for an exact match: no mutual application",
+    ref: "Book 1 §12.3.1, §12.4",
+    profile: "visa-online-only",
+    card: { aid: "A000000003101001" },
+    config: "attended-pos",
+    terminal: { aid: { partialSelection: false } },
+    expected: {
+      outcome: "terminated",
+      termination: "not-accepted",
+      reasonContains: "no matching application",
+      // PSE (SELECT, records 1 and 2), then the list of AIDs: 5 terminal AIDs, and SELECT next once for the AID
+      // whose answer named a longer DF name.
+      commands: ["SELECT", "READ RECORD", "READ RECORD", "SELECT", "SELECT", "SELECT", "SELECT", "SELECT", "SELECT"],
+    },
+    why: "Exact match only: the PSE entry A000000003101001 is no candidate, so the terminal falls back to the list of AIDs (Book 1 §12.3.2); SELECT A0000000031010 answers the longer DF name, again not a candidate, SELECT next answers nothing more; the other four AIDs are absent → the candidate list is empty → terminate (NOT ACCEPTED), no final SELECT.",
+  },
+  {
     id: "SEL-PSE-001",
     family: "application selection",
     title: "PSE lists one application the terminal supports: it is selected by full AID",

@@ -198,7 +198,7 @@ const MUST_TERMINATE: Readonly<Record<string, string>> = {
 
 export function matrixCases(): CertCase[] {
   const out: CertCase[] = [];
-  for (const profile of listProfiles()) {
+  for (const profile of listProfiles({ interface: "contact" })) {
     for (const config of builtInTerminalConfigIds()) {
       const bad = MUST_TERMINATE[profile];
       const exact = EXACT[profile]?.[config];

@@ -1,8 +1,9 @@
 // The certification catalog's case shape (EMVCo Level 2 test families, EMV Books 1–4): what card, what terminal,
 // what transaction, and the exact result the books imply.
 
-import type { ScriptConfig } from "../../emulator/host/config.js";
+import type { DecisionRule, ScriptConfig } from "../../emulator/host/config.js";
 import type { CryptogramType, Outcome } from "../../kernel/contact/decision.js";
+import type { TerminationCause } from "../../kernel/termination.js";
 import type { TransactionType } from "../../kernel/transaction-params.js";
 
 /** The test families, named like the EMVCo Level 2 families. */
@@ -29,6 +30,8 @@ export interface CardOverrides {
   readonly app?: number;
   /** Application Interchange Profile, hex. */
   readonly aip?: string;
+  /** The application's AID (4F/84), hex: the PSE entry and the FCI follow it. */
+  readonly aid?: string;
   /** Data objects in the application's records: replaced where present, else added to the record holding 5A. */
   readonly tags?: Readonly<Record<string, string>>;
   readonly removeTags?: readonly string[];
@@ -56,6 +59,8 @@ export interface TerminalOverrides {
     readonly tacOnline?: string;
     readonly tacDefault?: string;
     readonly applicationVersion?: string;
+    /** Application Selection Indicator: whether a card AID longer than the terminal's may match (Book 1 §12.3.1). */
+    readonly partialSelection?: boolean;
     readonly randomSelection?: { threshold: number; targetPercent: number; maxTargetPercent: number };
   };
   readonly capabilities?: string;
@@ -82,8 +87,13 @@ export interface CaseParams {
   readonly forceOnline?: boolean;
   /** PINs the cardholder enters, in order; undefined = bypass. Default: none (every PIN entry bypassed). */
   readonly pins?: readonly (string | undefined)[];
-  /** Whether an issuer host answers (default true: emulator/host defaultIssuerHost). */
-  readonly host?: boolean;
+  /**
+   * The issuer host: true (default) the emulator's host (emulator/host), false none configured, "unreachable" one
+   * configured that does not answer (the terminal is "unable to go online", Book 3 §10.7).
+   */
+  readonly host?: boolean | "unreachable";
+  /** Decision rules the host applies before its own (emulator/host/config.ts `rules`), e.g. a response code 08. */
+  readonly hostRules?: readonly DecisionRule[];
   /** Issuer scripts the host sends (emulator/host/config.ts format). */
   readonly scripts?: readonly ScriptConfig[];
   /** The cardholder's PIN as the issuer holds it for this profile: online PIN blocks are checked against it. */
@@ -111,6 +121,8 @@ export interface Expected {
   readonly reasonContains?: string;
   /** Selected AID, hex. */
   readonly aid?: string;
+  /** Why a terminated transaction ended (kernel/termination.ts). */
+  readonly termination?: TerminationCause;
 }
 
 export interface CertCase {

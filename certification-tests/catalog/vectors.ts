@@ -2,10 +2,15 @@
 // whole transactions: the vector's card data replaces the SDA base card's, its terminal data the attended POS's.
 
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { projectDir } from "../../emv/project-files.js";
 import type { TransactionType } from "../../kernel/transaction-params.js";
 import type { CertCase, Expected } from "./types.js";
+
+/** certification-tests/fixtures, from the sources and from dist/ alike. */
+function fixturesDir(): string {
+  return projectDir(import.meta.url, "certification-tests/fixtures", "processing-restrictions.json");
+}
 
 interface TagValue {
   readonly tag: string;
@@ -36,7 +41,7 @@ function expectedFor(tvrHex: string): Expected {
 }
 
 export function vectorCases(): CertCase[] {
-  const file = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "processing-restrictions.json");
+  const file = join(fixturesDir(), "processing-restrictions.json");
   const { cases } = JSON.parse(readFileSync(file, "utf8")) as { cases: Vector[] };
   return cases.map((v, i) => {
     const cfg = Object.fromEntries(v.config_data.map((t) => [t.tag, t.value]));
@@ -83,7 +88,7 @@ interface RiskVector {
 const TAC_ONLINE = [0xdc, 0x40, 0x04, 0xf8, 0x00];
 
 export function riskVectorCases(): CertCase[] {
-  const file = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "terminal-risk-management.json");
+  const file = join(fixturesDir(), "terminal-risk-management.json");
   const { cases } = JSON.parse(readFileSync(file, "utf8")) as { cases: RiskVector[] };
   return cases.map((v, i) => {
     const cfg = Object.fromEntries(v.config_data.map((t) => [t.tag, t.value]));

@@ -35,10 +35,7 @@ export const command: Command = {
     "Runs until SIGINT or SIGTERM, then removes the card and exits.",
   ].join("\n"),
   async run(args, io) {
-    const opts = parseOptions(args, {
-      command: "emulate",
-      values: ["--card", "--vpcd", "--serial", "--line", "--baud"],
-    }).values;
+    const opts = parseOptions(args, ["--card", "--vpcd", "--serial", "--line", "--baud"], [], "emulate").values;
     const vpcdText = opts.get("--vpcd");
     const serial = opts.get("--serial");
     if (!vpcdText && !serial) throw new UsageError("give --vpcd <host:port> or --serial <path>");

@@ -44,7 +44,7 @@ export const command: Command = {
   ].join("\n"),
   async run(args: string[], io: CliIo): Promise<number> {
     // --json is accepted for symmetry with the other commands: the output is always JSON.
-    const card = parseOptions(args, { command: "keys", values: ["--card"], flags: ["--json"] }).values.get("--card");
+    const card = parseOptions(args, ["--card"], ["--json"], "keys").values.get("--card");
     io.out(JSON.stringify(exportedCaKeys(card), null, 2));
     return 0;
   },

@@ -22,9 +22,12 @@ const VALUE_OPTIONS = [
   "--issuer",
   "--host",
   "--tls-dir",
+  "--mac-key",
   "--date",
   "--time",
   "--seed",
+  "--interface",
+  "--reader-config",
 ] as const;
 const FLAG_OPTIONS = ["--json", "--trace", "--unmask", "--insecure"] as const;
 
@@ -47,9 +50,17 @@ export interface RunOptions {
   /** Directory with ca.pem, client.pem, client.key for --host tls:// (default ./emvsim-pki). */
   readonly tlsDir: string | undefined;
   readonly insecure: boolean;
+  /** DE 64/128 MAC key file for --host (32 hex digits, mode 0600). */
+  readonly macKey: string | undefined;
   readonly date: string | undefined;
   readonly time: string | undefined;
   readonly seed: string | undefined;
+  /** contact or contactless; undefined: from the card (emulator profile interfaces) or the reader's ATR. */
+  readonly interface: "contact" | "contactless" | undefined;
+  /** Reader configuration id or file for contactless (kernel/config/readers/). */
+  readonly readerConfig: string | undefined;
+  /** Whether --terminal was given (for contactless it replaces the reader configuration's terminal). */
+  readonly terminalGiven: boolean;
   readonly json: boolean;
   readonly trace: boolean;
   readonly unmask: boolean;
@@ -57,7 +68,7 @@ export interface RunOptions {
 
 /** Parse `emvsim run` arguments (`--opt value` or `--opt=value`); every problem is a UsageError of one line. */
 export function parseRunArgs(args: readonly string[]): RunOptions {
-  const { values, flags } = parseOptions(args, { command: "run", values: VALUE_OPTIONS, flags: FLAG_OPTIONS });
+  const { values, flags } = parseOptions(args, VALUE_OPTIONS, FLAG_OPTIONS, "run");
   const type = values.get("--type") ?? "purchase";
   if (!(TYPES as readonly string[]).includes(type)) {
     throw new UsageError(`--type '${type}' is not one of ${TYPES.join(", ")}`);
@@ -68,6 +79,11 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
   if (date !== undefined) checkDate(date);
   const time = values.get("--time");
   if (time !== undefined) checkTime(time);
+  const iface = values.get("--interface");
+  if (iface !== undefined && iface !== "contact" && iface !== "contactless")
+    throw new UsageError(`--interface '${iface}' is not contact or contactless`);
+  if (iface === "contact" && values.has("--reader-config"))
+    throw new UsageError("--reader-config is for --interface contactless");
   const otherAmount = values.get("--other-amount");
   if (otherAmount !== undefined && type !== "cashback") {
     throw new UsageError("--other-amount is only for --type cashback");
@@ -85,9 +101,13 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     host: values.get("--host"),
     tlsDir: values.get("--tls-dir"),
     insecure: flags.has("--insecure"),
+    macKey: values.get("--mac-key"),
     date,
     time,
     seed: values.get("--seed"),
+    interface: iface as RunOptions["interface"],
+    readerConfig: values.get("--reader-config"),
+    terminalGiven: values.has("--terminal"),
     json: flags.has("--json"),
     trace: flags.has("--trace"),
     unmask: flags.has("--unmask"),
@@ -155,7 +175,11 @@ const USAGE = [
   "  --issuer <file>           issuer host configuration (default: a host knowing every built-in card)",
   "  --host <url>              go online to a network issuer host: tls://HOST:PORT (mutual TLS), tcp:// only with --insecure",
   "  --tls-dir <dir>           ca.pem, client.pem, client.key for --host tls:// (default: emvsim-pki)",
+  "  --mac-key <file>          MAC the messages to --host (DE 64/128; 32 hex digits, file mode 0600)",
   "  --insecure                allow --host tcp:// (card data in clear; loopback tests only)",
+  "  --interface <kind>        contact or contactless (default: from the card: contactless when it has only that",
+  "                            interface or the reader's ATR is a PC/SC contactless one; else contact)",
+  "  --reader-config <id|file> contactless reader configuration (default: attended-pos; also transit, online-only)",
   "  --date YYMMDD --time HHMMSS   transaction date and time (default: now)",
   "  --seed <text>             repeatable unpredictable numbers (terminal and emulated card)",
   "  --json                    the result as JSON instead of the report",
@@ -204,7 +228,7 @@ export const command: Command = {
     let host: IssuerHost;
     let network: { close(): void } | undefined;
     if (options.host !== undefined) {
-      const remote = await networkHost(options);
+      const remote = await networkHost(options, config.terminalData);
       host = remote;
       network = remote;
     } else if (options.issuer) {
@@ -216,7 +240,14 @@ export const command: Command = {
     }
 
     const { seededBytes, seededRandom, systemRandom } = await import("../../emv/random.js");
-    const channel = await card.open(options.seed === undefined ? undefined : seededBytes(options.seed, "card"));
+    const iface = options.interface ?? card.defaultInterface;
+    const channel = await card.open(
+      options.seed === undefined ? undefined : seededBytes(options.seed, "card"),
+      iface === "auto" ? undefined : iface,
+    );
+    const { atrInterface } = await import("../../devices/contactless-atr.js");
+    const contactless =
+      iface === "contactless" || (iface === "auto" && atrInterface(channel.atr).kind === "contactless");
     const now = nowDateTime();
     const params: TransactionParams = {
       type: options.type,
@@ -229,6 +260,19 @@ export const command: Command = {
     };
     const { runTransaction } = await import("../../kernel/contact/transaction.js");
     const { nonInteractive } = await import("../../kernel/interaction.js");
+    if (contactless) {
+      try {
+        const code = await runContactless(
+          options,
+          { params, channel, host, card, config: options.terminalGiven ? config : undefined },
+          io,
+        );
+        return code;
+      } finally {
+        network?.close();
+        await channel.close();
+      }
+    }
     try {
       const record = await runTransaction({
         config,
@@ -250,8 +294,53 @@ export const command: Command = {
 interface CardSource {
   /** CA public keys the terminal needs for this card (the emulated card's test CA under its RIDs); empty for readers. */
   readonly caKeys: readonly CaPublicKey[];
-  /** Open the channel; the emulated card takes a random source for repeatable runs. */
-  open(cardRandom: ((n: number) => Uint8Array) | undefined): Promise<CardChannel>;
+  /** The emulated card's interface when none is forced (contact unless it has only contactless); "auto" for readers. */
+  readonly defaultInterface: "contact" | "contactless" | "auto";
+  /** Open the channel; the emulated card takes a random source for repeatable runs, and the interface to open. */
+  open(cardRandom: ((n: number) => Uint8Array) | undefined, iface?: "contact" | "contactless"): Promise<CardChannel>;
+}
+
+/** A contactless transaction: Entry Point (Book B) with Kernel 3 (Book C-3) under a reader configuration. */
+async function runContactless(
+  options: RunOptions,
+  t: {
+    readonly params: TransactionParams;
+    readonly channel: CardChannel;
+    readonly host: IssuerHost;
+    readonly card: CardSource;
+    /** --terminal, replacing the reader configuration's terminal. */
+    readonly config: import("../../kernel/config/types.js").TerminalConfig | undefined;
+  },
+  io: Parameters<Command["run"]>[1],
+): Promise<number> {
+  const { DEFAULT_READER_CONFIG, loadReaderConfig } = await import("../../kernel/config/reader-load.js");
+  const { loadCaKeyFile, withCaKeys } = await import("../../kernel/config/load.js");
+  const loaded = loadReaderConfig(options.readerConfig ?? DEFAULT_READER_CONFIG);
+  if (!loaded.ok) throw new UsageError(loaded.error);
+  let terminal = t.config ?? loaded.config.terminal;
+  if (t.card.caKeys.length) terminal = withCaKeys(terminal, t.card.caKeys);
+  if (options.capk) {
+    const keys = loadCaKeyFile(options.capk);
+    if (!keys.ok) throw new UsageError(keys.error);
+    terminal = withCaKeys(terminal, keys.keys);
+  }
+  const reader = { ...loaded.config, terminal };
+  const { runTap } = await import("../../kernel/entry-point/entry-point.js");
+  const { fieldWithCard } = await import("../../kernel/entry-point/field.js");
+  const { kernel3 } = await import("../../kernel/c3/kernel.js");
+  const { tapReport, tapToJson } = await import("../../kernel/entry-point/report.js");
+  const { nonInteractive } = await import("../../kernel/interaction.js");
+  const record = await runTap({
+    reader,
+    params: t.params,
+    field: fieldWithCard(t.channel),
+    kernels: new Map([[3, kernel3]]),
+    host: t.host,
+    interaction: nonInteractive(options.pin === undefined ? {} : { pin: options.pin }),
+  });
+  const shown = { trace: options.trace, unmask: options.unmask };
+  io.out(options.json ? JSON.stringify(tapToJson(record, reader, shown), null, 2) : tapReport(record, reader, shown));
+  return 0;
 }
 
 /** The card: the emulated card in-process (profile checked before anything runs) or a reader by URI. */
@@ -268,7 +357,7 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   if (uri.kind !== "emulator") {
     if (options.card !== undefined)
       throw new UsageError("--card is for the emulated card; the reader has its own card");
-    return { caKeys: [], open: () => openReader(options.reader) };
+    return { caKeys: [], defaultInterface: "auto", open: () => openReader(options.reader) };
   }
   if (uri.profile !== undefined && options.card !== undefined && uri.profile !== options.card) {
     throw new UsageError(`--card ${options.card} and --reader ${options.reader} name different cards`);
@@ -278,14 +367,25 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   if (!profile.ok) throw new UsageError(profile.error.message);
   const { caPublicKeysForProfile } = await import("../../emulator/ca-keys.js");
   const { openEmulatorChannel } = await import("../../emulator/channel.js");
+  const interfaces = profile.value.interfaces;
+  if (options.interface && !interfaces.includes(options.interface))
+    throw new UsageError(
+      `--interface ${options.interface}: card ${profile.value.id} has only the ${interfaces.join(" and ")} interface`,
+    );
   return {
     caKeys: caPublicKeysForProfile(profile.value),
-    open: async (random) => openEmulatorChannel(profile.value, random ? { random } : {}),
+    defaultInterface: interfaces.includes("contact") ? "contact" : "contactless",
+    open: async (random, iface) =>
+      openEmulatorChannel(profile.value, { ...(random ? { random } : {}), ...(iface ? { interface: iface } : {}) }),
   };
 }
 
-/** The terminal's network link for --host (online/client.ts), its TLS files read from --tls-dir. */
-async function networkHost(options: RunOptions) {
+/**
+ * The terminal's network link for --host (online/client.ts), its TLS files read from --tls-dir; DE 41/42 from the
+ * terminal configuration's 9F1C/9F16 (Book 4 §6.3.6 / Annex A: Terminal Identification an 8, Merchant Identifier
+ * ans 15), DE 22 "051" (the contact kernel: chip), the STAN continued in <tls-dir>/stan.<terminal id>.
+ */
+async function networkHost(options: RunOptions, terminalData: ReadonlyMap<number, Uint8Array>) {
   const { NetworkIssuerHost, OnlineLinkError, parseHostUrl } = await import("../../online/client.js");
   const url = options.host as string;
   let secure: boolean;
@@ -308,11 +408,37 @@ async function networkHost(options: RunOptions) {
     }
   };
   const tlsFiles = secure ? { ca: read("ca.pem"), cert: read("client.pem"), key: read("client.key") } : {};
+  const { TAG } = await import("../../emv/tlv/tag-names.js");
+  const text = (tag: number, fallback: string) => {
+    const v = terminalData.get(tag);
+    const t = v ? new TextDecoder().decode(v) : "";
+    return /^[\x20-\x7e]+$/.test(t) ? t : fallback;
+  };
+  const terminalId = text(TAG.TERMINAL_IDENTIFICATION, "EMVSIM01");
+  let macKey: Uint8Array | undefined;
+  if (options.macKey !== undefined) {
+    const { PkiError, readMacKeyFile } = await import("../../serve/host/pki.js");
+    try {
+      macKey = readMacKeyFile(options.macKey);
+    } catch (e) {
+      if (e instanceof PkiError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const { fileStan, memoryStan } = await import("../../online/stan.js");
+  const { existsSync } = await import("node:fs");
+  // No directory to keep it in (tcp:// without --tls-dir): start from the time of day in tenths of a second.
+  const stan = existsSync(dir)
+    ? fileStan(join(dir, `stan.${terminalId.replace(/[^A-Za-z0-9_-]/g, "_")}`))
+    : memoryStan((Math.floor(Date.now() / 100) % 864_000) + 1);
   return new NetworkIssuerHost({
     url,
     insecure: options.insecure,
-    terminalId: "EMVSIM01",
-    merchantId: "EMVSIM MERCHANT",
+    terminalId,
+    merchantId: text(TAG.MERCHANT_IDENTIFIER, "EMVSIM MERCHANT"),
+    entryMode: "051",
+    stan,
+    ...(macKey ? { macKey } : {}),
     ...tlsFiles,
   });
 }

@@ -22,5 +22,15 @@ export function externalAuthenticate(ctx: CardContext, c: CommandApdu): Uint8Arr
     session: s,
   });
   s.externalAuthenticate = ok ? "passed" : "failed";
+  if (s.issuerUpdate) {
+    // Contactless issuer update: one answer per ARQC; an authenticated issuer ends the offline run (counters reset).
+    const state = sel.state;
+    state.issuerUpdate = undefined;
+    state.issuerAuthenticationFailedLastOnline = !ok;
+    if (ok) {
+      state.lastOnlineAtc = state.atc;
+      state.offlineAmountTotal = 0;
+    }
+  }
   return respond(ok ? SW.OK : SW.AUTHENTICATION_FAILED);
 }

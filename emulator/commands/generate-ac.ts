@@ -4,12 +4,11 @@
 import { writeUint } from "../../emv/bytes.js";
 import { encodeTlvs, type TlvInput } from "../../emv/tlv/ber.js";
 import { dolDataLength } from "../../emv/tlv/dol.js";
-import { amountMinorUnits } from "../../emv/tlv/formats.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { type AcType, type CardContext, selectedApplication } from "../context.js";
 import { computeApplicationCryptogram, verifyIssuerAuthentication } from "../cryptogram.js";
-import { dolValues } from "../dol-values.js";
+import { amountOf, dolValues } from "../dol-values.js";
 import { signCda } from "../oda.js";
 import { hasFault } from "../profile.js";
 import { firstAcDecision, secondAcDecision } from "../risk.js";
@@ -28,7 +27,8 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
   const requested = REQUESTED[c.p1 & 0xc0];
   if (requested === undefined || (c.p1 & 0x2f) !== 0 || c.p2 !== 0x00) return respond(SW.WRONG_P1P2);
   const sel = selectedApplication(ctx);
-  if (!sel || !ctx.session.gpoDone) return respond(SW.CONDITIONS_NOT_SATISFIED);
+  // A qVSDC GPO already gave the cryptogram (Book C-3): no GENERATE AC follows it.
+  if (!sel || !ctx.session.gpoDone || ctx.session.qvsdc) return respond(SW.CONDITIONS_NOT_SATISFIED);
   const { app, state } = sel;
   const s = ctx.session;
   const second = s.generateAcCount === 1 && s.firstAc?.type === "ARQC";
@@ -85,7 +85,9 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
     lastOnlineIssuerAuthenticationFailed: state.issuerAuthenticationFailedLastOnline,
   });
   const cryptogram = hasFault(ctx.profile, "wrong-cryptogram") ? flipLastBit(ac.cryptogram) : ac.cryptogram;
-  const cid = Uint8Array.of(CID[decision.type]);
+  // Fault "cid": the CID names another type than the card decided (Book 3 §9.3 broken on purpose).
+  const cidFault = ctx.profile.faults.find((f) => f.kind === "cid" && f.occurrence === s.generateAcCount + 1);
+  const cid = Uint8Array.of(CID[cidFault?.kind === "cid" ? cidFault.cryptogram : decision.type]);
   const atc = writeUint(state.atc, 2);
 
   s.generateAcCount += 1;
@@ -93,8 +95,10 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
   else {
     // Online transaction completed: Last Online ATC Register and the issuer authentication flag (Book 3 §10.9).
     if (s.externalAuthenticate === "passed" || !app.profile.risk.issuerAuthenticationRequired) {
-      if (decision.type === "TC" && values.get(TAG.AUTHORISATION_RESPONSE_CODE)?.[0] !== 0x5a)
+      if (decision.type === "TC" && values.get(TAG.AUTHORISATION_RESPONSE_CODE)?.[0] !== 0x5a) {
         state.lastOnlineAtc = state.atc;
+        state.offlineAmountTotal = 0;
+      }
     }
     state.issuerAuthenticationFailedLastOnline = s.externalAuthenticate !== "passed";
   }
@@ -137,16 +141,6 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
     SW.OK,
     encodeTlvs([{ tag: 0x80, value: Uint8Array.from([...cid, ...atc, ...cryptogram, ...ac.iad]) }]),
   );
-}
-
-/** Amount Authorised (n 12) in minor units; undefined when absent or not BCD. */
-function amountOf(value: Uint8Array | undefined): number | undefined {
-  if (!value) return undefined;
-  try {
-    return Number(amountMinorUnits(value));
-  } catch {
-    return undefined;
-  }
 }
 
 function flipLastBit(b: Uint8Array): Uint8Array {

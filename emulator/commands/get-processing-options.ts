@@ -6,6 +6,7 @@ import { encodeTlv, encodeTlvs, type TlvInput } from "../../emv/tlv/ber.js";
 import { dolDataLength } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import type { CommandApdu } from "../../transport/apdu.js";
+import { qvsdcGetProcessingOptions } from "../contactless/gpo.js";
 import { type CardContext, selectedApplication } from "../context.js";
 import { respond, SW } from "../status.js";
 
@@ -19,17 +20,23 @@ export function getProcessingOptions(ctx: CardContext, c: CommandApdu): Uint8Arr
   // Command template 83 with a one-byte length (PDOL data is at most 252 bytes in a short APDU).
   if (d.length < 2 || d[0] !== 0x83 || d[1]! >= 0x80 || d[1]! + 2 !== d.length) return respond(SW.WRONG_DATA);
   const pdolData = d.subarray(2);
-  if (pdolData.length !== dolDataLength(app.pdol)) return respond(SW.WRONG_LENGTH);
+  // On the contactless interface the application answers with its contactless PDOL, AIP and AFL (Book C-3).
+  const contactless = ctx.interface === "contactless" ? app.profile.contactless : undefined;
+  const pdol = contactless ? app.contactless!.pdol : app.pdol;
+  if (pdolData.length !== dolDataLength(pdol)) return respond(SW.WRONG_LENGTH);
+  if (contactless?.mode === "qvsdc") return qvsdcGetProcessingOptions(ctx, app, state, pdolData);
   if (state.atc >= 0xffff) return respond(SW.CONDITIONS_NOT_SATISFIED);
   state.atc += 1;
   ctx.session.gpoDone = true;
   ctx.session.pdolData = Uint8Array.from(pdolData);
   const p = app.profile;
+  const aip = contactless?.aip ?? p.aip;
+  const afl = contactless?.afl ?? p.afl;
   if (p.gpoFormat === 1)
-    return respond(SW.OK, encodeTlv(TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_1, concatBytes(p.aip, p.afl)));
+    return respond(SW.OK, encodeTlv(TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_1, concatBytes(aip, afl)));
   const children: TlvInput[] = [
-    { tag: 0x82, value: p.aip },
-    { tag: 0x94, value: p.afl },
+    { tag: TAG.APPLICATION_INTERCHANGE_PROFILE, value: aip },
+    { tag: TAG.APPLICATION_FILE_LOCATOR, value: afl },
     ...p.gpoExtra.map((o) => ({ tag: o.tag, value: o.value })),
   ];
   return respond(SW.OK, encodeTlvs([{ tag: 0x77, children }]));

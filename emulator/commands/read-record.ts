@@ -21,6 +21,10 @@ export function readRecord(ctx: CardContext, c: CommandApdu): Uint8Array {
   const app = ctx.applications[sel.index]!;
   const updated = applicationState(ctx, app).records[`${sfi}/${record}`];
   if (updated !== undefined) return respond(SW.OK, fromHex(updated));
+  // Book C-3: the record with 9F69 carries this transaction's card UN once a contactless GPO has made one.
+  const cad = ctx.session.qvsdc?.cardAuthenticationData;
+  const dynamic = cad && app.cardAuthenticationRecords.get(sfi * 256 + record);
+  if (dynamic) return respond(SW.OK, dynamic(cad));
   const data = app.records.get(sfi * 256 + record);
   if (data) return respond(SW.OK, data);
   // 6A82 when the SFI holds no record at all, 6A83 when only this record is missing.

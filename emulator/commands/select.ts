@@ -1,7 +1,7 @@
 // SELECT by DF name (EMV Book 1 §11.3; ISO/IEC 7816-4 §7.1.1): PSE, PPSE and applications, first or next
 // occurrence, partial AID match.
 
-import { bytesEqual } from "../../emv/bytes.js";
+import { bytesEqual, fromHex } from "../../emv/bytes.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { applicationState, type CardContext, newSession } from "../context.js";
 import { applicationFci, PPSE_NAME, PSE_NAME, ppseFci, pseFci } from "../fci.js";
@@ -26,14 +26,16 @@ export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
   // Any SELECT ends the current application's transaction (Book 1 §12.4).
   ctx.session = newSession();
 
+  const contactless = ctx.interface === "contactless";
+  // The contact PSE is not there on the contactless interface, the PPSE not on the contact one (Book B §3.3).
   if (bytesEqual(name, PSE_NAME)) {
     const pse = ctx.profile.pse;
-    if (!pse || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
+    if (!pse || contactless || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
     ctx.session.selected = { kind: "pse" };
     return respond(SW.OK, pseFci(pse.sfi, ctx.profile.applications[0]?.language));
   }
   if (bytesEqual(name, PPSE_NAME)) {
-    if (!ctx.profile.ppse || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
+    if (!contactless || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
     ctx.session.selected = { kind: "ppse" };
     return respond(SW.OK, ppseFci(ctx.profile.applications));
   }
@@ -43,9 +45,19 @@ export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
   for (let i = from; i < ctx.applications.length; i++) {
     const app = ctx.applications[i]!;
     if (!matches(name, app.profile.aid)) continue;
+    // An application without a contactless block is not there on the contactless interface.
+    if (contactless && !app.profile.contactless) continue;
     ctx.session.selected = { kind: "app", index: i };
     ctx.session.lastSelect = { name: Uint8Array.from(name), index: i };
-    const fci = applicationFci(app.profile);
+    const fci = applicationFci(app.profile, ctx.interface);
+    // Issuer update processing (Book C-3): presented again after an online request, the card takes the issuer's
+    // answer to its last ARQC without a new GPO (EXTERNAL AUTHENTICATE and script commands refer to that ARQC).
+    const pending = applicationState(ctx, app).issuerUpdate;
+    if (contactless && pending && pending.atc === applicationState(ctx, app).atc) {
+      ctx.session.firstAc = { type: "ARQC", cryptogram: fromHex(pending.arqc), cdol1Data: new Uint8Array(0) };
+      ctx.session.generateAcCount = 1;
+      ctx.session.issuerUpdate = true;
+    }
     // Book 1 §12.4: a blocked application returns its FCI with 6283.
     return respond(applicationState(ctx, app).blocked ? SW.SELECTED_FILE_INVALIDATED : SW.OK, fci);
   }

@@ -10,7 +10,7 @@ export const CTQ = Object.freeze({
   ONLINE_PIN_REQUIRED: b(1, 8, "Online PIN required"),
   SIGNATURE_REQUIRED: b(1, 7, "Signature required"),
   GO_ONLINE_IF_ODA_FAILS: b(1, 6, "Go online if offline data auth fails and reader is online capable"),
-  SWITCH_INTERFACE_IF_ODA_FAILS: b(1, 5, "Switch interface if offline data auth fails and reader suports VIS"),
+  SWITCH_INTERFACE_IF_ODA_FAILS: b(1, 5, "Switch interface if offline data auth fails and reader supports VIS"),
   GO_ONLINE_IF_EXPIRED: b(1, 4, "Go online if application expired"),
   SWITCH_INTERFACE_FOR_CASH: b(1, 3, "Switch interface for cash"),
   SWITCH_INTERFACE_FOR_CASHBACK: b(1, 2, "Switch interface for cashback"),

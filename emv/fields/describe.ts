@@ -13,6 +13,7 @@ import {
   FormatError,
   formatDate,
 } from "../tlv/formats.js";
+import { TAG } from "../tlv/tag-names.js";
 import { tagInfo, tagName } from "../tlv/tags.js";
 import { TSI_BITS, TVR_BITS } from "../tvr.js";
 import { ADDITIONAL_TERMINAL_CAPABILITIES_BITS } from "./additional-terminal-capabilities.js";
@@ -24,10 +25,13 @@ import { CTQ_BITS } from "./ctq.js";
 import { describeCvmList, parseCvmList } from "./cvm-list.js";
 import { describeCvmResults, parseCvmResults } from "./cvm-results.js";
 import { type FieldError, isFieldError } from "./field-error.js";
+import { describeKernelIdentifier, parseKernelIdentifier } from "./kernel-identifier.js";
 import { describeMastercardIad, MASTERCARD_CVNS, parseMastercardIad } from "./mastercard-iad.js";
+import { decodeOutcomeParameterSet, describeOutcomeParameterSet } from "./outcome-parameter-set.js";
 import { TERMINAL_CAPABILITIES_BITS } from "./terminal-capabilities.js";
 import { describeTerminalType, parseTerminalType } from "./terminal-type.js";
 import { TTQ_BITS } from "./ttq.js";
+import { decodeUiRequest, describeUiRequest } from "./ui-request.js";
 import { describeVisaIad, parseVisaIad } from "./visa-iad.js";
 
 /** Bit fields by tag: name for messages, fixed length, bit definitions. */
@@ -128,6 +132,12 @@ export function describeField(tag: number, value: Uint8Array): string[] | undefi
         return describeIad(value);
       case 0x9f21:
         return [decodeTime(value)];
+      case TAG.KERNEL_IDENTIFIER:
+        return orError(parseKernelIdentifier(value), describeKernelIdentifier);
+      case TAG.OUTCOME_PARAMETER_SET:
+        return orError(decodeOutcomeParameterSet(value), describeOutcomeParameterSet);
+      case TAG.USER_INTERFACE_REQUEST_DATA:
+        return orError(decodeUiRequest(value), (r) => [describeUiRequest(r)]);
     }
     if (DOL_TAGS.has(tag)) return describeDol(value);
     if (DATE_TAGS.has(tag)) return [formatDate(decodeDate(value))];

@@ -42,7 +42,8 @@ export function builtInCaKeySetNames(): string[] {
     .sort();
 }
 
-function readJson(file: string, what: string): { ok: true; json: unknown } | { ok: false; error: string } {
+/** A JSON file, or one-line error naming `what` and the file. */
+export function readJson(file: string, what: string): { ok: true; json: unknown } | { ok: false; error: string } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");

@@ -7,6 +7,7 @@ import type { CardSession } from "../card-session.js";
 import type { AidConfig, TerminalConfig } from "../config/types.js";
 import type { TransactionData } from "../data/store.js";
 import type { Interaction } from "../interaction.js";
+import type { Terminate, TerminationCause } from "../termination.js";
 import type { TransactionParams } from "../transaction-params.js";
 
 export interface TransactionContext {
@@ -48,10 +49,10 @@ export interface OdaState {
 }
 
 /** How a step ends: go on, or end the transaction with a reason (Book 3 §10: "terminate the transaction"). */
-export type StepResult = { readonly kind: "continue" } | { readonly kind: "terminate"; readonly reason: string };
+export type StepResult = { readonly kind: "continue" } | Terminate;
 
 export const CONTINUE: StepResult = Object.freeze({ kind: "continue" });
 
-export function terminate(reason: string): StepResult {
-  return { kind: "terminate", reason };
+export function terminate(cause: TerminationCause, reason: string): StepResult {
+  return { kind: "terminate", cause, reason };
 }

@@ -96,6 +96,6 @@ export async function cardholderVerification(ctx: TransactionContext): Promise<S
     STEP,
     `CVM Results ${toHex(outcome.cvmResults)}: ${outcome.successful ? "cardholder verified" : "cardholder verification failed"}${outcome.signatureRequired ? "; signature required on the receipt" : ""}`,
   );
-  if (outcome.terminate) return terminate(outcome.terminate);
+  if (outcome.terminate) return terminate(outcome.terminate.cause, outcome.terminate.reason);
   return CONTINUE;
 }

@@ -1,6 +1,8 @@
 // The outcome of the back half of a transaction (EMV Book 3 §10.7–§10.11): terminal and card action
 // analysis, online processing with issuer authentication and scripts, and completion.
 
+import type { TerminationCause } from "../termination.js";
+
 /** Final outcome of a transaction (Book 4 §6.3.7 / Book 3 §10.11). */
 export type Outcome = "approved" | "declined" | "online-approved" | "online-declined" | "terminated";
 
@@ -35,8 +37,24 @@ export interface Decision {
   readonly outcome: Outcome;
   /** The reason in words. */
   readonly reason: string;
+  /** Why the transaction was terminated; present exactly when the outcome is "terminated". */
+  readonly cause?: TerminationCause;
   readonly cryptograms: readonly CryptogramRecord[];
   readonly online?: OnlineRecord;
   /** The authorisation request ICC data (DE 55 style TLV), when built. */
   readonly authorizationData?: Uint8Array;
+}
+
+/** Terminal or Issuer Action Codes, 5 bytes each, aligned with the TVR (Book 3 §10.7). */
+export interface ActionCodes {
+  readonly denial: Uint8Array;
+  readonly online: Uint8Array;
+  readonly default: Uint8Array;
+}
+
+/** Issuer Action Codes as read from the card (9F0E denial, 9F0F online, 9F0D default); any may be absent. */
+export interface IssuerActionCodes {
+  readonly denial?: Uint8Array | undefined;
+  readonly online?: Uint8Array | undefined;
+  readonly default?: Uint8Array | undefined;
 }

@@ -9,7 +9,7 @@ import { decodeTlv, findTlv, type Tlv, TlvError } from "../../emv/tlv/ber.js";
 import { buildDolData, DolError, parseDol } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { TVR } from "../../emv/tvr.js";
-import { Commands } from "../card-session.js";
+import { Commands, MAX_SHORT_COMMAND_DATA } from "../card-session.js";
 import type { TransactionContext } from "./context.js";
 import type { CryptogramRecord, CryptogramType } from "./decision.js";
 
@@ -19,11 +19,20 @@ export function cryptogramTypeOf(cid: number): CryptogramType | undefined {
   return "error" in info || info.type === "RFU" ? undefined : info.type;
 }
 
+/** Which GENERATE AC of the transaction: the first (Book 3 §10.8) or the second, at completion (§10.11). */
+export type GenerateAcNumber = "first" | "second";
+
 /**
- * Book 3 §9.3 Table 12: the card may answer a TC request with TC, ARQC or AAC, an ARQC request with ARQC or AAC,
- * an AAC request only with AAC. Anything else is "a type higher than requested".
+ * Book 3 §9.3 Table 12: at the first GENERATE AC the card may answer a TC request with TC, ARQC or AAC, an ARQC
+ * request with ARQC or AAC, an AAC request only with AAC; at the second GENERATE AC (TC or AAC requested) it answers
+ * TC or AAC, never an ARQC. Anything else is "a type higher than requested" (or an ARQC at completion).
  */
-export function cryptogramAllowed(requested: CryptogramType, returned: CryptogramType): boolean {
+export function cryptogramAllowed(
+  requested: CryptogramType,
+  returned: CryptogramType,
+  which: GenerateAcNumber = "first",
+): boolean {
+  if (which === "second" && returned === "ARQC") return false;
   const rank: Record<CryptogramType, number> = { AAC: 0, ARQC: 1, TC: 2 };
   return rank[returned] <= rank[requested];
 }
@@ -106,8 +115,11 @@ export type CdaVerifier = (
   | { readonly ok: false; readonly reason: string };
 
 /** Build DOL data for CDOL1/CDOL2 (Book 3 §5.4); TC Hash Value (98) from the TDOL when the CDOL asks for it. */
-export function buildCdolData(ctx: TransactionContext, cdolTag: 0x8c | 0x8d): Uint8Array | { readonly error: string } {
-  const name = cdolTag === 0x8c ? "CDOL1 (8C)" : "CDOL2 (8D)";
+export function buildCdolData(
+  ctx: TransactionContext,
+  cdolTag: typeof TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_1 | typeof TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_2,
+): Uint8Array | { readonly error: string } {
+  const name = cdolTag === TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_1 ? "CDOL1 (8C)" : "CDOL2 (8D)";
   const cdol = ctx.data.from("card", cdolTag);
   if (!cdol) return { error: `${name} is missing` };
   try {
@@ -122,7 +134,13 @@ export function buildCdolData(ctx: TransactionContext, cdolTag: 0x8c | 0x8d): Ui
       const tdolData = tdol ? buildDolData(parseDol(tdol), ctx.data) : new Uint8Array(0);
       ctx.data.set("transaction", TAG.TC_HASH_VALUE, sha1(tdolData));
     }
-    return buildDolData(entries, ctx.data);
+    const data = buildDolData(entries, ctx.data);
+    // Book 3 §6.5.5: the CDOL data is the command data of GENERATE AC, which must fit a short APDU.
+    if (data.length > MAX_SHORT_COMMAND_DATA)
+      return {
+        error: `${name} asks for ${data.length} bytes of data; GENERATE AC carries at most ${MAX_SHORT_COMMAND_DATA}`,
+      };
+    return data;
   } catch (e) {
     if (e instanceof DolError) return { error: `${name}: ${e.message}` };
     throw e;
@@ -136,6 +154,8 @@ export type GenerateAcOutcome =
       readonly response: GenerateAcResponse;
       /** CDA was requested and the signature did not verify (TVR "CDA failed" set by the verifier). */
       readonly cdaFailed: boolean;
+      /** CDA was requested and the signature was checked and verified (never for an AAC, which carries none). */
+      readonly cdaVerified: boolean;
       readonly cdaReason?: string;
     }
   | { readonly ok: false; readonly reason: string };
@@ -149,6 +169,7 @@ export async function generateAc(
   requested: CryptogramType,
   cdolData: Uint8Array,
   cda: { readonly requested: boolean; readonly hashData: Uint8Array; readonly verify: CdaVerifier },
+  which: GenerateAcNumber,
 ): Promise<GenerateAcOutcome> {
   const ex = await ctx.card.exchange(Commands.generateAc(requested, cdolData, cda.requested));
   if (!ex.ok) return { ok: false, reason: ex.error };
@@ -163,27 +184,32 @@ export async function generateAc(
   const type = cryptogramTypeOf(parsed.cid);
   // Book 3 §10.8: an RFU cryptogram type in the CID is invalid → terminate.
   if (!type) return { ok: false, reason: `GENERATE AC: CID ${hexByte(parsed.cid)} has the RFU cryptogram type 11` };
-  // Book 3 §9.3: a cryptogram type higher than requested → terminate.
-  if (!cryptogramAllowed(requested, type)) {
-    return { ok: false, reason: `GENERATE AC: card returned ${type} when ${requested} was requested` };
+  // Book 3 §9.3: a cryptogram type higher than requested, or an ARQC at the second GENERATE AC → terminate.
+  if (!cryptogramAllowed(requested, type, which)) {
+    return {
+      ok: false,
+      reason: `${which === "second" ? "second " : ""}GENERATE AC: card returned ${type} when ${requested} was requested`,
+    };
   }
   for (const [tag, value] of [
-    [0x9f27, Uint8Array.of(parsed.cid)],
-    [0x9f36, parsed.atc],
-    [0x9f26, parsed.applicationCryptogram],
-    [0x9f10, parsed.issuerApplicationData],
-    [0x9f4b, parsed.signedDynamicData],
+    [TAG.CRYPTOGRAM_INFORMATION_DATA, Uint8Array.of(parsed.cid)],
+    [TAG.APPLICATION_TRANSACTION_COUNTER, parsed.atc],
+    [TAG.APPLICATION_CRYPTOGRAM, parsed.applicationCryptogram],
+    [TAG.ISSUER_APPLICATION_DATA, parsed.issuerApplicationData],
+    [TAG.SIGNED_DYNAMIC_APPLICATION_DATA, parsed.signedDynamicData],
   ] as const) {
     if (value) ctx.data.set("card", tag, value);
   }
   let applicationCryptogram = parsed.applicationCryptogram;
   let cdaFailed = false;
+  let cdaVerified = false;
   let cdaReason: string | undefined;
   // Book 2 §6.6.2: CDA requested and a TC or ARQC returned → verify the signature; an AAC carries none.
   if (cda.requested && type !== "AAC") {
     const v = cda.verify(ctx, { cdolData: cda.hashData, response: parsed.template });
     if (v.ok) {
       applicationCryptogram = v.applicationCryptogram;
+      cdaVerified = true;
       ctx.data.set("card", TAG.APPLICATION_CRYPTOGRAM, v.applicationCryptogram);
     } else {
       cdaFailed = true;
@@ -199,5 +225,5 @@ export async function generateAc(
     atc: parsed.atc,
     cdaRequested: cda.requested,
   };
-  return { ok: true, record, response: parsed, cdaFailed, ...(cdaReason ? { cdaReason } : {}) };
+  return { ok: true, record, response: parsed, cdaFailed, cdaVerified, ...(cdaReason ? { cdaReason } : {}) };
 }

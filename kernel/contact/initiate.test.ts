@@ -54,6 +54,7 @@ describe("GET PROCESSING OPTIONS: emv-utils scenarios", () => {
     const t = testContext({ card: { "9F38": "9F33FF" } });
     expect(await initiateApplicationProcessing(t.ctx)).toEqual({
       kind: "terminate",
+      cause: "card-error",
       reason: "PDOL (9F38) 9F33FF is malformed: DOL at offset 2: tag 9F33 length byte FF is not allowed",
     });
     expect(t.ctx.card.trace).toEqual([]);
@@ -67,6 +68,7 @@ describe("GET PROCESSING OPTIONS: emv-utils scenarios", () => {
     });
     expect(await initiateApplicationProcessing(t.ctx)).toEqual({
       kind: "terminate",
+      cause: "card-error",
       reason: "GET PROCESSING OPTIONS answered SW 6A81",
     });
   });

@@ -6,6 +6,7 @@ import { decodeTlv, type Tlv, TlvError } from "../../emv/tlv/ber.js";
 import { buildDolData, DolError, dolDataLength, parseDol } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { Commands } from "../card-session.js";
+import type { TerminationCause } from "../termination.js";
 import { CONTINUE, type StepResult, type TransactionContext, terminate } from "./context.js";
 
 const STEP = "initiate-application-processing";
@@ -37,21 +38,22 @@ export function pdolData(ctx: TransactionContext): Uint8Array | { readonly error
 /** Book 3 §10.1. Sets ctx.pdolData, stores AIP (82) and AFL (94) as card data. */
 export async function initiateApplicationProcessing(ctx: TransactionContext): Promise<InitiateResult> {
   const data = pdolData(ctx);
-  if ("error" in data) return end(ctx, data.error);
+  if ("error" in data) return end(ctx, "card-error", data.error);
   ctx.pdolData = data;
   // Book 3 §10.1: the PDOL data in template 83 (83 00 without a PDOL).
   const command = Commands.getProcessingOptions(data);
   const r = await ctx.card.exchange(command);
-  if (!r.ok) return end(ctx, r.error);
+  if (!r.ok) return end(ctx, "card-error", r.error);
   if (r.response.sw === 0x6985) {
     // Book 3 §10.1: conditions of use not satisfied — remove the application and return to selection.
     const reason = "GET PROCESSING OPTIONS answered 6985 (conditions of use not satisfied)";
     ctx.log(STEP, `${reason}; application removed from the candidate list`);
     return { kind: "reselect", reason };
   }
-  if (r.response.sw !== 0x9000) return end(ctx, `GET PROCESSING OPTIONS answered SW ${hexWord(r.response.sw)}`);
+  if (r.response.sw !== 0x9000)
+    return end(ctx, "card-error", `GET PROCESSING OPTIONS answered SW ${hexWord(r.response.sw)}`);
   const parsed = parseGpoResponse(r.response.data);
-  if ("error" in parsed) return end(ctx, parsed.error);
+  if ("error" in parsed) return end(ctx, "card-error", parsed.error);
   ctx.data.set("card", TAG.APPLICATION_INTERCHANGE_PROFILE, parsed.aip);
   ctx.data.set("card", TAG.APPLICATION_FILE_LOCATOR, parsed.afl);
   for (const [tag, value] of parsed.other) ctx.data.set("card", tag, value);
@@ -61,9 +63,9 @@ export async function initiateApplicationProcessing(ctx: TransactionContext): Pr
   return CONTINUE;
 }
 
-function end(ctx: TransactionContext, reason: string): StepResult {
+function end(ctx: TransactionContext, cause: TerminationCause, reason: string): StepResult {
   ctx.log(STEP, `terminated: ${reason}`);
-  return terminate(reason);
+  return terminate(cause, reason);
 }
 
 export interface GpoResponse {

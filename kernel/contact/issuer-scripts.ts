@@ -7,6 +7,7 @@ import { decodeTlv, TlvError } from "../../emv/tlv/ber.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
 import type { KernelCommand } from "../card-session.js";
+import { type BackHalf, type BackStep, NEXT, terminateBack } from "./back-half.js";
 import type { TransactionContext } from "./context.js";
 
 const STEP = "issuer-script-processing";
@@ -49,7 +50,7 @@ export async function processScript(ctx: TransactionContext, template: Uint8Arra
   let commands: Uint8Array[];
   try {
     const tlv = decodeTlv(template);
-    if ((tlv.tag !== 0x71 && tlv.tag !== 0x72) || !tlv.children) {
+    if ((tlv.tag !== TAG.ISSUER_SCRIPT_TEMPLATE_1 && tlv.tag !== TAG.ISSUER_SCRIPT_TEMPLATE_2) || !tlv.children) {
       ctx.log(STEP, `issuer script: tag ${tlv.tagHex} is not an Issuer Script Template (71/72)`);
       return { result: result(SCRIPT_RESULT.FAILED, 0), failed: true };
     }
@@ -111,4 +112,24 @@ export async function processIssuerScripts(
     if (outcome.transportError) return { results: concatBytes(...parts), transportError: outcome.transportError };
   }
   return { results: concatBytes(...parts) };
+}
+
+/** Book 3 §10.10 as a step: the issuer's scripts 71, before the second GENERATE AC. */
+export async function scriptsBeforeFinalGenerateAc(ctx: TransactionContext, back: BackHalf): Promise<BackStep> {
+  if (back.online?.kind !== "answered") return NEXT;
+  const before = await processIssuerScripts(ctx, back.online.response.scripts71, "before-final-genac");
+  back.scriptResults = before.results;
+  if (back.scriptResults.length > 0) ctx.data.set("transaction", TAG.ISSUER_SCRIPT_RESULTS, back.scriptResults);
+  if (before.transportError) return terminateBack(ctx, back, "card-error", before.transportError);
+  return NEXT;
+}
+
+/** Book 3 §10.10 as a step: the issuer's scripts 72, after the second GENERATE AC; a failure leaves the outcome. */
+export async function scriptsAfterFinalGenerateAc(ctx: TransactionContext, back: BackHalf): Promise<BackStep> {
+  if (back.online?.kind !== "answered") return NEXT;
+  const after = await processIssuerScripts(ctx, back.online.response.scripts72, "after-final-genac");
+  back.scriptResults = concatBytes(back.scriptResults, after.results);
+  if (back.scriptResults.length > 0) ctx.data.set("transaction", TAG.ISSUER_SCRIPT_RESULTS, back.scriptResults);
+  if (after.transportError) back.scriptsAfterError = after.transportError;
+  return NEXT;
 }

@@ -233,6 +233,20 @@ describe("DDA", () => {
     expect(channel.errors).toEqual([]);
   });
 
+  it("a DDOL asking for more than a short APDU carries fails DDA, nothing is sent (Book 3 §6.5.9)", async () => {
+    // 9F37 04 plus two 127-byte proprietary entries: 258 bytes of DDOL data, INTERNAL AUTHENTICATE takes 255.
+    const { ctx, channel } = setup(card("2000", {}, [], { "9F49": "9F3704DF017FDF027F" }));
+    const result = await offlineDataAuthentication(ctx);
+    expect(result).toEqual({ kind: "continue" });
+    expect([ctx.oda.method, ctx.oda.result]).toEqual(["DDA", "failed"]);
+    expect(ctx.oda.reason).toBe(
+      "DDOL 9F3704DF017FDF027F asks for 258 bytes of data; INTERNAL AUTHENTICATE carries at most 255",
+    );
+    expect(toHex(ctx.tvr.bytes)).toBe("0800000000"); // B1b4 DDA failed
+    expect(ctx.card.trace).toEqual([]);
+    expect(channel.errors).toEqual([]);
+  });
+
   it("the default DDOL without the Unpredictable Number fails too", async () => {
     const t = testContext({
       card: card("2000"),

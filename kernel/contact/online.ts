@@ -10,6 +10,7 @@ import { DolError, parseDol } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
 import { Commands } from "../card-session.js";
+import type { Terminate } from "../termination.js";
 import type { TransactionContext } from "./context.js";
 import { onlinePinBlock } from "./cvm/pin.js";
 
@@ -23,8 +24,25 @@ export const DEFAULT_HOST_TIMEOUT_MS = 15_000;
  * terminal data and card identification. 84 (DF Name) is used, 4F (AID) only when 84 is absent.
  */
 export const AUTHORIZATION_TAGS: readonly number[] = [
-  0x9f26, 0x9f27, 0x9f10, 0x9f37, 0x9f36, 0x95, 0x9a, 0x9c, 0x9f02, 0x5f2a, 0x82, 0x9f1a, 0x9f03, 0x9f33, 0x9f34,
-  0x9f35, 0x84, 0x5f34, 0x5a,
+  TAG.APPLICATION_CRYPTOGRAM,
+  TAG.CRYPTOGRAM_INFORMATION_DATA,
+  TAG.ISSUER_APPLICATION_DATA,
+  TAG.UNPREDICTABLE_NUMBER,
+  TAG.APPLICATION_TRANSACTION_COUNTER,
+  TAG.TERMINAL_VERIFICATION_RESULTS,
+  TAG.TRANSACTION_DATE,
+  TAG.TRANSACTION_TYPE,
+  TAG.AMOUNT_AUTHORISED_NUMERIC,
+  TAG.TRANSACTION_CURRENCY_CODE,
+  TAG.APPLICATION_INTERCHANGE_PROFILE,
+  TAG.TERMINAL_COUNTRY_CODE,
+  TAG.AMOUNT_OTHER_NUMERIC,
+  TAG.TERMINAL_CAPABILITIES,
+  TAG.CVM_RESULTS,
+  TAG.TERMINAL_TYPE,
+  TAG.DEDICATED_FILE_NAME,
+  TAG.PAN_SEQUENCE_NUMBER,
+  TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER,
 ];
 
 /** Authorisation request ICC data as BER-TLV, with the real values (masking belongs to logs and reports). */
@@ -107,7 +125,7 @@ export function cdol2CarriesIssuerAuthentication(ctx: TransactionContext): boole
 
 export type IssuerAuthenticationOutcome =
   | { readonly kind: "passed" | "failed" | "not-performed"; readonly note: string }
-  | { readonly kind: "terminate"; readonly reason: string };
+  | Terminate;
 
 /**
  * Book 3 §10.9: with Issuer Authentication Data (91) and the AIP saying issuer authentication is supported (B1b3),
@@ -127,7 +145,7 @@ export async function issuerAuthentication(
     return { kind: "not-performed", note: "Issuer Authentication Data goes to the card in the CDOL2 data" };
   }
   const ex = await ctx.card.exchange(Commands.externalAuthenticate(issuerAuthenticationData));
-  if (!ex.ok) return { kind: "terminate", reason: ex.error };
+  if (!ex.ok) return { kind: "terminate", cause: "card-error", reason: ex.error };
   ctx.tsi.set(TSI.ISSUER_AUTHENTICATION_PERFORMED);
   if (ex.response.sw === 0x9000) return { kind: "passed", note: "EXTERNAL AUTHENTICATE: 9000" };
   ctx.tvr.set(TVR.ISSUER_AUTHENTICATION_FAILED);

@@ -42,7 +42,7 @@ describe("READ RECORD: emv-utils scenarios", () => {
         expect(sent).toEqual(script.map((s) => s.command));
         return;
       }
-      expect(r).toEqual({ kind: "terminate", reason: EXPECTED_REASON[c.name ?? ""] });
+      expect(r).toEqual({ kind: "terminate", cause: "card-error", reason: EXPECTED_REASON[c.name ?? ""] });
       // The AFL is checked as a whole before reading (emv-utils reads entry by entry): a prefix of the script.
       expect(script.map((s) => s.command).slice(0, sent.length)).toEqual(sent);
     });
@@ -91,6 +91,7 @@ describe("READ RECORD rules (Book 3 §10.2)", () => {
     });
     expect(await readApplicationData(dup.ctx)).toEqual({
       kind: "terminate",
+      cause: "card-error",
       reason: "data object 5F24 appears in SFI 1 record 1 and again in SFI 1 record 1",
     });
   });
@@ -105,6 +106,7 @@ describe("READ RECORD rules (Book 3 §10.2)", () => {
     });
     expect(await readApplicationData(t.ctx)).toEqual({
       kind: "terminate",
+      cause: "card-error",
       reason: "READ RECORD: scripted card-removed",
     });
   });

@@ -14,10 +14,10 @@ const STEP = "read-application-data";
 
 /** Book 3 §10.2: data objects the card must supply; missing → terminate. */
 export const MANDATORY_CARD_DATA: ReadonlyArray<readonly [number, string]> = [
-  [0x5f24, "Application Expiration Date"],
-  [0x5a, "Application PAN"],
-  [0x8c, "CDOL1"],
-  [0x8d, "CDOL2"],
+  [TAG.APPLICATION_EXPIRATION_DATE, "Application Expiration Date"],
+  [TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER, "Application PAN"],
+  [TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_1, "CDOL1"],
+  [TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_2, "CDOL2"],
 ];
 
 /** The AFL from the data store, parsed; an error names what is wrong with it. */
@@ -31,7 +31,7 @@ export function applicationFileLocator(ctx: TransactionContext): AflEntry[] | { 
 export async function readApplicationData(ctx: TransactionContext): Promise<StepResult> {
   const fail = (reason: string): StepResult => {
     ctx.log(STEP, `terminated: ${reason}`);
-    return terminate(reason);
+    return terminate("card-error", reason);
   };
   const afl = applicationFileLocator(ctx);
   if ("error" in afl) return fail(afl.error);
@@ -51,7 +51,8 @@ export async function readApplicationData(ctx: TransactionContext): Promise<Step
       let problem: string | undefined;
       try {
         tpl = decodeTlv(raw);
-        if (tpl.tag !== 0x70 || !tpl.children) problem = `${where} is template ${tpl.tagHex}, not 70`;
+        if (tpl.tag !== TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE || !tpl.children)
+          problem = `${where} is template ${tpl.tagHex}, not 70`;
       } catch (e) {
         if (!(e instanceof TlvError)) throw e;
         problem = `${where} is not a single valid BER-TLV template: ${e.message}`;

@@ -5,6 +5,7 @@ import { isBitSet, type RegisterBit } from "../../emv/bits.js";
 import { bytesEqual, fromHex, toHex } from "../../emv/bytes.js";
 import { AUC } from "../../emv/fields/auc.js";
 import { decodeDate, FormatError } from "../../emv/tlv/formats.js";
+import { TAG } from "../../emv/tlv/tag-names.js";
 import { TVR } from "../../emv/tvr.js";
 import { CONTINUE, type StepResult, type TransactionContext } from "./context.js";
 import {
@@ -141,11 +142,11 @@ export function processingRestrictionsCheck(inputs: RestrictionInputs): Restrict
 /** Book 3 §10.4: Processing Restrictions. Sets TVR byte 2 bits; never terminates the transaction. */
 export async function processingRestrictions(ctx: TransactionContext): Promise<StepResult> {
   const card = (tag: number) => ctx.data.from("card", tag);
-  const issuerCountry = card(0x5f28);
-  const effective = card(0x5f25);
-  const expiry = card(0x5f24);
-  const cardVersion = card(0x9f08);
-  const auc = card(0x9f07);
+  const issuerCountry = card(TAG.ISSUER_COUNTRY_CODE);
+  const effective = card(TAG.APPLICATION_EFFECTIVE_DATE);
+  const expiry = card(TAG.APPLICATION_EXPIRATION_DATE);
+  const cardVersion = card(TAG.APPLICATION_VERSION_NUMBER_ICC);
+  const auc = card(TAG.APPLICATION_USAGE_CONTROL);
   const terminalVersion = terminalApplicationVersion(ctx);
   const inputs: RestrictionInputs = {
     ...(cardVersion ? { cardVersion } : {}),

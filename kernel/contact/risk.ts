@@ -212,8 +212,8 @@ export async function terminalRiskManagement(ctx: TransactionContext): Promise<S
   const lcol = ctx.data.from("card", TAG.LOWER_CONSECUTIVE_OFFLINE_LIMIT);
   const ucol = ctx.data.from("card", TAG.UPPER_CONSECUTIVE_OFFLINE_LIMIT);
   if (lcol?.length === 1 && ucol?.length === 1) {
-    const atc = await getDataValue(ctx, 0x9f36);
-    const last = await getDataValue(ctx, 0x9f13);
+    const atc = await getDataValue(ctx, TAG.APPLICATION_TRANSACTION_COUNTER);
+    const last = await getDataValue(ctx, TAG.LAST_ONLINE_ATC_REGISTER);
     if ("value" in atc) ctx.data.set("card", TAG.APPLICATION_TRANSACTION_COUNTER, atc.value);
     if ("value" in last) ctx.data.set("card", TAG.LAST_ONLINE_ATC_REGISTER, last.value);
     const v = velocityCheck({

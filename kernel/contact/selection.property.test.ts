@@ -119,7 +119,7 @@ describe("random selection scenarios", () => {
           expect(selection.kind).toBe("selected");
           if (selection.kind === "selected") expect(toHex(selection.candidate.aid)).toBe(toHex(firstUnblocked.aid));
         } else {
-          expect(selection).toEqual({ kind: "terminate", reason: "no matching application" });
+          expect(selection).toEqual({ kind: "terminate", cause: "not-accepted", reason: "no matching application" });
         }
       }),
       { numRuns: 300 },

@@ -30,7 +30,11 @@ describe("build candidate list: emv-utils scenarios (Book 1 §12.3)", () => {
       expect(sent(t)).toEqual(script.map((s) => s.command));
       expect(t.channel.errors).toEqual([]);
       if (c.expected_result === "EMV_OUTCOME_CARD_BLOCKED") {
-        expect(result).toEqual({ kind: "terminate", reason: "card blocked or SELECT not supported (SW 6A81)" });
+        expect(result).toEqual({
+          kind: "terminate",
+          cause: "card-blocked",
+          reason: "card blocked or SELECT not supported (SW 6A81)",
+        });
         return;
       }
       expect(result.kind).toBe("candidates");
@@ -38,7 +42,7 @@ describe("build candidate list: emv-utils scenarios (Book 1 §12.3)", () => {
       expect(result.candidates.length === 0).toBe(c.expect_candidate_list_empty);
       if (c.expected_result === "EMV_OUTCOME_NOT_ACCEPTED") {
         const s = await selectApplication(t.ctx, result.candidates);
-        expect(s).toEqual({ kind: "terminate", reason: "no matching application" });
+        expect(s).toEqual({ kind: "terminate", cause: "not-accepted", reason: "no matching application" });
       } else {
         expect(c.expected_result).toBe("0 (success)");
         const needsCardholder = result.candidates.length > 1 || result.candidates.some((x) => x.confirmationRequired);
@@ -127,7 +131,7 @@ describe("final selection: emv-utils scenarios (Book 1 §12.4)", async () => {
       const t = contextFor(script, select);
       if (c.expect_candidate_list_empty) {
         const s = await selectApplication(t.ctx, [candidate]);
-        expect(s).toEqual({ kind: "terminate", reason: "no matching application" });
+        expect(s).toEqual({ kind: "terminate", cause: "not-accepted", reason: "no matching application" });
         expect((t.ctx.interaction as ReturnType<typeof scriptedInteraction>).displayed).toEqual(["TRY AGAIN"]);
         return;
       }
@@ -146,10 +150,18 @@ describe("final selection: emv-utils scenarios (Book 1 §12.4)", async () => {
           expect(t.ctx.data.get(0x84)).toBeUndefined();
           break;
         case "EMV_OUTCOME_CARD_BLOCKED":
-          expect(r).toEqual({ kind: "terminate", reason: "card blocked or SELECT not supported (SW 6A81)" });
+          expect(r).toEqual({
+            kind: "terminate",
+            cause: "card-blocked",
+            reason: "card blocked or SELECT not supported (SW 6A81)",
+          });
           break;
         case "EMV_OUTCOME_CARD_ERROR":
-          expect(r).toEqual({ kind: "terminate", reason: "SELECT: response of 1 byte(s) has no status word (00)" });
+          expect(r).toEqual({
+            kind: "terminate",
+            cause: "card-error",
+            reason: "SELECT: response of 1 byte(s) has no status word (00)",
+          });
           break;
         default:
           throw new Error(`unmapped expected result ${c.expected_result}`);
@@ -161,7 +173,11 @@ describe("final selection: emv-utils scenarios (Book 1 §12.4)", async () => {
     const interaction = { ...scriptedInteraction(), chooseApplication: async () => list.length };
     const t = contextFor([], select, interaction);
     const r = await selectApplication(t.ctx, list);
-    expect(r).toEqual({ kind: "terminate", reason: "application choice 7 is not one of the 7 candidates" });
+    expect(r).toEqual({
+      kind: "terminate",
+      cause: "internal",
+      reason: "application choice 7 is not one of the 7 candidates",
+    });
     expect(t.ctx.card.trace).toEqual([]);
   });
 
@@ -201,7 +217,11 @@ describe("final selection: emv-utils scenarios (Book 1 §12.4)", async () => {
     const interaction = { ...scriptedInteraction(), confirmApplication: async () => false };
     const t = contextFor([], select, interaction);
     const r = await selectApplication(t.ctx, [confirming]);
-    expect(r).toEqual({ kind: "terminate", reason: "cardholder did not confirm application A000000003101001" });
+    expect(r).toEqual({
+      kind: "terminate",
+      cause: "cancelled",
+      reason: "cardholder did not confirm application A000000003101001",
+    });
   });
 
   it("cancelled choice → terminated", async () => {
@@ -209,6 +229,7 @@ describe("final selection: emv-utils scenarios (Book 1 §12.4)", async () => {
     const t = contextFor([], select, interaction);
     expect(await selectApplication(t.ctx, list)).toEqual({
       kind: "terminate",
+      cause: "cancelled",
       reason: "application selection cancelled",
     });
   });
@@ -216,7 +237,7 @@ describe("final selection: emv-utils scenarios (Book 1 §12.4)", async () => {
   it("card removed during the PSE → terminated with the transport error", async () => {
     const t = contextFor([{ command: "00A404000E315041592E5359532E444446303100", transportError: "card-removed" }]);
     const r = await buildCandidateList(t.ctx);
-    expect(r).toEqual({ kind: "terminate", reason: "SELECT: scripted card-removed" });
+    expect(r).toEqual({ kind: "terminate", cause: "card-error", reason: "SELECT: scripted card-removed" });
   });
 });
 

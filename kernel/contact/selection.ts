@@ -5,6 +5,7 @@ import { hexWord, toHex } from "../../emv/bytes.js";
 import { walkTlvs } from "../../emv/tlv/ber.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { Commands } from "../card-session.js";
+import type { Terminate } from "../termination.js";
 import type { TransactionContext } from "./context.js";
 import { candidatesFromAidList } from "./selection/aid-list.js";
 import { type Candidate, describeCandidate, orderCandidates } from "./selection/candidates.js";
@@ -16,9 +17,7 @@ export type { Candidate } from "./selection/candidates.js";
 
 const STEP = "application-selection";
 
-export type CandidateListOutcome =
-  | { readonly kind: "candidates"; readonly candidates: Candidate[] }
-  | { readonly kind: "terminate"; readonly reason: string };
+export type CandidateListOutcome = { readonly kind: "candidates"; readonly candidates: Candidate[] } | Terminate;
 
 /** Book 1 §12.3: PSE first; the list of AIDs when the PSE is absent, blocked, unreadable or lists nothing usable. */
 export async function buildCandidateList(ctx: TransactionContext): Promise<CandidateListOutcome> {
@@ -52,7 +51,7 @@ export async function buildCandidateList(ctx: TransactionContext): Promise<Candi
 export type FinalSelectionOutcome =
   | { readonly kind: "selected"; readonly fci: Fci }
   | { readonly kind: "try-again"; readonly reason: string }
-  | { readonly kind: "terminate"; readonly reason: string };
+  | Terminate;
 
 /**
  * Book 1 §12.4 final selection: SELECT the candidate's DF name; SW 9000 with an FCI (6F, 84, A5) whose DF name is the
@@ -61,9 +60,10 @@ export type FinalSelectionOutcome =
  */
 export async function finalSelection(ctx: TransactionContext, candidate: Candidate): Promise<FinalSelectionOutcome> {
   const r = await ctx.card.exchange(Commands.select(candidate.aid));
-  if (!r.ok) return { kind: "terminate", reason: r.error };
+  if (!r.ok) return { kind: "terminate", cause: "card-error", reason: r.error };
   const sw = r.response.sw;
-  if (sw === 0x6a81) return { kind: "terminate", reason: "card blocked or SELECT not supported (SW 6A81)" };
+  if (sw === 0x6a81)
+    return { kind: "terminate", cause: "card-blocked", reason: "card blocked or SELECT not supported (SW 6A81)" };
   if (sw === 0x6283) return { kind: "try-again", reason: `application ${toHex(candidate.aid)} is blocked (SW 6283)` };
   if (sw !== 0x9000) return { kind: "try-again", reason: `SELECT ${toHex(candidate.aid)} answered SW ${hexWord(sw)}` };
   const fci = parseFci(r.response.data);
@@ -93,7 +93,7 @@ function storePrimitives(ctx: TransactionContext, nodes: Fci["proprietary"]): vo
 
 export type SelectionOutcome =
   | { readonly kind: "selected"; readonly candidate: Candidate; readonly fci: Fci; readonly remaining: Candidate[] }
-  | { readonly kind: "terminate"; readonly reason: string };
+  | Terminate;
 
 /**
  * Book 1 §12.4: choose from the candidates (ordered by priority) and select it finally; a candidate that fails final
@@ -127,12 +127,10 @@ export async function selectApplication(
   }
   const reason = "no matching application";
   ctx.log(STEP, `terminated: ${reason}`);
-  return { kind: "terminate", reason };
+  return { kind: "terminate", cause: "not-accepted", reason };
 }
 
-type Choice =
-  | { readonly kind: "chosen"; readonly candidate: Candidate }
-  | { readonly kind: "terminate"; readonly reason: string };
+type Choice = { readonly kind: "chosen"; readonly candidate: Candidate } | Terminate;
 
 async function choose(ctx: TransactionContext, candidates: readonly Candidate[]): Promise<Choice> {
   if (candidates.length === 1) {
@@ -146,14 +144,15 @@ async function choose(ctx: TransactionContext, candidates: readonly Candidate[])
     ctx.log(STEP, `cardholder ${confirmed ? "confirmed" : "did not confirm"} ${toHex(only.aid)} ${only.label}`);
     return confirmed
       ? { kind: "chosen", candidate: only }
-      : { kind: "terminate", reason: `cardholder did not confirm application ${toHex(only.aid)}` };
+      : { kind: "terminate", cause: "cancelled", reason: `cardholder did not confirm application ${toHex(only.aid)}` };
   }
   const index = await ctx.interaction.chooseApplication(candidates);
-  if (index === undefined) return { kind: "terminate", reason: "application selection cancelled" };
+  if (index === undefined) return { kind: "terminate", cause: "cancelled", reason: "application selection cancelled" };
   const candidate = Number.isInteger(index) ? candidates[index] : undefined;
   if (!candidate) {
     return {
       kind: "terminate",
+      cause: "internal",
       reason: `application choice ${index} is not one of the ${candidates.length} candidates`,
     };
   }

@@ -35,12 +35,12 @@ export function putTerminalData(ctx: TransactionContext): TerminalDataError | un
   data.set("terminal", TAG.TERMINAL_CAPABILITIES, config.capabilities);
   data.set("terminal", TAG.ADDITIONAL_TERMINAL_CAPABILITIES, config.additionalCapabilities);
   const numeric: readonly (readonly [DataSource, number, number, number, string])[] = [
-    ["terminal", 0x9f1a, config.countryCode, 2, "Terminal Country Code (9F1A)"],
-    ["terminal", 0x5f2a, config.currencyCode, 2, "Transaction Currency Code (5F2A)"],
-    ["terminal", 0x5f36, config.currencyExponent, 1, "Transaction Currency Exponent (5F36)"],
-    ["transaction", 0x9f02, params.amount, 6, "Amount, Authorised (9F02)"],
-    ["transaction", 0x9f03, params.otherAmount, 6, "Amount, Other (9F03)"],
-    ["transaction", 0x9f41, params.sequenceCounter, 4, "Transaction Sequence Counter (9F41)"],
+    ["terminal", TAG.TERMINAL_COUNTRY_CODE, config.countryCode, 2, "Terminal Country Code (9F1A)"],
+    ["terminal", TAG.TRANSACTION_CURRENCY_CODE, config.currencyCode, 2, "Transaction Currency Code (5F2A)"],
+    ["terminal", TAG.TRANSACTION_CURRENCY_EXPONENT, config.currencyExponent, 1, "Transaction Currency Exponent (5F36)"],
+    ["transaction", TAG.AMOUNT_AUTHORISED_NUMERIC, params.amount, 6, "Amount, Authorised (9F02)"],
+    ["transaction", TAG.AMOUNT_OTHER_NUMERIC, params.otherAmount, 6, "Amount, Other (9F03)"],
+    ["transaction", TAG.TRANSACTION_SEQUENCE_COUNTER, params.sequenceCounter, 4, "Transaction Sequence Counter (9F41)"],
   ];
   for (const [source, tag, value, length, what] of numeric) {
     const encoded = digits(value, length, what);
@@ -48,8 +48,8 @@ export function putTerminalData(ctx: TransactionContext): TerminalDataError | un
     data.set(source, tag, encoded);
   }
   for (const [tag, text, what] of [
-    [0x9a, params.date, "Transaction Date (9A)"],
-    [0x9f21, params.time, "Transaction Time (9F21)"],
+    [TAG.TRANSACTION_DATE, params.date, "Transaction Date (9A)"],
+    [TAG.TRANSACTION_TIME, params.time, "Transaction Time (9F21)"],
   ] as const) {
     if (!/^[0-9]{6}$/.test(text)) return { error: `${what}: "${text}" is not six digits` };
     data.set("transaction", tag, fromHex(text));

@@ -7,7 +7,8 @@ import { toHex } from "../../emv/bytes.js";
 import { loadTerminalConfig } from "../config/load.js";
 import type { TerminalConfig } from "../config/types.js";
 import { nonInteractive } from "../interaction.js";
-import type { TransactionOutcomeRecord } from "../result.js";
+import { transactionReport } from "../report.js";
+import { resultToJson, type TransactionOutcomeRecord } from "../result.js";
 import type { TransactionParams } from "../transaction-params.js";
 import { fixedRandom, TEST_AID, TEST_CONFIG } from "./testing/context.js";
 import { ScriptedChannel, type ScriptStep } from "./testing/scripted-channel.js";
@@ -127,7 +128,7 @@ describe("against the software card", () => {
 
   it("visa-blocked: the only application answers 6283 at final selection → no matching application", async () => {
     const { record: r, interaction } = await onCard("visa-blocked");
-    expect([r.outcome, r.reason]).toEqual(["terminated", "no matching application"]);
+    expect([r.outcome, r.termination, r.reason]).toEqual(["terminated", "not-accepted", "no matching application"]);
     expect(names(r)).toEqual([...PSE_SELECT, "SELECT"]);
     expect(toHex(r.trace[3]!.response!).slice(-4)).toBe("6283");
     expect(r.aid).toBeUndefined();
@@ -202,12 +203,14 @@ describe("scripted cards", () => {
     const r = await runTransaction({ config: TWO_AIDS, params: params(), channel, interaction });
     expect(channel.errors).toEqual([]);
     expect(channel.finished).toBe(true);
-    expect([r.outcome, r.reason]).toEqual([
+    expect([r.outcome, r.termination, r.reason]).toEqual([
       "terminated",
+      "card-error",
       "read application data: READ RECORD SFI 1 record 1 answered SW 6A82",
     ]);
     expect(toHex(r.aid!)).toBe("A0000000032010");
-    expect(interaction.displayed).toEqual(["TRY AGAIN", "NOT ACCEPTED"]);
+    // Book 4 §11.2: a card that fails READ RECORD shows '06' CARD ERROR.
+    expect(interaction.displayed).toEqual(["TRY AGAIN", "CARD ERROR"]);
     // The second choice was made among one candidate: no cardholder choice was needed then.
     expect(interaction.notes).toEqual(["chose the highest-priority application A0000000031010 A0000000031010 of 2"]);
   });
@@ -262,5 +265,111 @@ describe("scripted cards", () => {
       "E0F8C8",
     ]);
     expect(r.reason).toBe("card blocked or SELECT not supported (SW 6A81)");
+  });
+});
+
+describe("why a transaction was terminated: typed cause and its Book 4 §11.2 message, in result, JSON and report", () => {
+  interface CauseCase {
+    readonly name: string;
+    readonly script: ScriptStep[];
+    readonly params?: Partial<TransactionParams>;
+    readonly choose?: () => Promise<number | undefined>;
+    readonly cause: string;
+    readonly reason: string;
+    /** The last message displayed (Book 4 §11.2), undefined when none is shown. */
+    readonly shown: string | undefined;
+    readonly json: { cause: string; message: { id: string; text: string } | null };
+    readonly reportLine: string;
+  }
+  const PSE_SELECT_COMMAND = PSE[0]!.command;
+  const cases: CauseCase[] = [
+    {
+      name: "SELECT PSE answered 6A81 → card blocked, '0C' NOT ACCEPTED (Book 1 §12.3.2)",
+      script: [{ command: PSE_SELECT_COMMAND, response: "6A81" }],
+      cause: "card-blocked",
+      reason: "card blocked or SELECT not supported (SW 6A81)",
+      shown: "NOT ACCEPTED",
+      json: { cause: "card-blocked", message: { id: "0C", text: "NOT ACCEPTED" } },
+      reportLine:
+        "Outcome: TERMINATED (card blocked, shows '0C' NOT ACCEPTED) — card blocked or SELECT not supported (SW 6A81)",
+    },
+    {
+      name: "card removed at the first SELECT → card error, '06' CARD ERROR",
+      script: [{ command: PSE_SELECT_COMMAND, transportError: "card-removed" }],
+      cause: "card-error",
+      reason: "SELECT: scripted card-removed",
+      shown: "CARD ERROR",
+      json: { cause: "card-error", message: { id: "06", text: "CARD ERROR" } },
+      reportLine: "Outcome: TERMINATED (card error, shows '06' CARD ERROR) — SELECT: scripted card-removed",
+    },
+    {
+      name: "an amount the terminal cannot encode → processing error, '0F' PROCESSING ERROR",
+      script: [],
+      params: { amount: -1 },
+      cause: "processing-error",
+      reason: "Amount, Authorised (9F02): -1 is not a whole number from 0 to 999999999999",
+      shown: "PROCESSING ERROR",
+      json: { cause: "processing-error", message: { id: "0F", text: "PROCESSING ERROR" } },
+      reportLine:
+        "Outcome: TERMINATED (processing error, shows '0F' PROCESSING ERROR) — Amount, Authorised (9F02): -1 is not a whole number from 0 to 999999999999",
+    },
+    {
+      name: "no PSE and no listed AID on the card → not accepted, '0C' NOT ACCEPTED (Book 1 §12.4)",
+      script: [
+        { command: PSE_SELECT_COMMAND, response: "6A82" },
+        { command: "00A4040007A000000003101000", response: "6A82" },
+        { command: "00A4040007A000000003201000", response: "6A82" },
+      ],
+      cause: "not-accepted",
+      reason: "no matching application",
+      shown: "NOT ACCEPTED",
+      json: { cause: "not-accepted", message: { id: "0C", text: "NOT ACCEPTED" } },
+      reportLine: "Outcome: TERMINATED (not accepted, shows '0C' NOT ACCEPTED) — no matching application",
+    },
+    {
+      name: "the cardholder cancels the choice of application → cancelled, no message",
+      script: PSE,
+      choose: async () => undefined,
+      cause: "cancelled",
+      reason: "application selection cancelled",
+      shown: undefined,
+      json: { cause: "cancelled", message: null },
+      reportLine: "Outcome: TERMINATED (cancelled, no message shown) — application selection cancelled",
+    },
+    {
+      name: "a fault inside the kernel's caller (keypad throws) → internal, '0F' PROCESSING ERROR",
+      script: PSE,
+      choose: async () => {
+        throw new Error("keypad failure");
+      },
+      cause: "internal",
+      reason: "internal error: keypad failure",
+      shown: "PROCESSING ERROR",
+      json: { cause: "internal", message: { id: "0F", text: "PROCESSING ERROR" } },
+      reportLine: "Outcome: TERMINATED (internal, shows '0F' PROCESSING ERROR) — internal error: keypad failure",
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const channel = new ScriptedChannel(c.script);
+      const base = nonInteractive();
+      const interaction = c.choose ? { ...base, chooseApplication: c.choose } : base;
+      const r = await runTransaction({ config: TWO_AIDS, params: params(c.params), channel, interaction });
+      expect(channel.errors).toEqual([]);
+      expect(channel.finished).toBe(true);
+      expect([r.outcome, r.termination, r.reason]).toEqual(["terminated", c.cause, c.reason]);
+      expect(base.displayed.at(-1)).toBe(c.shown);
+      const json = resultToJson(r, { trace: false, unmask: false });
+      expect(json.termination).toEqual(c.json);
+      expect(json.reason).toBe(c.reason);
+      expect(transactionReport(r, { trace: false, unmask: false }).split("\n")).toContain(c.reportLine);
+    });
+  }
+
+  it("a decided transaction has no termination in the result or the JSON", async () => {
+    const { record: r } = await onCard("visa-offline-only");
+    expect(r.outcome).toBe("approved");
+    expect(r.termination).toBeUndefined();
+    expect("termination" in resultToJson(r, { trace: false, unmask: false })).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
-// One EMV transaction from start to finish (EMV Book 3 §10; Book 1 §12): terminal data, application selection (again
-// without the application when GET PROCESSING OPTIONS answers 6985), initiate, read data, offline data
-// authentication, processing restrictions, cardholder verification, terminal risk management, then action analysis,
-// GENERATE AC, online processing and completion. Never throws: every fault ends in outcome "terminated" with a reason.
+// One EMV transaction from start to finish (EMV Book 3 §10; Book 1 §12), every step in its own module and listed
+// here in order: terminal data, application selection (again without the application when GET PROCESSING OPTIONS
+// answers 6985), initiate, read data, offline data authentication, processing restrictions, cardholder verification,
+// terminal risk management, terminal action analysis, card action analysis (first GENERATE AC), online processing,
+// scripts 71, completion (second GENERATE AC), scripts 72. Never throws: every fault ends in outcome "terminated"
+// with a typed cause (kernel/termination.ts) and the detail in words.
 
 import type { IssuerHost } from "../../emv/authorisation.js";
 import { maskPansInText } from "../../emv/sensitive.js";
@@ -14,17 +16,26 @@ import { TransactionData } from "../data/store.js";
 import type { Interaction } from "../interaction.js";
 import { nonInteractive } from "../interaction.js";
 import type { TransactionOutcomeRecord } from "../result.js";
+import { TERMINATION_MESSAGE, type TerminationCause } from "../termination.js";
 import type { KernelEvent, TransactionParams } from "../transaction-params.js";
-import { completeTransaction } from "./action-analysis.js";
+import { type BackHalfStep, newBackHalf } from "./back-half.js";
+import { cardActionAnalysis } from "./card-action-analysis.js";
+import { completion, completionDecision } from "./completion.js";
 import type { StepResult, TransactionContext } from "./context.js";
 import { cardholderVerification } from "./cvm.js";
-import type { Outcome } from "./decision.js";
+import type { Decision, Outcome } from "./decision.js";
+import type { CdaVerifier } from "./generate-ac.js";
 import { initiateApplicationProcessing } from "./initiate.js";
+import { scriptsAfterFinalGenerateAc, scriptsBeforeFinalGenerateAc } from "./issuer-scripts.js";
+import { verifyCdaResponse } from "./oda/cda.js";
 import { offlineDataAuthentication } from "./oda.js";
+import { DEFAULT_HOST_TIMEOUT_MS } from "./online.js";
+import { onlineProcessing } from "./online-processing.js";
 import { readApplicationData } from "./read-data.js";
 import { processingRestrictions } from "./restrictions.js";
 import { terminalRiskManagement } from "./risk.js";
 import { buildCandidateList, type Candidate, selectApplication } from "./selection.js";
+import { terminalActionAnalysis } from "./terminal-action-analysis.js";
 import { putTerminalData } from "./terminal-data.js";
 
 export interface TransactionRequest {
@@ -43,14 +54,60 @@ export interface TransactionRequest {
  */
 export type TransactionRecord = TransactionOutcomeRecord;
 
-/** Messages for the cardholder display at the end (Book 4 §11.2). */
-const FINAL_MESSAGE: Readonly<Record<Outcome, string>> = {
+/** Messages for the cardholder display at the end (Book 4 §11.2); a termination shows its cause's message. */
+const FINAL_MESSAGE: Readonly<Record<Exclude<Outcome, "terminated">, string>> = {
   approved: "APPROVED",
   "online-approved": "APPROVED",
   declined: "DECLINED",
   "online-declined": "DECLINED",
-  terminated: "NOT ACCEPTED",
 };
+
+/** The steps from READ RECORD to terminal risk management (Book 3 §10.2–§10.6), in order. */
+const FRONT_HALF: readonly (readonly [string, (c: TransactionContext) => Promise<StepResult>])[] = [
+  ["read application data", readApplicationData], // Book 3 §10.2
+  ["offline data authentication", offlineDataAuthentication], // Book 3 §10.3
+  ["processing restrictions", processingRestrictions], // Book 3 §10.4
+  ["cardholder verification", cardholderVerification], // Book 3 §10.5
+  ["terminal risk management", terminalRiskManagement], // Book 3 §10.6
+];
+
+/** The steps from terminal action analysis to the scripts after the second GENERATE AC (Book 3 §10.7–§10.11). */
+const BACK_HALF: readonly (readonly [string, BackHalfStep])[] = [
+  ["terminal action analysis", terminalActionAnalysis], // Book 3 §10.7
+  ["card action analysis", cardActionAnalysis], // Book 3 §10.8: first GENERATE AC
+  ["online processing", onlineProcessing], // Book 3 §10.9: authorisation, issuer authentication
+  ["issuer scripts before the final GENERATE AC", scriptsBeforeFinalGenerateAc], // Book 3 §10.10: 71
+  ["completion", completion], // Book 3 §10.11: second GENERATE AC
+  ["issuer scripts after the final GENERATE AC", scriptsAfterFinalGenerateAc], // Book 3 §10.10: 72
+  ["completion decision", completionDecision], // Book 3 §10.11, Book 4 §6.3.7
+];
+
+export interface CompleteOptions {
+  /** The CDA signature check at GENERATE AC (Book 2 §6.6.2): `verifyCdaResponse` unless a test replaces it. */
+  readonly verifyCda?: CdaVerifier;
+  readonly hostTimeoutMs?: number;
+}
+
+/**
+ * The back half of the transaction (Book 3 §10.7–§10.11), step by step until one decides. Never throws: an internal
+ * fault still ends in a defined outcome.
+ */
+export async function completeTransaction(ctx: TransactionContext, options: CompleteOptions = {}): Promise<Decision> {
+  const back = newBackHalf(options.verifyCda ?? verifyCdaResponse, options.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS);
+  try {
+    for (const [, step] of BACK_HALF) {
+      const result = await step(ctx, back);
+      if (result.kind === "decided") return result.decision;
+    }
+    const reason = "the back half of the transaction ended without a decision";
+    ctx.log("action-analysis", reason);
+    return { outcome: "terminated", cause: "internal", reason, cryptograms: [...back.cryptograms] };
+  } catch (e) {
+    const reason = `internal error in the back half of the transaction: ${e instanceof Error ? e.message : String(e)}`;
+    ctx.log("action-analysis", reason);
+    return { outcome: "terminated", cause: "internal", reason, cryptograms: [] };
+  }
+}
 
 export async function runTransaction(req: TransactionRequest): Promise<TransactionRecord> {
   const events: KernelEvent[] = [];
@@ -80,17 +137,24 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
   const record = (
     outcome: Outcome,
     reason: string,
+    cause: TerminationCause | undefined,
     extra: Pick<TransactionRecord, "cryptograms"> & Partial<Pick<TransactionRecord, "online" | "authorizationData">>,
   ): TransactionRecord => {
     const cvmResults = data.get(TAG.CVM_RESULTS);
+    // Book 3 §10: a termination always has a cause; a decision never has one.
+    const termination = outcome === "terminated" ? (cause ?? "internal") : undefined;
+    const message = termination
+      ? TERMINATION_MESSAGE[termination]?.text
+      : FINAL_MESSAGE[outcome as Exclude<Outcome, "terminated">];
     try {
-      interaction.display(FINAL_MESSAGE[outcome]);
+      if (message) interaction.display(message);
     } catch {
       // A failing display does not change the outcome.
     }
     return {
       outcome,
       reason: maskPansInText(reason),
+      ...(termination ? { termination } : {}),
       ...(selected ? { aid: selected.aid, label: selected.label } : {}),
       oda: ctx.oda,
       tvr: tvr.bytes,
@@ -104,27 +168,27 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       data,
     };
   };
-  const terminated = (reason: string) => {
+  const terminated = (cause: TerminationCause, reason: string) => {
     ctx.log("transaction", `terminated: ${reason}`);
-    return record("terminated", reason, { cryptograms: [] });
+    return record("terminated", reason, cause, { cryptograms: [] });
   };
 
   try {
     // Book 3 §5.4: terminal and transaction data objects before anything reaches the card.
     const dataError = putTerminalData(ctx);
-    if (dataError) return terminated(dataError.error);
+    if (dataError) return terminated("processing-error", dataError.error);
 
     // Book 1 §12 and Book 3 §10.1: selection, again without the application after GPO 6985.
     const list = await buildCandidateList(ctx);
-    if (list.kind === "terminate") return terminated(list.reason);
+    if (list.kind === "terminate") return terminated(list.cause, list.reason);
     let candidates = list.candidates;
     for (;;) {
       const selection = await selectApplication(ctx, candidates);
-      if (selection.kind === "terminate") return terminated(selection.reason);
+      if (selection.kind === "terminate") return terminated(selection.cause, selection.reason);
       selected = selection.candidate;
       const initiated = await initiateApplicationProcessing(ctx);
       if (initiated.kind === "continue") break;
-      if (initiated.kind === "terminate") return terminated(initiated.reason);
+      if (initiated.kind === "terminate") return terminated(initiated.cause, initiated.reason);
       const removed = selection.candidate;
       candidates = selection.remaining.filter((c) => c !== removed);
       selected = undefined;
@@ -132,29 +196,22 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       interaction.display("TRY AGAIN");
     }
 
-    const steps: readonly (readonly [string, (c: TransactionContext) => Promise<StepResult>])[] = [
-      ["read application data", readApplicationData],
-      ["offline data authentication", offlineDataAuthentication],
-      ["processing restrictions", processingRestrictions],
-      ["cardholder verification", cardholderVerification],
-      ["terminal risk management", terminalRiskManagement],
-    ];
-    for (const [name, step] of steps) {
+    for (const [name, step] of FRONT_HALF) {
       const result = await step(ctx);
-      if (result.kind === "terminate") return terminated(`${name}: ${result.reason}`);
+      if (result.kind === "terminate") return terminated(result.cause, `${name}: ${result.reason}`);
     }
 
     const decision = await completeTransaction(
       ctx,
       req.hostTimeoutMs !== undefined ? { hostTimeoutMs: req.hostTimeoutMs } : {},
     );
-    return record(decision.outcome, decision.reason, {
+    return record(decision.outcome, decision.reason, decision.cause, {
       cryptograms: [...decision.cryptograms],
       ...(decision.online ? { online: decision.online } : {}),
       ...(decision.authorizationData ? { authorizationData: decision.authorizationData } : {}),
     });
   } catch (e) {
     // The kernel never throws out of a transaction.
-    return terminated(`internal error: ${e instanceof Error ? e.message : String(e)}`);
+    return terminated("internal", `internal error: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

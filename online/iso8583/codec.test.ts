@@ -23,6 +23,29 @@ describe("ISO 8583 codec", () => {
     expect(toHex(bytes)).toBe(`0100${"2020000000800000"}000000000123${toHex(new TextEncoder().encode("TERM0001"))}`);
   });
 
+  it("keeps the MTI and the fields decoded before a fault in the error (the host echoes DE 11/41)", () => {
+    const bytes = encodeMessage(
+      msg("0100", [
+        [11, "000123"],
+        [41, "TERM0001"],
+        [55, fromHex("9F2608A1B2C3D4E5F60708")],
+      ]),
+    );
+    let error: unknown;
+    try {
+      decodeMessage(bytes.subarray(0, bytes.length - 3));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(Iso8583Error);
+    const e = error as Iso8583Error;
+    expect([e.kind, e.field, e.partial?.mti]).toEqual(["truncated", 55, "0100"]);
+    expect([...(e.partial?.fields ?? new Map())]).toEqual([
+      [11, "000123"],
+      [41, "TERM0001"],
+    ]);
+  });
+
   it("announces the secondary bitmap with bit 1 and sets bit 128 for the second MAC field", () => {
     const bytes = encodeMessage(msg("0200", [[128, fromHex("0102030405060708")]]));
     expect(toHex(bytes)).toBe("0200" + "8000000000000000" + "0000000000000001" + "0102030405060708");
@@ -58,7 +81,10 @@ describe("ISO 8583 codec", () => {
     );
     const cut = bytes.subarray(0, bytes.length - 1);
     expect(() => decodeMessage(cut)).toThrowError(
-      new Iso8583Error("truncated", "field 39 (Response code): needs 2 bytes at offset 13, message has 1 left", 39),
+      new Iso8583Error("truncated", "field 39 (Response code): needs 2 bytes at offset 13, message has 1 left", 39, {
+        mti: "0100",
+        fields: new Map([[11, "000123"]]),
+      }),
     );
   });
 

@@ -19,6 +19,8 @@ export class Iso8583Error extends Error {
     readonly kind: Iso8583ErrorKind,
     message: string,
     readonly field?: number,
+    /** When decoding: the MTI and the fields decoded before the failure (a host echoes DE 11/41 in its answer). */
+    readonly partial?: Iso8583Message,
   ) {
     super(message);
     this.name = "Iso8583Error";
@@ -163,40 +165,53 @@ export function decodeMessage(buf: Uint8Array): Iso8583Message {
       `MTI bytes ${[...mtiBytes].map((b) => b.toString(16).padStart(2, "0")).join("")} are not 4 BCD digits`,
     );
   }
-  const primary = take(8, "primary bitmap");
-  const hasSecondary = ((primary[0] as number) & 0x80) !== 0;
-  const bitmap = hasSecondary ? new Uint8Array([...primary, ...take(8, "secondary bitmap")]) : primary;
   const fields = new Map<number, string | Uint8Array>();
-  for (let n = 2; n <= bitmap.length * 8; n++) {
-    if (((bitmap[(n - 1) >> 3] as number) & (0x80 >> ((n - 1) & 7))) === 0) continue;
-    const def = FIELD_BY_NUMBER.get(n);
-    if (!def)
-      throw new Iso8583Error("unknown-field", `bitmap announces field ${n}, which is not defined for this link`, n);
-    const what = fieldName(def);
-    let units = def.length;
-    if (def.lengthKind !== "fixed") {
-      const digits = def.lengthKind === "llvar" ? 2 : 4;
-      const prefix = take(digits / 2, `${what} length`, n);
-      units = Number(unpackBcd(prefix, digits, `${what} length`, n, false));
-      if (units > def.length)
-        throw new Iso8583Error("bad-length", `${what}: length ${units} exceeds the maximum ${def.length}`, n);
-    }
-    if (def.content === "b") {
-      fields.set(n, take(units, what, n).slice());
-    } else if (def.content === "n" || def.content === "z") {
-      fields.set(n, unpackBcd(take(bcdBytes(units), what, n), units, what, n, def.content === "z"));
-    } else {
-      const bytes = take(units, what, n);
-      let text = "";
-      for (const b of bytes) {
-        if (b < 0x20 || b > 0x7e)
-          throw new Iso8583Error("bad-character", `${what}: byte ${b} is not printable ASCII`, n);
-        text += String.fromCharCode(b);
+  try {
+    const primary = take(8, "primary bitmap");
+    const hasSecondary = ((primary[0] as number) & 0x80) !== 0;
+    const bitmap = hasSecondary ? new Uint8Array([...primary, ...take(8, "secondary bitmap")]) : primary;
+    for (let n = 2; n <= bitmap.length * 8; n++) {
+      if (((bitmap[(n - 1) >> 3] as number) & (0x80 >> ((n - 1) & 7))) === 0) continue;
+      const def = FIELD_BY_NUMBER.get(n);
+      if (!def)
+        throw new Iso8583Error("unknown-field", `bitmap announces field ${n}, which is not defined for this link`, n);
+      const what = fieldName(def);
+      let units = def.length;
+      if (def.lengthKind !== "fixed") {
+        const digits = def.lengthKind === "llvar" ? 2 : 4;
+        const prefix = take(digits / 2, `${what} length`, n);
+        units = Number(unpackBcd(prefix, digits, `${what} length`, n, false));
+        if (units > def.length)
+          throw new Iso8583Error("bad-length", `${what}: length ${units} exceeds the maximum ${def.length}`, n);
       }
-      fields.set(n, text);
+      if (def.content === "b") {
+        fields.set(n, take(units, what, n).slice());
+      } else if (def.content === "n" || def.content === "z") {
+        fields.set(n, unpackBcd(take(bcdBytes(units), what, n), units, what, n, def.content === "z"));
+      } else {
+        const bytes = take(units, what, n);
+        let text = "";
+        for (const b of bytes) {
+          if (b < 0x20 || b > 0x7e)
+            throw new Iso8583Error("bad-character", `${what}: byte ${b} is not printable ASCII`, n);
+          text += String.fromCharCode(b);
+        }
+        fields.set(n, text);
+      }
     }
+  } catch (e) {
+    if (e instanceof Iso8583Error) throw new Iso8583Error(e.kind, e.message, e.field, { mti, fields });
+    throw e;
   }
   if (pos !== buf.length)
-    throw new Iso8583Error("trailing-bytes", `${buf.length - pos} bytes after the last field (offset ${pos})`);
+    throw new Iso8583Error(
+      "trailing-bytes",
+      `${buf.length - pos} bytes after the last field (offset ${pos})`,
+      undefined,
+      {
+        mti,
+        fields,
+      },
+    );
   return { mti, fields };
 }

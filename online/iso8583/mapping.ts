@@ -84,7 +84,7 @@ export function authorizationRequestOf(message: Iso8583Message): AuthorizationRe
 }
 
 /** Echoed request fields in every answer (ISO 8583:1987: the response repeats the request's keys). */
-const ECHOED = [2, 3, 4, 7, 11, 12, 13, 22, 23, 41, 42, 49] as const;
+export const ECHOED_FIELDS: readonly number[] = [2, 3, 4, 7, 11, 12, 13, 22, 23, 41, 42, 49];
 
 /** Builds the answer to a request: DE 39, DE 38 approval code, DE 55 with 91/71/72, DE 63 reason. */
 export function responseMessage(
@@ -94,7 +94,7 @@ export function responseMessage(
   approvalCode?: string,
 ): Iso8583Message {
   const fields = new Map<number, string | Uint8Array>();
-  for (const n of ECHOED) {
+  for (const n of ECHOED_FIELDS) {
     const value = request.fields.get(n);
     if (value !== undefined) fields.set(n, value);
   }

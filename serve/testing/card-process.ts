@@ -1,19 +1,19 @@
 // Entry of a separate process serving a card to vpcd or a serial line (tests and bench). The PC/SC binding
 // blocks its thread inside some pcsc-lite calls while pcscd talks to the vpcd card, so a card served from
 // the same process as a PC/SC client can deadlock: the card must live in another process.
-//   node card-process.mjs --vpcd 127.0.0.1:35963 [--card fake|<profile>] [--serial <path>]
+//   node card-process.mjs --vpcd 127.0.0.1:35963 [--card fake|<profile>] [--interface contact|contactless]
+//   [--serial <path>]
 
 import { FakeCard } from "../../devices/testing/fake-card.js";
 import type { ServedCard } from "../served-card.js";
 import { VpcdCardServer } from "../vpcd.js";
 
-async function loadCard(spec: string): Promise<ServedCard> {
+async function loadCard(spec: string, iface: string | undefined): Promise<ServedCard> {
   if (spec === "fake") return new FakeCard();
-  const { loadProfile } = await import("../../emulator/profile.js");
-  const { EmulatedCard } = await import("../../emulator/card.js");
-  const r = loadProfile(spec);
-  if (!r.ok) throw r.error;
-  return new EmulatedCard(r.value);
+  if (iface !== undefined && iface !== "contact" && iface !== "contactless")
+    throw new Error(`--interface must be contact or contactless, not '${iface}'`);
+  const { emulatedServedCard } = await import("../served-card.js");
+  return emulatedServedCard(spec, iface ? { interface: iface } : {});
 }
 
 async function main(): Promise<void> {
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  const card = await loadCard(opt("--card") ?? "fake");
+  const card = await loadCard(opt("--card") ?? "fake", opt("--interface"));
   const stops: Array<() => Promise<void>> = [];
   const vpcd = opt("--vpcd");
   if (vpcd) {

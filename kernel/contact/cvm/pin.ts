@@ -2,7 +2,7 @@
 // §7 PIN encipherment): PIN try counter, PIN entry through the interaction, VERIFY, and the online PIN block.
 // PINs and PIN blocks never reach a log, a trace text or an error.
 
-import { hexWord } from "../../../emv/bytes.js";
+import { hexWord, toHex } from "../../../emv/bytes.js";
 import { desEncryptEcb } from "../../../emv/crypto/des.js";
 import { pinBlockFormat0, pinBlockFormat2 } from "../../../emv/crypto/pin-block.js";
 import type { RsaPublicKey } from "../../../emv/crypto/rsa.js";
@@ -53,7 +53,7 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean, s
   }
   // Book 3 §10.5.1: the PIN Try Counter (9F17) may be read first; zero → "PIN Try Limit exceeded".
   let attemptsLeft: number | undefined;
-  const ptc = await getDataValue(ctx, 0x9f17);
+  const ptc = await getDataValue(ctx, TAG.PERSONAL_IDENTIFICATION_NUMBER_TRY_COUNTER);
   if ("value" in ptc && ptc.value.length === 1) {
     attemptsLeft = ptc.value[0]!;
     ctx.data.set("card", TAG.PERSONAL_IDENTIFICATION_NUMBER_TRY_COUNTER, ptc.value);
@@ -81,13 +81,13 @@ export async function offlinePin(ctx: TransactionContext, enciphered: boolean, s
     if (key) {
       const e = await encipheredPinData(ctx, pin, key);
       if (!e.ok) {
-        if (e.terminate) return { kind: "terminate", reason: e.reason };
+        if (e.terminate) return { kind: "terminate", cause: "card-error", reason: e.reason };
         return { kind: "done", result: "failed", note: `offline enciphered PIN: ${e.reason}` };
       }
       pinData = e.data;
     }
     const ex = await ctx.card.exchange(Commands.verify(key ? 0x88 : 0x80, pinData));
-    if (!ex.ok) return { kind: "terminate", reason: `VERIFY: ${ex.error}` };
+    if (!ex.ok) return { kind: "terminate", cause: "card-error", reason: `VERIFY: ${ex.error}` };
     const sw = ex.response.sw;
     const status = verifyStatus(sw);
     if (status === "ok") {
@@ -128,8 +128,10 @@ export async function onlinePin(ctx: TransactionContext, state: PinState): Promi
     return { kind: "done", result: "failed", tvr: [TVR.PIN_NOT_ENTERED], note: "PIN entry bypassed" };
   }
   // ISO 9564 format 0 with the PAN; a terminal with a PIN encryption key enciphers it before it leaves the PIN pad.
+  // A contactless card may give its PAN only in Track 2 Equivalent Data (57): the digits before the separator D.
   const pan = ctx.data.from("card", TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
-  const digits = pan ? panDigits(pan) : "";
+  const track2 = ctx.data.from("card", TAG.TRACK_2_EQUIVALENT_DATA);
+  const digits = pan ? panDigits(pan) : track2 ? (toHex(track2).split("D")[0] ?? "") : "";
   const block = /^\d{13,19}$/.test(digits) ? pinBlockFormat0(pin, digits) : pinBlockFormat2(pin);
   const key = ctx.config.pinEncryptionKey;
   onlinePinBlocks.set(ctx, key ? desEncryptEcb(key, block) : block);

@@ -16,6 +16,7 @@ import {
 } from "../../../emv/fields/cvm-codes.js";
 import { TERMINAL_CAPABILITIES } from "../../../emv/fields/terminal-capabilities.js";
 import { TVR } from "../../../emv/tvr.js";
+import type { Terminate } from "../../termination.js";
 
 /** Book 3 §10.5 with Book 4 Annex A2: whether 9F33 byte 2 supports the (recognised) method. */
 export function terminalSupportsMethod(method: number, terminalCapabilities: Uint8Array): boolean {
@@ -100,7 +101,7 @@ export type CvmAttempt =
       readonly tvr?: readonly RegisterBit<"TVR">[];
       readonly note?: string;
     }
-  | { readonly kind: "terminate"; readonly reason: string };
+  | Terminate;
 
 /** Performs a recognised, supported method that needs the cardholder or the card (the PIN methods). */
 export type CvmPerformer = (method: number, rule: CvRule) => Promise<CvmAttempt>;
@@ -116,7 +117,7 @@ export interface CvmOutcome {
   /** The index of the rule that ended processing, or undefined. */
   readonly ruleIndex?: number;
   readonly steps: readonly string[];
-  readonly terminate?: string;
+  readonly terminate?: Terminate;
 }
 
 function resultsOf(rule: CvRule, result: number): Uint8Array {
@@ -182,7 +183,7 @@ export async function evaluateCvmList(list: CvmList, env: CvmEnvironment, perfor
       outcome = await perform(method, rule);
       if (outcome.kind === "terminate") {
         steps.push(`${label}: ${outcome.reason}`);
-        return { ...failed(index, "cardholder verification ended"), terminate: outcome.reason };
+        return { ...failed(index, "cardholder verification ended"), terminate: outcome };
       }
     }
     addTvr(outcome.tvr);

@@ -41,7 +41,9 @@ export const verifyCdaResponse: CdaVerifier = (ctx, input) => {
   const cid = nodes.find((n) => n.tag === TAG.CRYPTOGRAM_INFORMATION_DATA)?.value;
   if (cid?.length !== 1) return fail("CDA: GENERATE AC response has no Cryptogram Information Data (9F27)");
   const responseTlvs = concatBytes(
-    ...nodes.filter((n) => n.tag !== 0x9f4b).map((n) => n.source.subarray(n.offset, n.valueOffset + n.length)),
+    ...nodes
+      .filter((n) => n.tag !== TAG.SIGNED_DYNAMIC_APPLICATION_DATA)
+      .map((n) => n.source.subarray(n.offset, n.valueOffset + n.length)),
   );
   const un = ctx.data.get(TAG.UNPREDICTABLE_NUMBER);
   if (!un) return fail("CDA: the terminal's Unpredictable Number (9F37) is missing");

@@ -7,7 +7,7 @@ import { verifySignedDynamicData } from "../../../emv/crypto/signed-data.js";
 import { decodeTlv } from "../../../emv/tlv/ber.js";
 import { buildDolData, parseDol } from "../../../emv/tlv/dol.js";
 import { TAG } from "../../../emv/tlv/tag-names.js";
-import { Commands } from "../../card-session.js";
+import { Commands, MAX_SHORT_COMMAND_DATA } from "../../card-session.js";
 import type { TransactionContext } from "../context.js";
 import { recoverIccKey } from "./icc-key.js";
 import type { OdaOutcome } from "./sda.js";
@@ -40,6 +40,12 @@ async function internalAuthenticate(ctx: TransactionContext, key: RsaPublicKey):
   } catch (e) {
     return { ok: false, reason: `DDOL: ${(e as Error).message}` };
   }
+  // Book 3 §6.5.9: the DDOL data is the command data of INTERNAL AUTHENTICATE; data that cannot be sent fails DDA.
+  if (ddolData.length > MAX_SHORT_COMMAND_DATA)
+    return {
+      ok: false,
+      reason: `DDOL ${toHex(ddol)} asks for ${ddolData.length} bytes of data; INTERNAL AUTHENTICATE carries at most ${MAX_SHORT_COMMAND_DATA}`,
+    };
   const ex = await ctx.card.exchange(Commands.internalAuthenticate(ddolData));
   if (!ex.ok) return { ok: false, reason: `INTERNAL AUTHENTICATE: ${ex.error}` };
   const sw = hexWord(ex.response.sw);

@@ -29,7 +29,13 @@ export function iccPublicKey(ctx: TransactionContext, issuer: RsaPublicKey, stat
 }
 
 /** The data DDA and CDA need before any recovery (Book 3 §10.3). */
-export const DYNAMIC_ODA_DATA = [0x8f, 0x90, 0x9f32, 0x9f46, 0x9f47] as const;
+export const DYNAMIC_ODA_DATA = [
+  TAG.CA_PUBLIC_KEY_INDEX_ICC,
+  TAG.ISSUER_PUBLIC_KEY_CERTIFICATE,
+  TAG.ISSUER_PUBLIC_KEY_EXPONENT,
+  TAG.ICC_PUBLIC_KEY_CERTIFICATE,
+  TAG.ICC_PUBLIC_KEY_EXPONENT,
+] as const;
 
 /** CA key, issuer key, static data, then the ICC key (shared by DDA, CDA and offline enciphered PIN). */
 export function recoverIccKey(ctx: TransactionContext): KeyResult {

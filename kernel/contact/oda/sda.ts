@@ -11,7 +11,12 @@ export type OdaOutcome = { readonly ok: true; readonly detail: string } | KeyFai
 
 export function performSda(ctx: TransactionContext): OdaOutcome {
   const ssad = ctx.data.from("card", TAG.SIGNED_STATIC_APPLICATION_DATA);
-  const missing = missingCardData(ctx, [0x8f, 0x90, 0x9f32, 0x93]);
+  const missing = missingCardData(ctx, [
+    TAG.CA_PUBLIC_KEY_INDEX_ICC,
+    TAG.ISSUER_PUBLIC_KEY_CERTIFICATE,
+    TAG.ISSUER_PUBLIC_KEY_EXPONENT,
+    TAG.SIGNED_STATIC_APPLICATION_DATA,
+  ]);
   if (missing || !ssad) return missing ?? { ok: false, missing: true, reason: "93 is missing" };
   const start = issuerKeyAndStaticData(ctx);
   if (!start.ok) return start;

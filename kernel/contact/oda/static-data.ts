@@ -34,7 +34,7 @@ export function staticDataToAuthenticate(ctx: TransactionContext): StaticData {
   const tags = readTagList(tagList);
   if (tags instanceof TlvError)
     return { ok: false, reason: `Static Data Authentication Tag List (9F4A) is not a list of tags: ${tags.message}` };
-  if (tags.some((t) => t !== 0x82))
+  if (tags.some((t) => t !== TAG.APPLICATION_INTERCHANGE_PROFILE))
     return {
       ok: false,
       reason: `Static Data Authentication Tag List (9F4A) names ${tags.map(tagToHex).join(", ")}; only 82 is allowed (Book 3 §10.3)`,

@@ -4,6 +4,7 @@
 
 import { bytesEqual, hexWord, toHex } from "../../../emv/bytes.js";
 import { Commands } from "../../card-session.js";
+import type { Terminate } from "../../termination.js";
 import type { TransactionContext } from "../context.js";
 import { type Candidate, candidateFrom, describeCandidate } from "./candidates.js";
 import { parseFci } from "./fci.js";
@@ -12,9 +13,7 @@ const STEP = "application-selection";
 /** Occurrences of one AID read at most (SELECT next): guards against a card that never answers 6A82. */
 const MAX_OCCURRENCES = 32;
 
-export type AidListOutcome =
-  | { readonly kind: "candidates"; readonly candidates: Candidate[] }
-  | { readonly kind: "terminate"; readonly reason: string };
+export type AidListOutcome = { readonly kind: "candidates"; readonly candidates: Candidate[] } | Terminate;
 
 export async function candidatesFromAidList(ctx: TransactionContext): Promise<AidListOutcome> {
   const candidates: Candidate[] = [];
@@ -23,10 +22,11 @@ export async function candidatesFromAidList(ctx: TransactionContext): Promise<Ai
     let next = false;
     for (let occurrence = 1; occurrence <= MAX_OCCURRENCES; occurrence++) {
       const r = await ctx.card.exchange(Commands.select(terminalAid.aid, next));
-      if (!r.ok) return { kind: "terminate", reason: r.error };
+      if (!r.ok) return { kind: "terminate", cause: "card-error", reason: r.error };
       const sw = r.response.sw;
       // Book 1 §12.3.3 step 1: 6A81 — card blocked or SELECT not supported: terminate.
-      if (sw === 0x6a81) return { kind: "terminate", reason: "card blocked or SELECT not supported (SW 6A81)" };
+      if (sw === 0x6a81)
+        return { kind: "terminate", cause: "card-blocked", reason: "card blocked or SELECT not supported (SW 6A81)" };
       // Book 1 §12.3.3: only 9000 and 6283 (application blocked) carry an FCI to look at; anything else ends this AID.
       if (sw !== 0x9000 && sw !== 0x6283) {
         if (!next) ctx.log(STEP, `list of AIDs: ${aidHex} not on the card (SW ${hexWord(sw)})`);

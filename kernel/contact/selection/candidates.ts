@@ -3,6 +3,7 @@
 
 import { bytesEqual, toHex } from "../../../emv/bytes.js";
 import { findTlv, type Tlv } from "../../../emv/tlv/ber.js";
+import { TAG } from "../../../emv/tlv/tag-names.js";
 import type { AidConfig } from "../../config/types.js";
 import type { CandidateApplication } from "../../interaction.js";
 
@@ -57,7 +58,7 @@ export function candidateFrom(
   const api = findTlv(nodes, 0x87)?.value;
   const priorityByte = api?.length === 1 ? api[0]! : 0;
   const label = text(findTlv(nodes, 0x50)?.value) ?? config.label ?? toHex(aid);
-  const preferredName = text(findTlv(nodes, 0x9f12)?.value);
+  const preferredName = text(findTlv(nodes, TAG.APPLICATION_PREFERRED_NAME)?.value);
   return {
     aid,
     label,

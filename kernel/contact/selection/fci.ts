@@ -22,7 +22,8 @@ export function parseFci(data: Uint8Array): Fci | { readonly error: string } {
     if (e instanceof TlvError) return { error: `FCI is not valid BER-TLV: ${e.message}` };
     throw e;
   }
-  if (template.tag !== 0x6f) return { error: `FCI template is ${template.tagHex}, not 6F` };
+  if (template.tag !== TAG.FILE_CONTROL_INFORMATION_TEMPLATE)
+    return { error: `FCI template is ${template.tagHex}, not 6F` };
   const children = template.children ?? [];
   const dfName = children.find((c) => c.tag === TAG.DEDICATED_FILE_NAME);
   if (!dfName) return { error: "FCI has no DF Name (84)" };

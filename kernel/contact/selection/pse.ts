@@ -6,6 +6,7 @@ import { hexWord, toHex } from "../../../emv/bytes.js";
 import { decodeTlv, type Tlv, TlvError } from "../../../emv/tlv/ber.js";
 import { TAG } from "../../../emv/tlv/tag-names.js";
 import { Commands } from "../../card-session.js";
+import type { Terminate } from "../../termination.js";
 import type { TransactionContext } from "../context.js";
 import { type Candidate, candidateFrom, describeCandidate, matchingTerminalAid } from "./candidates.js";
 import { fciValue, parseFci } from "./fci.js";
@@ -22,7 +23,7 @@ const MAX_RECORDS = 64;
 export type PseOutcome =
   | { readonly kind: "candidates"; readonly candidates: Candidate[] }
   | { readonly kind: "fallback"; readonly reason: string }
-  | { readonly kind: "terminate"; readonly reason: string };
+  | Terminate;
 
 /** Book 1 §12.3.2. A result with no candidates is a fallback too (the list of AIDs is then tried). */
 export async function candidatesFromPse(ctx: TransactionContext): Promise<PseOutcome> {
@@ -38,10 +39,11 @@ export async function candidatesFromPse(ctx: TransactionContext): Promise<PseOut
     }
     const what = isPse ? "PSE" : `DDF ${toHex(name)}`;
     const selected = await ctx.card.exchange(Commands.select(name));
-    if (!selected.ok) return { kind: "terminate", reason: selected.error };
+    if (!selected.ok) return { kind: "terminate", cause: "card-error", reason: selected.error };
     const sw = selected.response.sw;
     // Book 1 §12.3.2 step 1: 6A81 on SELECT PSE — card blocked or command not supported: terminate.
-    if (isPse && sw === 0x6a81) return { kind: "terminate", reason: "card blocked or SELECT not supported (SW 6A81)" };
+    if (isPse && sw === 0x6a81)
+      return { kind: "terminate", cause: "card-blocked", reason: "card blocked or SELECT not supported (SW 6A81)" };
     if (sw !== 0x9000) {
       if (isPse) return { kind: "fallback", reason: `SELECT PSE answered SW ${hexWord(sw)}` };
       ctx.log(STEP, `${what}: SELECT answered SW ${hexWord(sw)}; entry skipped`);
@@ -73,10 +75,7 @@ export async function candidatesFromPse(ctx: TransactionContext): Promise<PseOut
   return { kind: "candidates", candidates };
 }
 
-type DirectoryRead =
-  | { readonly kind: "ok" }
-  | { readonly kind: "fallback"; readonly reason: string }
-  | { readonly kind: "terminate"; readonly reason: string };
+type DirectoryRead = { readonly kind: "ok" } | { readonly kind: "fallback"; readonly reason: string } | Terminate;
 
 async function readDirectory(
   ctx: TransactionContext,
@@ -87,7 +86,7 @@ async function readDirectory(
 ): Promise<DirectoryRead> {
   for (let record = 1; record <= MAX_RECORDS; record++) {
     const r = await ctx.card.exchange(Commands.readRecord(sfi, record));
-    if (!r.ok) return { kind: "terminate", reason: r.error };
+    if (!r.ok) return { kind: "terminate", cause: "card-error", reason: r.error };
     // Book 1 §12.3.2: 6A83 (record not found) ends the directory.
     if (r.response.sw === 0x6a83) return { kind: "ok" };
     if (r.response.sw !== 0x9000) {
@@ -102,11 +101,11 @@ async function readDirectory(
       }
       throw e;
     }
-    if (tpl.tag !== 0x70 || !tpl.children) {
+    if (tpl.tag !== TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE || !tpl.children) {
       return { kind: "fallback", reason: `${what} directory record ${record} is template ${tpl.tagHex}, not 70` };
     }
     for (const entry of tpl.children) {
-      if (entry.tag !== 0x61 || !entry.children) continue;
+      if (entry.tag !== TAG.APPLICATION_TEMPLATE || !entry.children) continue;
       const adf = entry.children.find((c) => c.tag === TAG.APPLICATION_DEDICATED_FILE_NAME);
       const ddf = entry.children.find((c) => c.tag === TAG.DIRECTORY_DEFINITION_FILE_NAME);
       if (adf) {

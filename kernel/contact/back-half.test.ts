@@ -3,15 +3,12 @@ import { describe, expect, it } from "vitest";
 import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "../../emv/authorisation.js";
 import { fromHex, toHex } from "../../emv/bytes.js";
 import { encodeTlvs } from "../../emv/tlv/ber.js";
-import {
-  actionAnalysisDecision,
-  completeTransaction,
-  defaultActionAnalysis,
-  effectiveIacs,
-} from "./action-analysis.js";
+import { odaResultText } from "../result.js";
 import { cryptogramAllowed, parseGenerateAcResponse } from "./generate-ac.js";
+import { actionAnalysisDecision, defaultActionAnalysis, effectiveIacs } from "./terminal-action-analysis.js";
 import { testContext } from "./testing/context.js";
 import type { ScriptStep } from "./testing/scripted-channel.js";
+import { completeTransaction } from "./transaction.js";
 
 // Card: AIP with CVM, TRM and issuer authentication; a Visa-style CDOL1 and a CDOL2 with 8A, TVR and UN.
 const CARD = {
@@ -411,6 +408,88 @@ describe("completeTransaction (Book 3 §10.7–§10.11) — exact APDUs, TVR, TS
     expect(decision.outcome).toBe("approved");
     expect(toHex(decision.cryptograms[0]!.value)).toBe("CAFEBABECAFEBABE");
     expect(ctx.oda.result).toBe("passed");
+  });
+});
+
+describe("back-half terminations and defects (issue 13: 3, 4, 5)", () => {
+  it("CDOL1 data beyond a short APDU: terminated as a card error before GENERATE AC (Book 3 §6.5.5)", async () => {
+    const { ctx, channel } = testContext({
+      card: { ...CARD, "8C": "9F0206DF017FDF027F" }, // 6 + 127 + 127 = 260 bytes
+      transaction: TRANSACTION,
+      terminal: TERMINAL,
+      config: { onlineCapable: false },
+      script: [],
+    });
+    const decision = await completeTransaction(ctx);
+    expect([decision.outcome, decision.cause, decision.reason]).toEqual([
+      "terminated",
+      "card-error",
+      "CDOL1 (8C) asks for 260 bytes of data; GENERATE AC carries at most 255",
+    ]);
+    expect(ctx.card.trace).toEqual([]);
+    expect(channel.errors).toEqual([]);
+  });
+
+  it("an ARQC answered to the second GENERATE AC terminates (Book 3 §9.3: TC or AAC only)", async () => {
+    const { ctx, channel } = testContext({
+      card: CARD,
+      transaction: TRANSACTION,
+      terminal: TERMINAL,
+      params: { forceOnline: true },
+      host: host({}),
+      script: [
+        { command: genac("80", cdol1(ARQC_TVR)), response: format1("80") },
+        { command: genac("40", `3030${ARQC_TVR}1111111100`), response: format1("80") },
+      ],
+    });
+    const decision = await completeTransaction(ctx);
+    expect(channel.finished).toBe(true);
+    expect([decision.outcome, decision.cause, decision.reason]).toEqual([
+      "terminated",
+      "card-error",
+      "second GENERATE AC: card returned ARQC when TC was requested",
+    ]);
+    expect(decision.cryptograms.map((c) => `${c.requested}→${c.type}`)).toEqual(["ARQC→ARQC"]);
+  });
+
+  it("CDA requested, the card answers an AAC: no signature was checked, CDA is not 'passed' (Book 2 §6.6.2)", async () => {
+    let verified = 0;
+    const { ctx, channel } = testContext({
+      card: CARD,
+      transaction: TRANSACTION,
+      terminal: TERMINAL,
+      config: { onlineCapable: false },
+      oda: { method: "CDA", result: "pending" },
+      script: [{ command: genac("50", cdol1("0000000000")), response: format1("00") }],
+    });
+    const decision = await completeTransaction(ctx, {
+      verifyCda: () => {
+        verified++;
+        return { ok: true, cid: 0x00, applicationCryptogram: fromHex("1122334455667788") };
+      },
+    });
+    expect(channel.finished).toBe(true);
+    expect(decision.outcome).toBe("declined");
+    expect(verified).toBe(0);
+    expect(odaResultText(ctx.oda)).toBe("not-performed");
+    expect(ctx.oda.reason).toBe("the card answered the first GENERATE AC with an AAC, which carries no CDA signature");
+    expect(toHex(ctx.tvr.bytes)).toBe("0000000000"); // CDA failed (B1b3) not set either
+  });
+
+  it("GENERATE AC answered 6985: terminated as a card error", async () => {
+    const { ctx } = testContext({
+      card: CARD,
+      transaction: TRANSACTION,
+      terminal: TERMINAL,
+      config: { onlineCapable: false },
+      script: [{ command: genac("40", cdol1("0000000000")), response: "6985" }],
+    });
+    const decision = await completeTransaction(ctx);
+    expect([decision.outcome, decision.cause, decision.reason]).toEqual([
+      "terminated",
+      "card-error",
+      "GENERATE AC (TC): card answered SW 6985",
+    ]);
   });
 });
 

@@ -1,0 +1,220 @@
+// Plausible kernel bugs, planted one at a time by `npm run mutations` to measure what the certification catalog
+// catches (issue 14, catalog strength). Each is one exact text change in one source file; each names the rule of the
+// books it breaks. mutations.test.ts keeps every `find` present exactly once, so the list follows the code.
+
+export interface Mutation {
+  readonly id: string;
+  /** The bug in words. */
+  readonly bug: string;
+  /** The rule it breaks. */
+  readonly ref: string;
+  /** Source file, from the project root. */
+  readonly file: string;
+  /** Exact text, present once in the file. */
+  readonly find: string;
+  readonly replace: string;
+}
+
+export const MUTATIONS: readonly Mutation[] = [
+  {
+    id: "M01",
+    bug: "candidates ordered lowest priority first",
+    ref: "Book 1 §12.4",
+    file: "kernel/contact/selection/candidates.ts",
+    find: ".sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)",
+    replace: ".sort((a, b) => rank(b.c) - rank(a.c) || a.i - b.i)",
+  },
+  {
+    id: "M02",
+    bug: "a partial AID match is allowed although the terminal's ASI asks for an exact match",
+    ref: "Book 1 §12.3.1",
+    file: "kernel/contact/selection/candidates.ts",
+    find: "    terminal.partialSelection &&\n",
+    replace: "    true &&\n",
+  },
+  {
+    id: "M03",
+    bug: "ODA prefers DDA over CDA",
+    ref: "Book 3 §10.3",
+    file: "kernel/contact/oda/method.ts",
+    find: '  if (both(AIP.CDA_SUPPORTED, TERMINAL_CAPABILITIES.CDA)) return "CDA";\n  if (both(AIP.DDA_SUPPORTED, TERMINAL_CAPABILITIES.DDA)) return "DDA";',
+    replace:
+      '  if (both(AIP.DDA_SUPPORTED, TERMINAL_CAPABILITIES.DDA)) return "DDA";\n  if (both(AIP.CDA_SUPPORTED, TERMINAL_CAPABILITIES.CDA)) return "CDA";',
+  },
+  {
+    id: "M04",
+    bug: "'SDA selected' not set in the TVR",
+    ref: "Book 3 §10.3, Annex C5 B1b2",
+    file: "kernel/contact/oda.ts",
+    find: 'if (method === "SDA") ctx.tvr.set(TVR.SDA_SELECTED);',
+    replace: 'if (method === "SDA") void TVR.SDA_SELECTED;',
+  },
+  {
+    id: "M05",
+    bug: "expiry checked with 'on or before' (a card expiring today is expired)",
+    ref: "Book 3 §10.4.3",
+    file: "kernel/contact/restrictions.ts",
+    find: "today === undefined || today > expiry",
+    replace: "today === undefined || today >= expiry",
+  },
+  {
+    id: "M06",
+    bug: "'application not yet effective' never set for valid dates",
+    ref: "Book 3 §10.4.3",
+    file: "kernel/contact/restrictions.ts",
+    find: "today === undefined || today < effective",
+    replace: "today === undefined || today < 0",
+  },
+  {
+    id: "M07",
+    bug: "CVM condition 'amount over X' taken as 'X or more'",
+    ref: "Book 3 Annex C3",
+    file: "kernel/contact/cvm/rules.ts",
+    find: "return env.inApplicationCurrency && env.amount > list.amountX;",
+    replace: "return env.inApplicationCurrency && env.amount >= list.amountX;",
+  },
+  {
+    id: "M08",
+    bug: "signature reported as successful (02) instead of unknown (00) in CVM Results",
+    ref: "Book 4 Annex A4",
+    file: "kernel/contact/cvm/rules.ts",
+    find: '      outcome = { kind: "done", result: "unknown" };',
+    replace: '      outcome = { kind: "done", result: "successful" };',
+  },
+  {
+    id: "M09",
+    bug: "TSI 'cardholder verification performed' not set",
+    ref: "Book 3 §10.5",
+    file: "kernel/contact/cvm.ts",
+    find: "  ctx.tsi.set(TSI.CARDHOLDER_VERIFICATION_PERFORMED);",
+    replace: "  void TSI.CARDHOLDER_VERIFICATION_PERFORMED;",
+  },
+  {
+    id: "M10",
+    bug: "'PIN Try Limit exceeded' not set when VERIFY answers 63C0/6983",
+    ref: "Book 3 §10.5.1",
+    file: "kernel/contact/cvm/pin.ts",
+    find: "        tvr: [TVR.PIN_TRY_LIMIT_EXCEEDED],\n",
+    replace: "        tvr: [],\n",
+  },
+  {
+    id: "M11",
+    bug: "floor limit compared with > instead of >=",
+    ref: "Book 3 §10.6.1",
+    file: "kernel/contact/risk.ts",
+    find: "exceeded: compared >= inputs.floorLimit",
+    replace: "exceeded: compared > inputs.floorLimit",
+  },
+  {
+    id: "M12",
+    bug: "random selection draws with < instead of <=",
+    ref: "Book 3 §10.6.2",
+    file: "kernel/contact/risk.ts",
+    find: "return { selected: inputs.random <= percent, percent };",
+    replace: "return { selected: inputs.random < percent, percent };",
+  },
+  {
+    id: "M13",
+    bug: "lower consecutive offline limit compared with >= instead of >",
+    ref: "Book 3 §10.6.3",
+    file: "kernel/contact/risk.ts",
+    find: "lcolExceeded: offline > inputs.lcol,",
+    replace: "lcolExceeded: offline >= inputs.lcol,",
+  },
+  {
+    id: "M14",
+    bug: "'new card' never set",
+    ref: "Book 3 §10.6.3",
+    file: "kernel/contact/risk.ts",
+    find: "    if (v.newCard) ctx.tvr.set(TVR.NEW_CARD);",
+    replace: "    if (v.newCard) void TVR.NEW_CARD;",
+  },
+  {
+    id: "M15",
+    bug: "exception file ignored",
+    ref: "Book 3 §10.6.1",
+    file: "kernel/contact/risk.ts",
+    find: "    ctx.tvr.set(TVR.CARD_ON_EXCEPTION_FILE);",
+    replace: "    void TVR.CARD_ON_EXCEPTION_FILE;",
+  },
+  {
+    id: "M16",
+    bug: "IAC-denial ignored in terminal action analysis",
+    ref: "Book 3 §10.7",
+    file: "kernel/contact/terminal-action-analysis.ts",
+    find: '  if (matches(tvr, tacs.denial, iac.denial)) return "AAC";',
+    replace: '  if (matches(tvr, tacs.denial, ZEROS)) return "AAC";',
+  },
+  {
+    id: "M17",
+    bug: "absent IAC-default taken as zeros instead of all ones",
+    ref: "Book 3 §10.7",
+    file: "kernel/contact/terminal-action-analysis.ts",
+    find: "default: iacs.default ?? ONES",
+    replace: "default: iacs.default ?? ZEROS",
+  },
+  {
+    id: "M18",
+    bug: "'merchant forced transaction online' not set in the TVR",
+    ref: "Book 3 §10.7, Annex C5 B4b4",
+    file: "kernel/contact/terminal-action-analysis.ts",
+    find: "if (ctx.params.forceOnline) ctx.tvr.set(TVR.MERCHANT_FORCED_ONLINE);",
+    replace: "if (ctx.params.forceOnline) void TVR.MERCHANT_FORCED_ONLINE;",
+  },
+  {
+    id: "M19",
+    bug: "an online-capable terminal never asks for an ARQC (online codes ignored)",
+    ref: "Book 3 §10.7",
+    file: "kernel/contact/terminal-action-analysis.ts",
+    find: 'return matches(tvr, tacs.online, iac.online) ? "ARQC" : "TC";',
+    replace: 'return "TC";',
+  },
+  {
+    id: "M20",
+    bug: "CDA failure does not set 'CDA failed' in the TVR",
+    ref: "Book 2 §6.6.2",
+    file: "kernel/contact/generate-ac.ts",
+    find: "      ctx.tvr.set(TVR.CDA_FAILED);",
+    replace: "      void TVR.CDA_FAILED;",
+  },
+  {
+    id: "M21",
+    bug: "issuer authentication failure not recorded in the TVR",
+    ref: "Book 3 §10.9",
+    file: "kernel/contact/online.ts",
+    find: "  ctx.tvr.set(TVR.ISSUER_AUTHENTICATION_FAILED);",
+    replace: "  void TVR.ISSUER_AUTHENTICATION_FAILED;",
+  },
+  {
+    id: "M22",
+    bug: "a failing script 71 reported as failing after the final GENERATE AC",
+    ref: "Book 3 §10.10",
+    file: "kernel/contact/issuer-scripts.ts",
+    find: 'phase === "before-final-genac" ? TVR.SCRIPT_FAILED_BEFORE_FINAL_GENAC : TVR.SCRIPT_FAILED_AFTER_FINAL_GENAC',
+    replace: "TVR.SCRIPT_FAILED_AFTER_FINAL_GENAC",
+  },
+  {
+    id: "M23",
+    bug: "unable to go online: the default action codes are ignored (always TC)",
+    ref: "Book 3 §10.7, §10.11",
+    file: "kernel/contact/completion.ts",
+    find: "    requested = defaultActionAnalysis(ctx.tvr.bytes, back.tacs ?? ZERO_CODES, back.iacs ?? {});",
+    replace: '    requested = "TC"; void defaultActionAnalysis; void ZERO_CODES;',
+  },
+  {
+    id: "M24",
+    bug: "issuer response code 08 (honour with identification) not taken as an approval",
+    ref: "Book 4 Annex A (8A)",
+    file: "kernel/contact/online.ts",
+    find: 'return ["00", "08", "10", "11"].includes(responseCode);',
+    replace: 'return ["00", "10", "11"].includes(responseCode);',
+  },
+  {
+    id: "M25",
+    bug: "an ARQC answered to the second GENERATE AC is accepted",
+    ref: "Book 3 §9.3",
+    file: "kernel/contact/generate-ac.ts",
+    find: '  if (which === "second" && returned === "ARQC") return false;',
+    replace: "",
+  },
+];

@@ -1,0 +1,169 @@
+// Runs the certification catalog outside vitest (`emvsim certify`): a selection of cases (family, id, a
+// deterministic shard of a CI matrix), one case at a time, with progress after each; every case ends in a report
+// entry, never a throw.
+
+import { maskPansInText } from "../emv/sensitive.js";
+import { catalog } from "./catalog/index.js";
+import type { CertCase } from "./catalog/types.js";
+import { compare, observe, runCase } from "./harness.js";
+import { checkInvariants } from "./invariants.js";
+import { type PropertySuite, propertySuites } from "./properties/index.js";
+import { type CaseReport, caseReport } from "./report.js";
+
+/** Shard i of n (1-based), e.g. "2/4": case k (0-based, catalog order) belongs to shard (k mod n) + 1. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface Selection {
+  /** Family names (exact, case-insensitive) or id prefixes such as "SEL" or "CVM-". */
+  readonly families?: readonly string[];
+  /** Case ids (exact). */
+  readonly ids?: readonly string[];
+  readonly shard?: Shard;
+}
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+/** "i/n" with 1 <= i <= n. */
+export function parseShard(text: string): Parsed<Shard> {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || index < 1 || index > count)
+    return { ok: false, error: `--shard ${JSON.stringify(text)}: expected i/n with 1 <= i <= n, e.g. 1/4` };
+  return { ok: true, value: { index, count } };
+}
+
+/** The catalog cases a selection names, in catalog order (selectRunnables over the cases alone). */
+export function selectCases(selection: Selection, all: readonly CertCase[] = catalog()): Parsed<CertCase[]> {
+  const selected = selectRunnables(
+    selection,
+    all.map((c) => ({ kind: "case" as const, case: c })),
+  );
+  if (!selected.ok) return selected;
+  return { ok: true, value: selected.value.flatMap((r) => (r.kind === "case" ? [r.case] : [])) };
+}
+
+/** One case on emvsim's own kernel against the software card: expectations, then the books' invariants. */
+export async function evaluateCase(c: CertCase): Promise<CaseReport> {
+  try {
+    const run = await runCase(c);
+    const problems: string[] = [];
+    if (run.setupError || !run.record) problems.push(`setup: ${run.setupError ?? "no record"}`);
+    const actual = run.record ? observe(run.record) : undefined;
+    if (actual) problems.push(...compare(c.expected, actual));
+    if (run.record && run.config) problems.push(...checkInvariants(run.record, run.config));
+    return caseReport(c, actual, problems);
+  } catch (e) {
+    return caseReport(c, undefined, [`internal: the case threw: ${e instanceof Error ? e.message : String(e)}`]);
+  }
+}
+
+export interface Progress {
+  /** 1-based position of the case just finished, and the number selected. */
+  readonly done: number;
+  readonly total: number;
+  readonly report: CaseReport;
+  readonly passed: number;
+  readonly failed: number;
+}
+
+/** Every selected case in order; `onProgress` after each. */
+export function runCatalog(cases: readonly CertCase[], onProgress?: (p: Progress) => void): Promise<CaseReport[]> {
+  return runAll(
+    cases.map((c) => ({ kind: "case" as const, case: c })),
+    onProgress,
+  );
+}
+
+/** One entry of a certify run: a catalog case or a property suite. */
+export type Runnable =
+  | { readonly kind: "case"; readonly case: CertCase }
+  | { readonly kind: "property"; readonly suite: PropertySuite };
+
+const idOf = (r: Runnable) => (r.kind === "case" ? r.case.id : r.suite.id);
+const familyOf = (r: Runnable) => (r.kind === "case" ? r.case.family : r.suite.family);
+
+/**
+ * The catalog cases and property suites a selection names, cases first, each list in its own order. Family and id
+ * filters apply to both; shards are taken round-robin over the whole list (cases, then suites), so every entry
+ * belongs to exactly one shard whatever else is selected.
+ */
+export function selectRunnables(
+  selection: Selection,
+  all: readonly Runnable[] = [
+    ...catalog().map((c) => ({ kind: "case" as const, case: c })),
+    ...propertySuites().map((s) => ({ kind: "property" as const, suite: s })),
+  ],
+): Parsed<Runnable[]> {
+  let out = [...all];
+  if (selection.families?.length) {
+    const wanted = selection.families.map((f) => f.toLowerCase());
+    const matches = (r: Runnable, f: string) => familyOf(r).toLowerCase() === f || idOf(r).toLowerCase().startsWith(f);
+    const unknown = wanted.filter((f) => !all.some((r) => matches(r, f)));
+    if (unknown.length)
+      return {
+        ok: false,
+        error: `--family: no case in family or with id prefix ${unknown.map((u) => `'${u}'`).join(", ")}`,
+      };
+    out = out.filter((r) => wanted.some((f) => matches(r, f)));
+  }
+  if (selection.ids?.length) {
+    const unknown = selection.ids.filter((id) => !all.some((r) => idOf(r) === id));
+    if (unknown.length) return { ok: false, error: `--case: no case ${unknown.map((u) => `'${u}'`).join(", ")}` };
+    out = out.filter((r) => selection.ids?.includes(idOf(r)));
+  }
+  const shard = selection.shard;
+  if (shard) {
+    const position = new Map(all.map((r, i) => [idOf(r), i]));
+    out = out.filter((r) => (position.get(idOf(r)) ?? 0) % shard.count === shard.index - 1);
+  }
+  return { ok: true, value: out };
+}
+
+/** A property suite as a report entry: its failure is fast-check's counterexample and the assertion, masked. */
+export async function evaluateProperty(suite: PropertySuite): Promise<CaseReport> {
+  const entry = {
+    id: suite.id,
+    family: suite.family,
+    title: suite.title,
+    ref: suite.ref,
+    profile: "random",
+    config: "random",
+    why: "fast-check on random inputs against an independent model of the book",
+    setup: {},
+    expected: {},
+  };
+  try {
+    await suite.run();
+    return { ...entry, passed: true, problems: [] };
+  } catch (e) {
+    const lines = (e instanceof Error ? e.message : String(e)).split("\n").filter((l) => l.trim() !== "");
+    const key = lines.filter((l) => /Counterexample|Got |AssertionError|Expected|expected|Property failed/.test(l));
+    // fast-check (v4) keeps the failing assertion as the error's cause.
+    const cause =
+      e instanceof Error && e.cause instanceof Error ? [`failed check: ${e.cause.message.split("\n")[0]}`] : [];
+    const problems = [...(key.length ? key : lines).slice(0, 5), ...cause].map((l) => maskPansInText(l.trim()));
+    return { ...entry, passed: false, problems };
+  }
+}
+
+/** Every selected entry in order; `onProgress` after each. */
+export async function runAll(
+  entries: readonly Runnable[],
+  onProgress: (p: Progress) => void = () => {},
+): Promise<CaseReport[]> {
+  const reports: CaseReport[] = [];
+  let passed = 0;
+  for (const e of entries) {
+    const started = performance.now();
+    const report = e.kind === "case" ? await evaluateCase(e.case) : await evaluateProperty(e.suite);
+    const timed = { ...report, durationMs: Math.round((performance.now() - started) * 10) / 10 };
+    reports.push(timed);
+    if (timed.passed) passed++;
+    onProgress({ done: reports.length, total: entries.length, report: timed, passed, failed: reports.length - passed });
+  }
+  return reports;
+}

@@ -1,0 +1,188 @@
+// `emvsim certify`: the certification catalog (EMVCo Level 2 families over EMV Books 1–4) run as a tool, with
+// progress, JSON / Markdown / HTML reports and JUnit XML for CI, a deterministic shard of a CI matrix, and an exit
+// code that says whether every case passed.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { renderHtml } from "../../certification-tests/html.js";
+import { renderJunit } from "../../certification-tests/junit.js";
+import { type CaseReport, writeReport } from "../../certification-tests/report.js";
+import {
+  type Progress,
+  parseShard,
+  runAll,
+  type Selection,
+  selectRunnables,
+} from "../../certification-tests/runner.js";
+import { maskPansInText } from "../../emv/sensitive.js";
+import { type CliIo, type Command, UsageError } from "../command.js";
+
+const USAGE = `Usage: emvsim certify [options]
+
+Runs the certification catalog on emvsim's own kernel against the software card — each case's expected outcome,
+TVR, TSI, CVM Results, cryptograms and APDUs (from the EMV books) and the books' invariants — then the property
+suites (PROP-*: fast-check against independent models of the books).
+
+Options:
+  --family <name|prefix>   only this family (e.g. "cardholder verification") or id prefix (e.g. CVM); repeatable
+  --case <id>              only this case (e.g. SEL-001); repeatable
+  --kernel emvsim          the kernel under test (emvsim's own: the only one in this version)
+  --shard <i/n>            run shard i of n (cases taken round-robin in catalog order), for a CI matrix
+  --report <dir>           write certification.json, certification.md and certification.html there
+  --junit <file>           write JUnit XML (one testcase per case, classname = family)
+  --list                   list the selected cases and exit
+  --quiet                  no progress on stderr
+
+Exit code: 0 when every selected case passed, 1 when one failed or on a usage error.`;
+
+interface CertifyOptions {
+  readonly selection: Selection;
+  readonly reportDir?: string;
+  readonly junit?: string;
+  readonly list: boolean;
+  readonly quiet: boolean;
+}
+
+function parseArgs(args: readonly string[]): CertifyOptions {
+  const families: string[] = [];
+  const ids: string[] = [];
+  let shard: Selection["shard"];
+  let reportDir: string | undefined;
+  let junit: string | undefined;
+  let list = false;
+  let quiet = false;
+  const single = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    const once = () => {
+      if (single.has(a)) throw new UsageError(`${a} given twice`);
+      single.add(a);
+    };
+    switch (a) {
+      case "--family":
+        families.push(value());
+        break;
+      case "--case":
+        ids.push(value());
+        break;
+      case "--kernel": {
+        once();
+        const k = value();
+        if (k !== "emvsim") throw new UsageError(`--kernel ${k}: only 'emvsim' is available`);
+        break;
+      }
+      case "--shard": {
+        once();
+        const parsed = parseShard(value());
+        if (!parsed.ok) throw new UsageError(parsed.error);
+        shard = parsed.value;
+        break;
+      }
+      case "--report":
+        once();
+        reportDir = value();
+        break;
+      case "--junit":
+        once();
+        junit = value();
+        break;
+      case "--list":
+        list = true;
+        break;
+      case "--quiet":
+        quiet = true;
+        break;
+      default:
+        throw new UsageError(`unknown option '${maskPansInText(a)}' (try 'emvsim certify --help')`);
+    }
+  }
+  return {
+    selection: {
+      ...(families.length ? { families } : {}),
+      ...(ids.length ? { ids } : {}),
+      ...(shard ? { shard } : {}),
+    },
+    ...(reportDir !== undefined ? { reportDir } : {}),
+    ...(junit !== undefined ? { junit } : {}),
+    list,
+    quiet,
+  };
+}
+
+/** "[ 12/163] PASS SEL-001 (12 passed, 0 failed)": one line per case, failures with their first divergence. */
+function progressLine(p: Progress): string {
+  const width = String(p.total).length;
+  const r = p.report;
+  const head = `[${String(p.done).padStart(width)}/${p.total}] ${r.passed ? "PASS" : "FAIL"} ${r.id} ${r.family}`;
+  const tally = `(${p.passed} passed, ${p.failed} failed)`;
+  return r.passed ? `${head} ${tally}` : `${head} ${tally}\n      ${r.problems[0] ?? "failed"}`;
+}
+
+function summaryTable(reports: readonly CaseReport[]): string[] {
+  const families = [...new Set(reports.map((r) => r.family))];
+  const width = Math.max(6, ...families.map((f) => f.length));
+  const lines = [`${"family".padEnd(width)}  passed  failed`];
+  for (const f of families) {
+    const mine = reports.filter((r) => r.family === f);
+    const passed = mine.filter((r) => r.passed).length;
+    lines.push(`${f.padEnd(width)}  ${String(passed).padStart(6)}  ${String(mine.length - passed).padStart(6)}`);
+  }
+  return lines;
+}
+
+function writeFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+export const command: Command = {
+  name: "certify",
+  summary: "run the certification catalog (JSON, HTML, JUnit reports; shards for CI)",
+  usage: USAGE,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const options = parseArgs(args);
+    const selected = selectRunnables(options.selection);
+    if (!selected.ok) throw new UsageError(selected.error);
+    const cases = selected.value;
+    if (options.list) {
+      for (const r of cases) {
+        const c = r.kind === "case" ? r.case : r.suite;
+        io.out(`${c.id}\t${c.family}\t${c.title}\t${c.ref}${r.kind === "property" ? "\tproperty suite" : ""}`);
+      }
+      return 0;
+    }
+    if (cases.length === 0) {
+      // A shard may legitimately be empty (more shards than cases); say so rather than pass silently.
+      io.err("certify: no case selected");
+      return 0;
+    }
+    const started = new Date();
+    const reports = await runAll(cases, (p) => {
+      if (!options.quiet) io.err(progressLine(p));
+    });
+    const passed = reports.filter((r) => r.passed).length;
+    const subject = `kernel emvsim${options.selection.shard ? `, shard ${options.selection.shard.index}/${options.selection.shard.count}` : ""}`;
+    if (options.reportDir !== undefined) {
+      const dir = resolve(options.reportDir);
+      const { json, md } = writeReport(reports, dir);
+      const html = join(dir, "certification.html");
+      writeFile(html, renderHtml(reports, { subject, generated: started.toISOString() }));
+      io.out(`reports: ${json}, ${md}, ${html}`);
+    }
+    if (options.junit !== undefined) {
+      const file = resolve(options.junit);
+      writeFile(file, renderJunit(reports, { name: `emvsim certify (${subject})`, timestamp: started.toISOString() }));
+      io.out(`JUnit: ${file}`);
+    }
+    for (const line of summaryTable(reports)) io.out(line);
+    const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(1);
+    io.out(`${passed} of ${reports.length} cases passed in ${seconds} s (${subject})`);
+    for (const r of reports.filter((x) => !x.passed)) io.out(`FAIL ${r.id} ${r.title}: ${r.problems[0] ?? "failed"}`);
+    return passed === reports.length ? 0 : 1;
+  },
+};
