@@ -11,6 +11,7 @@ import {
   maskPanContentInHex,
   sensitiveContent,
 } from "./sensitive.js";
+import { decodeTlvs } from "./tlv/ber.js";
 
 // 4761739001010119: the Visa test PAN of the emv-utils vectors (Luhn-valid).
 const PAN = "4761739001010119";
@@ -131,5 +132,17 @@ describe("records damaged by a bit flip (session runner findings)", () => {
   it("known data objects of allowed lengths are shown as they are (a cryptogram, an amount, a label)", () => {
     expect(displayValue(0x9f26, fromHex("1234567890123456"))).toBe("1234567890123456");
     expect(displayValue(0x50, fromHex("56495341204352454449"))).toBe("56495341204352454449");
+  });
+});
+
+describe("a track 2 swallowed by a known data object (session runner finding, contactless GPO)", () => {
+  it("AFL 94 whose length byte was flipped (10 → 30) takes the 57 after it: track 2 hidden, masked or not", () => {
+    // 77 2D: 82 (AIP) and 94 of 39 bytes = 16 bytes of AFL, then 57 11 and its 17 bytes, then 5F34 01 01.
+    const gpo = fromHex(`772D820220009427080101001001010118010200200101005711${TRACK2.slice(0, 34)}5F340101`);
+    expect(decodeTlvs(gpo)[0]!.children!.map((n) => n.tagHex)).toEqual(["82", "94"]);
+    const masked = displayTlvBytes(gpo, MASKED);
+    expect(masked).not.toContain(PAN);
+    expect(masked).not.toContain("2512201114");
+    expect(displayTlvBytes(gpo, UNMASKED)).not.toContain("2512201114");
   });
 });

@@ -46,9 +46,11 @@ export function displayValue(tag: number, value: Uint8Array, disclosure: Disclos
   // By content too: a bit flip in a tag (57 → 55, 5A → 5B) must not show the value it held in clear. A data object
   // the dictionary does not know, or of a length its tag does not allow (a template 70 flipped into 50), is searched
   // whole for PAN and track content.
+  // Any other value is searched for a track 2 shape (a length byte flipped so that an AFL swallows the 57 after it).
   const shown = displaySensitiveContent(value, disclosure);
   if (shown !== undefined) return shown;
-  return isUnexpected(tag, value.length) ? maskPanContentInHex(toHex(value), disclosure) : toHex(value);
+  const hex = toHex(value);
+  return isUnexpected(tag, value.length) ? maskPanContentInHex(hex, disclosure) : maskTrackShapesInHex(hex, disclosure);
 }
 
 /**
@@ -145,16 +147,24 @@ const DIGIT_RUN_IN_HEX = /[0-9]{13,}/g;
  * The run is masked whole, so no PAN inside it shows more than its first 6 and last 4 digits.
  */
 export function maskPanContentInHex(hex: string, disclosure: Disclosure = MASKED): string {
-  const upper = hex.toUpperCase();
-  const runs = upper
-    .replace(TRACK2_IN_HEX, (_m, pan: string) => `${maskDigitRun(pan, disclosure)}D<hidden>`)
-    .replace(TRACK2_BROKEN_IN_HEX, (_m, pan: string, sep: string) => `${maskDigitRun(pan, disclosure)}${sep}<hidden>`)
-    .replace(TRACK2_TAIL_IN_HEX, "D<hidden>");
+  const runs = maskTrackShapesInHex(hex, disclosure).replace(TRACK2_TAIL_IN_HEX, "D<hidden>");
   // Unmasked, a run of at most 19 digits may be shown (it is at most a PAN); a longer one holding a PAN may carry
   // track data after it (a separator flipped into a digit) and is masked all the same.
   return runs.replace(DIGIT_RUN_IN_HEX, (run) =>
     (!disclosure.unmaskPan || run.length > 19) && holdsPan(run) ? maskDigitRun(run, MASKED) : run,
   );
+}
+
+/**
+ * Hex with every track 2 shape masked (12 or more digits, the separator D or a letter it was flipped into, YYMM and
+ * more digits): the digits before as a PAN-holding run, everything after the separator hidden. The signal is strong
+ * enough to look for inside any value, whatever its tag.
+ */
+export function maskTrackShapesInHex(hex: string, disclosure: Disclosure = MASKED): string {
+  return hex
+    .toUpperCase()
+    .replace(TRACK2_IN_HEX, (_m, pan: string) => `${maskDigitRun(pan, disclosure)}D<hidden>`)
+    .replace(TRACK2_BROKEN_IN_HEX, (_m, pan: string, sep: string) => `${maskDigitRun(pan, disclosure)}${sep}<hidden>`);
 }
 
 /**

@@ -18,7 +18,7 @@ export interface TargetRow {
   undocumentedThrows: number;
   slow: number;
   mismatches: number;
-  /** Up to 5 inputs that threw or did not round-trip, with what happened (hex masked). */
+  /** Up to 5 inputs that threw, did not round-trip or were slow, with what happened (hex masked). */
   readonly findings: string[];
 }
 
@@ -77,7 +77,11 @@ export function runTarget(target: Target, seeds: readonly Uint8Array[], options:
         note(input, `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
       }
     }
-    if (clock() - t0 > SLOW_MS) row.slow++;
+    const ms = clock() - t0;
+    if (ms > SLOW_MS) {
+      row.slow++;
+      note(input, `slow: ${ms.toFixed(0)} ms`);
+    }
   }
   return row;
 }

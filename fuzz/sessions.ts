@@ -134,7 +134,7 @@ interface CardLog {
   signedDataChanged: boolean;
 }
 
-const INS = { READ_RECORD: 0xb2, GPO: 0xa8, GENERATE_AC: 0xae, INTERNAL_AUTHENTICATE: 0x88 } as const;
+const INS = { SELECT: 0xa4, READ_RECORD: 0xb2, GPO: 0xa8, GENERATE_AC: 0xae, INTERNAL_AUTHENTICATE: 0x88 } as const;
 const SWS = [0x6a82, 0x6985, 0x6983, 0x6984, 0x6a81, 0x6d00, 0x6e00, 0x6f00, 0x6283, 0x63c1, 0x6700, 0x6b00, 0x9001];
 const TRANSPORT_KINDS: readonly TransportErrorKind[] = ["timeout", "card-removed", "reader-gone", "protocol", "io"];
 
@@ -158,6 +158,9 @@ function mutatingChannel(inner: CardChannel, plan: Plan, rng: Rng, log: CardLog)
         log.applied.push("transport-error");
         throw new TransportError(rng.pick(TRANSPORT_KINDS), "fuzz: transport error injected");
       }
+      // A SELECT starts an application again (another candidate, or a contactless restart presenting the card
+      // again): what it reads then is read afresh, so what was changed before no longer counts as signed data used.
+      if (ins === INS.SELECT) log.signedDataChanged = false;
       const real = await inner.transmit(command);
       if (ins === INS.GPO) odaRecords = odaRecordsOf(real);
       seen.push(real);
