@@ -146,3 +146,15 @@ describe("a track 2 swallowed by a known data object (session runner finding, co
     expect(displayTlvBytes(gpo, UNMASKED)).not.toContain("2512201114");
   });
 });
+
+describe("maskTrack2 on a damaged track 2 (session runner finding: separator D flipped to F, padding F to D)", () => {
+  it("what stands before the first D is not a PAN (more than 19 digits, or not digits): the value is hidden whole", () => {
+    const damaged = "4761730000000003F301220100000000000D";
+    expect(displayValue(0x57, fromHex(damaged), UNMASKED)).toBe("<18 bytes hidden>");
+    expect(displayValue(0x57, fromHex(damaged))).toBe("<18 bytes hidden>");
+    expect(displayValue(0x57, fromHex(`${PAN.slice(0, 4)}A${PAN.slice(5)}D2512201`))).toBe("<12 bytes hidden>");
+  });
+  it("a well-formed track 2 keeps its masked PAN", () => {
+    expect(displayValue(0x57, fromHex(TRACK2))).toBe("476173******0119D<hidden>");
+  });
+});

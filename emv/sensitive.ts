@@ -211,8 +211,10 @@ function hasPanWindow(digits: string): boolean {
 /** Track 2 equivalent data as hex digits 'PAN D YYMM SSS ...': PAN masked, everything after the separator hidden. */
 export function maskTrack2(track2Hex: string, disclosure: Disclosure = MASKED): string {
   const sep = track2Hex.toUpperCase().indexOf("D");
-  if (sep < 0) return `<${track2Hex.length / 2} bytes hidden>`;
-  const pan = track2Hex.slice(0, sep);
+  const pan = sep < 0 ? "" : track2Hex.slice(0, sep);
+  // Book 3 Annex A (57): the PAN is up to 19 digits before the separator. Anything else (a separator flipped into F,
+  // so that the first D is the padding) is not shown at all: what stands before it may be the discretionary data.
+  if (!/^[0-9]{1,19}$/.test(pan)) return `<${track2Hex.length / 2} bytes hidden>`;
   return `${disclosure.unmaskPan ? pan : maskPan(pan)}D<hidden>`;
 }
 
