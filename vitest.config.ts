@@ -17,5 +17,7 @@ export default defineConfig({
     ],
     pool: "forks",
     testTimeout: 30000,
+    // A beforeAll that starts pcscd may wait for another test file's pcscd (one per machine, devices/testing/pcscd.ts).
+    hookTimeout: 150000,
   },
 });

@@ -9,6 +9,8 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   transport: async () => (await import("./transport.bench.js")).bench,
   kernel: async () => (await import("./kernel.bench.js")).bench,
   host: async () => (await import("./host.bench.js")).bench,
+  c2: async () => (await import("./c2.bench.js")).bench,
+  c3: async () => (await import("./c3.bench.js")).bench,
 };
 
 export async function runBenches(filter: string | undefined, io: Pick<CliIo, "out" | "err">): Promise<number> {

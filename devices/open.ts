@@ -78,6 +78,28 @@ export interface OpenReaderOptions {
 }
 
 /**
+ * Connect to the card in `name`; a card that has just been inserted may be present but not yet powered
+ * (SCARD_W_UNPOWERED_CARD, 0x80100067): connecting again shortly after is what PC/SC applications do. Bounded by
+ * `withinMs`, then the last error stands.
+ */
+async function connectWhenPowered(
+  ctx: Awaited<ReturnType<typeof import("./pcsc.js").openPcscContext>>,
+  name: string,
+  withinMs: number,
+) {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await ctx.connect(name);
+    } catch (e) {
+      const unpowered = e instanceof Error && /0x80100067/.test(e.message);
+      if (!unpowered || Date.now() >= deadline) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/**
  * Open a CardChannel for a reader URI; 61xx/6Cxx are resolved for readers that pass them through. Every channel is
  * bounded (transport/channel.ts boundedChannel) above the reader's own timeout: one that never answers ends in a
  * TransportError timeout, whatever the reader kind.
@@ -99,8 +121,9 @@ async function openUnbounded(uri: string, options: OpenReaderOptions): Promise<C
         options.timeoutMs === undefined ? {} : { transmitTimeoutMs: options.timeoutMs },
       );
       try {
-        const name = await ctx.waitForCard(r.reader, options.waitForCardMs ?? 5000);
-        return new GetResponseChannel(await ctx.connect(name));
+        const waitMs = options.waitForCardMs ?? 5000;
+        const name = await ctx.waitForCard(r.reader, waitMs);
+        return new GetResponseChannel(await connectWhenPowered(ctx, name, Math.min(waitMs, 2000)));
       } catch (e) {
         await ctx.close();
         throw e;

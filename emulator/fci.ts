@@ -17,9 +17,9 @@ const objects = (list: readonly DataObject[]): TlvInput[] => list.map((d) => pri
 /** Directory entry data objects shared by PSE records and the PPSE FCI: 4F, 50, 9F12, 87 (Book 1 §12.2.3 Table 47). */
 function directoryEntry(app: ApplicationProfile): TlvInput {
   const children: TlvInput[] = [prim(0x4f, app.aid), prim(0x50, text(app.label))];
-  if (app.preferredName !== undefined) children.push(prim(0x9f12, text(app.preferredName)));
+  if (app.preferredName !== undefined) children.push(prim(TAG.APPLICATION_PREFERRED_NAME, text(app.preferredName)));
   if (app.priorityIndicator !== undefined) children.push(prim(0x87, Uint8Array.of(app.priorityIndicator)));
-  return { tag: 0x61, children };
+  return { tag: TAG.APPLICATION_TEMPLATE, children };
 }
 
 /**
@@ -57,8 +57,16 @@ export function applicationFci(app: ApplicationProfile, iface: CardInterface = "
 /** FCI of the PSE DDF (Book 1 §11.3.4 Table 44): 6F { 84 '1PAY.SYS.DDF01', A5 { 88 SFI, 5F2D } }. */
 export function pseFci(sfi: number, language: string | undefined): Uint8Array {
   const a5: TlvInput[] = [prim(0x88, Uint8Array.of(sfi))];
-  if (language !== undefined) a5.push(prim(0x5f2d, text(language)));
-  return encodeTlvs([{ tag: 0x6f, children: [prim(0x84, PSE_NAME), { tag: 0xa5, children: a5 }] }]);
+  if (language !== undefined) a5.push(prim(TAG.LANGUAGE_PREFERENCE, text(language)));
+  return encodeTlvs([
+    {
+      tag: TAG.FILE_CONTROL_INFORMATION_TEMPLATE,
+      children: [
+        prim(TAG.DEDICATED_FILE_NAME, PSE_NAME),
+        { tag: TAG.FILE_CONTROL_INFORMATION_PROPRIETARY_TEMPLATE, children: a5 },
+      ],
+    },
+  ]);
 }
 
 /**
@@ -100,5 +108,7 @@ export function ppseFci(apps: readonly ApplicationProfile[]): Uint8Array {
 
 /** PSE directory records (Book 1 §12.2.3): one application per record, 70 { 61 { 4F, 50, 9F12, 87 } }, numbered from 1. */
 export function directoryRecords(apps: readonly ApplicationProfile[]): Uint8Array[] {
-  return apps.filter((a) => a.inDirectory).map((a) => encodeTlvs([{ tag: 0x70, children: [directoryEntry(a)] }]));
+  return apps
+    .filter((a) => a.inDirectory)
+    .map((a) => encodeTlvs([{ tag: TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE, children: [directoryEntry(a)] }]));
 }

@@ -50,7 +50,7 @@ function encodeRecord(rec: RecordProfile, values: ReadonlyMap<Placeholder, Uint8
     // An empty remainder is left out, as a card personalised without one would (Book 2 §5.1).
     if (v.length > 0 || !REMAINDERS.has(t.value)) children.push({ tag: t.tag, value: v });
   }
-  const record = encodeTlvs([{ tag: 0x70, children }]);
+  const record = encodeTlvs([{ tag: TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE, children }]);
   // A record must fit one short READ RECORD response; EMV records are at most 254 bytes (Book 3 §5.3, Annex B).
   if (record.length > MAX_RECORD)
     throw new PersonalisationError(
@@ -92,12 +92,13 @@ export function staticDataToAuthenticate(
   }
   for (const data of records.values()) {
     try {
-      sdaTagList ??= findTlv(decodeTlvs(data), 0x9f4a)?.value;
+      sdaTagList ??= findTlv(decodeTlvs(data), TAG.STATIC_DATA_AUTHENTICATION_TAG_LIST)?.value;
     } catch {
       // a deliberately malformed record: no tag list from it
     }
   }
-  if (sdaTagList && sdaTagList.length === 1 && sdaTagList[0] === 0x82) parts.push(app.aip);
+  if (sdaTagList && sdaTagList.length === 1 && sdaTagList[0] === TAG.APPLICATION_INTERCHANGE_PROFILE)
+    parts.push(app.aip);
   return concatBytes(...parts);
 }
 
@@ -193,7 +194,7 @@ function personaliseApplication(profile: CardProfile, app: ApplicationProfile, i
       );
   }
   const pan = recordValue(records, 0x5a);
-  const psn = recordValue(records, 0x5f34);
+  const psn = recordValue(records, TAG.PAN_SEQUENCE_NUMBER);
   return {
     profile: app,
     records,

@@ -335,7 +335,7 @@ function checkContactless(p: ProfileJson): string[] {
 
 /** Length rule of the tag dictionary (Book 3 Annex A), e.g. "must be 3 bytes"; undefined when the length is allowed. */
 function lengthProblem(tag: number, length: number): string | undefined {
-  const info = tagInfo(tag, 0x70);
+  const info = tagInfo(tag, TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE);
   if (!info || info.lengthMin === undefined || info.lengthMax === undefined) return undefined;
   if (length >= info.lengthMin && length <= info.lengthMax) return undefined;
   const plural = (n: number) => `${n} byte${n === 1 ? "" : "s"}`;

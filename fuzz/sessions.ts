@@ -10,7 +10,7 @@ import { concatBytes, toHex } from "../emv/bytes.js";
 import { parseAfl } from "../emv/fields/afl.js";
 import { isFieldError } from "../emv/fields/field-error.js";
 import { OUTCOME_STATUSES } from "../emv/fields/outcome-parameter-set.js";
-import { decodeTlv, encodeTlv, findTlv, TlvError } from "../emv/tlv/ber.js";
+import { decodeTlv, decodeTlvs, encodeTlv, findTlv, type Tlv, TlvError, walkTlvs } from "../emv/tlv/ber.js";
 import { TAG } from "../emv/tlv/tag-names.js";
 import type { ReaderConfig } from "../kernel/config/reader-types.js";
 import type { TransactionRecord } from "../kernel/contact/transaction.js";
@@ -95,10 +95,10 @@ export interface Secrets {
   readonly track2Tail: string | undefined;
 }
 
-export function secretsOf(profile: CardProfile): Secrets {
+export function secretsOf(profile: CardProfile | undefined): Secrets {
   let pan: string | undefined;
   let track2Tail: string | undefined;
-  for (const app of profile.applications)
+  for (const app of profile?.applications ?? [])
     for (const r of app.records) {
       if (r.content.kind !== "tlvs") continue;
       for (const t of r.content.tlvs) {
@@ -132,6 +132,26 @@ function planFor(rng: Rng): Plan {
 interface CardLog {
   applied: CardMutation[];
   signedDataChanged: boolean;
+  /** The card's PAN and track 2 as it really sent them (before any mutation): what must not leak. */
+  seen: { pan?: string; track2Tail?: string };
+}
+
+/** Note the PAN (5A) and track 2 (57) in a real answer of the card. */
+function observeSecrets(response: Uint8Array, log: CardLog): void {
+  if (log.seen.pan && log.seen.track2Tail) return;
+  let nodes: Tlv[];
+  try {
+    nodes = decodeTlvs(response.subarray(0, Math.max(response.length - 2, 0)));
+  } catch (e) {
+    if (e instanceof TlvError) return;
+    throw e;
+  }
+  walkTlvs(nodes, (n) => {
+    const hex = toHex(n.value);
+    if (n.tag === TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER && n.length >= 6) log.seen.pan ??= hex.replace(/F+$/, "");
+    if (n.tag === TAG.TRACK_2_EQUIVALENT_DATA && hex.includes("D"))
+      log.seen.track2Tail ??= hex.slice(hex.indexOf("D") + 1).replace(/F$/, "");
+  });
 }
 
 const INS = { SELECT: 0xa4, READ_RECORD: 0xb2, GPO: 0xa8, GENERATE_AC: 0xae, INTERNAL_AUTHENTICATE: 0x88 } as const;
@@ -162,6 +182,7 @@ function mutatingChannel(inner: CardChannel, plan: Plan, rng: Rng, log: CardLog)
       // again): what it reads then is read afresh, so what was changed before no longer counts as signed data used.
       if (ins === INS.SELECT) log.signedDataChanged = false;
       const real = await inner.transmit(command);
+      observeSecrets(real, log);
       if (ins === INS.GPO) odaRecords = odaRecordsOf(real);
       seen.push(real);
       if (!mutation) return real;
@@ -396,7 +417,7 @@ async function oneSession(
   onOutputs: SessionOptions["onOutputs"],
 ) {
   const plan = planFor(rng);
-  const log: CardLog = { applied: [], signedDataChanged: false };
+  const log: CardLog = { applied: [], signedDataChanged: false, seen: {} };
   const issuerApplied: string[] = [];
   const traceLines: string[] = [];
   const where = `session ${i} (${pairing.profileId} / ${pairing.kind} ${pairing.terminalId}, card ${plan.card.map((m) => `${m.kind}@${m.at}`).join("+") || "-"}, issuer ${plan.issuer ?? "-"})`;
@@ -456,7 +477,9 @@ async function oneSession(
     f.offlineApprovalsAfterChangedSignedData++;
     note(`approved offline, ${ended.oda} passed, signed data changed`);
   }
-  checkLeaks(ended, traceLines, secretsOf(pairing.profile), f, note, onOutputs && ((o) => onOutputs(i, o)));
+  const known = secretsOf(pairing.profile);
+  const secrets = { pan: known.pan ?? log.seen.pan, track2Tail: known.track2Tail ?? log.seen.track2Tail };
+  checkLeaks(ended, traceLines, secrets, f, note, onOutputs && ((o) => onOutputs(i, o)));
 }
 
 function checkLeaks(

@@ -4,10 +4,18 @@
 
 import { caPublicKeysForProfile } from "../emulator/ca-keys.js";
 import { openEmulatorChannel } from "../emulator/channel.js";
+import { PaypassCard, paypassCaPublicKey } from "../emulator/contactless/paypass.js";
+import {
+  builtInPaypassProfileIds,
+  loadPaypassProfile,
+  type PaypassProfile,
+} from "../emulator/contactless/paypass-profile.js";
 import { defaultIssuerHost } from "../emulator/host/index.js";
 import { type CardProfile, listProfiles, loadProfile } from "../emulator/profile.js";
 import type { IssuerHost } from "../emv/authorisation.js";
 import { seededBytes, seededRandom } from "../emv/random.js";
+import { systemClock } from "../kernel/c2/clock.js";
+import { createKernel2 } from "../kernel/c2/kernel.js";
 import { kernel3 } from "../kernel/c3/kernel.js";
 import { builtInTerminalConfigIds, loadTerminalConfig, withCaKeys } from "../kernel/config/load.js";
 import { builtInReaderConfigIds, loadReaderConfig } from "../kernel/config/reader-load.js";
@@ -21,10 +29,15 @@ import type { TransactionParams } from "../kernel/transaction-params.js";
 import type { CardChannel } from "../transport/channel.js";
 
 export interface Pairing {
-  /** contact: the contact kernel under a terminal configuration; contactless: Entry Point + C-3 under a reader's. */
+  /**
+   * contact: the contact kernel under a terminal configuration; contactless: Entry Point with Kernels 2 and 3 under
+   * a reader configuration (the emulator's cards, or a Mastercard-style card of emulator/profiles/paypass/).
+   */
   readonly kind: "contact" | "contactless";
   readonly profileId: string;
-  readonly profile: CardProfile;
+  /** The emulator card profile; undefined for a Mastercard-style card (then `paypass`). */
+  readonly profile?: CardProfile;
+  readonly paypass?: PaypassProfile;
   /** The terminal (contact) or reader (contactless) configuration id. */
   readonly terminalId: string;
   readonly config: TerminalConfig;
@@ -72,6 +85,22 @@ export function pairings(): Pairing[] {
         });
       }
   }
+  for (const id of builtInPaypassProfileIds()) {
+    const p = loadPaypassProfile(id);
+    if (!p.ok) throw new Error(`profile ${id}: ${p.error}`);
+    const ca = paypassCaPublicKey(p.profile);
+    for (const r of readers) {
+      const terminal = ca ? withCaKeys(r.config.terminal, [ca]) : r.config.terminal;
+      out.push({
+        kind: "contactless",
+        profileId: id,
+        paypass: p.profile,
+        terminalId: r.id,
+        config: terminal,
+        reader: { ...r.config, terminal },
+      });
+    }
+  }
   cached = out;
   return out;
 }
@@ -94,6 +123,11 @@ export interface SessionSpec {
   readonly hostTimeoutMs?: number;
 }
 
+function cardProfile(p: Pairing): CardProfile {
+  if (!p.profile) throw new Error(`${p.profileId}: not an emulator card profile`);
+  return p.profile;
+}
+
 function paramsFor(spec: SessionSpec): TransactionParams {
   return {
     type: "purchase",
@@ -110,17 +144,25 @@ function paramsFor(spec: SessionSpec): TransactionParams {
 export async function runTapSession(spec: SessionSpec): Promise<TapRecord> {
   const reader = spec.pairing.reader;
   if (!reader) throw new Error(`${spec.pairing.profileId}: no reader configuration for a contactless session`);
-  const inner = openEmulatorChannel(spec.pairing.profile, {
-    random: seededBytes(spec.seed, "card"),
-    interface: "contactless",
+  const random = seededBytes(spec.seed, "card");
+  // A Mastercard-style card times its relay resistance on a simulated clock Kernel 2 reads (as emvsim run does).
+  let simulatedMicros = 0;
+  const kernel2 = createKernel2({
+    clock: { wallMs: systemClock.wallMs, monotonicMicros: () => systemClock.monotonicMicros() + simulatedMicros },
   });
+  const inner: CardChannel = spec.pairing.paypass
+    ? new PaypassCard(spec.pairing.paypass, { time: { advanceMicros: (n) => (simulatedMicros += n) }, random })
+    : openEmulatorChannel(cardProfile(spec.pairing), { random, interface: "contactless" });
   const channel = spec.wrapChannel ? spec.wrapChannel(inner) : inner;
   try {
     return await runTap({
       reader,
       params: paramsFor(spec),
       field: fieldWithCard(channel),
-      kernels: new Map([[3, kernel3]]),
+      kernels: new Map([
+        [2, kernel2],
+        [3, kernel3],
+      ]),
       host: spec.host ?? sharedHost(),
       interaction: nonInteractive(spec.pin === undefined ? {} : { pin: spec.pin }),
       ...(spec.hostTimeoutMs !== undefined ? { hostTimeoutMs: spec.hostTimeoutMs } : {}),
@@ -132,7 +174,7 @@ export async function runTapSession(spec: SessionSpec): Promise<TapRecord> {
 
 /** One contact transaction against a fresh emulated card. */
 export async function runSession(spec: SessionSpec): Promise<TransactionRecord> {
-  const inner = openEmulatorChannel(spec.pairing.profile, { random: seededBytes(spec.seed, "card") });
+  const inner = openEmulatorChannel(cardProfile(spec.pairing), { random: seededBytes(spec.seed, "card") });
   const channel = spec.wrapChannel ? spec.wrapChannel(inner) : inner;
   const params = paramsFor(spec);
   try {

@@ -1,16 +1,15 @@
 // Integration: an emulated card presented as contactless through real pcscd + vsmartcard vpcd (our pcscd socket
 // client): the reader reports the PC/SC Part 3 contactless ATR and the card answers the PPSE and a qVSDC GPO.
-// Needs pcscd and vpcd and no other pcscd. devices/pcsc.integration.test.ts starts its own pcscd and would meet this
-// one if both ran at once in parallel vitest workers, so this file runs only when asked (one pcscd per machine):
-//   EMVSIM_CONTACTLESS_PCSC=1 flock /tmp/emvsim-hw.lock npx vitest run serve/contactless.integration.test.ts
+// Needs pcscd and vpcd and no pcscd of the system's; the harness's machine-wide lock keeps the test files that start
+// their own pcscd from meeting (devices/testing/pcscd.ts).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPcscContext } from "../devices/pcsc.js";
 import {
+  foreignPcscdRunning,
   type PrivatePcscd,
   pcscdAvailability,
   requireHardware,
-  runningPcscdPids,
   startPrivatePcscd,
 } from "../devices/testing/pcscd.js";
 import { type CardProcess, spawnCardProcess } from "../devices/testing/spawn-card.js";
@@ -18,19 +17,15 @@ import { fromHex, toHex } from "../emv/bytes.js";
 import { decodeTlv } from "../emv/tlv/ber.js";
 import { GetResponseChannel } from "../transport/ttl.js";
 
-const OPT_IN = "EMVSIM_CONTACTLESS_PCSC";
-
 function why(): string | undefined {
-  if (process.env[OPT_IN] !== "1")
-    return `set ${OPT_IN}=1 to run it (alone: it starts its own pcscd, as devices/pcsc.integration.test.ts does)`;
   const a = pcscdAvailability();
   if (!a.ok) return a.reason;
-  if (runningPcscdPids().length > 0) return "a pcscd not started by this harness is running (only one per machine)";
+  if (foreignPcscdRunning()) return "a pcscd not started by this harness is running (only one per machine)";
   return undefined;
 }
 
 const reason = why();
-if (reason && requireHardware() && process.env[OPT_IN] === "1")
+if (reason && requireHardware())
   throw new Error(`EMVSIM_REQUIRE_HARDWARE=1 but the contactless PC/SC test cannot run: ${reason}`);
 if (reason) console.warn(`[skip] contactless card through pcscd + vpcd: ${reason}`);
 

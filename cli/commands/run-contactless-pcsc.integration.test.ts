@@ -1,31 +1,28 @@
 // Integration: `emvsim run --reader pcsc:…` taps an emulated contactless card served through real pcscd + vsmartcard
 // vpcd (PC/SC Part 3 contactless ATR): the run picks the contactless interface from the ATR and reaches the same
-// outcome, CVM, fDDA and APDU sequence as the same card tapped in-process. One pcscd per machine, so opt-in:
-//   EMVSIM_CONTACTLESS_PCSC=1 flock /tmp/emvsim-hw.lock npx vitest run cli/commands/run-contactless-pcsc.integration.test.ts
+// outcome, CVM, fDDA and APDU sequence as the same card tapped in-process. One pcscd per machine: the harness's
+// machine-wide lock serialises the test files that start one (devices/testing/pcscd.ts).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  foreignPcscdRunning,
   type PrivatePcscd,
   pcscdAvailability,
   requireHardware,
-  runningPcscdPids,
   startPrivatePcscd,
 } from "../../devices/testing/pcscd.js";
 import { type CardProcess, spawnCardProcess } from "../../devices/testing/spawn-card.js";
 import type { CliIo } from "../command.js";
 import { main } from "../main.js";
 
-const OPT_IN = "EMVSIM_CONTACTLESS_PCSC";
-
 function why(): string | undefined {
-  if (process.env[OPT_IN] !== "1") return `set ${OPT_IN}=1 to run it (alone: it starts its own pcscd)`;
   const a = pcscdAvailability();
   if (!a.ok) return a.reason;
-  if (runningPcscdPids().length > 0) return "a pcscd not started by this harness is running (only one per machine)";
+  if (foreignPcscdRunning()) return "a pcscd not started by this harness is running (only one per machine)";
   return undefined;
 }
 const reason = why();
-if (reason && requireHardware() && process.env[OPT_IN] === "1")
+if (reason && requireHardware())
   throw new Error(`EMVSIM_REQUIRE_HARDWARE=1 but the contactless PC/SC tap cannot run: ${reason}`);
 if (reason) console.warn(`[skip] contactless tap through pcscd + vpcd: ${reason}`);
 

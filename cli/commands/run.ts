@@ -298,6 +298,10 @@ interface CardSource {
   readonly defaultInterface: "contact" | "contactless" | "auto";
   /** Open the channel; the emulated card takes a random source for repeatable runs, and the interface to open. */
   open(cardRandom: ((n: number) => Uint8Array) | undefined, iface?: "contact" | "contactless"): Promise<CardChannel>;
+  /** The reader configuration when --reader-config is not given (a Mastercard-style card: one with kernel 2). */
+  readonly readerConfig?: string;
+  /** Kernel 2 on the card's clock (the emulated card spends its relay resistance time on it). */
+  readonly kernel2?: import("../../kernel/entry-point/kernel-api.js").ContactlessKernel;
 }
 
 /** A contactless transaction: Entry Point (Book B) with Kernel 3 (Book C-3) under a reader configuration. */
@@ -315,7 +319,7 @@ async function runContactless(
 ): Promise<number> {
   const { DEFAULT_READER_CONFIG, loadReaderConfig } = await import("../../kernel/config/reader-load.js");
   const { loadCaKeyFile, withCaKeys } = await import("../../kernel/config/load.js");
-  const loaded = loadReaderConfig(options.readerConfig ?? DEFAULT_READER_CONFIG);
+  const loaded = loadReaderConfig(options.readerConfig ?? t.card.readerConfig ?? DEFAULT_READER_CONFIG);
   if (!loaded.ok) throw new UsageError(loaded.error);
   let terminal = t.config ?? loaded.config.terminal;
   if (t.card.caKeys.length) terminal = withCaKeys(terminal, t.card.caKeys);
@@ -328,13 +332,17 @@ async function runContactless(
   const { runTap } = await import("../../kernel/entry-point/entry-point.js");
   const { fieldWithCard } = await import("../../kernel/entry-point/field.js");
   const { kernel3 } = await import("../../kernel/c3/kernel.js");
+  const { kernel2 } = await import("../../kernel/c2/kernel.js");
   const { tapReport, tapToJson } = await import("../../kernel/entry-point/report.js");
   const { nonInteractive } = await import("../../kernel/interaction.js");
   const record = await runTap({
     reader,
     params: t.params,
     field: fieldWithCard(t.channel),
-    kernels: new Map([[3, kernel3]]),
+    kernels: new Map([
+      [2, t.card.kernel2 ?? kernel2],
+      [3, kernel3],
+    ]),
     host: t.host,
     interaction: nonInteractive(options.pin === undefined ? {} : { pin: options.pin }),
   });
@@ -362,6 +370,8 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   if (uri.profile !== undefined && options.card !== undefined && uri.profile !== options.card) {
     throw new UsageError(`--card ${options.card} and --reader ${options.reader} name different cards`);
   }
+  const paypass = await paypassCardSource(uri.profile ?? options.card, options);
+  if (paypass) return paypass;
   const { DEFAULT_PROFILE_ID, loadProfile } = await import("../../emulator/profile.js");
   const profile = loadProfile(uri.profile ?? options.card ?? DEFAULT_PROFILE_ID);
   if (!profile.ok) throw new UsageError(profile.error.message);
@@ -377,6 +387,40 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
     defaultInterface: interfaces.includes("contact") ? "contact" : "contactless",
     open: async (random, iface) =>
       openEmulatorChannel(profile.value, { ...(random ? { random } : {}), ...(iface ? { interface: iface } : {}) }),
+  };
+}
+
+/**
+ * A Mastercard-style contactless card (emulator/profiles/paypass/), tapped under attended-pos-k2 unless
+ * --reader-config says otherwise; its relay resistance processing time runs on a clock Kernel 2 reads (the
+ * system clock plus the card's simulated time).
+ */
+async function paypassCardSource(id: string | undefined, options: RunOptions): Promise<CardSource | undefined> {
+  const { builtInPaypassProfileIds, loadPaypassProfile } = await import(
+    "../../emulator/contactless/paypass-profile.js"
+  );
+  if (id === undefined || !builtInPaypassProfileIds().includes(id)) return undefined;
+  const p = loadPaypassProfile(id);
+  if (!p.ok) throw new UsageError(p.error);
+  if (options.interface === "contact")
+    throw new UsageError(`--interface contact: card ${id} has only the contactless interface`);
+  const { PaypassCard, paypassCaPublicKey } = await import("../../emulator/contactless/paypass.js");
+  const { createKernel2 } = await import("../../kernel/c2/kernel.js");
+  const { systemClock } = await import("../../kernel/c2/clock.js");
+  let simulatedMicros = 0;
+  const ca = paypassCaPublicKey(p.profile);
+  return {
+    caKeys: ca ? [ca] : [],
+    defaultInterface: "contactless",
+    readerConfig: "attended-pos-k2",
+    kernel2: createKernel2({
+      clock: { wallMs: systemClock.wallMs, monotonicMicros: () => systemClock.monotonicMicros() + simulatedMicros },
+    }),
+    open: async (random) =>
+      new PaypassCard(p.profile, {
+        time: { advanceMicros: (n) => (simulatedMicros += n) },
+        ...(random ? { random } : {}),
+      }),
   };
 }
 

@@ -120,10 +120,76 @@ export class HarnessError extends Error {
   override readonly name = "HarnessError";
 }
 
-/** Start `pcscd --foreground --error -c <dir>` with one vpcd reader; refuses when another pcscd is running. */
-export async function startPrivatePcscd(options: { port?: number; timeoutMs?: number } = {}): Promise<PrivatePcscd> {
+/**
+ * One pcscd per machine: test files run in parallel workers, so the harness takes a machine-wide lock (a directory
+ * created atomically, holding the owner's pid) before starting pcscd and gives it back when pcscd has stopped.
+ */
+export const PCSCD_LOCK = join(tmpdir(), "emvsim-pcscd.lock");
+
+function lockOwner(): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(PCSCD_LOCK, "pid"), "utf8"));
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pcscd runs that no harness started (a system service): the PC/SC tests cannot run beside it. */
+export function foreignPcscdRunning(): boolean {
+  return runningPcscdPids().length > 0 && lockOwner() === undefined;
+}
+
+async function acquirePcscdLock(timeoutMs: number): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(PCSCD_LOCK);
+      writeFileSync(join(PCSCD_LOCK, "pid"), String(process.pid));
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        rmSync(PCSCD_LOCK, { recursive: true, force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    // A lock whose owner died (or that never got its pid written) is taken over after a grace period.
+    if (lockOwner() === undefined) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (lockOwner() === undefined) rmSync(PCSCD_LOCK, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new HarnessError(
+        `another test's pcscd (pid ${lockOwner()}) held ${PCSCD_LOCK} for more than ${timeoutMs} ms`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Start `pcscd --foreground --error -c <dir>` with one vpcd reader, after taking the machine-wide pcscd lock (waits
+ * up to `lockTimeoutMs` for another test's pcscd); refuses when a pcscd no harness started is running.
+ */
+export async function startPrivatePcscd(
+  options: { port?: number; timeoutMs?: number; lockTimeoutMs?: number } = {},
+): Promise<PrivatePcscd> {
   const avail = pcscdAvailability();
   if (!avail.ok) throw new HarnessError(avail.reason);
+  const release = await acquirePcscdLock(options.lockTimeoutMs ?? 120_000);
+  try {
+    return await startLocked(options, release);
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+async function startLocked(options: { port?: number; timeoutMs?: number }, release: () => void): Promise<PrivatePcscd> {
   const others = runningPcscdPids();
   if (others.length > 0)
     throw new HarnessError(
@@ -163,6 +229,7 @@ export async function startPrivatePcscd(options: { port?: number; timeoutMs?: nu
   const stop = async () => {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
+    release();
   };
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   while (!(isListening(port) && existsSync(PCSCD_SOCKET))) {

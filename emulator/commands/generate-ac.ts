@@ -107,9 +107,9 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
     (c.p1 & CDA_REQUESTED) !== 0 && (app.profile.aip[0]! & AIP_CDA) !== 0 && decision.type !== "AAC" && app.keys?.icc;
   if (cda) {
     const withoutSignature: TlvInput[] = [
-      { tag: 0x9f27, value: cid },
-      { tag: 0x9f36, value: atc },
-      { tag: 0x9f10, value: ac.iad },
+      { tag: TAG.CRYPTOGRAM_INFORMATION_DATA, value: cid },
+      { tag: TAG.APPLICATION_TRANSACTION_COUNTER, value: atc },
+      { tag: TAG.ISSUER_APPLICATION_DATA, value: ac.iad },
     ];
     const signature = signCda(ctx, app, {
       cid: cid[0]!,
@@ -120,26 +120,31 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
       responseTlvs: encodeTlvs(withoutSignature),
     });
     const body: TlvInput[] = [
-      { tag: 0x9f27, value: cid },
-      { tag: 0x9f36, value: atc },
-      { tag: 0x9f4b, value: signature },
-      { tag: 0x9f10, value: ac.iad },
+      { tag: TAG.CRYPTOGRAM_INFORMATION_DATA, value: cid },
+      { tag: TAG.APPLICATION_TRANSACTION_COUNTER, value: atc },
+      { tag: TAG.SIGNED_DYNAMIC_APPLICATION_DATA, value: signature },
+      { tag: TAG.ISSUER_APPLICATION_DATA, value: ac.iad },
     ];
-    return respond(SW.OK, encodeTlvs([{ tag: 0x77, children: body }]));
+    return respond(SW.OK, encodeTlvs([{ tag: TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_2, children: body }]));
   }
   if (app.profile.cryptogram?.responseFormat === 2) {
     const body: TlvInput[] = [
-      { tag: 0x9f27, value: cid },
-      { tag: 0x9f36, value: atc },
-      { tag: 0x9f26, value: cryptogram },
-      { tag: 0x9f10, value: ac.iad },
+      { tag: TAG.CRYPTOGRAM_INFORMATION_DATA, value: cid },
+      { tag: TAG.APPLICATION_TRANSACTION_COUNTER, value: atc },
+      { tag: TAG.APPLICATION_CRYPTOGRAM, value: cryptogram },
+      { tag: TAG.ISSUER_APPLICATION_DATA, value: ac.iad },
     ];
-    return respond(SW.OK, encodeTlvs([{ tag: 0x77, children: body }]));
+    return respond(SW.OK, encodeTlvs([{ tag: TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_2, children: body }]));
   }
   // Format 1 (Book 3 §6.5.5.4): 80 { CID ‖ ATC ‖ AC ‖ IAD }.
   return respond(
     SW.OK,
-    encodeTlvs([{ tag: 0x80, value: Uint8Array.from([...cid, ...atc, ...cryptogram, ...ac.iad]) }]),
+    encodeTlvs([
+      {
+        tag: TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_1,
+        value: Uint8Array.from([...cid, ...atc, ...cryptogram, ...ac.iad]),
+      },
+    ]),
   );
 }
 

@@ -39,5 +39,5 @@ export function getProcessingOptions(ctx: CardContext, c: CommandApdu): Uint8Arr
     { tag: TAG.APPLICATION_FILE_LOCATOR, value: afl },
     ...p.gpoExtra.map((o) => ({ tag: o.tag, value: o.value })),
   ];
-  return respond(SW.OK, encodeTlvs([{ tag: 0x77, children }]));
+  return respond(SW.OK, encodeTlvs([{ tag: TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_2, children }]));
 }

@@ -219,9 +219,9 @@ export class SimulatedIssuerHost implements IssuerHost {
     if (!keySet) return decline("05", `no issuer keys for PAN ${shownPan} AID ${f.aid ?? "(none)"}`);
     if (!f.pan) return decline(FORMAT_ERROR, "request carries no PAN (5A or 57)");
     for (const [tag, name] of [
-      [0x9f26, "Application Cryptogram"],
-      [0x9f36, "ATC"],
-      [0x9f10, "Issuer Application Data"],
+      [TAG.APPLICATION_CRYPTOGRAM, "Application Cryptogram"],
+      [TAG.APPLICATION_TRANSACTION_COUNTER, "ATC"],
+      [TAG.ISSUER_APPLICATION_DATA, "Issuer Application Data"],
     ] as const) {
       if (!f.values.has(tag)) return decline(FORMAT_ERROR, `request lacks ${tag.toString(16).toUpperCase()} (${name})`);
     }
@@ -270,9 +270,11 @@ export class SimulatedIssuerHost implements IssuerHost {
       if (!sm) return decline("05", `key set '${keySet.name}' has no secure-messaging keys for its scripts`);
       const commands = scriptCommands(s, scheme, { mkAc: card.ac, ...sm }, atc, arqc, keySet.macLength ?? 8);
       const children: TlvInput[] = [];
-      if (s.id) children.push({ tag: 0x9f18, value: fromHex(s.id) });
-      for (const c of commands) children.push({ tag: 0x86, value: c });
-      const template = encodeTlvs([{ tag: s.template === 71 ? 0x71 : 0x72, children }]);
+      if (s.id) children.push({ tag: TAG.ISSUER_SCRIPT_IDENTIFIER, value: fromHex(s.id) });
+      for (const c of commands) children.push({ tag: TAG.ISSUER_SCRIPT_COMMAND, value: c });
+      const template = encodeTlvs([
+        { tag: s.template === 71 ? TAG.ISSUER_SCRIPT_TEMPLATE_1 : TAG.ISSUER_SCRIPT_TEMPLATE_2, children },
+      ]);
       (s.template === 71 ? scripts71 : scripts72).push(template);
     }
     return { authorisationResponseCode: arc, issuerAuthenticationData: iad, scripts71, scripts72, reason };

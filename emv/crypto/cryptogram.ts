@@ -3,6 +3,7 @@
 // keys, which data, which padding, how the issuer answers (ARPC) and how its scripts are protected.
 
 import { concatBytes } from "../bytes.js";
+import { TAG } from "../tlv/tag-names.js";
 import { issuerAuthenticationData } from "./arpc.js";
 import { iccMasterKey, type MasterKeyDerivation } from "./key-derivation.js";
 import { type Padding, retailMac } from "./mac.js";
@@ -180,18 +181,29 @@ export function acSessionKey(
 }
 
 /** The data objects every version covers, in order (Book 2 §8.1.1 recommended minimum set). */
-export const AC_DATA_TAGS: readonly number[] = [0x9f02, 0x9f03, 0x9f1a, 0x95, 0x5f2a, 0x9a, 0x9c, 0x9f37, 0x82, 0x9f36];
+export const AC_DATA_TAGS: readonly number[] = [
+  TAG.AMOUNT_AUTHORISED_NUMERIC,
+  TAG.AMOUNT_OTHER_NUMERIC,
+  TAG.TERMINAL_COUNTRY_CODE,
+  TAG.TERMINAL_VERIFICATION_RESULTS,
+  TAG.TRANSACTION_CURRENCY_CODE,
+  TAG.TRANSACTION_DATE,
+  TAG.TRANSACTION_TYPE,
+  TAG.UNPREDICTABLE_NUMBER,
+  TAG.APPLICATION_INTERCHANGE_PROFILE,
+  TAG.APPLICATION_TRANSACTION_COUNTER,
+];
 const AC_DATA_LENGTHS: Readonly<Record<number, number>> = {
-  [0x9f02]: 6,
-  [0x9f03]: 6,
-  [0x9f1a]: 2,
-  [0x95]: 5,
-  [0x5f2a]: 2,
-  [0x9a]: 3,
-  [0x9c]: 1,
-  [0x9f37]: 4,
-  [0x82]: 2,
-  [0x9f36]: 2,
+  [TAG.AMOUNT_AUTHORISED_NUMERIC]: 6,
+  [TAG.AMOUNT_OTHER_NUMERIC]: 6,
+  [TAG.TERMINAL_COUNTRY_CODE]: 2,
+  [TAG.TERMINAL_VERIFICATION_RESULTS]: 5,
+  [TAG.TRANSACTION_CURRENCY_CODE]: 2,
+  [TAG.TRANSACTION_DATE]: 3,
+  [TAG.TRANSACTION_TYPE]: 1,
+  [TAG.UNPREDICTABLE_NUMBER]: 4,
+  [TAG.APPLICATION_INTERCHANGE_PROFILE]: 2,
+  [TAG.APPLICATION_TRANSACTION_COUNTER]: 2,
 };
 
 /**
@@ -203,7 +215,8 @@ export function terminalDataOrZeros(
 ): (tag: number) => Uint8Array | undefined {
   return (tag) => {
     const v = value(tag);
-    if (v !== undefined || tag === 0x82 || tag === 0x9f36) return v;
+    if (v !== undefined || tag === TAG.APPLICATION_INTERCHANGE_PROFILE || tag === TAG.APPLICATION_TRANSACTION_COUNTER)
+      return v;
     const length = AC_DATA_LENGTHS[tag];
     return length === undefined ? undefined : new Uint8Array(length);
   };
@@ -240,7 +253,7 @@ export function acInputData(scheme: CryptogramScheme, value: (tag: number) => Ui
       return { ok: false, error: `cryptogram data: ${name} must be ${AC_DATA_LENGTHS[tag]} bytes, got ${v.length}` };
     parts.push(v);
   }
-  const iad = value(0x9f10);
+  const iad = value(TAG.ISSUER_APPLICATION_DATA);
   if (!iad) return { ok: false, error: "cryptogram data: 9F10 is missing" };
   const part = iadPart(scheme.iad, iad);
   if (typeof part === "string") return { ok: false, error: `cryptogram data: ${part}` };
@@ -256,8 +269,8 @@ export function generateApplicationCryptogram(
 ): AcData {
   const input = acInputData(scheme, value);
   if (!input.ok) return input;
-  const atc = value(0x9f36)!;
-  const un = value(0x9f37)!;
+  const atc = value(TAG.APPLICATION_TRANSACTION_COUNTER)!;
+  const un = value(TAG.UNPREDICTABLE_NUMBER)!;
   return { ok: true, data: retailMac(acSessionKey(scheme, mkAc, atc, un), input.data, scheme.padding) };
 }
 

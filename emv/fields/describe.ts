@@ -36,22 +36,36 @@ import { describeVisaIad, parseVisaIad } from "./visa-iad.js";
 
 /** Bit fields by tag: name for messages, fixed length, bit definitions. */
 const BIT_FIELDS: ReadonlyMap<number, { what: string; length: number; defs: readonly BitDef[] }> = new Map([
-  [0x95, { what: "TVR (95)", length: 5, defs: TVR_BITS }],
-  [0x9b, { what: "TSI (9B)", length: 2, defs: TSI_BITS }],
-  [0x82, { what: "AIP (82)", length: 2, defs: AIP_BITS }],
-  [0x9f07, { what: "AUC (9F07)", length: 2, defs: AUC_BITS }],
-  [0x9f33, { what: "Terminal Capabilities (9F33)", length: 3, defs: TERMINAL_CAPABILITIES_BITS }],
-  [0x9f40, { what: "Additional Terminal Capabilities (9F40)", length: 5, defs: ADDITIONAL_TERMINAL_CAPABILITIES_BITS }],
-  [0x9f66, { what: "TTQ (9F66)", length: 4, defs: TTQ_BITS }],
-  [0x9f6c, { what: "CTQ (9F6C)", length: 2, defs: CTQ_BITS }],
+  [TAG.TERMINAL_VERIFICATION_RESULTS, { what: "TVR (95)", length: 5, defs: TVR_BITS }],
+  [TAG.TRANSACTION_STATUS_INFORMATION, { what: "TSI (9B)", length: 2, defs: TSI_BITS }],
+  [TAG.APPLICATION_INTERCHANGE_PROFILE, { what: "AIP (82)", length: 2, defs: AIP_BITS }],
+  [TAG.APPLICATION_USAGE_CONTROL, { what: "AUC (9F07)", length: 2, defs: AUC_BITS }],
+  [TAG.TERMINAL_CAPABILITIES, { what: "Terminal Capabilities (9F33)", length: 3, defs: TERMINAL_CAPABILITIES_BITS }],
+  [
+    TAG.ADDITIONAL_TERMINAL_CAPABILITIES,
+    { what: "Additional Terminal Capabilities (9F40)", length: 5, defs: ADDITIONAL_TERMINAL_CAPABILITIES_BITS },
+  ],
+  [TAG.TERMINAL_TRANSACTION_QUALIFIERS, { what: "TTQ (9F66)", length: 4, defs: TTQ_BITS }],
+  [TAG.CARD_TRANSACTION_QUALIFIERS, { what: "CTQ (9F6C)", length: 2, defs: CTQ_BITS }],
 ]);
 
 /** Data Object Lists (Book 3 §5.4): PDOL, CDOL1, CDOL2, DDOL, TDOL, UDOL. */
-const DOL_TAGS: ReadonlySet<number> = new Set([0x9f38, 0x8c, 0x8d, 0x9f49, 0x97, 0x9f69]);
+const DOL_TAGS: ReadonlySet<number> = new Set([
+  TAG.PROCESSING_OPTIONS_DATA_OBJECT_LIST,
+  TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_1,
+  TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_2,
+  TAG.DYNAMIC_DATA_AUTHENTICATION_DATA_OBJECT_LIST,
+  TAG.TRANSACTION_CERTIFICATE_DATA_OBJECT_LIST,
+  TAG.CARD_AUTHENTICATION_RELATED_DATA,
+]);
 /** Dates n 6 YYMMDD (Book 3 Annex A). */
-const DATE_TAGS: ReadonlySet<number> = new Set([0x5f24, 0x5f25, 0x9a]);
+const DATE_TAGS: ReadonlySet<number> = new Set([
+  TAG.APPLICATION_EXPIRATION_DATE,
+  TAG.APPLICATION_EFFECTIVE_DATE,
+  TAG.TRANSACTION_DATE,
+]);
 /** Amounts n 12 in minor units (the exponent 5F36 is not part of the value). */
-const AMOUNT_TAGS: ReadonlySet<number> = new Set([0x9f02, 0x9f03]);
+const AMOUNT_TAGS: ReadonlySet<number> = new Set([TAG.AMOUNT_AUTHORISED_NUMERIC, TAG.AMOUNT_OTHER_NUMERIC]);
 
 /** Set bits by name, plus set bits no definition names; "No bits set" when all are clear. */
 export function describeBitField(defs: readonly BitDef[], value: Uint8Array): string[] {
@@ -95,7 +109,7 @@ function describeByFormat(tag: number, value: Uint8Array): string[] | undefined 
     return text ? [text] : undefined;
   }
   // DF names (84) of directories are ASCII by convention, e.g. "1PAY.SYS.DDF01" (Book 1 §12.2.2).
-  if (tag === 0x84) {
+  if (tag === TAG.DEDICATED_FILE_NAME) {
     const text = printable(value);
     return text ? [text] : undefined;
   }
@@ -120,17 +134,17 @@ export function describeField(tag: number, value: Uint8Array): string[] | undefi
     switch (tag) {
       case 0x8e:
         return orError(parseCvmList(value), describeCvmList);
-      case 0x9f34:
+      case TAG.CVM_RESULTS:
         return orError(parseCvmResults(value), describeCvmResults);
-      case 0x9f27:
+      case TAG.CRYPTOGRAM_INFORMATION_DATA:
         return orError(parseCid(value), describeCid);
       case 0x94:
         return orError(parseAfl(value), (entries) => entries.map(describeAflEntry));
-      case 0x9f35:
+      case TAG.TERMINAL_TYPE:
         return orError(parseTerminalType(value), (t) => [describeTerminalType(t)]);
-      case 0x9f10:
+      case TAG.ISSUER_APPLICATION_DATA:
         return describeIad(value);
-      case 0x9f21:
+      case TAG.TRANSACTION_TIME:
         return [decodeTime(value)];
       case TAG.KERNEL_IDENTIFIER:
         return orError(parseKernelIdentifier(value), describeKernelIdentifier);

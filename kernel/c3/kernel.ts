@@ -245,7 +245,7 @@ async function readRecords(ctx: TransactionContext, aflBytes: Uint8Array): Promi
         if (e instanceof TlvError) return { kind: "end", reason: `${where} is not valid BER-TLV: ${e.message}` };
         throw e;
       }
-      if (tpl.tag !== 0x70 || !tpl.children)
+      if (tpl.tag !== TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE || !tpl.children)
         return { kind: "end", reason: `${where} is template ${tpl.tagHex}, not 70` };
       if (n < entry.first + entry.odaCount) parts.push(entry.sfi <= 10 ? tpl.value : r.response.data);
       for (const c of tpl.children) {

@@ -20,7 +20,7 @@ const withCombination = (c: Record<string, unknown>) => ({
 
 describe("shipped reader configurations", () => {
   it("are attended-pos, online-only and transit, and all load", () => {
-    expect(builtInReaderConfigIds()).toEqual(["attended-pos", "online-only", "transit"]);
+    expect(builtInReaderConfigIds()).toEqual(["attended-pos", "attended-pos-k2", "online-only", "transit"]);
     for (const id of builtInReaderConfigIds()) expect(loadReaderConfig(id).ok, id).toBe(true);
   });
   it("attended-pos has no contactless floor limit of its own: the terminal's 9F1B (50.00) is the fallback", () => {
@@ -36,7 +36,7 @@ describe("shipped reader configurations", () => {
   it("an unknown id names the built-in ones", () => {
     const r = loadReaderConfig("nope");
     expect(r.ok ? "" : r.error).toBe(
-      "unknown reader configuration 'nope' (built-in: attended-pos, online-only, transit; or give a file path)",
+      "unknown reader configuration 'nope' (built-in: attended-pos, attended-pos-k2, online-only, transit; or give a file path)",
     );
   });
 });

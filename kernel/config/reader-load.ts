@@ -7,6 +7,7 @@ import { bytesEqual, fromHex } from "../../emv/bytes.js";
 import { projectDir } from "../../emv/project-files.js";
 import { formatZodIssues } from "../../emv/schema-errors.js";
 import { loadTerminalConfig, readJson } from "./load.js";
+import { toC2Config } from "./reader-c2-schema.js";
 import { type ReaderConfigJson, readerConfigSchema, readerSemanticProblems } from "./reader-schema.js";
 import type { ReaderCombination, ReaderConfig } from "./reader-types.js";
 import type { TerminalConfig } from "./types.js";
@@ -74,6 +75,7 @@ function toReaderConfig(c: ReaderConfigJson, terminal: TerminalConfig): ReaderCo
       statusCheckSupport: k.statusCheckSupport,
       zeroAmountAllowed: k.zeroAmountAllowed,
       extendedSelectionSupport: k.extendedSelectionSupport ?? false,
+      ...(k.c2 ? { c2: toC2Config(k.c2) } : {}),
     };
   });
   return { id: c.id, description: c.description, terminal, kernels: [...c.kernels], combinations };

@@ -2,6 +2,7 @@
 // rules follow. Amounts are integers in the minor unit of the terminal's currency.
 
 import { z } from "zod";
+import { c2ConfigSchema, c2SemanticProblems } from "./reader-c2-schema.js";
 
 const hexBytes = (min: number, max: number, rule: string) =>
   z.string().superRefine((s, ctx) => {
@@ -26,6 +27,8 @@ export const readerCombinationSchema = z.strictObject({
   statusCheckSupport: z.boolean(),
   zeroAmountAllowed: z.boolean(),
   extendedSelectionSupport: z.boolean().optional(),
+  /** Kernel 2 configuration data (Book C-2 Annex A), for kernel 2 combinations only. */
+  c2: c2ConfigSchema.optional(),
 });
 
 export const readerConfigSchema = z.strictObject({
@@ -53,6 +56,8 @@ export function readerSemanticProblems(c: ReaderConfigJson): string[] {
       problems.push(
         `${where}.ttq: byte 2 bits 8–7 are set per transaction by pre-processing (Book B §3.1.1.2); leave them 0`,
       );
+    if (k.kernel !== 2 && k.c2 !== undefined) problems.push(`${where}.c2: only kernel 2 combinations take c2 data`);
+    if (k.c2) problems.push(...c2SemanticProblems(k.c2, `${where}.c2`));
     const key = `${k.aid.toUpperCase()}/${String(k.kernel).toUpperCase()}`;
     const before = seen.get(key);
     if (before !== undefined)

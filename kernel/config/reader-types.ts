@@ -1,6 +1,7 @@
 // Reader (contactless) configuration as Entry Point uses it (EMV Contactless Book A §5.7 Table 5-2, Book B §3.1):
 // per combination of AID and kernel, the TTQ base value and the limits pre-processing compares the amount with.
 
+import type { C2Config } from "./reader-c2-schema.js";
 import type { TerminalConfig } from "./types.js";
 
 export interface ReaderCombination {
@@ -22,6 +23,8 @@ export interface ReaderCombination {
   readonly statusCheckSupport: boolean;
   readonly zeroAmountAllowed: boolean;
   readonly extendedSelectionSupport: boolean;
+  /** Kernel 2 configuration data (Book C-2 Annex A), kernel 2 combinations only. */
+  readonly c2?: C2Config;
 }
 
 export interface ReaderConfig {

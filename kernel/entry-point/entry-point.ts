@@ -184,10 +184,11 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
         start = "C";
         continue;
       }
-      if (o.ops.status === "Try Again") {
+      // Book B §3.5.1: Try Again, and End Application with Start B (Kernel 2 torn transactions), present the card again.
+      if (o.ops.status === "Try Again" || (o.ops.status === "End Application" && o.ops.start === "B")) {
         outcomes.push(o);
         show(interaction, o);
-        log("outcome", `Try Again: ${o.reason}; the card is presented again (Start B)`);
+        log("outcome", `${o.ops.status}: ${o.reason}; the card is presented again (Start B)`);
         start = "B";
         continue;
       }

@@ -50,6 +50,8 @@ export interface KernelDetails {
   /** The kernel's rules that changed the card's decision, in words. */
   rules: string[];
   issuerUpdate?: string;
+  /** Further findings in words for the report (Kernel 2: CDA, relay resistance, torn transaction, data exchange). */
+  notes?: string[];
 }
 
 export type ContactlessKernel = (activation: KernelActivation) => Promise<KernelResult>;

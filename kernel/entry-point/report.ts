@@ -107,6 +107,7 @@ export function tapToJson(record: TapRecord, reader: ReaderConfig, options: Resu
           cvm: k.cvm ?? null,
           rules: k.rules.map((x) => r.text(x)),
           issuerUpdate: k.issuerUpdate ?? null,
+          notes: (k.notes ?? []).map((x) => r.text(x)),
         }
       : null,
     online: record.online
@@ -180,7 +181,7 @@ export function tapReport(record: TapRecord, reader: ReaderConfig, options: Resu
 
   const k = record.kernelDetails;
   if (k) {
-    out.push(`3. ${k.kernel} (Book C-3)`);
+    out.push(`3. ${k.kernel} (Book ${k.kernel === "Kernel 2" ? "C-2" : "C-3"})`);
     if (k.ttq) {
       out.push(`${INDENT}TTQ sent (9F66) ${toHex(k.ttq)}:`);
       for (const l of explainRegister(TTQ_BITS, k.ttq)) out.push(`${INDENT}${INDENT}${l}`);
@@ -194,6 +195,7 @@ export function tapReport(record: TapRecord, reader: ReaderConfig, options: Resu
     if (k.cvm) out.push(`${INDENT}CVM: ${k.cvm}`);
     for (const rule of k.rules) out.push(`${INDENT}rule: ${r.text(rule)}`);
     if (k.issuerUpdate) out.push(`${INDENT}issuer update: ${k.issuerUpdate}`);
+    for (const note of k.notes ?? []) out.push(`${INDENT}${r.text(note)}`);
     out.push("");
   }
 

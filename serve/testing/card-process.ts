@@ -8,8 +8,24 @@ import { FakeCard } from "../../devices/testing/fake-card.js";
 import type { ServedCard } from "../served-card.js";
 import { VpcdCardServer } from "../vpcd.js";
 
+/** Set once the vpcd server runs: drop the link, reconnect after a pause. */
+let tear: (() => void) | undefined;
+
 async function loadCard(spec: string, iface: string | undefined): Promise<ServedCard> {
   if (spec === "fake") return new FakeCard();
+  // A Mastercard-style contactless card (emulator/profiles/paypass/): contactless only.
+  const { builtInPaypassProfileIds, loadPaypassProfile } = await import(
+    "../../emulator/contactless/paypass-profile.js"
+  );
+  if (builtInPaypassProfileIds().includes(spec)) {
+    const p = loadPaypassProfile(spec);
+    if (!p.ok) throw new Error(p.error);
+    const { PaypassServedCard } = await import("../../emulator/contactless/paypass.js");
+    const card = new PaypassServedCard(p.profile);
+    // A tear takes the card out of vpcd's reader for 500 ms (the card leaves the field, then is presented again).
+    card.onTear = () => tear?.();
+    return card;
+  }
   if (iface !== undefined && iface !== "contact" && iface !== "contactless")
     throw new Error(`--interface must be contact or contactless, not '${iface}'`);
   const { emulatedServedCard } = await import("../served-card.js");
@@ -29,6 +45,9 @@ async function main(): Promise<void> {
     const [host, port] = vpcd.split(":");
     const server = new VpcdCardServer(card, { host, port: Number(port), retryMs: 100 });
     await server.start(10_000);
+    tear = () => {
+      void server.stop().then(() => setTimeout(() => void server.start(10_000).catch(() => {}), 500));
+    };
     stops.push(() => server.stop());
   }
   const serial = opt("--serial");
