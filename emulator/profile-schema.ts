@@ -305,6 +305,17 @@ export const profileSchema = z.strictObject({
   historicalBytes: hexBytes(0, 15).optional(),
   /** Keep ATC, PIN try counter and block flags across sessions when a state file is given. Default false. */
   persistState: z.boolean().optional(),
+  /**
+   * How the card behaves when served to a terminal (vpcd, serial): T=0 procedure bytes (61xx / GET RESPONSE, 6Cxx;
+   * default on when the ATR offers T=0 first) and per-command processing times in ms (defaults in
+   * emulator/processing-time.ts). In-process the card always answers at once at APDU level.
+   */
+  served: z
+    .strictObject({
+      t0Procedure: z.boolean().optional(),
+      processingTimeMs: z.partialRecord(z.enum(COMMAND_NAMES), z.number().int().min(0).max(10_000)).optional(),
+    })
+    .optional(),
   applications: z.array(applicationSchema).min(1),
   faults: z.array(faultSchema).optional(),
 });

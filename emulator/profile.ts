@@ -167,6 +167,11 @@ export interface CardProfile {
   /** Historical bytes of the contactless card (ATS), for the ATR the reader builds. */
   readonly historicalBytes: Uint8Array;
   readonly persistState: boolean;
+  /** Behaviour when served to a terminal (T=0 procedure bytes, processing times); see profile-schema.ts `served`. */
+  readonly served: {
+    readonly t0Procedure: boolean | undefined;
+    readonly processingTimeMs: Readonly<Partial<Record<CommandName, number>>>;
+  };
   readonly applications: readonly ApplicationProfile[];
   readonly faults: readonly Fault[];
 }
@@ -461,6 +466,7 @@ function toCardProfile(p: ProfileJson, source: string): CardProfile {
     interfaces: INTERFACES[p.interfaces ?? "contact"],
     historicalBytes: fromHex(p.historicalBytes ?? ""),
     persistState: p.persistState ?? false,
+    served: { t0Procedure: p.served?.t0Procedure, processingTimeMs: p.served?.processingTimeMs ?? {} },
     applications: p.applications.map(toApplication),
     faults: p.faults ?? [],
   };
