@@ -1,7 +1,7 @@
 // The layout rule (README "Layout"): every import in the tree is read and checked against the layers
 //   emv <- transport <- kernel;  emv <- transport <- emulator;  devices -> transport, emv;  online -> emv (the
 //   network link to an issuer host: ISO 8583, TLS);  serve -> devices, emulator, online, transport, emv;
-//   cli, certification-tests, bench above all;
+//   cli, certification-tests, bench and fuzz above all;
 // production code never imports test code (*.test.ts, testing/ folders; only bench/ drives the hardware test
 // harnesses), and production imports have no cycles.
 
@@ -24,11 +24,12 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "certification-tests": ["emv", "transport", "online", "kernel", "emulator", "devices", "serve"],
   cli: ["emv", "transport", "online", "kernel", "emulator", "devices", "serve", "certification-tests"],
   bench: ["emv", "transport", "online", "kernel", "emulator", "devices", "serve", "certification-tests", "cli"],
+  fuzz: ["emv", "transport", "online", "kernel", "emulator", "devices", "serve", "certification-tests", "cli"],
 };
 
 /** npm packages that talk to hardware: only devices/ (and what stands above it) may load them. */
 const DEVICE_PACKAGES = ["@pokusew/pcsclite", "serialport", "@serialport/", "node-hid"];
-const DEVICE_PACKAGE_USERS = new Set(["devices", "serve", "cli", "bench"]);
+const DEVICE_PACKAGE_USERS = new Set(["devices", "serve", "cli", "bench", "fuzz"]);
 
 interface ImportEdge {
   readonly from: string;
@@ -48,7 +49,14 @@ const IMPORT_RE =
 
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir)) {
-    if (name === "node_modules" || name === "dist" || name === "dist-bench" || name.startsWith(".")) continue;
+    if (
+      name === "node_modules" ||
+      name === "dist" ||
+      name === "dist-bench" ||
+      name === "dist-fuzz" ||
+      name.startsWith(".")
+    )
+      continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path, out);
     else if (name.endsWith(".ts")) out.push(relative(ROOT, path).split(sep).join("/"));

@@ -12,6 +12,7 @@ export default defineConfig({
       "serve/**/*.test.ts",
       "cli/**/*.test.ts",
       "certification-tests/**/*.test.ts",
+      "fuzz/**/*.test.ts",
       "layout.test.ts",
     ],
     pool: "forks",

@@ -39,4 +39,13 @@ describe("emvsim (no command, --help, --version)", () => {
     expect(await main(["4761730000000003"], c.io)).toBe(1);
     expect(c.err).toEqual(["emvsim: unknown command '476173******0003' (try 'emvsim --help')"]);
   });
+
+  it("an unknown command that is a track 2, or a PAN run into hex letters, is echoed masked (issue 13 defect 1)", async () => {
+    const t = capture();
+    expect(await main(["4761730000000003D30122010000"], t.io)).toBe(1);
+    expect(t.err).toEqual(["emvsim: unknown command '476173******0003D<hidden>' (try 'emvsim --help')"]);
+    const p = capture();
+    expect(await main(["4761730000000003ab"], p.io)).toBe(1);
+    expect(p.err).toEqual(["emvsim: unknown command '476173******0003AB' (try 'emvsim --help')"]);
+  });
 });

@@ -5,7 +5,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { projectDir } from "../emv/project-files.js";
-import { maskPansInText } from "../emv/sensitive.js";
+import { maskSensitiveText } from "../emv/sensitive.js";
 import type { CliIo, Command } from "./command.js";
 
 /** Sub-commands, loaded on demand so that `emvsim decode` never loads device bindings. */
@@ -70,7 +70,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     const load = COMMANDS[name];
     if (!load) {
-      io.err(`emvsim: unknown command '${maskPansInText(name)}' (try 'emvsim --help')`);
+      io.err(`emvsim: unknown command '${maskSensitiveText(name)}' (try 'emvsim --help')`);
       return 1;
     }
     const cmd = await load();
@@ -81,7 +81,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return await cmd.run(rest, io);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    io.err(`emvsim ${name}: ${maskPansInText(message.split("\n")[0] ?? message)}`);
+    io.err(`emvsim ${name}: ${maskSensitiveText(message.split("\n")[0] ?? message)}`);
     if (process.env["EMVSIM_DEBUG"] && e instanceof Error && e.stack) io.err(e.stack);
     return 1;
   }

@@ -77,3 +77,20 @@ describe("emulator: without an emulator", () => {
     );
   });
 });
+
+describe("openReader bounds every channel (issue 13 defect 7)", () => {
+  it("a card that never answers ends in a TransportError timeout above the reader's own timeout", async () => {
+    const silent = {
+      description: "emulator:silent",
+      atr: undefined,
+      transmit: () => new Promise<Uint8Array>(() => {}),
+      close: async () => {},
+    };
+    const ch = await openReader("emulator:", { timeoutMs: 10, openEmulator: async () => silent });
+    await expect(ch.transmit(Uint8Array.of(0x00, 0xb2, 0x01, 0x0c, 0x00))).rejects.toMatchObject({
+      name: "TransportError",
+      kind: "timeout",
+      message: "emulator:silent: no response within 1010 ms",
+    });
+  });
+});

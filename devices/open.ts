@@ -2,7 +2,7 @@
 // reader with a card), serial:<path>[?baud=…&mode=phoenix|framed&echo=1&reset=rts|dtr|none],
 // hid:<vid>:<pid> or hid:<path>, replay:<trace file>.
 
-import type { CardChannel } from "../transport/channel.js";
+import { boundedChannel, type CardChannel, EXCHANGE_BOUND_MS } from "../transport/channel.js";
 import { ReplayChannel } from "../transport/replay.js";
 import { GetResponseChannel } from "../transport/ttl.js";
 
@@ -99,8 +99,17 @@ async function connectWhenPowered(
   }
 }
 
-/** Open a CardChannel for a reader URI; 61xx/6Cxx are resolved for readers that pass them through. */
+/**
+ * Open a CardChannel for a reader URI; 61xx/6Cxx are resolved for readers that pass them through. Every channel is
+ * bounded (transport/channel.ts boundedChannel) above the reader's own timeout: one that never answers ends in a
+ * TransportError timeout, whatever the reader kind.
+ */
 export async function openReader(uri = "emulator:", options: OpenReaderOptions = {}): Promise<CardChannel> {
+  const bound = options.timeoutMs === undefined ? EXCHANGE_BOUND_MS : options.timeoutMs + 1000;
+  return boundedChannel(await openUnbounded(uri, options), bound);
+}
+
+async function openUnbounded(uri: string, options: OpenReaderOptions): Promise<CardChannel> {
   const r = parseReaderUri(uri);
   switch (r.kind) {
     case "emulator":

@@ -5,7 +5,7 @@ import { toHex } from "../emv/bytes.js";
 import { encodeTlv } from "../emv/tlv/ber.js";
 import { TAG } from "../emv/tlv/tag-names.js";
 import { encodeCommandApdu } from "../transport/apdu.js";
-import { type CardChannel, TransportError } from "../transport/channel.js";
+import { boundedChannel, type CardChannel, EXCHANGE_BOUND_MS, TransportError } from "../transport/channel.js";
 
 /** A command as the kernel builds it (short APDUs; EMV contact commands never need extended length). */
 export interface KernelCommand {
@@ -53,8 +53,15 @@ export function encodeCommand(c: KernelCommand): Uint8Array {
 
 export class CardSession {
   readonly trace: TraceEntry[] = [];
+  /** The channel with the kernel's own bound on every exchange: a card that never answers is a transport error. */
+  private readonly bounded: CardChannel;
 
-  constructor(readonly channel: CardChannel) {}
+  constructor(
+    readonly channel: CardChannel,
+    exchangeBoundMs = EXCHANGE_BOUND_MS,
+  ) {
+    this.bounded = boundedChannel(channel, exchangeBoundMs);
+  }
 
   /** Send a command; a transport failure or a response shorter than a status word is an error value. */
   async exchange(command: KernelCommand): Promise<Exchange> {
@@ -67,7 +74,7 @@ export class CardSession {
     }
     let raw: Uint8Array;
     try {
-      raw = await this.channel.transmit(bytes);
+      raw = await this.bounded.transmit(bytes);
     } catch (e) {
       const error =
         e instanceof TransportError

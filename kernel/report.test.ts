@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fromHex } from "../emv/bytes.js";
 import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
+import { TransactionData } from "./data/store.js";
 import { explainRegister, transactionReport } from "./report.js";
 import { PAN, sampleRecord, TRACK2 } from "./testing/record.js";
 
@@ -151,5 +152,36 @@ describe("explainRegister", () => {
       "byte 5 bit 1: RFU",
     ]);
     expect(explainRegister(TSI_BITS, fromHex("0000"))).toEqual(["no bits set"]);
+  });
+});
+
+// Issue 13 defect 1: a response that is not BER-TLV is shown as hex with PAN-like content masked.
+describe("transactionReport trace of answers the kernel could not parse", () => {
+  it("masks the PAN and hides track 2 in a truncated record and under flipped tags", () => {
+    const record = sampleRecord({
+      outcome: "terminated",
+      reason: "SFI 1 record 1 is not a single valid BER-TLV template",
+      data: new TransactionData(),
+      authorizationData: undefined,
+      trace: [
+        {
+          name: "READ RECORD",
+          command: fromHex("00B2010C00"),
+          response: fromHex(`701F5A08${PAN}5713${TRACK2.slice(0, 24)}9000`),
+        },
+        { name: "READ RECORD", command: fromHex("00B2020C00"), response: fromHex(`701F5B08${PAN}5513${TRACK2}9000`) },
+      ],
+    });
+    for (const unmask of [false, true]) {
+      const text = transactionReport(record, { trace: true, unmask });
+      expect(text).not.toContain("2512201114");
+      if (!unmask) {
+        expect(text).not.toContain(PAN);
+        expect(text).not.toContain(PAN.slice(6, 12));
+      }
+    }
+    expect(transactionReport(record, { trace: true, unmask: false })).toContain(
+      `data (not BER-TLV): 701F5A084761${"*".repeat(32)}D<hidden>`,
+    );
   });
 });

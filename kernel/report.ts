@@ -223,7 +223,10 @@ export function transactionReport(record: TransactionOutcomeRecord, options: Res
   return out.map((l) => r.hex(l)).join("\n");
 }
 
-/** A traced exchange in words; response data that is not BER-TLV (GET CHALLENGE, a card's error) shown as hex. */
+/**
+ * A traced exchange in words; response data that is not BER-TLV (GET CHALLENGE, a card's error, a truncated record)
+ * shown as hex with PAN-like content masked (emv/sensitive.ts displayTlvBytes).
+ */
 function describeExchange(command: Uint8Array, response: Uint8Array, disclosure: Disclosure): string[] {
   try {
     return describeApduPair(command, response, { disclosure });
@@ -232,7 +235,10 @@ function describeExchange(command: Uint8Array, response: Uint8Array, disclosure:
     const sw = response.subarray(response.length - 2);
     const data = response.subarray(0, response.length - 2);
     try {
-      return [...describeApduPair(command, sw, { disclosure }), `  data (not BER-TLV): ${toHex(data)}`];
+      return [
+        ...describeApduPair(command, sw, { disclosure }),
+        `  data (not BER-TLV): ${displayTlvBytes(data, disclosure)}`,
+      ];
     } catch (e2) {
       return [`(not decodable: ${(e2 as Error).message})`];
     }

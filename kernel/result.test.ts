@@ -137,3 +137,37 @@ describe("redactor", () => {
     expect(r.text(`PAN 5413330089010012 seen`)).toBe("PAN 541333******0012 seen");
   });
 });
+
+// Issue 13 defect 1: the card's answers in the trace are masked by content, not only by tag and not only by the
+// values the kernel stored (a record that is not BER-TLV never reaches the data store).
+describe("sensitive data in a trace the kernel could not parse", () => {
+  const hostile = () =>
+    sampleRecord({
+      outcome: "terminated",
+      reason: "SFI 1 record 1 is not a single valid BER-TLV template",
+      data: new TransactionData(),
+      authorizationData: undefined,
+      trace: [
+        // Truncated: 57 runs past the end of the answer.
+        {
+          name: "READ RECORD",
+          command: fromHex("00B2010C00"),
+          response: fromHex(`701F5A08${PAN}5713${TRACK2.slice(0, 24)}9000`),
+        },
+        // One bit flipped in each tag: 5A → 5B, 57 → 55.
+        { name: "READ RECORD", command: fromHex("00B2020C00"), response: fromHex(`701F5B08${PAN}5513${TRACK2}9000`) },
+      ],
+    });
+  it("--json trace: no PAN and no track 2 discretionary data in clear", () => {
+    const text = JSON.stringify(resultToJson(hostile(), { trace: true, unmask: false }));
+    expect(text).not.toContain(PAN);
+    expect(text).not.toContain(PAN.slice(6, 12));
+    expect(text).not.toContain("2512201114");
+    const trace = resultToJson(hostile(), { trace: true, unmask: false }).trace!;
+    expect(trace[1]!.response).toBe("701F5B08[476173******0119]5513[476173******0119D<hidden>]9000");
+  });
+  it("--json --unmask: the PAN may show, track 2 discretionary data never", () => {
+    const text = JSON.stringify(resultToJson(hostile(), { trace: true, unmask: true }));
+    expect(text).not.toContain("2512201114");
+  });
+});

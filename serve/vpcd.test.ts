@@ -137,6 +137,26 @@ describe("vpcd card server", () => {
     await expect(server.start(100)).rejects.toThrow(`vpcd at 127.0.0.1:${port}: not reachable within 100 ms`);
     await server.stop();
   });
+
+  it("stop() before vpcd was ever reached ends start() and leaves no timer or socket behind (issue 13 defect 2)", async () => {
+    const vpcd = await fakeVpcd();
+    const port = vpcd.port;
+    await vpcd.close(); // nobody listens there now: every attempt is refused and retried
+    const count = (kind: string) => process.getActiveResourcesInfo().filter((r) => r === kind).length;
+    const timersBefore = count("Timeout");
+    const server = new VpcdCardServer(new FakeCard(), { port, retryMs: 20 });
+    const started = server.start(2_147_483_647);
+    const outcome = started.then(
+      () => "connected",
+      (e: Error) => e.message,
+    );
+    await new Promise((r) => setTimeout(r, 100)); // a few refused attempts
+    await server.stop();
+    expect(await outcome).toBe(`vpcd at 127.0.0.1:${port}: stopped before it was reached`);
+    await new Promise((r) => setImmediate(r));
+    expect(count("Timeout")).toBeLessThanOrEqual(timersBefore);
+    expect(server.connected).toBe(false);
+  });
 });
 
 describe("a card presented as contactless (PC/SC Part 3 ATR for ISO 14443-4)", () => {

@@ -81,6 +81,10 @@ export class VpcdCardServer {
   /** Replies waiting out the card's processing time, in order, and how many are still waiting. */
   private replying: Promise<void> = Promise.resolve();
   private waitingReplies = 0;
+  /** Ends a start() still waiting for the first connection (its timer cleared, its promise rejected). */
+  private pendingStart: (() => void) | undefined;
+  /** The socket of the connection attempt in progress, before it connects. */
+  private connecting: Socket | undefined;
   /** Number of APDUs answered (for tests and the bench). */
   apdus = 0;
   connected = false;
@@ -98,12 +102,18 @@ export class VpcdCardServer {
   start(timeoutMs = 10_000): Promise<void> {
     this.stopped = false;
     const ready = new Promise<void>((resolve, reject) => {
-      const t = setTimeout(
-        () => reject(new Error(`vpcd at ${this.address}: not reachable within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      const t = setTimeout(() => {
+        this.pendingStart = undefined;
+        reject(new Error(`vpcd at ${this.address}: not reachable within ${timeoutMs} ms`));
+      }, timeoutMs);
+      // stop() before the first connection ends the wait too: its timer must not keep the process alive.
+      this.pendingStart = () => {
+        clearTimeout(t);
+        reject(new Error(`vpcd at ${this.address}: stopped before it was reached`));
+      };
       this.connectedOnce.push(() => {
         clearTimeout(t);
+        this.pendingStart = undefined;
         resolve();
       });
     });
@@ -118,10 +128,12 @@ export class VpcdCardServer {
   private attempt(): void {
     if (this.stopped) return;
     const s = connect({ host: this.options.host ?? "127.0.0.1", port: this.options.port });
+    this.connecting = s;
     s.setNoDelay(true);
     const deframer = new VpcdDeframer();
     let wasConnected = false;
     s.on("connect", () => {
+      if (this.connecting === s) this.connecting = undefined;
       wasConnected = true;
       this.socket = s;
       this.connected = true;
@@ -153,6 +165,7 @@ export class VpcdCardServer {
     });
     s.on("close", () => {
       if (this.socket === s) this.socket = undefined;
+      if (this.connecting === s) this.connecting = undefined;
       this.connected = false;
       if (wasConnected) this.log(`vpcd at ${this.address} closed the connection`);
       this.card.powerOff();
@@ -164,6 +177,12 @@ export class VpcdCardServer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.connectedOnce = [];
+    this.pendingStart?.();
+    this.pendingStart = undefined;
+    this.connecting?.destroy();
+    this.connecting = undefined;
     const s = this.socket;
     if (!s) return;
     await new Promise<void>((resolve) => {

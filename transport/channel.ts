@@ -39,3 +39,46 @@ export interface CardChannel {
   /** Release the card and the reader. Idempotent. */
   close(): Promise<void>;
 }
+
+/**
+ * Bound on one exchange when the reader has none of its own to offer: above the longest wait of any reader kind
+ * (one APDU through pcscd's socket, 60 s), so that it only ever ends a channel that would never answer.
+ */
+export const EXCHANGE_BOUND_MS = 65_000;
+
+/**
+ * The channel with every wait bounded: a transmit or reset that does not settle within `timeoutMs` rejects with a
+ * TransportError "timeout" (a card that never answers ends the transaction, it does not hang it), and a close that
+ * does not settle is abandoned after the same time. An answer that comes after the bound is dropped.
+ */
+export function boundedChannel(inner: CardChannel, timeoutMs = EXCHANGE_BOUND_MS): CardChannel {
+  const bound = <T>(what: string, p: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const t = setTimeout(
+        () => reject(new TransportError("timeout", `${inner.description}: no ${what} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      p.then(
+        (v) => {
+          clearTimeout(t);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(t);
+          reject(e);
+        },
+      );
+    });
+  const reset = inner.reset?.bind(inner);
+  return {
+    get description() {
+      return inner.description;
+    },
+    get atr() {
+      return inner.atr;
+    },
+    transmit: (command) => bound("response", inner.transmit(command)),
+    ...(reset ? { reset: () => bound("answer to reset", reset()) } : {}),
+    close: () => bound("close", inner.close()).catch(() => {}),
+  };
+}

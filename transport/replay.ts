@@ -26,6 +26,8 @@ export function parseTrace(text: string, where = "trace"): { header: TraceHeader
     } else throw new TransportError("io", `${where} line ${i + 1}: unknown record type`);
   });
   if (!header) throw new TransportError("io", `${where}: no header line`);
+  // A header alone records no session: replaying it would fail at the first command, far from the cause.
+  if (exchanges.length === 0) throw new TransportError("io", `${where}: no exchange recorded after the header`);
   return { header, exchanges };
 }
 

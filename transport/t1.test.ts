@@ -208,3 +208,21 @@ describe("T=0 channel against the T=0 card peer", () => {
     await served;
   });
 });
+
+// Found by `npm run fuzz` (target t1): an I-block with its RFU PCB bits set was taken as a valid I-block.
+describe("decodeBlock: I-block PCB b5–b1 are RFU (Book 1 §9.2.4.2.1: 0 N(S) M 0 0 0 0 0)", () => {
+  it.each(["00050005", "00020500B2020E00B9", "01010500B2011400A2", "001F001F"])("%s is invalid", (hex) => {
+    const b = decodeBlock(fromHex(hex), "LRC");
+    expect(b).toEqual({ invalid: `I-block PCB ${hex.slice(2, 4)} is not defined (b5–b1 are RFU)`, edcError: false });
+  });
+  it("the defined I-block PCBs 00, 20, 40, 60 decode", () => {
+    for (const pcb of ["00", "20", "40", "60"]) {
+      const head = fromHex(`00${pcb}0100`);
+      const block = Uint8Array.of(
+        ...head,
+        head.reduce((x, b) => x ^ b, 0),
+      );
+      expect("invalid" in decodeBlock(block, "LRC")).toBe(false);
+    }
+  });
+});

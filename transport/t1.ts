@@ -64,7 +64,12 @@ export function decodeBlock(bytes: Uint8Array, edc: T1Edc = "LRC"): T1Block | { 
   if (!ok) return { invalid: `${edc} mismatch`, edcError: true };
   const pcb = bytes[1]!;
   const inf = bytes.slice(3, 3 + len);
-  if ((pcb & 0x80) === 0) return { kind: "I", ns: (pcb >> 6) & 1, more: (pcb & 0x20) !== 0, inf };
+  if ((pcb & 0x80) === 0) {
+    // Book 1 §9.2.4.2.1: 0 N(S) M, then b5–b1 RFU (0).
+    if ((pcb & 0x1f) !== 0)
+      return { invalid: `I-block PCB ${hex(pcb)} is not defined (b5–b1 are RFU)`, edcError: false };
+    return { kind: "I", ns: (pcb >> 6) & 1, more: (pcb & 0x20) !== 0, inf };
+  }
   if ((pcb & 0xc0) === 0x80) {
     if (len !== 0) return { invalid: `R-block with LEN ${len}`, edcError: false };
     const error = pcb & 0x0f;

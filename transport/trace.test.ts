@@ -66,6 +66,12 @@ describe("trace recorder", () => {
     expect(maskedResponseHex(fromHex("0102AABBCCDDEEFF"))).toBe("0102AABBCCDDEEFF");
   });
 
+  it("masks a PAN under a flipped tag by content (issue 13 defect 1), in ASCII too", () => {
+    expect(maskedResponseHex(fromHex(`700A5B08${PAN}`))).toBe(`700A5B08[${PAN.slice(0, 6)}******${PAN.slice(-4)}]`);
+    const ascii = Buffer.from(PAN, "ascii").toString("hex").toUpperCase();
+    expect(maskedResponseHex(fromHex(`01${ascii}`))).toBe("[17 bytes hidden: not TLV, may hold a PAN]");
+  });
+
   it("records an unmasked trace to a file that replays exactly", async () => {
     const path = join(dir, "session.jsonl");
     const ch = traceToFile(fakeCard(), path, { unmasked: true });
@@ -98,14 +104,17 @@ describe("trace recorder", () => {
     });
   });
 
-  it("refuses masked traces and bad files with one-line errors", () => {
+  it("refuses masked traces and bad files with one-line errors", async () => {
     const lines: string[] = [];
-    new TracingChannel(fakeCard(), { sink: (l) => lines.push(l) });
+    await new TracingChannel(fakeCard(), { sink: (l) => lines.push(l) }).transmit(fromHex("00A4040007A0000000031010"));
     const { header, exchanges } = parseTrace(lines.join("\n"));
     expect(() => new ReplayChannel(header, exchanges, "m.jsonl")).toThrow(
       "m.jsonl: the trace is masked (PAN/track data hidden) and cannot be replayed; record it with --unmask",
     );
     expect(() => parseTrace("{}\nnot json", "x")).toThrow("x line 1: unknown record type");
+    // Issue 13 defect 7: a trace with only its header was accepted.
+    const only = JSON.stringify({ type: "header", version: 1, masked: false, description: "d", started: "t" });
+    expect(() => parseTrace(`${only}\n`, "h.jsonl")).toThrow("h.jsonl: no exchange recorded after the header");
     expect(() => ReplayChannel.fromFile(join(dir, "missing.jsonl"))).toThrow(
       /replay: cannot read .*missing.jsonl: ENOENT/,
     );

@@ -4,8 +4,8 @@
 
 import { appendFileSync, writeFileSync } from "node:fs";
 import { toHex } from "../emv/bytes.js";
-import { type Disclosure, displayValue, MASKED, PAN_TAGS, SECRET_TAGS } from "../emv/sensitive.js";
-import { decodeTlvs, type Tlv, walkTlvs } from "../emv/tlv/ber.js";
+import { type Disclosure, displayTlvBytes, MASKED, maskPanContentInHex } from "../emv/sensitive.js";
+import { decodeTlvs } from "../emv/tlv/ber.js";
 import { type CardChannel, TransportError } from "./channel.js";
 import { statusWordMeaning } from "./status-words.js";
 
@@ -52,44 +52,20 @@ export function traceCommand(command: Uint8Array): string {
   return toHex(command);
 }
 
-/** Hex of response data with sensitive data objects replaced by their display form in brackets. */
+/**
+ * Hex of response data with sensitive data objects replaced by their display form in brackets, by tag and by
+ * content (emv/sensitive.ts). Data that is not BER-TLV is hidden whole when it may hold a PAN or track data.
+ */
 export function maskedResponseHex(data: Uint8Array, disclosure: Disclosure = MASKED): string {
-  let nodes: Tlv[];
   try {
-    nodes = decodeTlvs(data);
+    decodeTlvs(data);
   } catch {
-    // Not BER-TLV: hide it if it holds a long run of BCD digits (a PAN could hide there).
-    return looksLikeBcdPan(data) ? `[${data.length} bytes hidden: not TLV, may hold a PAN]` : toHex(data);
+    const hex = toHex(data);
+    return maskPanContentInHex(hex, disclosure) === hex
+      ? hex
+      : `[${data.length} bytes hidden: not TLV, may hold a PAN]`;
   }
-  const spans: { from: number; to: number; text: string }[] = [];
-  walkTlvs(nodes, (n) => {
-    if (n.children) return;
-    if (!PAN_TAGS.has(n.tag) && !SECRET_TAGS.has(n.tag)) return;
-    spans.push({
-      from: n.valueOffset,
-      to: n.valueOffset + n.length,
-      text: `[${displayValue(n.tag, n.value, disclosure)}]`,
-    });
-  });
-  spans.sort((a, b) => a.from - b.from);
-  let out = "";
-  let pos = 0;
-  for (const s of spans) {
-    out += toHex(data.subarray(pos, s.from)) + s.text;
-    pos = s.to;
-  }
-  return out + toHex(data.subarray(pos));
-}
-
-function looksLikeBcdPan(data: Uint8Array): boolean {
-  let run = 0;
-  for (const b of data) {
-    if (b >> 4 <= 9 && (b & 15) <= 9) {
-      run += 2;
-      if (run >= 13) return true;
-    } else run = 0;
-  }
-  return false;
+  return displayTlvBytes(data, disclosure);
 }
 
 export interface TraceOptions {

@@ -123,6 +123,12 @@ describe("emvsim decode <hex>", () => {
   it("rejects unknown options and missing data", async () => {
     expect((await run(["decode", "--xml", "9C00"])).err).toBe("emvsim decode: unknown option --xml\n");
     expect((await run(["decode"])).err).toBe("emvsim decode: expected hex data (see 'emvsim decode --help')\n");
+    // Issue 13 defect 7: `decode -` on empty input printed nothing and exited 0.
+    for (const stdin of ["", " \n"]) {
+      const r = await run(["decode", "-"], stdin);
+      expect(r).toEqual({ code: 1, out: "", err: "emvsim decode: standard input is empty: expected hex data\n" });
+    }
+    expect((await run(["decode", ""])).err).toBe("emvsim decode: expected hex data (see 'emvsim decode --help')\n");
     expect((await run(["decode", "--apdu", "00A4"])).err).toBe(
       "emvsim decode: --apdu expects a C-APDU and an R-APDU in hex\n",
     );

@@ -44,8 +44,13 @@ const USAGE = [
 ].join("\n");
 
 async function hexArgument(args: string[], io: CliIo): Promise<string> {
-  if (args.length === 1 && args[0] === "-") return io.readStdin();
-  if (args.length === 0) throw new UsageError("expected hex data (see 'emvsim decode --help')");
+  if (args.length === 1 && args[0] === "-") {
+    const text = await io.readStdin();
+    if (text.trim() === "") throw new UsageError("standard input is empty: expected hex data");
+    return text;
+  }
+  if (args.length === 0 || args.join("").trim() === "")
+    throw new UsageError("expected hex data (see 'emvsim decode --help')");
   return args.join("");
 }
 

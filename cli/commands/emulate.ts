@@ -1,7 +1,23 @@
 // `emvsim emulate --card <profile> --vpcd <host:port> | --serial <path>`: serve the emulated card to other
 // software — as the card in pcscd's vpcd reader, or on a serial line — until SIGINT/SIGTERM.
 
-import { type Command, UsageError } from "../command.js";
+import { type Command, parseOptions, UsageError } from "../command.js";
+
+/** vsmartcard vpcd's default port. */
+const VPCD_PORT = 35963;
+
+/** `host:port`, `host` (default port) or `:port` (default host); every other form is a one-line UsageError. */
+export function parseVpcdAddress(text: string): { host: string; port: number } {
+  const colon = text.lastIndexOf(":");
+  if (colon < 0) return { host: text, port: VPCD_PORT };
+  const host = text.slice(0, colon) || "127.0.0.1";
+  const portText = text.slice(colon + 1);
+  if (portText === "") throw new UsageError(`--vpcd '${text}': no port after ':' (give host:port)`);
+  if (!/^[0-9]+$/.test(portText)) throw new UsageError(`--vpcd '${text}': port '${portText}' is not a number`);
+  const port = Number(portText);
+  if (port < 1 || port > 65535) throw new UsageError(`--vpcd '${text}': port ${port} is not 1 to 65535`);
+  return { host, port };
+}
 
 export const command: Command = {
   name: "emulate",
@@ -19,18 +35,12 @@ export const command: Command = {
     "Runs until SIGINT or SIGTERM, then removes the card and exits.",
   ].join("\n"),
   async run(args, io) {
-    const opts = new Map<string, string>();
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      if (!["--card", "--vpcd", "--serial", "--line", "--baud"].includes(a))
-        throw new UsageError(`unknown argument '${a}' (see 'emvsim emulate --help')`);
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      opts.set(a, v);
-    }
-    const vpcd = opts.get("--vpcd");
+    const opts = parseOptions(args, ["--card", "--vpcd", "--serial", "--line", "--baud"], [], "emulate").values;
+    const vpcdText = opts.get("--vpcd");
     const serial = opts.get("--serial");
-    if (!vpcd && !serial) throw new UsageError("give --vpcd <host:port> or --serial <path>");
+    if (!vpcdText && !serial) throw new UsageError("give --vpcd <host:port> or --serial <path>");
+    if (vpcdText && serial) throw new UsageError("give --vpcd or --serial, not both");
+    const vpcd = vpcdText === undefined ? undefined : parseVpcdAddress(vpcdText);
     const line = opts.get("--line");
     if (line !== undefined && line !== "t0" && line !== "t1") throw new UsageError(`--line '${line}' is not t0 or t1`);
     const baudText = opts.get("--baud");
@@ -45,37 +55,47 @@ export const command: Command = {
     if (!loaded.ok) throw loaded.error;
     const card = new EmulatedCard(loaded.value);
 
-    const stops: Array<() => Promise<void>> = [];
-    if (vpcd) {
-      const m = /^(.*):(\d+)$/.exec(vpcd);
-      const host = m ? m[1] || "127.0.0.1" : vpcd;
-      const port = m ? Number(m[2]) : 35963;
-      const { VpcdCardServer } = await import("../../serve/vpcd.js");
-      const server = new VpcdCardServer(card, { host, port, log: (l) => io.err(l) });
-      // Keep trying in the background: pcscd may start after us.
-      server.start(2_147_483_647).catch(() => {});
-      io.err(`emulating ${profileId} for vpcd at ${host}:${port} (Ctrl-C to stop)`);
-      stops.push(() => server.stop());
-    }
-    if (serial) {
-      const servers = await import("../../serve/serial.js");
-      const s = line
-        ? await servers.serveRawCardLine(card, { path: serial, baudRate: baud, protocol: line === "t1" ? 1 : 0 })
-        : await servers.serveFramedSerial(card, { path: serial, baudRate: baud });
-      io.err(`emulating ${profileId} on ${serial} (${line ? `raw ${line.toUpperCase()} line` : "framed protocol"})`);
-      stops.push(() => s.close());
-    }
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        process.off("SIGINT", done);
-        process.off("SIGTERM", done);
-        resolve();
-      };
-      process.on("SIGINT", done);
-      process.on("SIGTERM", done);
+    // Listen for SIGINT/SIGTERM before serving: a signal that comes while we start must stop us, not kill us.
+    let requestStop = () => {};
+    const stopRequested = new Promise<void>((resolve) => {
+      requestStop = resolve;
     });
-    for (const s of stops) await s();
+    const onSignal = () => requestStop();
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+      await serve(stopRequested);
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
     io.err("card removed, stopped");
     return 0;
+
+    async function serve(until: Promise<void>): Promise<void> {
+      const stops: Array<() => Promise<void>> = [];
+      if (vpcd) {
+        const { host, port } = vpcd;
+        const { VpcdCardServer } = await import("../../serve/vpcd.js");
+        const server = new VpcdCardServer(card, { host, port, log: (l) => io.err(l) });
+        // Keep trying in the background: pcscd may start after us.
+        server.start(2_147_483_647).catch(() => {});
+        io.err(`emulating ${profileId} for vpcd at ${host}:${port} (Ctrl-C to stop)`);
+        stops.push(() => server.stop());
+      }
+      if (serial) {
+        const servers = await import("../../serve/serial.js");
+        const s = line
+          ? await servers.serveRawCardLine(card, { path: serial, baudRate: baud, protocol: line === "t1" ? 1 : 0 })
+          : await servers.serveFramedSerial(card, { path: serial, baudRate: baud });
+        io.err(`emulating ${profileId} on ${serial} (${line ? `raw ${line.toUpperCase()} line` : "framed protocol"})`);
+        stops.push(() => s.close());
+      }
+      try {
+        await until;
+      } finally {
+        for (const s of stops) await s();
+      }
+    }
   },
 };

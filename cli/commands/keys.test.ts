@@ -50,5 +50,9 @@ describe("emvsim keys", () => {
     const u = io();
     expect(await main(["keys", "--nope"], u)).toBe(1);
     expect(u.stderr.join("")).toMatch(/unknown option '--nope'/);
+    // Issue 13 defect 7: the last --card won.
+    const twice = io();
+    expect(await main(["keys", "--card", "amex-cda", "--card", "mastercard-cvn16-sda"], twice)).toBe(1);
+    expect(twice.stderr).toEqual(["emvsim keys: --card given twice"]);
   });
 });

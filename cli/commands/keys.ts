@@ -6,7 +6,7 @@ import { caKeys } from "../../emulator/keystore.js";
 import { listProfiles, loadProfile } from "../../emulator/profile.js";
 import { fromHex, toHex } from "../../emv/bytes.js";
 import { type CaPublicKey, type CaPublicKeyJson, caPublicKeyToJson } from "../../emv/crypto/capk.js";
-import { type CliIo, type Command, UsageError } from "../command.js";
+import { type CliIo, type Command, parseOptions, UsageError } from "../command.js";
 
 /** Every key once, by RID and index; with `--card` only those one profile needs. */
 export function exportedCaKeys(profileId?: string): CaPublicKeyJson[] {
@@ -43,17 +43,8 @@ export const command: Command = {
     "this format.",
   ].join("\n"),
   async run(args: string[], io: CliIo): Promise<number> {
-    let card: string | undefined;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === "--json") continue;
-      if (a === "--card") {
-        card = args[++i];
-        if (!card) throw new UsageError("--card needs a profile id or path");
-        continue;
-      }
-      throw new UsageError(`unknown option '${a}' (try 'emvsim keys --help')`);
-    }
+    // --json is accepted for symmetry with the other commands: the output is always JSON.
+    const card = parseOptions(args, ["--card"], ["--json"], "keys").values.get("--card");
     io.out(JSON.stringify(exportedCaKeys(card), null, 2));
     return 0;
   },

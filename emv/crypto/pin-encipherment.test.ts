@@ -4,10 +4,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../bytes.js";
 import { decipherPinBlock, encipherPinBlock } from "./pin-encipherment.js";
-import { generateRsaKey, modulusLength } from "./rsa.js";
+import { modulusLength } from "./rsa.js";
+import { TEST_RSA_768_A, TEST_RSA_768_B } from "./testing/fixed-keys.js";
 import { big, modPow } from "./testing/independent-rsa.js";
 
-const key = generateRsaKey(768, 3);
+// Fixed keys (issue 13 defect 8): with a key generated per run, "data not made with this key" recovered a 7F header
+// now and then (1 run in 256) and the test failed.
+const key = TEST_RSA_768_A;
 const pinBlock = fromHex("241234FFFFFFFFFF");
 const challenge = fromHex("0102030405060708");
 const pad = (n: number) => new Uint8Array(n).fill(0x5a);
@@ -43,9 +46,9 @@ describe("encipherPinBlock / decipherPinBlock (§7.2)", () => {
     expect(d.ok ? "ok" : d.reason).toBe("Enciphered PIN data: 10 bytes, the key modulus is 96 bytes (Book 2 §7.2)");
   });
   it("data not made with this key: header check fails, no PIN data in the error", () => {
-    const other = generateRsaKey(768, 3);
-    const e = encipherPinBlock(other, pinBlock, challenge, pad);
+    const e = encipherPinBlock(TEST_RSA_768_B, pinBlock, challenge, pad);
     if (!e.ok) throw new Error(e.reason);
+    // Fixed keys, so the input is always the same: B's ciphertext is below A's modulus, or a fixed stand-in.
     const input = big(e.value) < big(key.modulus) ? e.value : new Uint8Array(96).fill(1);
     const d = decipherPinBlock(key, input);
     if (d.ok) throw new Error("deciphered");

@@ -45,3 +45,38 @@ describe("BER-TLV codec", () => {
     expect(() => decodeTlv(fromHex("8801029000"))).toThrow(/offset 3: 2 byte\(s\) after/);
   });
 });
+
+// Padding (issue 13 defect 6). EMVCo Specification Update Bulletin 69 (2nd ed.) on Book 3 Annex B: 00 padding may occur
+// before, between or after data objects inside a template only; "padding shall not be applied outside templates".
+// decodeTlvs decodes a template's value field (padding skipped), decodeTlv one object standing alone (no padding
+// around it). The public vectors agree: lumag/emv-tools' tlv_parse and emv-utils' READ RECORD Test 5 reject 70..FFFF.
+describe("decodeTlv and decodeTlvs on 00/FF padding (SU 69)", () => {
+  it("both skip padding inside a template, before, between and after its data objects", () => {
+    const hex = "700B005A0212340000570112FF";
+    const one = decodeTlv(fromHex(hex));
+    expect(one.children!.map((n) => n.tagHex)).toEqual(["5A", "57"]);
+    expect(decodeTlvs(fromHex(hex))[0]!.children!.map((n) => n.tagHex)).toEqual(["5A", "57"]);
+    expect(decodeTlvs(fromHex("005A021234FF00570112")).map((n) => n.tagHex)).toEqual(["5A", "57"]);
+  });
+
+  it("decodeTlv rejects 00 before the object as padding outside a template, never as a tag 00", () => {
+    for (const hex of ["0000", "00700357011200", "000070035701"]) {
+      expect(() => decodeTlv(fromHex(hex))).toThrow(TlvError);
+      expect(() => decodeTlv(fromHex(hex))).toThrow(/at offset 0: 00 padding before the data object/);
+    }
+  });
+
+  it("decodeTlv rejects padding after the object (trailing data), as the vectors do", () => {
+    expect(() => decodeTlv(fromHex("70035701120000"))).toThrow(/tag 70 at offset 5: 2 byte\(s\) after the data object/);
+    expect(() => decodeTlv(fromHex("7003570112FF"))).toThrow(/tag 70 at offset 5: 1 byte\(s\) after the data object/);
+  });
+
+  it("the error kind names the padding", () => {
+    try {
+      decodeTlv(fromHex("00700100"));
+      expect.unreachable();
+    } catch (e) {
+      expect((e as TlvError).kind).toBe("padding-outside-template");
+    }
+  });
+});

@@ -21,6 +21,7 @@ export type TlvErrorKind =
   | "length-too-long"
   | "value-beyond-buffer"
   | "trailing-data"
+  | "padding-outside-template"
   | "depth-exceeded";
 
 /** A malformed BER-TLV encoding: what went wrong, at which byte offset, in which tag. */
@@ -156,9 +157,21 @@ export function decodeTlvs(buf: Uint8Array, options: DecodeOptions = {}): Tlv[] 
   return decodeRange(buf, 0, buf.length, 0, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.allowPadding ?? true);
 }
 
-/** Decode exactly one data object spanning the whole buffer (a card response template, for example). */
+/**
+ * Decode exactly one data object spanning the whole buffer (a card response template, for example). Padding is
+ * skipped inside its templates only: "padding shall not be applied outside templates" (EMVCo SU 69 on Book 3
+ * Annex B), so a 00 before the object is an error (never a tag 00) and bytes after it are trailing data.
+ */
 export function decodeTlv(buf: Uint8Array, options: DecodeOptions = {}): Tlv {
   if (buf.length === 0) throw new TlvError("empty", 0, undefined, "no data object: input is empty");
+  if (buf[0] === 0x00 && (options.allowPadding ?? true)) {
+    throw new TlvError(
+      "padding-outside-template",
+      0,
+      undefined,
+      "00 padding before the data object (allowed inside templates only: EMV SU 69)",
+    );
+  }
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const node = decodeOne(buf, 0, buf.length, 0, maxDepth, options.allowPadding ?? true);
   const end = node.valueOffset + node.length;
