@@ -31,11 +31,16 @@ export const command: Command = {
     "  --serial <path>       serve on a serial port / pty with the emvsim framed protocol (devices/README.md)",
     "  --line t0|t1          with --serial: act as a raw card I/O line (ATR then T=0 or T=1) instead",
     "  --baud <n>            serial speed (default 115200, raw line 9600)",
+    "  --fast                with --vpcd: answer at once (by default the card takes a chip's processing time per",
+    "                        command, emulator/processing-time.ts; a T=0 card also answers with 61xx/6Cxx procedure",
+    "                        bytes as a real one does, unless its profile sets served.t0Procedure false)",
     "",
     "Runs until SIGINT or SIGTERM, then removes the card and exits.",
   ].join("\n"),
   async run(args, io) {
-    const opts = parseOptions(args, ["--card", "--vpcd", "--serial", "--line", "--baud"], [], "emulate").values;
+    const parsed = parseOptions(args, ["--card", "--vpcd", "--serial", "--line", "--baud"], ["--fast"], "emulate");
+    const opts = parsed.values;
+    const fast = parsed.flags.has("--fast");
     const vpcdText = opts.get("--vpcd");
     const serial = opts.get("--serial");
     if (!vpcdText && !serial) throw new UsageError("give --vpcd <host:port> or --serial <path>");
@@ -77,10 +82,13 @@ export const command: Command = {
       if (vpcd) {
         const { host, port } = vpcd;
         const { VpcdCardServer } = await import("../../serve/vpcd.js");
-        const server = new VpcdCardServer(card, { host, port, log: (l) => io.err(l) });
+        const { ServedEmulatedCard } = await import("../../serve/served-card.js");
+        const served = new ServedEmulatedCard(card, { fast });
+        const server = new VpcdCardServer(served, { host, port, log: (l) => io.err(l) });
         // Keep trying in the background: pcscd may start after us.
         server.start(2_147_483_647).catch(() => {});
-        io.err(`emulating ${profileId} for vpcd at ${host}:${port} (Ctrl-C to stop)`);
+        const behaviour = `${served.t0Procedure ? "T=0 procedure bytes" : "APDU level"}, ${fast ? "no processing time" : "a chip's processing time"}`;
+        io.err(`emulating ${profileId} for vpcd at ${host}:${port} (${behaviour}; Ctrl-C to stop)`);
         stops.push(() => server.stop());
       }
       if (serial) {
