@@ -3,9 +3,9 @@
 // the APDU sequence compared with the expectation.
 
 import { describe, expect, it } from "vitest";
+import { compareC2, runC2Case } from "./c2-harness.js";
 import { kernel2Cases } from "./catalog/c2.js";
 import { C2_FAMILIES } from "./catalog/c2-types.js";
-import { compareC2, runC2Case } from "./testing/c2-harness.js";
 
 const cases = kernel2Cases();
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { kernel3Cases } from "./catalog/contactless-c3.js";
 import { entryPointCases } from "./catalog/contactless-entry-point.js";
 import { CONTACTLESS_FAMILIES } from "./catalog/contactless-types.js";
-import { compareTap, runContactlessCase } from "./testing/contactless-harness.js";
+import { compareTap, runContactlessCase } from "./contactless-harness.js";
 
 const cases = [...entryPointCases(), ...kernel3Cases()];
 

@@ -3,7 +3,7 @@
 // message is the first differing criterion. PANs masked like every other report.
 
 import { maskPansInText } from "../emv/sensitive.js";
-import { FAMILIES } from "./catalog/types.js";
+import { REPORT_FAMILIES } from "./catalog/types.js";
 import type { CaseReport } from "./report.js";
 
 /** XML 1.0 text: the five entities escaped, characters XML cannot carry (C0 controls but tab/LF/CR) dropped. */
@@ -30,7 +30,7 @@ export interface JunitOptions {
 }
 
 export function renderJunit(reports: readonly CaseReport[], options: JunitOptions): string {
-  const families = FAMILIES.filter((f) => reports.some((r) => r.family === f));
+  const families = REPORT_FAMILIES.filter((f) => reports.some((r) => r.family === f));
   const failures = reports.filter((r) => !r.passed).length;
   const total = reports.reduce((t, r) => t + (r.durationMs ?? 0), 0);
   const out: string[] = [

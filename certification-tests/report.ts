@@ -8,12 +8,12 @@ import { describeBits } from "../emv/bits.js";
 import { fromHex } from "../emv/bytes.js";
 import { maskPansInText } from "../emv/sensitive.js";
 import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
-import { type CertCase, FAMILIES, type Family } from "./catalog/types.js";
+import { type CertCase, REPORT_FAMILIES, type ReportFamily } from "./catalog/types.js";
 import type { Observed } from "./harness.js";
 
 export interface CaseReport {
   readonly id: string;
-  readonly family: Family;
+  readonly family: ReportFamily;
   readonly title: string;
   readonly ref: string;
   readonly profile: string;
@@ -69,7 +69,7 @@ function bitsInWords(hex: string, which: "TVR" | "TSI"): string {
 }
 
 function summary(cases: readonly CaseReport[]) {
-  return FAMILIES.map((family) => {
+  return REPORT_FAMILIES.map((family) => {
     const mine = cases.filter((c) => c.family === family);
     return { family, passed: mine.filter((c) => c.passed).length, failed: mine.filter((c) => !c.passed).length };
   }).filter((f) => f.passed + f.failed > 0);

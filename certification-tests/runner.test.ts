@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { catalog } from "./catalog/index.js";
 import { propertySuites } from "./properties/index.js";
 import { same } from "./properties/suite.js";
-import { evaluateProperty, parseShard, runCatalog, selectCases, selectRunnables } from "./runner.js";
+import { evaluateProperty, evaluateTap, parseShard, runCatalog, selectCases, selectRunnables } from "./runner.js";
 
 const all = catalog();
 
@@ -93,7 +93,7 @@ describe("property suites in a certify run", () => {
     const everything = selectRunnables({});
     const shards = [1, 2].map((index) => selectRunnables({ shard: { index, count: 2 } }));
     const ids = (r: typeof everything) =>
-      r.ok ? r.value.map((x) => (x.kind === "case" ? x.case.id : x.suite.id)) : [];
+      r.ok ? r.value.map((x) => (x.kind === "property" ? x.suite.id : x.case.id)) : [];
     expect([...ids(shards[0]!), ...ids(shards[1]!)].sort()).toEqual(ids(everything).sort());
   });
 
@@ -116,5 +116,23 @@ describe("property suites in a certify run", () => {
     expect(report.passed).toBe(false);
     expect(report.problems.some((p) => p.startsWith("Counterexample: [7]"))).toBe(true);
     expect(report.problems.some((p) => p.includes("below seven"))).toBe(true);
+  });
+});
+
+describe("contactless taps in a certify run", () => {
+  it("Entry Point, C-3 and C-2 cases are selected by family and judged by their harness; a wrong one fails", async () => {
+    const c3 = selectRunnables({ families: ["C-3"] });
+    const c2 = selectRunnables({ families: ["C-2 torn transactions"] });
+    expect(c3.ok && c3.value.length).toBeGreaterThan(0);
+    expect(c2.ok && c2.value.every((r) => r.kind === "c2")).toBe(true);
+    if (!c3.ok) return;
+    const first = c3.value[0]!;
+    if (first.kind !== "contactless") throw new Error("expected a contactless tap");
+    expect((await evaluateTap(first)).passed).toBe(true);
+    const other = first.case.expected.outcome === "Approved" ? ("Declined" as const) : ("Approved" as const);
+    const wrong = { ...first, case: { ...first.case, expected: { ...first.case.expected, outcome: other } } };
+    const report = await evaluateTap(wrong);
+    expect(report.passed).toBe(false);
+    expect(report.problems[0]).toBe(`outcome: expected "${other}", got "${first.case.expected.outcome}"`);
   });
 });

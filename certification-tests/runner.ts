@@ -3,8 +3,15 @@
 // entry, never a throw.
 
 import { maskPansInText } from "../emv/sensitive.js";
+import { compareC2, runC2Case } from "./c2-harness.js";
+import { kernel2Cases } from "./catalog/c2.js";
+import type { C2Case } from "./catalog/c2-types.js";
+import { kernel3Cases } from "./catalog/contactless-c3.js";
+import { entryPointCases } from "./catalog/contactless-entry-point.js";
+import type { ContactlessCase } from "./catalog/contactless-types.js";
 import { catalog } from "./catalog/index.js";
 import type { CertCase } from "./catalog/types.js";
+import { compareTap, runContactlessCase } from "./contactless-harness.js";
 import { compare, observe, runCase } from "./harness.js";
 import { checkInvariants } from "./invariants.js";
 import { type PropertySuite, propertySuites } from "./properties/index.js";
@@ -81,26 +88,71 @@ export function runCatalog(cases: readonly CertCase[], onProgress?: (p: Progress
   );
 }
 
-/** One entry of a certify run: a catalog case or a property suite. */
+/** One entry of a certify run: a contact catalog case, a contactless tap (Entry Point + C-3, or C-2), a property suite. */
 export type Runnable =
   | { readonly kind: "case"; readonly case: CertCase }
+  | { readonly kind: "contactless"; readonly case: ContactlessCase }
+  | { readonly kind: "c2"; readonly case: C2Case }
   | { readonly kind: "property"; readonly suite: PropertySuite };
 
-const idOf = (r: Runnable) => (r.kind === "case" ? r.case.id : r.suite.id);
-const familyOf = (r: Runnable) => (r.kind === "case" ? r.case.family : r.suite.family);
+const entryOf = (r: Runnable) => (r.kind === "property" ? r.suite : r.case);
+const idOf = (r: Runnable) => entryOf(r).id;
+const familyOf = (r: Runnable) => entryOf(r).family;
+
+/** Every entry `emvsim certify` knows, in run order: contact cases, contactless taps, C-2 taps, property suites. */
+export function allRunnables(): Runnable[] {
+  return [
+    ...catalog().map((c) => ({ kind: "case" as const, case: c })),
+    ...[...entryPointCases(), ...kernel3Cases()].map((c) => ({ kind: "contactless" as const, case: c })),
+    ...kernel2Cases().map((c) => ({ kind: "c2" as const, case: c })),
+    ...propertySuites().map((s) => ({ kind: "property" as const, suite: s })),
+  ];
+}
+
+/** A contactless catalog case tapped in-process, compared with its expectation (outcome, OPS, TTQ, APDUs, …). */
+export async function evaluateTap(r: Extract<Runnable, { kind: "contactless" | "c2" }>): Promise<CaseReport> {
+  const c = r.case;
+  const entry = {
+    id: c.id,
+    family: c.family,
+    title: c.title,
+    ref: c.ref,
+    profile: "profile" in c.card ? c.card.profile : "scripted card",
+    config:
+      r.kind === "c2"
+        ? "catalog Kernel 2 reader"
+        : typeof r.case.reader === "string"
+          ? r.case.reader
+          : "catalog reader",
+    why: c.why,
+    setup: {},
+    expected: {},
+  };
+  try {
+    const run = r.kind === "c2" ? await runC2Case(r.case) : await runContactlessCase(r.case);
+    const problems = run.error
+      ? [`setup: ${run.error}`]
+      : !run.record
+        ? ["setup: no record"]
+        : r.kind === "c2"
+          ? compareC2(r.case, run.record)
+          : compareTap(r.case, run.record);
+    return { ...entry, passed: problems.length === 0, problems: problems.map((p) => maskPansInText(p)) };
+  } catch (e) {
+    return {
+      ...entry,
+      passed: false,
+      problems: [`internal: the case threw: ${e instanceof Error ? e.message : String(e)}`],
+    };
+  }
+}
 
 /**
  * The catalog cases and property suites a selection names, cases first, each list in its own order. Family and id
  * filters apply to both; shards are taken round-robin over the whole list (cases, then suites), so every entry
  * belongs to exactly one shard whatever else is selected.
  */
-export function selectRunnables(
-  selection: Selection,
-  all: readonly Runnable[] = [
-    ...catalog().map((c) => ({ kind: "case" as const, case: c })),
-    ...propertySuites().map((s) => ({ kind: "property" as const, suite: s })),
-  ],
-): Parsed<Runnable[]> {
+export function selectRunnables(selection: Selection, all: readonly Runnable[] = allRunnables()): Parsed<Runnable[]> {
   let out = [...all];
   if (selection.families?.length) {
     const wanted = selection.families.map((f) => f.toLowerCase());
@@ -164,7 +216,12 @@ export async function runAll(
   let passed = 0;
   for (const e of entries) {
     const started = performance.now();
-    const report = e.kind === "case" ? await evaluate(e.case) : await evaluateProperty(e.suite);
+    const report =
+      e.kind === "case"
+        ? await evaluate(e.case)
+        : e.kind === "property"
+          ? await evaluateProperty(e.suite)
+          : await evaluateTap(e);
     const timed = { ...report, durationMs: Math.round((performance.now() - started) * 10) / 10 };
     reports.push(timed);
     if (timed.passed) passed++;

@@ -5,6 +5,8 @@ import type { DecisionRule, ScriptConfig } from "../../emulator/host/config.js";
 import type { CryptogramType, Outcome } from "../../kernel/contact/decision.js";
 import type { TerminationCause } from "../../kernel/termination.js";
 import type { TransactionType } from "../../kernel/transaction-params.js";
+import { C2_FAMILIES } from "./c2-types.js";
+import { CONTACTLESS_FAMILIES } from "./contactless-types.js";
 
 /** The test families, named like the EMVCo Level 2 families. */
 export const FAMILIES = [
@@ -142,3 +144,7 @@ export interface CertCase {
   /** Extra checks every case of the matrix makes (invariants of the books); see matrix.ts. */
   readonly invariants?: boolean;
 }
+
+/** Every family a certify report can hold, in report order: contact, then Entry Point and C-3, then C-2. */
+export const REPORT_FAMILIES = [...FAMILIES, ...CONTACTLESS_FAMILIES, ...C2_FAMILIES] as const;
+export type ReportFamily = (typeof REPORT_FAMILIES)[number];

@@ -237,8 +237,9 @@ export const command: Command = {
       : selected.value;
     if (options.list) {
       for (const r of cases) {
-        const c = r.kind === "case" ? r.case : r.suite;
-        io.out(`${c.id}\t${c.family}\t${c.title}\t${c.ref}${r.kind === "property" ? "\tproperty suite" : ""}`);
+        const c = r.kind === "property" ? r.suite : r.case;
+        const kind = r.kind === "property" ? "\tproperty suite" : r.kind === "case" ? "" : "\tcontactless";
+        io.out(`${c.id}\t${c.family}\t${c.title}\t${c.ref}${kind}`);
       }
       return 0;
     }

@@ -15,12 +15,12 @@ import { toHex } from "../../emv/bytes.js";
 import { seededRandom } from "../../emv/random.js";
 import { runTap } from "../entry-point/entry-point.js";
 import { fieldWithCard } from "../entry-point/field.js";
-import { terminalWith } from "../entry-point/testing/readers.js";
+import { terminalWith } from "../entry-point/reader-builders.js";
 import { nonInteractive } from "../interaction.js";
 import type { TransactionParams } from "../transaction-params.js";
 import type { KernelClock } from "./clock.js";
 import { createKernel2, type Kernel2Details } from "./kernel.js";
-import { c2Config, k2Reader } from "./testing/readers.js";
+import { c2Config, k2Reader } from "./reader-builders.js";
 import { TornTransactionLog } from "./torn.js";
 
 const profile = (id: string): PaypassProfile => {

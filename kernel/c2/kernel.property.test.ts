@@ -13,11 +13,11 @@ import type { CardChannel } from "../../transport/channel.js";
 import { TransportError } from "../../transport/channel.js";
 import { runTap } from "../entry-point/entry-point.js";
 import { fieldWithCard } from "../entry-point/field.js";
-import { terminalWith } from "../entry-point/testing/readers.js";
+import { terminalWith } from "../entry-point/reader-builders.js";
 import { nonInteractive } from "../interaction.js";
 import type { KernelClock } from "./clock.js";
 import { createKernel2 } from "./kernel.js";
-import { c2Config, k2Reader } from "./testing/readers.js";
+import { c2Config, k2Reader } from "./reader-builders.js";
 import { TornTransactionLog } from "./torn.js";
 
 type Fault =

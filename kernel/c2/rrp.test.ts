@@ -5,9 +5,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex } from "../../emv/bytes.js";
 import { parseReaderConfig } from "../config/reader-load.js";
-import { terminalWith } from "../entry-point/testing/readers.js";
+import { terminalWith } from "../entry-point/reader-builders.js";
 import { assessRelayResistance, parseRelayResistanceAnswer } from "./rrp.js";
-import { c2Config } from "./testing/readers.js";
+import { c2Config } from "./reader-builders.js";
 
 const cfg = {
   minGracePeriod: 5,

@@ -9,13 +9,13 @@ import { fromHex, toHex } from "../../emv/bytes.js";
 import { ScriptedChannel, type ScriptStep } from "../contact/testing/scripted-channel.js";
 import { runTap } from "../entry-point/entry-point.js";
 import { fieldWithCard } from "../entry-point/field.js";
-import { terminalWith } from "../entry-point/testing/readers.js";
+import { terminalWith } from "../entry-point/reader-builders.js";
 import { nonInteractive } from "../interaction.js";
 import type { TransactionParams } from "../transaction-params.js";
 import type { KernelClock } from "./clock.js";
 import fixture from "./fixtures/mastercard-traces.json" with { type: "json" };
 import { createKernel2, type Kernel2Details } from "./kernel.js";
-import { c2Config, k2Reader } from "./testing/readers.js";
+import { c2Config, k2Reader } from "./reader-builders.js";
 import { type TornRecord, TornTransactionLog } from "./torn.js";
 
 const t = fixture.traces.find((x) => x.id === "dh-msc-offline-cda")!;

@@ -11,12 +11,12 @@ import { fromHex, toHex } from "../../emv/bytes.js";
 import { ScriptedChannel, type ScriptStep } from "../contact/testing/scripted-channel.js";
 import { runTap } from "../entry-point/entry-point.js";
 import { fieldWithCard } from "../entry-point/field.js";
-import { terminalWith } from "../entry-point/testing/readers.js";
+import { terminalWith } from "../entry-point/reader-builders.js";
 import { nonInteractive } from "../interaction.js";
 import type { TransactionParams } from "../transaction-params.js";
 import fixture from "./fixtures/mastercard-traces.json" with { type: "json" };
 import { createKernel2, type Kernel2Details } from "./kernel.js";
-import { c2Config, k2Reader } from "./testing/readers.js";
+import { c2Config, k2Reader } from "./reader-builders.js";
 
 type Trace = (typeof fixture.traces)[number];
 const trace = (id: string): Trace => fixture.traces.find((t) => t.id === id)!;

@@ -7,7 +7,7 @@ import { fromHex, toHex } from "../../emv/bytes.js";
 import { ScriptedChannel } from "../contact/testing/scripted-channel.js";
 import { runTap } from "../entry-point/entry-point.js";
 import { fieldWithCard } from "../entry-point/field.js";
-import { readerWith, terminalWith } from "../entry-point/testing/readers.js";
+import { readerWith, terminalWith } from "../entry-point/reader-builders.js";
 import { nonInteractive } from "../interaction.js";
 import type { TransactionParams } from "../transaction-params.js";
 import fixture from "./fixtures/contactless-traces.json" with { type: "json" };

@@ -18,7 +18,7 @@ import {
   SELECT_PPSE,
   selectCommand,
 } from "./testing/cards.js";
-import { readerWith, terminalWith } from "./testing/readers.js";
+import { readerWith, terminalWith } from "./reader-builders.js";
 
 const VISA = "A0000000031010";
 const ELECTRON = "A0000000032010";

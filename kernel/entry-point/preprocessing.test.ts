@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../emv/bytes.js";
 import type { ReaderCombination } from "../config/reader-types.js";
 import { preProcess, preProcessCombination } from "./preprocessing.js";
-import { readerWith, terminalWith } from "./testing/readers.js";
+import { readerWith, terminalWith } from "./reader-builders.js";
 
 const combination = (c: Partial<ReaderCombination>): ReaderCombination => ({
   aid: fromHex("A0000000031010"),

@@ -2,19 +2,19 @@
 // Point and Kernel 2 under the catalog reader with the case's changes, on a simulated clock the card spends its
 // relay resistance processing time on; compares with the expectation field by field.
 
-import { PaypassCard } from "../../emulator/contactless/paypass.js";
-import { loadPaypassProfile, parsePaypassProfile } from "../../emulator/contactless/paypass-profile.js";
-import { toHex } from "../../emv/bytes.js";
-import { seededRandom } from "../../emv/random.js";
-import { TAG } from "../../emv/tlv/tag-names.js";
-import type { KernelClock } from "../../kernel/c2/clock.js";
-import { createKernel2, type Kernel2Details } from "../../kernel/c2/kernel.js";
-import { c2Config, k2Reader } from "../../kernel/c2/testing/readers.js";
-import { runTap, type TapRecord } from "../../kernel/entry-point/entry-point.js";
-import { fieldWithCard } from "../../kernel/entry-point/field.js";
-import { terminalWith } from "../../kernel/entry-point/testing/readers.js";
-import { nonInteractive } from "../../kernel/interaction.js";
-import type { C2Case } from "../catalog/c2-types.js";
+import { PaypassCard } from "../emulator/contactless/paypass.js";
+import { loadPaypassProfile, parsePaypassProfile } from "../emulator/contactless/paypass-profile.js";
+import { toHex } from "../emv/bytes.js";
+import { seededRandom } from "../emv/random.js";
+import { TAG } from "../emv/tlv/tag-names.js";
+import type { KernelClock } from "../kernel/c2/clock.js";
+import { createKernel2, type Kernel2Details } from "../kernel/c2/kernel.js";
+import { c2Config, k2Reader } from "../kernel/c2/reader-builders.js";
+import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
+import { fieldWithCard } from "../kernel/entry-point/field.js";
+import { terminalWith } from "../kernel/entry-point/reader-builders.js";
+import { nonInteractive } from "../kernel/interaction.js";
+import type { C2Case } from "./catalog/c2-types.js";
 
 /** The catalog reader's relay resistance thresholds (units of 100 µs; percent). */
 export const CATALOG_RRP = {

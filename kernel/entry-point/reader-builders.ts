@@ -1,15 +1,17 @@
-// Test support: reader configurations built in code over a terminal configuration with chosen CA keys, so that a
-// test states every limit it depends on.
+// Reader configurations built in code over a shipped terminal configuration with chosen CA keys, so that a test or
+// a catalog case states every limit it depends on (used by the kernel tests and the contactless catalog).
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseTerminalConfig } from "../../config/load.js";
-import { parseReaderConfig } from "../../config/reader-load.js";
-import type { ReaderConfig } from "../../config/reader-types.js";
-import type { CaKeyJson } from "../../config/schema.js";
-import type { TerminalConfig } from "../../config/types.js";
+import { projectDir } from "../../emv/project-files.js";
+import { parseTerminalConfig } from "../config/load.js";
+import { parseReaderConfig } from "../config/reader-load.js";
+import type { ReaderConfig } from "../config/reader-types.js";
+import type { CaKeyJson } from "../config/schema.js";
+import type { TerminalConfig } from "../config/types.js";
 
-const TERMINALS = join(import.meta.dirname, "../../config/terminals");
+/** kernel/config/terminals, from the sources and from dist/ alike. */
+const TERMINALS = projectDir(import.meta.url, "kernel/config/terminals", "attended-pos.json");
 
 /** A shipped terminal configuration's JSON with changes, validated. */
 export function terminalWith(id: string, changes: Record<string, unknown> = {}, caKeys?: CaKeyJson[]): TerminalConfig {

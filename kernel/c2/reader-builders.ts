@@ -1,10 +1,10 @@
-// Test support: Kernel 2 reader configurations built in code over a terminal configuration, so that a test states
-// every limit and C-2 value it depends on (validated by the reader schema like a shipped file).
+// Kernel 2 reader configurations built in code over a terminal configuration, so that a test or a catalog case
+// states every limit and C-2 value it depends on (validated by the reader schema like a shipped file).
 
-import type { C2ConfigJson } from "../../config/reader-c2-schema.js";
-import { parseReaderConfig } from "../../config/reader-load.js";
-import type { ReaderConfig } from "../../config/reader-types.js";
-import type { TerminalConfig } from "../../config/types.js";
+import type { C2ConfigJson } from "../config/reader-c2-schema.js";
+import { parseReaderConfig } from "../config/reader-load.js";
+import type { ReaderConfig } from "../config/reader-types.js";
+import type { TerminalConfig } from "../config/types.js";
 
 export interface K2CombinationJson {
   aid: string;

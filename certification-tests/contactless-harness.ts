@@ -1,21 +1,22 @@
 // Runs one contactless catalog case: the card (an emulator profile opened on its contactless interface, or a
 // scripted card) tapped through Entry Point and Kernel 3 under the case's reader; compares with the expectation.
 
-import { caPublicKeysForProfile } from "../../emulator/ca-keys.js";
-import { openEmulatorChannel } from "../../emulator/channel.js";
-import { defaultIssuerHost } from "../../emulator/host/index.js";
-import { loadProfile } from "../../emulator/profile.js";
-import type { AuthorizationResponse, IssuerHost } from "../../emv/authorisation.js";
-import { describeBits } from "../../emv/bits.js";
-import { fromHex, toHex } from "../../emv/bytes.js";
-import { TTQ_BITS } from "../../emv/fields/ttq.js";
-import { seededRandom } from "../../emv/random.js";
-import { kernel3 } from "../../kernel/c3/kernel.js";
-import { withCaKeys } from "../../kernel/config/load.js";
-import { loadReaderConfig } from "../../kernel/config/reader-load.js";
-import type { ReaderConfig } from "../../kernel/config/reader-types.js";
-import { runTap, type TapRecord } from "../../kernel/entry-point/entry-point.js";
-import { type ContactlessField, type FieldEvent, scriptedField } from "../../kernel/entry-point/field.js";
+import { caPublicKeysForProfile } from "../emulator/ca-keys.js";
+import { openEmulatorChannel } from "../emulator/channel.js";
+import { defaultIssuerHost } from "../emulator/host/index.js";
+import { loadProfile } from "../emulator/profile.js";
+import type { AuthorizationResponse, IssuerHost } from "../emv/authorisation.js";
+import { describeBits } from "../emv/bits.js";
+import { fromHex, toHex } from "../emv/bytes.js";
+import { TTQ_BITS } from "../emv/fields/ttq.js";
+import { seededRandom } from "../emv/random.js";
+import { kernel3 } from "../kernel/c3/kernel.js";
+import { withCaKeys } from "../kernel/config/load.js";
+import { loadReaderConfig } from "../kernel/config/reader-load.js";
+import type { ReaderConfig } from "../kernel/config/reader-types.js";
+import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
+import { type ContactlessField, type FieldEvent, scriptedField } from "../kernel/entry-point/field.js";
+import { readerWith, terminalWith } from "../kernel/entry-point/reader-builders.js";
 import {
   type Answer,
   fciResponse,
@@ -23,11 +24,10 @@ import {
   ppseResponse,
   ResponderChannel,
   SELECT_PPSE,
-} from "../../kernel/entry-point/testing/cards.js";
-import { readerWith, terminalWith } from "../../kernel/entry-point/testing/readers.js";
-import { nonInteractive } from "../../kernel/interaction.js";
-import type { CardChannel } from "../../transport/channel.js";
-import type { ContactlessCase, ScriptedCard } from "../catalog/contactless-types.js";
+} from "../kernel/entry-point/testing/cards.js";
+import { nonInteractive } from "../kernel/interaction.js";
+import type { CardChannel } from "../transport/channel.js";
+import type { ContactlessCase, ScriptedCard } from "./catalog/contactless-types.js";
 
 /** A scripted card as a channel: SELECT PPSE, SELECT by AID, GPO (per tap), READ RECORD, EXTERNAL AUTHENTICATE. */
 export function scriptedChannel(s: ScriptedCard): CardChannel {
