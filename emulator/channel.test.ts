@@ -25,9 +25,9 @@ describe("openEmulatorChannel", () => {
   it("is a CardChannel: description, ATR, transmit, reset, close (then TransportError 'closed')", async () => {
     const ch = openEmulatorChannel(persistentProfile());
     expect(ch.description).toBe("emulator:test-plain");
-    expect(toHex(ch.atr!)).toBe("3B6800000073C84013009000");
+    expect(toHex(ch.atr!)).toBe("3B6800000073C84000009000");
     expect(toHex(await ch.transmit(SELECT)).slice(-4)).toBe("9000");
-    expect(toHex(await ch.reset!())).toBe("3B6800000073C84013009000");
+    expect(toHex(await ch.reset!())).toBe("3B6800000073C84000009000");
     // After a reset nothing is selected.
     expect(toHex(await ch.transmit(GPO))).toBe("6985");
     await ch.close();

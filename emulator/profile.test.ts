@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../emv/bytes.js";
+import { parseAtr } from "../transport/atr.js";
 import { type CardProfile, DEFAULT_PROFILE_ID, listProfiles, loadProfile, parseProfile } from "./profile.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "test-plain.json");
@@ -139,5 +140,24 @@ describe("profile validation errors name the JSON path and the reason", () => {
     const r = loadProfile(join(import.meta.dirname, "fixtures", "README.md"));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.problems[0]).toMatch(/^not valid JSON: /);
+  });
+});
+
+describe("built-in profiles' ATRs make no claim the emulator does not keep (ISO 7816-4 §8.1.1.2.7)", () => {
+  it("card capabilities in the historical bytes announce no logical channels and no channel assignment", () => {
+    for (const id of listProfiles()) {
+      const p = loadProfile(id);
+      if (!p.ok) throw p.error;
+      const h = parseAtr(p.value.atr).historical;
+      // Category indicator 00 (status at the end) or 80: compact-TLV objects follow (ISO 7816-4 §8.1.1.1).
+      if (h[0] !== 0x00 && h[0] !== 0x80) continue;
+      const end = h[0] === 0x00 ? h.length - 3 : h.length;
+      for (let i = 1; i < end; ) {
+        const tag = h[i]! >> 4;
+        const len = h[i]! & 0x0f;
+        if (tag === 0x7 && len >= 3) expect({ id, byte3: h[i + 3]! & 0x1f }).toEqual({ id, byte3: 0 });
+        i += 1 + len;
+      }
+    }
   });
 });

@@ -24,7 +24,7 @@ function card(id: string, over: Record<string, unknown> = {}, iface?: "contact" 
 describe("ServedEmulatedCard", () => {
   it("a T=0 card (ATR without TD1) answers SELECT with 61xx and the FCI by GET RESPONSE", () => {
     const c = card("visa-offline-only");
-    expect(toHex(c.atr)).toBe("3B6800000073C84013009000");
+    expect(toHex(c.atr)).toBe("3B6800000073C84000009000");
     const served = new ServedEmulatedCard(c);
     expect(served.t0Procedure).toBe(true);
     served.powerOn();

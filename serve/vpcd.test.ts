@@ -182,7 +182,7 @@ describe("a card presented as contactless (PC/SC Part 3 ATR for ISO 14443-4)", (
 
   it("a dual card served on contact keeps its contact ATR and PSE", () => {
     const card = emulatedServedCard("visa-cvn18-cda", { interface: "contact" });
-    expect(toHex(answerVpcd(card, fromHex("04"))!)).toBe("3B6800000073C84013009000");
+    expect(toHex(answerVpcd(card, fromHex("04"))!)).toBe("3B6800000073C84000009000");
     const cl = emulatedServedCard("visa-cvn18-cda", { interface: "contactless" });
     expect(toHex(answerVpcd(cl, fromHex("04"))!)).toBe("3B80800101");
   });

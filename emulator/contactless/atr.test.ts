@@ -30,7 +30,7 @@ describe("PC/SC contactless ATR", () => {
   it("a dual card keeps its contact ATR on the contact interface", () => {
     const r = loadProfile("visa-cvn18-cda");
     if (!r.ok) throw r.error;
-    expect(toHex(new EmulatedCard(r.value, { interface: "contact" }).atr)).toBe("3B6800000073C84013009000");
+    expect(toHex(new EmulatedCard(r.value, { interface: "contact" }).atr)).toBe("3B6800000073C84000009000");
     expect(toHex(new EmulatedCard(r.value, { interface: "contactless" }).atr)).toBe("3B80800101");
   });
 });
