@@ -237,6 +237,7 @@ describe("INTERNAL AUTHENTICATE: the 9F4B verifies with verifySignedDynamicData 
 function generateAcCda(
   card: EmulatedCard,
   app: PersonalisedApplication,
+  p1 = 0x90,
 ): { tlvs: Tlv[]; cdol1Data: Uint8Array; un: Uint8Array } {
   const cdol1 = app.cdol1!;
   const un = fromHex("CAFEBABE");
@@ -248,7 +249,10 @@ function generateAcCda(
     return new Uint8Array(e.length);
   });
   const cdol1Data = concatBytes(...parts);
-  const r = transmit(card, concatBytes(fromHex("80AE9000"), Uint8Array.of(cdol1Data.length), cdol1Data, fromHex("00")));
+  const r = transmit(
+    card,
+    concatBytes(Uint8Array.of(0x80, 0xae, p1, 0x00, cdol1Data.length), cdol1Data, fromHex("00")),
+  );
   expect(r.sw).toBe("9000");
   const [template] = decodeTlvs(r.data);
   expect(template!.tag).toBe(0x77);
@@ -284,6 +288,48 @@ describe("GENERATE AC with CDA: the 9F4B verifies with verifyCdaSignature (§6.6
       expect(v.cryptogram.length).toBe(8);
     });
   }
+});
+
+describe("CDA on an AAC: a profile choice (cdaOnAac), off by default", () => {
+  const card = (cdaOnAac: boolean) => {
+    const profile = edited("visa-cvn18-cda", (json) => {
+      (json.applications as Record<string, unknown>[])[0]!.cdaOnAac = cdaOnAac;
+    });
+    const app = personalise(profile)[0]!;
+    return { app, card: seededCard(profile) };
+  };
+
+  it("cdaOnAac true: an AAC requested with CDA (P1 10) comes back in template 77 with a 9F4B that verifies", () => {
+    const { app, card: c } = card(true);
+    const pdolData = selectAndGpo(c, app);
+    const { tlvs, cdol1Data, un } = generateAcCda(c, app, 0x10);
+    const cid = tlvs.find((t) => t.tag === 0x9f27)!.value[0]!;
+    expect(cid & 0xc0).toBe(0x00); // AAC
+    const sdad = tlvs.find((t) => t.tag === 0x9f4b);
+    if (!sdad) throw new Error("no 9F4B on the AAC");
+    const responseTlvs = encodeTlvs(tlvs.filter((t) => t.tag !== 0x9f4b).map((t) => ({ tag: t.tag, value: t.value })));
+    const v = verifyCdaSignature(iccKey(app), sdad.value, {
+      unpredictableNumber: un,
+      cid,
+      transactionDataHash: cdaTransactionDataHash({ pdolData, cdol1Data, responseTlvs }),
+    });
+    if (!v.ok) throw new Error(v.reason);
+    expect(v.cid).toBe(cid);
+  });
+
+  it("cdaOnAac false (the default): the same command gets an unsigned AAC", () => {
+    const { app, card: c } = card(false);
+    selectAndGpo(c, app);
+    const cdol1Data = new Uint8Array(app.cdol1!.reduce((n, e) => n + e.length, 0));
+    const r = transmit(
+      c,
+      concatBytes(Uint8Array.of(0x80, 0xae, 0x10, 0x00, cdol1Data.length), cdol1Data, fromHex("00")),
+    );
+    expect(r.sw).toBe("9000");
+    const [top] = decodeTlvs(r.data);
+    expect(top!.tag === 0x80 || top!.tag === 0x77).toBe(true);
+    expect(findTlv(top!.children ?? [], 0x9f4b)).toBeUndefined();
+  });
 });
 
 describe("second GENERATE AC with CDA (§6.6.1: CDOL2 data in the hash, UN from CDOL2)", () => {

@@ -271,6 +271,11 @@ export const applicationSchema = z.strictObject({
   afl: hexString,
   /** GET PROCESSING OPTIONS response: format 1 (80) or format 2 (77). Default 1. */
   gpoFormat: z.literal([1, 2]).optional(),
+  /**
+   * Sign an AAC with CDA too when the terminal asks for CDA (some cards do; Book 2 §6.6 leaves the AAC unsigned by
+   * default). Default false.
+   */
+  cdaOnAac: z.boolean().optional(),
   /** Extra data objects in a format 2 GPO response. */
   gpoExtra: z.array(plainTlvPair).optional(),
   records: z.array(recordSchema),

@@ -135,6 +135,8 @@ export interface ApplicationProfile {
   readonly aip: Uint8Array;
   readonly afl: Uint8Array;
   readonly gpoFormat: 1 | 2;
+  /** Whether an AAC is CDA-signed too when CDA is requested. */
+  readonly cdaOnAac: boolean;
   readonly gpoExtra: readonly DataObject[];
   readonly records: readonly RecordProfile[];
   readonly pin: { readonly value: string; readonly tryLimit: number; readonly tryCounter: number } | undefined;
@@ -377,6 +379,7 @@ function toApplication(a: ApplicationJson): ApplicationProfile {
     aip: fromHex(a.aip),
     afl: fromHex(a.afl),
     gpoFormat: a.gpoFormat ?? 1,
+    cdaOnAac: a.cdaOnAac ?? false,
     gpoExtra: dataObjects(a.gpoExtra),
     records: a.records.map((r) => ({
       sfi: r.sfi,

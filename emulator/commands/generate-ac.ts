@@ -104,7 +104,10 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
   }
 
   const cda =
-    (c.p1 & CDA_REQUESTED) !== 0 && (app.profile.aip[0]! & AIP_CDA) !== 0 && decision.type !== "AAC" && app.keys?.icc;
+    (c.p1 & CDA_REQUESTED) !== 0 &&
+    (app.profile.aip[0]! & AIP_CDA) !== 0 &&
+    (decision.type !== "AAC" || app.profile.cdaOnAac) &&
+    app.keys?.icc;
   if (cda) {
     const withoutSignature: TlvInput[] = [
       { tag: TAG.CRYPTOGRAM_INFORMATION_DATA, value: cid },
