@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { fromHex } from "../../emv/bytes.js";
 import { parseReaderConfig } from "../config/reader-load.js";
 import { terminalWith } from "../entry-point/reader-builders.js";
-import { assessRelayResistance, parseRelayResistanceAnswer } from "./rrp.js";
 import { c2Config } from "./reader-builders.js";
+import { assessRelayResistance, parseRelayResistanceAnswer } from "./rrp.js";
 
 const cfg = {
   minGracePeriod: 5,

@@ -8,6 +8,7 @@ import { kernel3 } from "../c3/kernel.js";
 import type { TransactionParams } from "../transaction-params.js";
 import { runTap } from "./entry-point.js";
 import { type ContactlessField, fieldWithCard, scriptedField } from "./field.js";
+import { readerWith, terminalWith } from "./reader-builders.js";
 import {
   type Answer,
   fciResponse,
@@ -18,7 +19,6 @@ import {
   SELECT_PPSE,
   selectCommand,
 } from "./testing/cards.js";
-import { readerWith, terminalWith } from "./reader-builders.js";
 
 const VISA = "A0000000031010";
 const ELECTRON = "A0000000032010";
