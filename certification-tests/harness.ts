@@ -31,8 +31,27 @@ function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** The built-in profile's JSON with the overrides applied, validated again through parseProfile. */
+/**
+ * Set-up shared by the cases of one run (issue 14: a case should cost about its transaction): the built-in data
+ * is read once per process. Profiles and configurations are immutable values, so a cached one is safe to share.
+ */
+const profileCache = new Map<string, Built<CardProfile>>();
+const terminalCache = new Map<string, ReturnType<typeof loadTerminalConfig>>();
+let hostBase: HostConfig | undefined;
+
+/** The built-in profile's JSON with the overrides applied, validated again through parseProfile (cached). */
 export function profileWithOverrides(id: string, over: CardOverrides | undefined): Built<CardProfile> {
+  const key = `${id}\u0000${JSON.stringify(over ?? null)}`;
+  const cached = profileCache.get(key);
+  if (cached) return cached;
+  const built = buildProfile(id, over);
+  // Property suites draw thousands of distinct overrides: keep the cache bounded.
+  if (profileCache.size >= 1000) profileCache.clear();
+  profileCache.set(key, built);
+  return built;
+}
+
+function buildProfile(id: string, over: CardOverrides | undefined): Built<CardProfile> {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(join(builtInProfileDir(), `${id}.json`), "utf8"));
@@ -82,7 +101,8 @@ export function profileWithOverrides(id: string, over: CardOverrides | undefined
 
 /** The built-in terminal configuration with the overrides applied. */
 export function configWithOverrides(id: string, over: TerminalOverrides | undefined): Built<TerminalConfig> {
-  const loaded = loadTerminalConfig(id);
+  const loaded = terminalCache.get(id) ?? loadTerminalConfig(id);
+  terminalCache.set(id, loaded);
   if (!loaded.ok) return { ok: false, error: loaded.error };
   const c = loaded.config;
   if (!over) return { ok: true, value: c };
@@ -174,7 +194,8 @@ const UNREACHABLE_HOST: IssuerHost = {
 
 /** The default host, with the case's scripts and rules and the issuer's PIN for the case's profile. */
 function hostConfigFor(profile: string, p: CaseParams): HostConfig {
-  const base = defaultHostConfig();
+  hostBase ??= defaultHostConfig();
+  const base = hostBase;
   const issuerPin = p.issuerPin;
   return {
     ...base,
