@@ -8,7 +8,7 @@
 import type { AuthorizationResponse } from "../../emv/authorisation.js";
 import { isBitSet } from "../../emv/bits.js";
 import { bytesEqual, concatBytes, hexByte, hexWord, toHex, writeUint } from "../../emv/bytes.js";
-import { describeAflEntry, parseAfl } from "../../emv/fields/afl.js";
+import { parseAfl } from "../../emv/fields/afl.js";
 import { AIP } from "../../emv/fields/aip.js";
 import { isFieldError } from "../../emv/fields/field-error.js";
 import { encodeOutcomeParameterSet, type OutcomeCvm } from "../../emv/fields/outcome-parameter-set.js";
@@ -31,6 +31,7 @@ import { actionAnalysisDecision } from "../contact/terminal-action-analysis.js";
 import { putApplicationData, putTerminalData } from "../contact/terminal-data.js";
 import { numericValue, terminalType } from "../contact/terminal-values.js";
 import { TransactionData } from "../data/store.js";
+import { readAflRecords, storeFci } from "../entry-point/card-data.js";
 import type { ContactlessKernel, KernelActivation, KernelDetails, KernelResult } from "../entry-point/kernel-api.js";
 import { type Outcome, type OutcomeOptions, outcome } from "../entry-point/outcome.js";
 import { ACI, C2_AIP, C2_TVR, KERNEL_CONFIGURATION, SECURITY_CAPABILITY_CDA } from "./bits.js";
@@ -188,7 +189,7 @@ class Kernel2Run {
     this.setCapabilities(new Uint8Array(1));
     // TVR byte 5 b2–b1 '01' relay resistance not performed until the protocol runs (Book C-2 Annex A).
     ctx.tvr.set(C2_TVR.RRP_NOT_PERFORMED);
-    const fci = this.storeFci(a.fci);
+    const fci = storeFci(this.data, a.fci);
     if (fci) return this.endApplication(fci);
     // Torn records past their lifetime leave the log (Book C-2 "Torn Transaction Recovery", DF811C).
     const expired = this.o.tornLog.expire(this.o.clock.wallMs(), this.limits());
@@ -362,26 +363,6 @@ class Kernel2Run {
     return { kind: "answer", data: ex.response.data, sw: ex.response.sw };
   }
 
-  private storeFci(fci: Uint8Array): string | undefined {
-    let root: Tlv;
-    try {
-      root = decodeTlv(fci);
-    } catch (e) {
-      if (e instanceof TlvError) return `the SELECT response is not valid BER-TLV: ${e.message}`;
-      throw e;
-    }
-    if (root.tag !== TAG.FILE_CONTROL_INFORMATION_TEMPLATE)
-      return `the SELECT response is template ${root.tagHex}, not 6F`;
-    const walk = (nodes: readonly Tlv[]) => {
-      for (const n of nodes) {
-        if (n.children) walk(n.children);
-        else this.data.set("card", n.tag, n.value);
-      }
-    };
-    walk(root.children ?? []);
-    return undefined;
-  }
-
   /** Format 1 (80: AIP ‖ AFL) or format 2 (77 with 82 and 94). */
   private storeGpoResponse(response: Uint8Array): string | undefined {
     let tpl: Tlv;
@@ -406,42 +387,15 @@ class Kernel2Run {
     return undefined;
   }
 
-  /** READ RECORD by the AFL; the ODA records become the static data (SFI 1–10: the value of 70; above: the record). */
+  /** READ RECORD by the AFL (entry-point/card-data.ts); an SW other than 9000 is reported in the error indication. */
   private async readRecords(): Promise<Outcome | undefined> {
     const afl = parseAfl(this.data.from("card", TAG.APPLICATION_FILE_LOCATOR)!);
     if (isFieldError(afl)) return this.endApplication(afl.error);
-    const seen = new Set<number>();
-    const parts: Uint8Array[] = [];
-    for (const entry of afl) {
-      this.log(`reading ${describeAflEntry(entry)}`);
-      for (let n = entry.first; n <= entry.last; n++) {
-        const where = `SFI ${entry.sfi} record ${n}`;
-        const r = await this.send(Commands.readRecord(entry.sfi, n));
-        if (r.kind === "no-answer") return this.tryAgain(r.reason);
-        if (r.sw !== 0x9000) {
-          this.errorIndication = { l2: 0x04, sw: r.sw, msg: 0xff };
-          return this.endApplication(`READ RECORD ${where} answered SW ${hexWord(r.sw)}`);
-        }
-        let tpl: Tlv;
-        try {
-          tpl = decodeTlv(r.data);
-        } catch (e) {
-          if (e instanceof TlvError) return this.endApplication(`${where} is not valid BER-TLV: ${e.message}`);
-          throw e;
-        }
-        if (tpl.tag !== TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE || !tpl.children)
-          return this.endApplication(`${where} is template ${tpl.tagHex}, not 70`);
-        if (n < entry.first + entry.odaCount) parts.push(entry.sfi <= 10 ? tpl.value : r.data);
-        for (const c of tpl.children) {
-          if (c.children) continue;
-          if (seen.has(c.tag)) return this.endApplication(`data object ${c.tagHex} appears twice (in ${where})`);
-          seen.add(c.tag);
-          this.data.set("card", c.tag, c.value);
-        }
-      }
-    }
-    this.ctx.oda.staticData = concatBytes(...parts);
-    return undefined;
+    const read = await readAflRecords(this.ctx, afl, { sameAsGpoAllowed: false, log: (m) => this.log(m) });
+    if (read.kind === "ok") return undefined;
+    if (read.kind === "no-answer") return this.tryAgain(read.reason);
+    if (read.kind === "status") this.errorIndication = { l2: 0x04, sw: read.sw, msg: 0xff };
+    return this.endApplication(read.reason);
   }
 
   /** Book 3 §10.4 as Kernel 2 applies it (Book C-2 "Processing Restrictions"). */

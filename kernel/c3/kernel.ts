@@ -5,8 +5,8 @@
 // response. Never throws: every fault is an outcome.
 
 import { isBitSet } from "../../emv/bits.js";
-import { bytesEqual, concatBytes, hexWord, toHex } from "../../emv/bytes.js";
-import { describeAflEntry, parseAfl } from "../../emv/fields/afl.js";
+import { bytesEqual, hexWord, toHex } from "../../emv/bytes.js";
+import { parseAfl } from "../../emv/fields/afl.js";
 import { type CryptogramType, parseCid } from "../../emv/fields/cid.js";
 import { CTQ } from "../../emv/fields/ctq.js";
 import { isFieldError } from "../../emv/fields/field-error.js";
@@ -27,6 +27,7 @@ import { isApproval, responseCodeText } from "../contact/online.js";
 import { dateValue } from "../contact/restrictions.js";
 import { putApplicationData, putTerminalData } from "../contact/terminal-data.js";
 import { TransactionData } from "../data/store.js";
+import { readAflRecords, storeFci } from "../entry-point/card-data.js";
 import type { KernelActivation, KernelDetails, KernelResult } from "../entry-point/kernel-api.js";
 import { type Outcome, type OutcomeOptions, outcome } from "../entry-point/outcome.js";
 import { selectCvm } from "./cvm.js";
@@ -115,7 +116,7 @@ async function run(a: KernelActivation, ctx: TransactionContext, details: Kernel
   if (!ttq) return endApplication("the reader combination has no TTQ (9F66)");
   data.set("transaction", TAG.TERMINAL_TRANSACTION_QUALIFIERS, ttq);
   details.ttq = ttq;
-  const fci = storeFci(ctx, a.fci);
+  const fci = storeFci(ctx.data, a.fci);
   if (fci) return endApplication(fci);
 
   if (a.onlineResponse) return issuerUpdate(a, ctx, details);
@@ -147,9 +148,11 @@ async function run(a: KernelActivation, ctx: TransactionContext, details: Kernel
   // READ RECORD by the AFL, when the card gave one (the online path usually does not).
   const afl = data.from("card", TAG.APPLICATION_FILE_LOCATOR);
   if (afl && afl.length > 0) {
-    const read = await readRecords(ctx, afl);
-    if (read.kind === "try-again") return tryAgain(read.reason);
-    if (read.kind === "end") return endApplication(read.reason);
+    const entries = parseAfl(afl);
+    if (isFieldError(entries)) return endApplication(entries.error);
+    const read = await readAflRecords(ctx, entries, { sameAsGpoAllowed: true, log });
+    if (read.kind === "no-answer") return tryAgain(read.reason);
+    if (read.kind !== "ok") return endApplication(read.reason);
   }
   const missing = [
     [TAG.APPLICATION_INTERCHANGE_PROFILE, "AIP (82)"],
@@ -174,27 +177,6 @@ async function run(a: KernelActivation, ctx: TransactionContext, details: Kernel
 
 const CID_OF: Readonly<Record<CryptogramType, number>> = { AAC: 0x00, TC: 0x40, ARQC: 0x80, RFU: 0xc0 };
 
-/** The FCI of the final SELECT: 84, and the A5 data objects (PDOL, label, language …) into the card layer. */
-function storeFci(ctx: TransactionContext, fci: Uint8Array): string | undefined {
-  let root: Tlv;
-  try {
-    root = decodeTlv(fci);
-  } catch (e) {
-    if (e instanceof TlvError) return `the SELECT response is not valid BER-TLV: ${e.message}`;
-    throw e;
-  }
-  if (root.tag !== TAG.FILE_CONTROL_INFORMATION_TEMPLATE)
-    return `the SELECT response is template ${root.tagHex}, not 6F`;
-  const walk = (nodes: readonly Tlv[]) => {
-    for (const n of nodes) {
-      if (n.children) walk(n.children);
-      else ctx.data.set("card", n.tag, n.value);
-    }
-  };
-  walk(root.children ?? []);
-  return undefined;
-}
-
 /** Template 77's primitive data objects into the card layer; format 1 (80) is not EMV mode. */
 function storeGpoResponse(ctx: TransactionContext, response: Uint8Array): string | undefined {
   let tpl: Tlv;
@@ -214,53 +196,6 @@ function storeGpoResponse(ctx: TransactionContext, response: Uint8Array): string
     ctx.data.set("card", c.tag, c.value);
   }
   return undefined;
-}
-
-type ReadResult =
-  | { readonly kind: "ok" }
-  | { readonly kind: "end"; readonly reason: string }
-  | { readonly kind: "try-again"; readonly reason: string };
-
-/** READ RECORD for each AFL entry; records of SFI 1–10 are template 70; the ODA records become the static data. */
-async function readRecords(ctx: TransactionContext, aflBytes: Uint8Array): Promise<ReadResult> {
-  const afl = parseAfl(aflBytes);
-  if (isFieldError(afl)) return { kind: "end", reason: afl.error };
-  // A record may repeat a data object of the GPO answer with the same value (track 2 commonly is); a different value,
-  // or a data object twice among the records, ends the application.
-  const fromGpo = new Map(ctx.data.tags("card").map((t) => [t, ctx.data.from("card", t)!] as const));
-  const seen = new Set<number>();
-  const parts: Uint8Array[] = [];
-  for (const entry of afl) {
-    ctx.log(STEP, `reading ${describeAflEntry(entry)}`);
-    for (let n = entry.first; n <= entry.last; n++) {
-      const r = await ctx.card.exchange(Commands.readRecord(entry.sfi, n));
-      if (!r.ok) return { kind: "try-again", reason: r.error };
-      const where = `SFI ${entry.sfi} record ${n}`;
-      if (r.response.sw !== 0x9000)
-        return { kind: "end", reason: `READ RECORD ${where} answered SW ${hexWord(r.response.sw)}` };
-      let tpl: Tlv;
-      try {
-        tpl = decodeTlv(r.response.data);
-      } catch (e) {
-        if (e instanceof TlvError) return { kind: "end", reason: `${where} is not valid BER-TLV: ${e.message}` };
-        throw e;
-      }
-      if (tpl.tag !== TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE || !tpl.children)
-        return { kind: "end", reason: `${where} is template ${tpl.tagHex}, not 70` };
-      if (n < entry.first + entry.odaCount) parts.push(entry.sfi <= 10 ? tpl.value : r.response.data);
-      for (const c of tpl.children) {
-        if (c.children) continue;
-        if (seen.has(c.tag)) return { kind: "end", reason: `data object ${c.tagHex} appears twice (in ${where})` };
-        const earlier = fromGpo.get(c.tag);
-        if (earlier && !bytesEqual(earlier, c.value))
-          return { kind: "end", reason: `${where} gives ${c.tagHex} a value other than the GPO answer's` };
-        seen.add(c.tag);
-        ctx.data.set("card", c.tag, c.value);
-      }
-    }
-  }
-  ctx.oda.staticData = concatBytes(...parts);
-  return { kind: "ok" };
 }
 
 /** 9F27 when present; else the Visa IAD (format 0/1) CVR byte 2 bits 6–5: 00 AAC, 01 TC, 10 ARQC. */
