@@ -21,13 +21,11 @@ import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
 import { fieldWithCard } from "../kernel/entry-point/field.js";
 import { nonInteractive } from "../kernel/interaction.js";
 import type { CardChannel } from "../transport/channel.js";
-import { type BenchModule, blackhole, fmt } from "./harness.js";
+import { type BenchModule, measureTapAgainstFloor } from "./harness.js";
 
 const PROFILE = "mc-paypass-online";
 const TARGET_RATIO = 2;
 const TAPS = 400;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export const bench: BenchModule = {
   name: "c2",
@@ -179,37 +177,17 @@ export const bench: BenchModule = {
       return (ac.ok ? 1 : 0) ^ sdad[0]!;
     };
 
-    for (let i = 0; i < 50; i++) await tap();
-    const kernelMs: number[] = [];
-    const totalMs: number[] = [];
-    for (let i = 0; i < TAPS; i++) {
-      const t = await tap();
-      kernelMs.push(t.kernelMs);
-      totalMs.push(t.totalMs);
-    }
-    const floorOf = (fn: () => number) => {
-      for (let i = 0; i < 50; i++) fn();
-      const xs: number[] = [];
-      let sink = 0;
-      for (let i = 0; i < TAPS; i++) {
-        const t0 = performance.now();
-        sink ^= fn();
-        xs.push(performance.now() - t0);
-      }
-      return { ms: median(xs), sink };
-    };
-    const tf = floorOf(terminalFloor);
-    const cf = floorOf(cardFloor);
-    const kRatio = median(kernelMs) / tf.ms;
-    const wRatio = median(totalMs) / (tf.ms + cf.ms);
-    out(`per tap (median of ${TAPS}):`);
-    out(
-      `  kernel CPU (Entry Point + Kernel 2) ${fmt(median(kernelMs), 8, 3)} ms   crypto floor ${fmt(tf.ms, 8, 3)} ms   ratio ${fmt(kRatio, 5, 2)}x   target <= ${TARGET_RATIO}x — ${kRatio <= TARGET_RATIO ? "met" : "NOT met"}`,
+    return measureTapAgainstFloor(
+      tap,
+      terminalFloor,
+      cardFloor,
+      {
+        kernel: "Kernel 2",
+        taps: TAPS,
+        targetRatio: TARGET_RATIO,
+        fieldBudgetMs: 500,
+      },
+      out,
     );
-    out(
-      `  whole tap (kernel + card)          ${fmt(median(totalMs), 8, 3)} ms   crypto floor ${fmt(tf.ms + cf.ms, 8, 3)} ms   ratio ${fmt(wRatio, 5, 2)}x   target <= ${TARGET_RATIO}x — ${wRatio <= TARGET_RATIO ? "met" : "NOT met"}`,
-    );
-    out(`  share of a 500 ms card-in-field budget: kernel ${fmt((median(kernelMs) / 500) * 100, 5, 2)} %`);
-    return blackhole + tf.sink + cf.sink >= 0;
   },
 };

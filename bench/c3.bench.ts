@@ -23,7 +23,7 @@ import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
 import { fieldWithCard } from "../kernel/entry-point/field.js";
 import { nonInteractive } from "../kernel/interaction.js";
 import type { CardChannel } from "../transport/channel.js";
-import { type BenchModule, blackhole, fmt } from "./harness.js";
+import { type BenchModule, measureTapAgainstFloor } from "./harness.js";
 
 const PROFILE = "visa-cvn10-dda";
 const READER = "attended-pos";
@@ -31,8 +31,6 @@ const TARGET_RATIO = 2;
 const TAPS = 400;
 /** Book A: a tap's card-in-field budget is about 500 ms; the kernel's share must stay under 1 %. */
 const FIELD_BUDGET_MS = 500;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export const bench: BenchModule = {
   name: "c3",
@@ -152,40 +150,17 @@ export const bench: BenchModule = {
       return (ac.ok ? 1 : 0) ^ s[0]!;
     };
 
-    for (let i = 0; i < 50; i++) await tap();
-    const kernelMs: number[] = [];
-    const totalMs: number[] = [];
-    for (let i = 0; i < TAPS; i++) {
-      const t = await tap();
-      kernelMs.push(t.kernelMs);
-      totalMs.push(t.totalMs);
-    }
-    const floorOf = (fn: () => number) => {
-      for (let i = 0; i < 50; i++) fn();
-      const xs: number[] = [];
-      let sink = 0;
-      for (let i = 0; i < TAPS; i++) {
-        const t0 = performance.now();
-        sink ^= fn();
-        xs.push(performance.now() - t0);
-      }
-      return { ms: median(xs), sink };
-    };
-    const tf = floorOf(terminalFloor);
-    const cf = floorOf(cardFloor);
-    const kRatio = median(kernelMs) / tf.ms;
-    const wRatio = median(totalMs) / (tf.ms + cf.ms);
-    const share = (median(kernelMs) / FIELD_BUDGET_MS) * 100;
-    out(`per tap (median of ${TAPS}):`);
-    out(
-      `  kernel CPU (Entry Point + Kernel 3) ${fmt(median(kernelMs), 8, 3)} ms   crypto floor ${fmt(tf.ms, 8, 3)} ms   ratio ${fmt(kRatio, 5, 2)}x   target <= ${TARGET_RATIO}x — ${kRatio <= TARGET_RATIO ? "met" : "NOT met"}`,
+    return measureTapAgainstFloor(
+      tap,
+      terminalFloor,
+      cardFloor,
+      {
+        kernel: "Kernel 3",
+        taps: TAPS,
+        targetRatio: TARGET_RATIO,
+        fieldBudgetMs: FIELD_BUDGET_MS,
+      },
+      out,
     );
-    out(
-      `  whole tap (kernel + card)          ${fmt(median(totalMs), 8, 3)} ms   crypto floor ${fmt(tf.ms + cf.ms, 8, 3)} ms   ratio ${fmt(wRatio, 5, 2)}x   target <= ${TARGET_RATIO}x — ${wRatio <= TARGET_RATIO ? "met" : "NOT met"}`,
-    );
-    out(
-      `  share of a ${FIELD_BUDGET_MS} ms card-in-field budget: kernel ${fmt(share, 5, 2)} % — target < 1 % — ${share < 1 ? "met" : "NOT met"}`,
-    );
-    return blackhole + tf.sink + cf.sink >= 0;
   },
 };
