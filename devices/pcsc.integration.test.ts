@@ -17,21 +17,8 @@ import { openReader } from "./open.js";
 import { loadPcscBinding } from "./pcsc/binding.js";
 import { openPcscContext } from "./pcsc.js";
 import { AID_FCI, FAKE_ATR, GPO_RESPONSE, PSE_FCI } from "./testing/fake-card.js";
-import {
-  foreignPcscdRunning,
-  type PrivatePcscd,
-  pcscdAvailability,
-  requireHardware,
-  startPrivatePcscd,
-} from "./testing/pcscd.js";
+import { type PrivatePcscd, pcscdSkipReason, requireHardware, startPrivatePcscd } from "./testing/pcscd.js";
 import { type CardProcess, spawnCardProcess, spawnCli } from "./testing/spawn-card.js";
-
-async function why(): Promise<string | undefined> {
-  const a = pcscdAvailability();
-  if (!a.ok) return a.reason;
-  if (foreignPcscdRunning()) return "a pcscd not started by this harness is running (only one per machine)";
-  return undefined;
-}
 
 /** The socket client always; the native binding when it loads (CI requires it). */
 async function backends(): Promise<Array<"socket" | "binding">> {
@@ -46,7 +33,7 @@ async function backends(): Promise<Array<"socket" | "binding">> {
   }
 }
 
-const reason = await why();
+const reason = pcscdSkipReason();
 if (reason && requireHardware())
   throw new Error(`EMVSIM_REQUIRE_HARDWARE=1 but PC/SC integration cannot run: ${reason}`);
 if (reason)

@@ -5,26 +5,13 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPcscContext } from "../devices/pcsc.js";
-import {
-  foreignPcscdRunning,
-  type PrivatePcscd,
-  pcscdAvailability,
-  requireHardware,
-  startPrivatePcscd,
-} from "../devices/testing/pcscd.js";
+import { type PrivatePcscd, pcscdSkipReason, requireHardware, startPrivatePcscd } from "../devices/testing/pcscd.js";
 import { type CardProcess, spawnCardProcess } from "../devices/testing/spawn-card.js";
 import { fromHex, toHex } from "../emv/bytes.js";
 import { decodeTlv } from "../emv/tlv/ber.js";
 import { GetResponseChannel } from "../transport/ttl.js";
 
-function why(): string | undefined {
-  const a = pcscdAvailability();
-  if (!a.ok) return a.reason;
-  if (foreignPcscdRunning()) return "a pcscd not started by this harness is running (only one per machine)";
-  return undefined;
-}
-
-const reason = why();
+const reason = pcscdSkipReason();
 if (reason && requireHardware())
   throw new Error(`EMVSIM_REQUIRE_HARDWARE=1 but the contactless PC/SC test cannot run: ${reason}`);
 if (reason) console.warn(`[skip] contactless card through pcscd + vpcd: ${reason}`);

@@ -6,13 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openReader } from "../../devices/open.js";
-import {
-  foreignPcscdRunning,
-  type PrivatePcscd,
-  pcscdAvailability,
-  requireHardware,
-  startPrivatePcscd,
-} from "../../devices/testing/pcscd.js";
+import { type PrivatePcscd, pcscdSkipReason, requireHardware, startPrivatePcscd } from "../../devices/testing/pcscd.js";
 import { type CardProcess, spawnCardProcess } from "../../devices/testing/spawn-card.js";
 import { seededRandom } from "../../emv/random.js";
 import { createKernel2 } from "../../kernel/c2/kernel.js";
@@ -24,13 +18,7 @@ import type { CardChannel } from "../../transport/channel.js";
 import type { CliIo } from "../command.js";
 import { main } from "../main.js";
 
-function why(): string | undefined {
-  const a = pcscdAvailability();
-  if (!a.ok) return a.reason;
-  if (foreignPcscdRunning()) return "a pcscd not started by this harness is running (only one per machine)";
-  return undefined;
-}
-const reason = why();
+const reason = pcscdSkipReason();
 if (reason && requireHardware())
   throw new Error(`EMVSIM_REQUIRE_HARDWARE=1 but the Kernel 2 PC/SC tap cannot run: ${reason}`);
 if (reason) console.warn(`[skip] Kernel 2 tap through pcscd + vpcd: ${reason}`);

@@ -4,24 +4,12 @@
 // machine-wide lock serialises the test files that start one (devices/testing/pcscd.ts).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  foreignPcscdRunning,
-  type PrivatePcscd,
-  pcscdAvailability,
-  requireHardware,
-  startPrivatePcscd,
-} from "../../devices/testing/pcscd.js";
+import { type PrivatePcscd, pcscdSkipReason, requireHardware, startPrivatePcscd } from "../../devices/testing/pcscd.js";
 import { type CardProcess, spawnCardProcess } from "../../devices/testing/spawn-card.js";
 import type { CliIo } from "../command.js";
 import { main } from "../main.js";
 
-function why(): string | undefined {
-  const a = pcscdAvailability();
-  if (!a.ok) return a.reason;
-  if (foreignPcscdRunning()) return "a pcscd not started by this harness is running (only one per machine)";
-  return undefined;
-}
-const reason = why();
+const reason = pcscdSkipReason();
 if (reason && requireHardware())
   throw new Error(`EMVSIM_REQUIRE_HARDWARE=1 but the contactless PC/SC tap cannot run: ${reason}`);
 if (reason) console.warn(`[skip] contactless tap through pcscd + vpcd: ${reason}`);

@@ -252,6 +252,14 @@ async function startLocked(options: { port?: number; timeoutMs?: number }, relea
   };
 }
 
+/** Why the pcscd integration tests cannot run here (pcscd or vpcd missing, a system pcscd running); undefined: they can. */
+export function pcscdSkipReason(): string | undefined {
+  const a = pcscdAvailability();
+  if (!a.ok) return a.reason;
+  if (foreignPcscdRunning()) return "a pcscd not started by this harness is running (only one per machine)";
+  return undefined;
+}
+
 /** Integration-test gate: skip with a reason, or fail when EMVSIM_REQUIRE_HARDWARE=1 (CI). */
 export function requireHardware(): boolean {
   return process.env["EMVSIM_REQUIRE_HARDWARE"] === "1";
