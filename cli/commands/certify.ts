@@ -202,7 +202,8 @@ function progressLine(p: Progress): string {
   const r = p.report;
   const head = `[${String(p.done).padStart(width)}/${p.total}] ${r.passed ? "PASS" : "FAIL"} ${r.id} ${r.family}`;
   const tally = `(${p.passed} passed, ${p.failed} failed)`;
-  return r.passed ? `${head} ${tally}` : `${head} ${tally}\n      ${r.problems[0] ?? "failed"}`;
+  // Problems quote card data: masked like every output (emv/sensitive.ts).
+  return r.passed ? `${head} ${tally}` : `${head} ${tally}\n      ${maskPansInText(r.problems[0] ?? "failed")}`;
 }
 
 function summaryTable(reports: readonly CaseReport[]): string[] {
@@ -292,7 +293,8 @@ export const command: Command = {
     for (const line of summaryTable(reports)) io.out(line);
     const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(1);
     io.out(`${passed} of ${reports.length} cases passed in ${seconds} s (${subject})`);
-    for (const r of reports.filter((x) => !x.passed)) io.out(`FAIL ${r.id} ${r.title}: ${r.problems[0] ?? "failed"}`);
+    for (const r of reports.filter((x) => !x.passed))
+      io.out(maskPansInText(`FAIL ${r.id} ${r.title}: ${r.problems[0] ?? "failed"}`));
     return passed === reports.length ? 0 : 1;
   },
 };

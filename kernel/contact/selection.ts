@@ -5,7 +5,7 @@ import { hexWord, toHex } from "../../emv/bytes.js";
 import { walkTlvs } from "../../emv/tlv/ber.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { Commands } from "../card-session.js";
-import type { Terminate } from "../termination.js";
+import { STANDARD_MESSAGE, type Terminate } from "../termination.js";
 import type { TransactionContext } from "./context.js";
 import { candidatesFromAidList } from "./selection/aid-list.js";
 import { type Candidate, describeCandidate, orderCandidates } from "./selection/candidates.js";
@@ -122,7 +122,7 @@ export async function selectApplication(
       return result;
     }
     ctx.log(STEP, `final selection failed: ${result.reason}; candidate removed`);
-    ctx.interaction.display("TRY AGAIN");
+    ctx.interaction.display(STANDARD_MESSAGE.TRY_AGAIN.text);
     candidates = candidates.filter((c) => c !== candidate);
   }
   const reason = "no matching application";

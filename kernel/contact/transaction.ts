@@ -16,7 +16,7 @@ import { TransactionData } from "../data/store.js";
 import type { Interaction } from "../interaction.js";
 import { nonInteractive } from "../interaction.js";
 import type { TransactionOutcomeRecord } from "../result.js";
-import { TERMINATION_MESSAGE, type TerminationCause } from "../termination.js";
+import { STANDARD_MESSAGE, type StandardMessage, TERMINATION_MESSAGE, type TerminationCause } from "../termination.js";
 import type { KernelEvent, TransactionParams } from "../transaction-params.js";
 import { type BackHalfStep, newBackHalf } from "./back-half.js";
 import { cardActionAnalysis } from "./card-action-analysis.js";
@@ -55,11 +55,12 @@ export interface TransactionRequest {
 export type TransactionRecord = TransactionOutcomeRecord;
 
 /** Messages for the cardholder display at the end (Book 4 §11.2); a termination shows its cause's message. */
-const FINAL_MESSAGE: Readonly<Record<Exclude<Outcome, "terminated">, string>> = {
-  approved: "APPROVED",
-  "online-approved": "APPROVED",
-  declined: "DECLINED",
-  "online-declined": "DECLINED",
+const FINAL_MESSAGE: Readonly<Record<Outcome, StandardMessage | undefined>> = {
+  approved: STANDARD_MESSAGE.APPROVED,
+  "online-approved": STANDARD_MESSAGE.APPROVED,
+  declined: STANDARD_MESSAGE.DECLINED,
+  "online-declined": STANDARD_MESSAGE.DECLINED,
+  terminated: undefined,
 };
 
 /** The steps from READ RECORD to terminal risk management (Book 3 §10.2–§10.6), in order. */
@@ -143,9 +144,7 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
     const cvmResults = data.get(TAG.CVM_RESULTS);
     // Book 3 §10: a termination always has a cause; a decision never has one.
     const termination = outcome === "terminated" ? (cause ?? "internal") : undefined;
-    const message = termination
-      ? TERMINATION_MESSAGE[termination]?.text
-      : FINAL_MESSAGE[outcome as Exclude<Outcome, "terminated">];
+    const message = (termination ? TERMINATION_MESSAGE[termination] : FINAL_MESSAGE[outcome])?.text;
     try {
       if (message) interaction.display(message);
     } catch {
@@ -193,7 +192,7 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       candidates = selection.remaining.filter((c) => c !== removed);
       selected = undefined;
       ctx.aid = undefined;
-      interaction.display("TRY AGAIN");
+      interaction.display(STANDARD_MESSAGE.TRY_AGAIN.text);
     }
 
     for (const [name, step] of FRONT_HALF) {
