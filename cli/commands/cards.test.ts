@@ -22,12 +22,30 @@ describe("emvsim cards", () => {
     expect(t.stdout.join("")).not.toMatch(/(?<![0-9A-F])\d{13,19}(?![0-9A-F])/);
   });
 
+  it("lists the Mastercard-style contactless cards for Kernel 2 too, each with the interface and kernel", async () => {
+    const t = io();
+    expect(await main(["cards", "--json"], t)).toBe(0);
+    const cards = JSON.parse(t.stdout.join("")) as CardSummary[];
+    const k2 = cards.filter((c) => c.kernel === 2 && c.interfaces.join() === "contactless");
+    expect(k2.map((c) => c.id)).toContain("mc-paypass-tear-once");
+    expect(k2.length).toBeGreaterThanOrEqual(8);
+    expect(cards.find((c) => c.id === "mc-paypass-online")).toMatchObject({
+      aids: ["A0000000041010"],
+      cvn: [16],
+      oda: ["cda"],
+      pans: ["541333******0011"],
+    });
+    expect(cards.find((c) => c.id === "visa-qvsdc-phone")).toMatchObject({ interfaces: ["contactless"], kernel: 3 });
+    expect(cards.find((c) => c.id === "visa-offline-only")).toMatchObject({ interfaces: ["contact"], kernel: null });
+  });
+
   it("prints a table marking the default profile", async () => {
     const t = io();
     expect(await main(["cards"], t)).toBe(0);
     const text = t.stdout.join("\n");
-    expect(text.split("\n")[0]).toMatch(/^ID\s+AIDS\s+CVN\s+ODA\s+DESCRIPTION$/);
-    expect(text).toMatch(/^visa-cvn18-cda \*\s+A0000000031010\s+18\s+cda\s/m);
+    expect(text.split("\n")[0]).toMatch(/^ID\s+INTERFACES\s+AIDS\s+CVN\s+ODA\s+DESCRIPTION$/);
+    expect(text).toMatch(/^visa-cvn18-cda \*\s+contact\+contactless \(K3\)\s+A0000000031010\s+18\s+cda\s/m);
+    expect(text).toMatch(/^mc-paypass-online\s+contactless \(K2\)\s+A0000000041010\s+16\s+cda\s/m);
   });
 
   it("rejects an unknown option with one line and exit code 1", async () => {

@@ -29,6 +29,17 @@ describe("emvsim run --card mc-paypass-…", () => {
     expect(r.out).toContain("GENERATE AC: ARQC with CDA (P1 90)");
     expect(r.out).not.toContain("5413330089020011");
   });
+  it("an online card: the in-process issuer host knows the Kernel 2 cards' keys and verifies the ARQC", async () => {
+    const r = await run(["--card", "mc-paypass-online", "--amount", "60.00", "--json", ...FIXED]);
+    const j = JSON.parse(r.out);
+    expect(j.outcome).toBe("Online Request");
+    expect(j.online).toEqual({
+      reachable: true,
+      responseCode: "00",
+      approved: true,
+      reason: "issuer answered 00 (approved): ARQC verified; no rule matched: approve (00)",
+    });
+  });
   it("--interface contact is refused for a contactless-only card", async () => {
     const r = await run(["--card", "mc-paypass-cda-tc", "--interface", "contact", ...FIXED]);
     expect(r.code).not.toBe(0);

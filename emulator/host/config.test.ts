@@ -62,6 +62,18 @@ describe("issuer host configuration", () => {
     ]);
   });
 
+  it("takes exactly one of an issuer master key and a card's own master key", () => {
+    expect(problems({ issuers: [{ name: "x", aid: "A0", cvn: 16, derivation: "A" }] })).toEqual([
+      "issuers[0]: give exactly one of 'imkAc' and 'iccMkAc'",
+    ]);
+    expect(
+      problems({ issuers: [{ name: "x", aid: "A0", cvn: 16, derivation: "A", imkAc: KEY, iccMkAc: KEY }] }),
+    ).toEqual(["issuers[0]: give exactly one of 'imkAc' and 'iccMkAc'"]);
+    expect(
+      parseHostConfig({ issuers: [{ name: "x", aid: "A0", cvn: 16, derivation: "A", iccMkAc: KEY }] }, "h").ok,
+    ).toBe(true);
+  });
+
   it("requires an AID or a PAN prefix on each key set", () => {
     expect(problems({ issuers: [{ name: "x", cvn: 10, derivation: "A", imkAc: KEY }] })).toEqual([
       "issuers[0]: give 'aid' or 'panPrefix' (or both)",

@@ -19,7 +19,13 @@ export const issuerKeySetSchema = z
       .optional(),
     cvn: z.number().int().min(0).max(255),
     derivation: z.enum(["A", "B"]),
-    imkAc: key16,
+    /** Issuer master key for AC: each card's master key is derived from it with the PAN and PSN (Book 2 A1.4). */
+    imkAc: key16.optional(),
+    /**
+     * Or the card's own ICC master key for AC, for a test card personalised with it directly (one card per key set,
+     * matched by its full PAN): no derivation.
+     */
+    iccMkAc: key16.optional(),
     imkSmi: key16.optional(),
     imkSmc: key16.optional(),
     /** ARPC method (Book 2 §8.2): 1 (ARQC ⊕ ARC) or 2 (MAC with CSU). Default: the CVN's own method. */
@@ -34,7 +40,8 @@ export const issuerKeySetSchema = z
       .regex(/^[0-9]{4,12}$/, "must be 4 to 12 digits")
       .optional(),
   })
-  .refine((k) => k.aid !== undefined || k.panPrefix !== undefined, "give 'aid' or 'panPrefix' (or both)");
+  .refine((k) => k.aid !== undefined || k.panPrefix !== undefined, "give 'aid' or 'panPrefix' (or both)")
+  .refine((k) => (k.imkAc === undefined) !== (k.iccMkAc === undefined), "give exactly one of 'imkAc' and 'iccMkAc'");
 
 export const decisionRuleSchema = z.strictObject({
   /** Conditions (all must hold): amount authorised in minor units, PAN prefix, AID prefix. */

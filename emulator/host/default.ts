@@ -3,6 +3,7 @@
 // against the profile's PIN (wrong: "55").
 
 import { toHex } from "../../emv/bytes.js";
+import { builtInPaypassProfileIds, loadPaypassProfile } from "../contactless/paypass-profile.js";
 import { applicationPan, listProfiles, loadProfile } from "../profile.js";
 import type { HostConfig, IssuerKeySet } from "./config.js";
 import { SimulatedIssuerHost } from "./issuer-host.js";
@@ -36,6 +37,14 @@ export function defaultHostConfig(): HostConfig {
         ...(app.pin ? { pin: app.pin.value } : {}),
       });
     }
+  }
+  // The Mastercard-style contactless cards (emulator/profiles/paypass/) hold their ICC master key for AC itself,
+  // and compute cryptograms as CVN 16 (Book 2 A1.3 session key).
+  for (const id of builtInPaypassProfileIds()) {
+    const r = loadPaypassProfile(id);
+    if (!r.ok) continue;
+    const p = r.profile;
+    issuers.push({ name: `${id} ${p.aid}`, aid: p.aid, panPrefix: p.pan, cvn: 16, derivation: "A", iccMkAc: p.mkAc });
   }
   return {
     description: "default host for the built-in card profiles",

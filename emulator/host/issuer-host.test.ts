@@ -111,6 +111,20 @@ describe("issuer host: ARQC, ARPC and scripts against pyemv vectors", () => {
     expect(toHex(decodeTlv(r.scripts72[0]!).find(0x9f18)!.value)).toBe("11223344");
   });
 
+  it("a key set holding the card's own ICC master key (iccMkAc): the same ARQC verifies, a wrong key declines", () => {
+    // The pyemv vector's ICC MK AC, as a test card personalised with it directly would hold it (no derivation).
+    const icc = MASTERCARD.computed_by_collector["icc_mk_ac"]!;
+    const { imkAc: _imk, imkSmi: _smi, imkSmc: _smc, ...rest } = keySet(MASTERCARD, 16);
+    const ok = host([{ ...rest, iccMkAc: icc }]).decide({ iccData: iccData(MASTERCARD, MASTERCARD_IAD) });
+    expect(ok.reason).toBe("ARQC verified; no rule matched: approve (00)");
+    const arpc = arpcMethod1(fromHex(icc), fromHex(MASTERCARD.expected["arqc_9F26"]!), fromHex(ascii("00")));
+    expect(toHex(ok.issuerAuthenticationData!)).toBe(`${toHex(arpc)}3030`);
+    const wrong = host([{ ...rest, iccMkAc: MASTERCARD.inputs["issuer_mk_ac"] as string }]).decide({
+      iccData: iccData(MASTERCARD, MASTERCARD_IAD),
+    });
+    expect(toHex(wrong.authorisationResponseCode)).not.toBe(ascii("00"));
+  });
+
   it("Mastercard CVN 16: ARQC verifies; 91 = ARPC method 1 with the ICC MK ‖ ARC; PIN scripts match", () => {
     const r = host([keySet(MASTERCARD, 16)], {
       scripts: [

@@ -110,8 +110,9 @@ function schemeOf(k: IssuerKeySet): CryptogramScheme | undefined {
   return { ...scheme, arpc: { ...scheme.arpc, method: k.arpcMethod } };
 }
 
-/** The card's master keys, derived from the key set's issuer master keys (Book 2 A1.4). */
+/** The card's master keys, derived from the key set's issuer master keys (Book 2 A1.4), or given as they are. */
 function cardKeysOf(k: IssuerKeySet, pan: string, psn: string | undefined): IccMasterKeys {
+  if (k.imkAc === undefined) return { ac: fromHex(k.iccMkAc ?? "") };
   return deriveIccMasterKeys(
     {
       ac: fromHex(k.imkAc),

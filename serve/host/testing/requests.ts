@@ -37,7 +37,9 @@ function deriveCardKeys(profile: string) {
   const scheme = cryptogramScheme(keySet.cvn);
   if (!scheme) throw new Error(`CVN ${keySet.cvn} unsupported`);
   const pan = keySet.panPrefix;
-  const keys = deriveIccMasterKeys({ ac: fromHex(keySet.imkAc) }, pan, undefined, keySet.derivation);
+  const keys = keySet.imkAc
+    ? deriveIccMasterKeys({ ac: fromHex(keySet.imkAc) }, pan, undefined, keySet.derivation)
+    : { ac: fromHex(keySet.iccMkAc ?? "") };
   return { keySet: { ...keySet, aid: keySet.aid }, scheme, pan, keys };
 }
 
