@@ -10,6 +10,7 @@ import {
   MASKED,
   maskPanContentInHex,
   sensitiveContent,
+  UNMASKED,
 } from "./sensitive.js";
 import { decodeTlvs } from "./tlv/ber.js";
 
@@ -17,7 +18,8 @@ import { decodeTlvs } from "./tlv/ber.js";
 const PAN = "4761739001010119";
 const TRACK2 = "4761739001010119D25122011143804400000F";
 const ascii = (s: string) => toHex(new TextEncoder().encode(s));
-const UNMASKED = { unmaskPan: true };
+/** A disclosure of the PAN alone: track data stays hidden. */
+const PAN_ONLY = { unmaskPan: true };
 
 describe("isLuhnValid (ISO/IEC 7812-1 Annex B)", () => {
   it("accepts PANs with a correct check digit and rejects a changed digit", () => {
@@ -50,15 +52,15 @@ describe("sensitiveContent", () => {
 describe("displayValue masks by content under any tag", () => {
   it("tag 57 flipped to 55 (one bit): track 2 shown masked", () => {
     expect(displayValue(0x55, fromHex(TRACK2))).toBe("476173******0119D<hidden>");
-    expect(displayValue(0x55, fromHex(TRACK2), UNMASKED)).toBe(`${PAN}D<hidden>`);
+    expect(displayValue(0x55, fromHex(TRACK2), PAN_ONLY)).toBe(`${PAN}D<hidden>`);
   });
   it("tag 5A flipped to 5B: PAN shown masked unless unmasked", () => {
     expect(displayValue(0x5b, fromHex(PAN))).toBe("476173******0119");
-    expect(displayValue(0x5b, fromHex(PAN), UNMASKED)).toBe(PAN);
+    expect(displayValue(0x5b, fromHex(PAN), PAN_ONLY)).toBe(PAN);
   });
   it("an ASCII PAN and an ASCII track are masked", () => {
     expect(displaySensitiveContent(fromHex(ascii(PAN)))).toBe("476173******0119");
-    expect(displaySensitiveContent(fromHex(ascii(`${PAN}=2512201`)), UNMASKED)).toBe("<24 bytes hidden>");
+    expect(displaySensitiveContent(fromHex(ascii(`${PAN}=2512201`)), PAN_ONLY)).toBe("<24 bytes hidden>");
   });
 });
 
@@ -83,16 +85,16 @@ describe("maskPanContentInHex (data that is not BER-TLV)", () => {
   it("a track 2 whose separator was flipped (D → C) is hidden too, masked or not (found by the session runner)", () => {
     const broken = `5713${TRACK2.replace("D", "C")}`;
     expect(maskPanContentInHex(broken)).toBe(`571347${"*".repeat(14)}C<hidden>`);
-    expect(maskPanContentInHex(TRACK2.replace("D", "C"), UNMASKED)).toBe(`${PAN}C<hidden>`);
-    expect(displayValue(0x55, fromHex(TRACK2.replace("D", "C")), UNMASKED)).toBe("<19 bytes hidden>");
+    expect(maskPanContentInHex(TRACK2.replace("D", "C"), PAN_ONLY)).toBe(`${PAN}C<hidden>`);
+    expect(displayValue(0x55, fromHex(TRACK2.replace("D", "C")), PAN_ONLY)).toBe("<19 bytes hidden>");
   });
   it("unmasked, a digit run longer than a PAN that holds one is masked (the separator flipped into a digit)", () => {
     const run = TRACK2.replace("D", "9").replace(/F$/, "");
-    expect(maskPanContentInHex(`57${run}`, UNMASKED)).toBe(`57${PAN.slice(0, 4)}${"*".repeat(run.length - 4)}`);
+    expect(maskPanContentInHex(`57${run}`, PAN_ONLY)).toBe(`57${PAN.slice(0, 4)}${"*".repeat(run.length - 4)}`);
   });
   it("with unmask the PAN shows, the track's discretionary data never does", () => {
-    expect(maskPanContentInHex(`${PAN}AB`, UNMASKED)).toBe(`${PAN}AB`);
-    expect(maskPanContentInHex(`13${TRACK2}`, UNMASKED)).toBe(`13${PAN}D<hidden>`);
+    expect(maskPanContentInHex(`${PAN}AB`, PAN_ONLY)).toBe(`${PAN}AB`);
+    expect(maskPanContentInHex(`13${TRACK2}`, PAN_ONLY)).toBe(`13${PAN}D<hidden>`);
   });
   it("hex with no PAN is unchanged: short digit runs, runs without a Luhn-valid window, zero fill", () => {
     expect(maskPanContentInHex("0102AABBCCDDEEFF")).toBe("0102AABBCCDDEEFF");
@@ -120,14 +122,14 @@ describe("records damaged by a bit flip (session runner findings)", () => {
     const record = fromHex(`502657124761740000000002D301220100000200000F5F200F544553542F43415244484F4C444552`);
     const out = displayTlvBytes(record, MASKED);
     expect(out).toBe(`5026[571247${"*".repeat(14)}D<hidden>5F200F544553542F43415244484F4C444552]`);
-    expect(displayTlvBytes(record, UNMASKED)).not.toContain("30122010000020");
+    expect(displayTlvBytes(record, PAN_ONLY)).not.toContain("30122010000020");
   });
   it("57 flipped to 53 with the PAN damaged too: what follows the separator is hidden", () => {
-    const out = displayTlvBytes(fromHex("70145312" + "47618D0000000009D301220100000000000F"), UNMASKED);
+    const out = displayTlvBytes(fromHex("70145312" + "47618D0000000009D301220100000000000F"), PAN_ONLY);
     expect(out).toBe("70145312[47618D<hidden>D<hidden>]");
   });
   it("data that is not TLV with a damaged PAN before D: the track tail is hidden, unmasked too", () => {
-    expect(maskPanContentInHex("7026571247617AD301220100000000000F5F20", UNMASKED)).toBe("7026571247617AD<hidden>5F20");
+    expect(maskPanContentInHex("7026571247617AD301220100000000000F5F20", PAN_ONLY)).toBe("7026571247617AD<hidden>5F20");
   });
   it("known data objects of allowed lengths are shown as they are (a cryptogram, an amount, a label)", () => {
     expect(displayValue(0x9f26, fromHex("1234567890123456"))).toBe("1234567890123456");
@@ -143,18 +145,33 @@ describe("a track 2 swallowed by a known data object (session runner finding, co
     const masked = displayTlvBytes(gpo, MASKED);
     expect(masked).not.toContain(PAN);
     expect(masked).not.toContain("2512201114");
-    expect(displayTlvBytes(gpo, UNMASKED)).not.toContain("2512201114");
+    expect(displayTlvBytes(gpo, PAN_ONLY)).not.toContain("2512201114");
   });
 });
 
 describe("maskTrack2 on a damaged track 2 (session runner finding: separator D flipped to F, padding F to D)", () => {
   it("what stands before the first D is not a PAN (more than 19 digits, or not digits): the value is hidden whole", () => {
     const damaged = "4761730000000003F301220100000000000D";
-    expect(displayValue(0x57, fromHex(damaged), UNMASKED)).toBe("<18 bytes hidden>");
+    expect(displayValue(0x57, fromHex(damaged), PAN_ONLY)).toBe("<18 bytes hidden>");
     expect(displayValue(0x57, fromHex(damaged))).toBe("<18 bytes hidden>");
     expect(displayValue(0x57, fromHex(`${PAN.slice(0, 4)}A${PAN.slice(5)}D2512201`))).toBe("<12 bytes hidden>");
   });
   it("a well-formed track 2 keeps its masked PAN", () => {
     expect(displayValue(0x57, fromHex(TRACK2))).toBe("476173******0119D<hidden>");
+  });
+});
+
+describe("UNMASKED (--unmask): what the card sent in clear, PIN data never", () => {
+  it("shows PAN and track 2 under their tags and by content, and hides Transaction PIN Data (99)", () => {
+    expect(displayValue(0x57, fromHex(TRACK2), UNMASKED)).toBe(TRACK2);
+    expect(displayValue(0x5a, fromHex(PAN), UNMASKED)).toBe(PAN);
+    expect(displayValue(0x55, fromHex(TRACK2), UNMASKED)).toBe(TRACK2);
+    expect(displayValue(0x99, fromHex("241234FFFFFFFFFF"), UNMASKED)).toBe("<8 bytes hidden>");
+    expect(maskPanContentInHex(`7026${TRACK2}`, UNMASKED)).toBe(`7026${TRACK2}`);
+  });
+  it("renders a record as its exact hex, a PIN data object inside a template hidden", () => {
+    const record = `701F5A08${PAN}5713${TRACK2}`;
+    expect(displayTlvBytes(fromHex(record), UNMASKED)).toBe(record);
+    expect(displayTlvBytes(fromHex("700A9908241234FFFFFFFFFF"), UNMASKED)).toBe("700A9908[<8 bytes hidden>]");
   });
 });

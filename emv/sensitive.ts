@@ -7,11 +7,25 @@ import { tagInfo } from "./tlv/tags.js";
 
 /** Whether sensitive values may be shown in clear. The default everywhere is masked. */
 export interface Disclosure {
-  /** Show PANs in clear (an explicit user option such as --unmask). Track data, PIN blocks and keys stay hidden. */
+  /** Show PANs in clear (an explicit user option such as --unmask). */
   readonly unmaskPan: boolean;
+  /**
+   * Show the track data the card sent (56, 57, 9F1F, 9F20, 9F6B, and track shapes found by content) in clear too: the
+   * exact bytes a replayable trace needs. Only with an explicit user option (--unmask); PIN data (99, VERIFY and PIN
+   * change commands) and keys are never shown, whatever the disclosure.
+   */
+  readonly unmaskTrack?: boolean;
 }
 
 export const MASKED: Disclosure = Object.freeze({ unmaskPan: false });
+/** What `--unmask` shows: everything the card sent, PIN data excepted. */
+export const UNMASKED: Disclosure = Object.freeze({ unmaskPan: true, unmaskTrack: true });
+
+/** PIN data tags, hidden whatever the disclosure: Transaction PIN Data (99). */
+const PIN_TAGS: ReadonlySet<number> = new Set([0x99]);
+
+/** Whether nothing but PIN data is hidden (PAN and track data both disclosed). */
+const showsAll = (d: Disclosure): boolean => d.unmaskPan && d.unmaskTrack === true;
 
 /** Mask a PAN given as digits: first 6 and last 4 kept, the rest replaced by '*'. Short PANs keep at most 4. */
 export function maskPan(pan: string): string {
@@ -35,6 +49,7 @@ export const SECRET_TAGS: ReadonlySet<number> = new Set([0x57, 0x56, 0x9f1f, 0x9
  * by a length placeholder, everything else as upper-case hex.
  */
 export function displayValue(tag: number, value: Uint8Array, disclosure: Disclosure = MASKED): string {
+  if (showsAll(disclosure)) return PIN_TAGS.has(tag) ? hidden(value) : toHex(value);
   if (PAN_TAGS.has(tag)) {
     const pan = toHex(value);
     return disclosure.unmaskPan ? pan : maskPan(pan);
@@ -147,6 +162,7 @@ const DIGIT_RUN_IN_HEX = /[0-9]{13,}/g;
  * The run is masked whole, so no PAN inside it shows more than its first 6 and last 4 digits.
  */
 export function maskPanContentInHex(hex: string, disclosure: Disclosure = MASKED): string {
+  if (showsAll(disclosure)) return hex.toUpperCase();
   const runs = maskTrackShapesInHex(hex, disclosure).replace(TRACK2_TAIL_IN_HEX, "D<hidden>");
   // Unmasked, a run of at most 19 digits may be shown (it is at most a PAN); a longer one holding a PAN may carry
   // track data after it (a separator flipped into a digit) and is masked all the same.
@@ -161,6 +177,7 @@ export function maskPanContentInHex(hex: string, disclosure: Disclosure = MASKED
  * enough to look for inside any value, whatever its tag.
  */
 export function maskTrackShapesInHex(hex: string, disclosure: Disclosure = MASKED): string {
+  if (showsAll(disclosure)) return hex.toUpperCase();
   return hex
     .toUpperCase()
     .replace(TRACK2_IN_HEX, (_m, pan: string) => `${maskDigitRun(pan, disclosure)}D<hidden>`)
@@ -210,6 +227,7 @@ function hasPanWindow(digits: string): boolean {
 
 /** Track 2 equivalent data as hex digits 'PAN D YYMM SSS ...': PAN masked, everything after the separator hidden. */
 export function maskTrack2(track2Hex: string, disclosure: Disclosure = MASKED): string {
+  if (showsAll(disclosure)) return track2Hex.toUpperCase();
   const sep = track2Hex.toUpperCase().indexOf("D");
   const pan = sep < 0 ? "" : track2Hex.slice(0, sep);
   // Book 3 Annex A (57): the PAN is up to 19 digits before the separator. Anything else (a separator flipped into F,
@@ -243,8 +261,11 @@ export function isSensitiveTag(tag: number): boolean {
 function sensitiveLeaves(nodes: readonly Tlv[], disclosure: Disclosure): Tlv[] {
   const out: Tlv[] = [];
   walkTlvs(nodes, (n) => {
-    if (!n.children && (isSensitiveTag(n.tag) || displayValue(n.tag, n.value, disclosure) !== toHex(n.value)))
-      out.push(n);
+    if (n.children) return;
+    const shown = showsAll(disclosure)
+      ? PIN_TAGS.has(n.tag)
+      : isSensitiveTag(n.tag) || displayValue(n.tag, n.value, disclosure) !== toHex(n.value);
+    if (shown) out.push(n);
   });
   return out;
 }

@@ -53,13 +53,23 @@ describe("mutated sessions, short run", () => {
     if (!p.ok) throw p.error;
     const s = secretsOf(p.value);
     // From the profile's records (emulator/profiles/visa-cvn18-cda.json): 5A and 57.
-    expect(s).toEqual({ pan: "4761730000000003", track2Tail: "301220100000000000" });
+    expect(s).toEqual({ pan: "4761730000000003", track2Tail: "301220100000000000", pinBlock: undefined });
     expect(leaksIn("record 5A08 4761730000000003", s, true)).toEqual(["PAN"]);
     expect(leaksIn("5713[476173******0003D<hidden>] 4761730000000003D301220100000000000F", s, true)).toEqual([
       "PAN",
       "track 2",
     ]);
-    expect(leaksIn("PAN 4761730000000003", s, false)).toEqual([]);
+    expect(leaksIn("PAN 4761730000000003 4761730000000003D301220100000000000F", s, false)).toEqual([]);
     expect(leaksIn("5A08[476173******0003]5713[476173******0003D<hidden>]", s, true)).toEqual([]);
+  });
+
+  it("finds a card's plaintext PIN block in clear in every output, --unmask included", () => {
+    const p = loadProfile("visa-pin-preferring");
+    if (!p.ok) throw p.error;
+    const s = secretsOf(p.value);
+    // emulator/profiles/visa-pin-preferring.json: PIN 1234 → block 2 4 1234 FFFFFFFFFF (Book 3 §6.5.12).
+    expect(s.pinBlock).toBe("241234FFFFFFFFFF");
+    expect(leaksIn("0020008008241234FFFFFFFFFF", s, false)).toEqual(["PIN block"]);
+    expect(leaksIn("0020008008[<8 bytes hidden>]", s, false)).toEqual([]);
   });
 });

@@ -93,12 +93,17 @@ export interface SessionOptions {
 export interface Secrets {
   readonly pan: string | undefined;
   readonly track2Tail: string | undefined;
+  /** The card's offline PIN as a plaintext PIN block (Book 3 §6.5.12: 2, length, digits, F padding), if it has one. */
+  readonly pinBlock: string | undefined;
 }
 
 export function secretsOf(profile: CardProfile | undefined): Secrets {
   let pan: string | undefined;
   let track2Tail: string | undefined;
-  for (const app of profile?.applications ?? [])
+  let pinBlock: string | undefined;
+  for (const app of profile?.applications ?? []) {
+    const pin = app.pin?.value;
+    if (pin) pinBlock ??= `2${pin.length.toString(16)}${pin}`.padEnd(16, "F").toUpperCase();
     for (const r of app.records) {
       if (r.content.kind !== "tlvs") continue;
       for (const t of r.content.tlvs) {
@@ -112,7 +117,8 @@ export function secretsOf(profile: CardProfile | undefined): Secrets {
         }
       }
     }
-  return { pan, track2Tail };
+  }
+  return { pan, track2Tail, pinBlock };
 }
 
 interface Plan {
@@ -478,7 +484,11 @@ async function oneSession(
     note(`approved offline, ${ended.oda} passed, signed data changed`);
   }
   const known = secretsOf(pairing.profile);
-  const secrets = { pan: known.pan ?? log.seen.pan, track2Tail: known.track2Tail ?? log.seen.track2Tail };
+  const secrets: Secrets = {
+    pan: known.pan ?? log.seen.pan,
+    track2Tail: known.track2Tail ?? log.seen.track2Tail,
+    pinBlock: known.pinBlock,
+  };
   checkLeaks(ended, traceLines, secrets, f, note, onOutputs && ((o) => onOutputs(i, o)));
 }
 
@@ -499,7 +509,7 @@ function checkLeaks(
       ["json", json, true],
       ["trace file", traceLines.join("\n"), true],
       ["event log", ended.events.join("\n"), true],
-      // --unmask shows the PAN by the user's choice; track 2's discretionary data never.
+      // --unmask shows the PAN and track 2 by the user's choice (the card's bytes); the PIN block never.
       ["report --unmask", reportUnmasked, false],
       ["json --unmask", jsonUnmasked, false],
     ];
@@ -522,11 +532,13 @@ function checkLeaks(
 }
 
 /** What of the card's sensitive data `text` shows in clear: its PAN (unless unmasked by choice), its track 2. */
-export function leaksIn(text: string, secrets: Secrets, panMasked: boolean): string[] {
+/** What of the card's secrets a text shows in clear; `masked`: an output without --unmask (PAN and track hidden). */
+export function leaksIn(text: string, secrets: Secrets, masked: boolean): string[] {
   const upper = text.toUpperCase();
   const what: string[] = [];
-  if (panMasked && secrets.pan && upper.includes(secrets.pan)) what.push("PAN");
-  if (secrets.track2Tail && upper.includes(secrets.track2Tail)) what.push("track 2");
+  if (masked && secrets.pan && upper.includes(secrets.pan)) what.push("PAN");
+  if (masked && secrets.track2Tail && upper.includes(secrets.track2Tail)) what.push("track 2");
+  if (secrets.pinBlock && upper.includes(secrets.pinBlock)) what.push("PIN block");
   return what;
 }
 

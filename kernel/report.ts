@@ -5,7 +5,7 @@ import { type BitDef, isBitSet, undefinedBits } from "../emv/bits.js";
 import { hexByte, toHex } from "../emv/bytes.js";
 import { describeCvmResults, parseCvmResults } from "../emv/fields/cvm-results.js";
 import { isFieldError } from "../emv/fields/field-error.js";
-import { type Disclosure, displayTlvBytes, displayValue, MASKED } from "../emv/sensitive.js";
+import { type Disclosure, displayTlvBytes, displayValue, MASKED, UNMASKED } from "../emv/sensitive.js";
 import { TlvError } from "../emv/tlv/ber.js";
 import { decodeAmount, decodeDate, decodeTime, FormatError, formatDate } from "../emv/tlv/formats.js";
 import { TAG } from "../emv/tlv/tag-names.js";
@@ -175,7 +175,7 @@ function transactionLine(record: TransactionOutcomeRecord): string | undefined {
 
 /** The person-readable report, one string with lines separated by "\n". */
 export function transactionReport(record: TransactionOutcomeRecord, options: ResultOptions): string {
-  const disclosure: Disclosure = options.unmask ? { unmaskPan: true } : MASKED;
+  const disclosure: Disclosure = options.unmask ? UNMASKED : MASKED;
   const r = redactor(record.data, disclosure);
   const out: string[] = ["emvsim transaction report", ""];
   const tx = transactionLine(record);

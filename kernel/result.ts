@@ -5,7 +5,15 @@ import { describeBits } from "../emv/bits.js";
 import { hexByte, toHex } from "../emv/bytes.js";
 import { parseCvmResults } from "../emv/fields/cvm-results.js";
 import { isFieldError } from "../emv/fields/field-error.js";
-import { type Disclosure, displayTlvBytes, MASKED, maskPan, maskPansInText, maskTrack2 } from "../emv/sensitive.js";
+import {
+  type Disclosure,
+  displayTlvBytes,
+  MASKED,
+  maskPan,
+  maskPansInText,
+  maskTrack2,
+  UNMASKED,
+} from "../emv/sensitive.js";
 import { TAG } from "../emv/tlv/tag-names.js";
 import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { isPinCommand } from "../transport/apdu-text.js";
@@ -138,7 +146,7 @@ const TRACK_TAGS = [
 
 export function redactor(data: TransactionData, disclosure: Disclosure): Redactor {
   const replacements: [string, string][] = [];
-  for (const tag of TRACK_TAGS) {
+  for (const tag of disclosure.unmaskTrack ? [] : TRACK_TAGS) {
     const v = data.get(tag);
     if (v && v.length >= 4) {
       const hex = toHex(v);
@@ -192,7 +200,7 @@ export function displayResponse(response: Uint8Array, disclosure: Disclosure): s
 
 /** The `emvsim run --json` object for a finished transaction. */
 export function resultToJson(record: TransactionOutcomeRecord, options: ResultOptions): TransactionResultJson {
-  const disclosure: Disclosure = options.unmask ? { unmaskPan: true } : MASKED;
+  const disclosure: Disclosure = options.unmask ? UNMASKED : MASKED;
   const r = redactor(record.data, disclosure);
   const pan = record.data.get(TAG.APPLICATION_PRIMARY_ACCOUNT_NUMBER);
   const out: TransactionResultJson = {

@@ -44,14 +44,18 @@ describe("emvsim decode <hex>", () => {
     expect(r.out).not.toContain("4761739001010010");
   });
 
-  it("shows the PAN only with --unmask, and never the track 2 discretionary data", async () => {
+  it("shows the PAN and track 2 in clear only with --unmask (the bytes a test card sent)", async () => {
     const track2 = "57 13 4761739001010010D22122011143804400000F";
     const masked = await run(["decode", track2]);
     expect(masked.out).toBe("57 Track 2 Equivalent Data [19] 476173******0010D<hidden>\n");
     const unmasked = await run(["decode", "--unmask", track2]);
-    expect(unmasked.out).toBe("57 Track 2 Equivalent Data [19] 4761739001010010D<hidden>\n");
+    expect(unmasked.out).toBe("57 Track 2 Equivalent Data [19] 4761739001010010D22122011143804400000F\n");
     const pan = await run(["decode", "--unmask", "5A084761739001010010"]);
     expect(pan.out).toBe("5A Application Primary Account Number (PAN) [8] 4761739001010010\n");
+    // Transaction PIN Data (99) stays hidden even then.
+    const pin = await run(["decode", "--unmask", "99 08 241234FFFFFFFFFF"]);
+    expect(pin.out).not.toContain("241234");
+    expect(pin.out).toContain("<8 bytes hidden>");
   });
 
   it("reads '-' from standard input and explains CVM lists, AFLs and bit fields", async () => {

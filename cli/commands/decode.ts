@@ -2,7 +2,7 @@
 // or a command/response APDU pair (Book 3 §6.5) with the command named and the status word explained.
 
 import { fromHex } from "../../emv/bytes.js";
-import { type Disclosure, displayTlvValue, MASKED } from "../../emv/sensitive.js";
+import { type Disclosure, displayTlvValue, MASKED, UNMASKED } from "../../emv/sensitive.js";
 import { decodeTlvs, type Tlv } from "../../emv/tlv/ber.js";
 import { describeApduPair, type RenderOptions, renderTree, tlvName } from "../../transport/apdu-text.js";
 import { type CliIo, type Command, UsageError } from "../command.js";
@@ -40,7 +40,7 @@ const USAGE = [
   "and in words what the value means (set bits, CVM rules, AFL entries, dates, amounts, DOL entries).",
   "  --json     JSON array of nodes {tag, name, length, value, children} (children on templates only)",
   "  --apdu     decode a command and its response: the command named, its data, SW1SW2 and the response tree",
-  "  --unmask   show PANs in clear (track data and PIN data stay hidden)",
+  "  --unmask   show PANs and track data in clear (PIN data stays hidden)",
 ].join("\n");
 
 async function hexArgument(args: string[], io: CliIo): Promise<string> {
@@ -64,7 +64,7 @@ export const command: Command = {
       if (!["--json", "--unmask", "--apdu"].includes(f)) throw new UsageError(`unknown option ${f}`);
     }
     const positional = args.filter((a) => !a.startsWith("--"));
-    const options: RenderOptions = { disclosure: flags.has("--unmask") ? { unmaskPan: true } : MASKED };
+    const options: RenderOptions = { disclosure: flags.has("--unmask") ? UNMASKED : MASKED };
     if (flags.has("--apdu")) {
       let pair = positional;
       if (pair.length === 1 && pair[0] === "-") pair = (await io.readStdin()).split(/\r?\n/).filter((l) => l.trim());

@@ -69,14 +69,14 @@ describe("emvsim run --interface contactless", () => {
     expect(r.out).not.toContain("4761739001010010");
     expect(r.out).not.toContain("D22122011143844489");
   });
-  it("--json --trace masks the PAN and hides track 2 (unless --unmask, which shows the PAN only)", async () => {
+  it("--json --trace masks the PAN and hides track 2 unless --unmask, which shows both", async () => {
     const args = ["--card", "visa-qvsdc-online", "--amount", "10.00", "--json", "--trace", ...FIXED];
     const masked = (await run(args)).out;
     expect(masked).not.toContain("4761739001010010");
     expect(masked).not.toContain("D2212201114384");
     expect(masked).toContain("476173******0010");
     const unmasked = (await run([...args, "--unmask"])).out;
-    expect(unmasked).not.toContain("D2212201114384");
+    expect(unmasked).toContain("4761739001010010D2212201114384");
   });
   it("usage errors: an unknown interface, a reader configuration with contact, a card without the interface", async () => {
     expect((await run(["--interface", "nfc"])).err.join("")).toContain(

@@ -97,11 +97,12 @@ describe("emvsim run --json (default card visa-cvn18-cda under attended-pos)", (
     expect(r.out).toContain(`[${PAN_MASKED}D<hidden>]`);
   });
 
-  it("shows the PAN with --unmask but still never track 2", async () => {
+  it("shows the PAN and track 2 as the card sent them with --unmask (issue 14: the exact bytes)", async () => {
     const r = await run(["--json", "--trace", "--unmask", ...FIXED]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`[${PAN}]`);
-    expect(r.out).not.toContain(TRACK2_AFTER_PAN);
+    expect(r.out).toContain(`5A08${PAN}`);
+    expect(r.out).toContain(TRACK2);
+    expect(r.out).not.toContain("<hidden>");
   });
 
   it("online PIN at the ATM: the issuer checks it; neither the PIN, its block nor the PIN key ever shows", async () => {
@@ -161,7 +162,8 @@ describe("emvsim run with offline PIN (visa-pin-preferring: CVM list 4103 first,
       expect(r.code).toBe(0);
       expect(r.out).toContain("0020008008[<8 bytes hidden>]");
       expect(r.out).not.toContain(PIN_BLOCK);
-      expect(r.out).not.toContain("D301220100000000000F");
+      // Track 2 only with --unmask (what the card sent); the PIN block never.
+      if (!args.includes("--unmask")) expect(r.out).not.toContain("D301220100000000000F");
     }
     const masked = await run(["--card", "visa-pin-preferring", "--pin", "1234", "--trace", ...FIXED]);
     expect(masked.out).toContain("   CVM Results (9F34) 410302:");

@@ -188,7 +188,7 @@ const USAGE = [
   "  --seed <text>             repeatable unpredictable numbers (terminal and emulated card)",
   "  --json                    the result as JSON instead of the report",
   "  --trace                   add the APDU exchange (decoded in the report)",
-  "  --unmask                  show the PAN in clear (track 2 and PIN data stay hidden)",
+  "  --unmask                  show the PAN and track data as the card sent them (PIN data stays hidden)",
   "  --record <file>           write the session as a trace (JSON lines, masked; with --unmask the exact bytes",
   "                            except PIN data, replayable with --reader replay:<file> and the same --seed/--date/--time)",
   "",

@@ -9,7 +9,7 @@ import { CTQ_BITS } from "../../emv/fields/ctq.js";
 import { describeOutcomeParameterSet, encodeOutcomeParameterSet } from "../../emv/fields/outcome-parameter-set.js";
 import { TTQ_BITS } from "../../emv/fields/ttq.js";
 import { describeUiRequest, messageName, type UiRequest } from "../../emv/fields/ui-request.js";
-import { type Disclosure, displayTlvBytes, MASKED } from "../../emv/sensitive.js";
+import { type Disclosure, displayTlvBytes, MASKED, UNMASKED } from "../../emv/sensitive.js";
 import type { ReaderConfig } from "../config/reader-types.js";
 import { TransactionData } from "../data/store.js";
 import { explainRegister } from "../report.js";
@@ -50,7 +50,7 @@ function indicatorNames(s: CombinationState): string[] {
 
 /** The `--json` object of a tap. */
 export function tapToJson(record: TapRecord, reader: ReaderConfig, options: ResultOptions): Record<string, unknown> {
-  const disclosure: Disclosure = options.unmask ? { unmaskPan: true } : MASKED;
+  const disclosure: Disclosure = options.unmask ? UNMASKED : MASKED;
   const data = record.kernel?.context.data ?? new TransactionData();
   const r = redactor(data, disclosure);
   const o = record.outcome;
@@ -134,7 +134,7 @@ export function tapToJson(record: TapRecord, reader: ReaderConfig, options: Resu
 
 /** The text report of a tap. */
 export function tapReport(record: TapRecord, reader: ReaderConfig, options: ResultOptions): string {
-  const disclosure: Disclosure = options.unmask ? { unmaskPan: true } : MASKED;
+  const disclosure: Disclosure = options.unmask ? UNMASKED : MASKED;
   const data = record.kernel?.context.data ?? new TransactionData();
   const r = redactor(data, disclosure);
   const o = record.outcome;
