@@ -695,13 +695,15 @@ export const COMPLETION_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 5000 },
     expected: {
+      tvr: "0000008000",
+      tsi: "F800",
       outcome: "terminated",
       termination: "card-error",
       reasonContains: "second GENERATE AC: card returned ARQC when TC was requested",
       // The card sees both GENERATE ACs (ARQC, then TC requested); the kernel keeps only the first cryptogram.
       commands: [...DDA_FRONT, ...DDA_READS, "GENERATE AC", "EXTERNAL AUTHENTICATE", "GENERATE AC"],
     },
-    why: "At the second GENERATE AC only a TC or an AAC may come back (Book 3 §9.3): an ARQC is a card error and ends the transaction.",
+    why: "At the second GENERATE AC only a TC or an AAC may come back (Book 3 §9.3): an ARQC is a card error and ends the transaction. TVR: DDA passes, 50.00 = floor limit → B4b8 (0000008000); EXTERNAL AUTHENTICATE passed → TSI F800 before the card error.",
   },
   {
     id: "CMP-TC-001",
@@ -712,13 +714,15 @@ export const COMPLETION_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 5000 },
     expected: {
+      tvr: "0000008000",
+      tsi: "F800",
       outcome: "online-approved",
       cryptograms: [
         ["ARQC", "ARQC"],
         ["TC", "TC"],
       ],
     },
-    why: "Issuer approval (00) and ARPC verified → TC requested; card approves.",
+    why: "Issuer approval (00) and ARPC verified → TC requested; card approves. TVR 0000008000 (floor limit reached, Book 3 §10.6.1 'equal to or greater'), TSI F800 after EXTERNAL AUTHENTICATE.",
   },
   {
     id: "CMP-IAR-001",
@@ -748,12 +752,14 @@ export const COMPLETION_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 1_000_001 },
     expected: {
+      tvr: "0000008000",
+      tsi: "F800",
       outcome: "online-declined",
       cryptograms: [
         ["ARQC", "ARQC"],
         ["AAC", "AAC"],
       ],
     },
-    why: "Issuer decline → AAC requested; the card never upgrades.",
+    why: "Issuer decline → AAC requested; the card never upgrades. TVR 0000008000 (floor limit exceeded); the host's decline carries an ARPC, EXTERNAL AUTHENTICATE passes → TSI F800.",
   },
 ];

@@ -32,6 +32,8 @@ export const FRONT_CASES: readonly CertCase[] = [
     config: "attended-pos",
     terminal: { aid: { partialSelection: false } },
     expected: {
+      tvr: "0000000000",
+      tsi: "0000",
       outcome: "terminated",
       termination: "not-accepted",
       reasonContains: "no matching application",
@@ -39,7 +41,7 @@ export const FRONT_CASES: readonly CertCase[] = [
       // whose answer named a longer DF name.
       commands: ["SELECT", "READ RECORD", "READ RECORD", "SELECT", "SELECT", "SELECT", "SELECT", "SELECT", "SELECT"],
     },
-    why: "Exact match only: the PSE entry A000000003101001 is no candidate, so the terminal falls back to the list of AIDs (Book 1 §12.3.2); SELECT A0000000031010 answers the longer DF name, again not a candidate, SELECT next answers nothing more; the other four AIDs are absent → the candidate list is empty → terminate (NOT ACCEPTED), no final SELECT.",
+    why: "Exact match only: the PSE entry A000000003101001 is no candidate, so the terminal falls back to the list of AIDs (Book 1 §12.3.2); SELECT A0000000031010 answers the longer DF name, again not a candidate, SELECT next answers nothing more; the other four AIDs are absent → the candidate list is empty → terminate (NOT ACCEPTED), no final SELECT. Terminated in selection: no step that sets a TVR or TSI bit has run → 0000000000 / 0000.",
   },
   {
     id: "SEL-PSE-001",
@@ -49,11 +51,13 @@ export const FRONT_CASES: readonly CertCase[] = [
     profile: "visa-offline-only",
     config: "attended-pos",
     expected: {
+      tvr: "0200000000",
+      tsi: "E800",
       outcome: "approved",
       aid: "A0000000031010",
       commands: [...PSE, "SELECT", "GET PROCESSING OPTIONS", ...SDA_READS, "GENERATE AC"],
     },
-    why: "PSE record 1 carries A0000000031010, the terminal lists it → one candidate → final SELECT of that AID.",
+    why: "PSE record 1 carries A0000000031010, the terminal lists it → one candidate → final SELECT of that AID. TVR as MTX-VISA-OFFLINE-ONLY-ATTENDED-POS: SDA passes → only B1b2 'SDA selected' (0200000000); TSI ODA, CVM, card and terminal risk management → E800.",
   },
   {
     id: "SEL-PRI-001",
@@ -62,8 +66,8 @@ export const FRONT_CASES: readonly CertCase[] = [
     ref: "Book 1 §12.4",
     profile: "multi-app",
     config: "attended-pos",
-    expected: { aid: "A0000000032010", never: ["terminated"] },
-    why: "Candidates are ordered by Application Priority Indicator; VISA DEBIT has 01, VISA CREDIT 02.",
+    expected: { tvr: "0000000000", tsi: "F800", aid: "A0000000032010", never: ["terminated"] },
+    why: "Candidates are ordered by Application Priority Indicator; VISA DEBIT has 01, VISA CREDIT 02. DDA passes, 12.34 under the floor limit, draw 99, velocity within limits → TVR 0; the card answers ARQC (its offline rule), the host approves, EXTERNAL AUTHENTICATE → TSI F800.",
   },
   {
     id: "SEL-LOA-001",
@@ -72,8 +76,14 @@ export const FRONT_CASES: readonly CertCase[] = [
     ref: "Book 1 §12.3",
     profile: "no-pse",
     config: "attended-pos",
-    expected: { aid: "A0000000041010", oda: { method: "DDA", result: "passed" }, never: ["terminated"] },
-    why: "Without a PSE the terminal SELECTs each of its AIDs; only A0000000041010 answers 9000.",
+    expected: {
+      tvr: "0000000000",
+      tsi: "E800",
+      aid: "A0000000041010",
+      oda: { method: "DDA", result: "passed" },
+      never: ["terminated"],
+    },
+    why: "Without a PSE the terminal SELECTs each of its AIDs; only A0000000041010 answers 9000. DDA passes, 12.34 under every limit → TVR 0; the card answers ARQC, the host approves; its CDOL2 asks for 91, so the ARPC goes in the second GENERATE AC and no EXTERNAL AUTHENTICATE is sent (Book 3 §10.9; kernel/contact/online.ts): TSI b5 stays clear → E800.",
   },
   {
     id: "SEL-BLK-001",
@@ -100,10 +110,12 @@ export const FRONT_CASES: readonly CertCase[] = [
     profile: "visa-offline-only",
     config: "attended-pos",
     expected: {
+      tvr: "0200000000",
+      tsi: "E800",
       outcome: "approved",
       commands: [...PSE, "SELECT", "GET PROCESSING OPTIONS", ...SDA_READS, "GENERATE AC"],
     },
-    why: "Format 1 gives AIP 5C00 and an AFL of SFI 1 record 1, SFI 2 record 1, SFI 3 records 1–2 → four READ RECORD.",
+    why: "Format 1 gives AIP 5C00 and an AFL of SFI 1 record 1, SFI 2 record 1, SFI 3 records 1–2 → four READ RECORD. TVR 0200000000 (SDA selected only), TSI E800, as SEL-PSE-001.",
   },
   {
     id: "RD-AFL-001",
@@ -112,8 +124,8 @@ export const FRONT_CASES: readonly CertCase[] = [
     ref: "Book 3 §10.2",
     profile: "malformed",
     config: "attended-pos",
-    expected: { outcome: "terminated", reasonContains: "AFL", cryptograms: [] },
-    why: "A 9-byte AFL cannot be parsed into 4-byte entries: the card data is unusable → terminate.",
+    expected: { tvr: "0000000000", tsi: "0000", outcome: "terminated", reasonContains: "AFL", cryptograms: [] },
+    why: "A 9-byte AFL cannot be parsed into 4-byte entries: the card data is unusable → terminate. Terminated before any TVR or TSI bit is set → 0000000000 / 0000.",
   },
   {
     id: "RD-MAND-001",
@@ -123,8 +135,8 @@ export const FRONT_CASES: readonly CertCase[] = [
     profile: "visa-offline-only",
     card: { removeTags: ["5F24"] },
     config: "attended-pos",
-    expected: { outcome: "terminated", cryptograms: [] },
-    why: "5F24, 5A, 8C and 8D are mandatory; without one the terminal shall terminate the transaction.",
+    expected: { tvr: "0000000000", tsi: "0000", outcome: "terminated", cryptograms: [] },
+    why: "5F24, 5A, 8C and 8D are mandatory; without one the terminal shall terminate the transaction. Book 3 §10.2 terminates before ODA: TVR 0000000000, TSI 0000.",
   },
   {
     id: "RD-MAND-002",
@@ -134,8 +146,8 @@ export const FRONT_CASES: readonly CertCase[] = [
     profile: "visa-offline-only",
     card: { removeTags: ["8C"] },
     config: "attended-pos",
-    expected: { outcome: "terminated", cryptograms: [] },
-    why: "Without CDOL1 no GENERATE AC can be built; CDOL1 is mandatory.",
+    expected: { tvr: "0000000000", tsi: "0000", outcome: "terminated", cryptograms: [] },
+    why: "Without CDOL1 no GENERATE AC can be built; CDOL1 is mandatory. TVR 0000000000, TSI 0000 (terminated in read application data).",
   },
   {
     id: "RD-MAND-003",
@@ -145,8 +157,8 @@ export const FRONT_CASES: readonly CertCase[] = [
     profile: "visa-online-only",
     card: { removeTags: ["5A"] },
     config: "attended-pos",
-    expected: { outcome: "terminated", cryptograms: [] },
-    why: "The PAN is mandatory in the records read (card without ODA, so the emulator can personalise it).",
+    expected: { tvr: "0000000000", tsi: "0000", outcome: "terminated", cryptograms: [] },
+    why: "The PAN is mandatory in the records read (card without ODA, so the emulator can personalise it). TVR 0000000000, TSI 0000 (terminated in read application data).",
   },
   {
     id: "ODA-SDA-001",
@@ -310,8 +322,13 @@ export const FRONT_CASES: readonly CertCase[] = [
     ref: "Book 3 §6.5.8.3, §10.1",
     profile: "visa-offline-only",
     config: "attended-pos",
-    expected: { outcome: "approved", apdus: { "GET PROCESSING OPTIONS": "80A8000002830000" } },
-    why: "Without a PDOL the data field is 83 with length 0 (CLA 80 INS A8, Lc 02, Le 00).",
+    expected: {
+      tvr: "0200000000",
+      tsi: "E800",
+      outcome: "approved",
+      apdus: { "GET PROCESSING OPTIONS": "80A8000002830000" },
+    },
+    why: "Without a PDOL the data field is 83 with length 0 (CLA 80 INS A8, Lc 02, Le 00). TVR 0200000000 (SDA selected), TSI E800.",
   },
   {
     id: "GPO-PDOL-001",
@@ -321,8 +338,13 @@ export const FRONT_CASES: readonly CertCase[] = [
     profile: "visa-offline-only",
     card: { pdol: "9F02069F1A02" },
     config: "attended-pos",
-    expected: { outcome: "approved", apdus: { "GET PROCESSING OPTIONS": "80A800000A8308000000001234084000" } },
-    why: "DOL data = 9F02 (n12, 000000001234) ‖ 9F1A (0840) → 83 08 …, Lc 0A, Le 00.",
+    expected: {
+      tvr: "0200000000",
+      tsi: "E800",
+      outcome: "approved",
+      apdus: { "GET PROCESSING OPTIONS": "80A800000A8308000000001234084000" },
+    },
+    why: "DOL data = 9F02 (n12, 000000001234) ‖ 9F1A (0840) → 83 08 …, Lc 0A, Le 00. The PDOL changes no TVR bit: 0200000000, TSI E800.",
   },
   {
     id: "GPO-6985-001",
@@ -332,8 +354,8 @@ export const FRONT_CASES: readonly CertCase[] = [
     profile: "multi-app",
     card: { faults: [{ kind: "sw", command: "GET PROCESSING OPTIONS", sw: "6985", occurrence: 1 }] },
     config: "attended-pos",
-    expected: { aid: "A0000000031010", never: ["terminated"] },
-    why: "Conditions of use not satisfied → the terminal removes VISA DEBIT and selects VISA CREDIT (priority 2).",
+    expected: { tvr: "0000000000", tsi: "F800", aid: "A0000000031010", never: ["terminated"] },
+    why: "Conditions of use not satisfied → the terminal removes VISA DEBIT and selects VISA CREDIT (priority 2). VISA CREDIT (AIP 3D00 ∧ 9F33 C8 → CDA) as SEL-PRI-002: TVR 0, online approved with EXTERNAL AUTHENTICATE → TSI F800.",
   },
   {
     id: "GPO-6985-002",
@@ -343,8 +365,8 @@ export const FRONT_CASES: readonly CertCase[] = [
     profile: "visa-offline-only",
     card: { faults: [{ kind: "sw", command: "GET PROCESSING OPTIONS", sw: "6985" }] },
     config: "attended-pos",
-    expected: { outcome: "terminated", cryptograms: [] },
-    why: "After removing the application the candidate list is empty.",
+    expected: { tvr: "0000000000", tsi: "0000", outcome: "terminated", cryptograms: [] },
+    why: "After removing the application the candidate list is empty. Terminated before any TVR or TSI bit is set → 0000000000 / 0000.",
   },
   {
     id: "ODA-SDA-004",
@@ -460,7 +482,13 @@ export const FRONT_CASES: readonly CertCase[] = [
     profile: "multi-app",
     config: "attended-pos",
     terminal: { onlyAids: ["A0000000031010"] },
-    expected: { aid: "A0000000031010", oda: { method: "CDA", result: "passed" }, never: ["terminated"] },
-    why: "VISA DEBIT (A0000000032010) is not supported by this terminal, so VISA CREDIT is the only candidate; its AIP 3D00 ∧ C8 → CDA.",
+    expected: {
+      tvr: "0000000000",
+      tsi: "F800",
+      aid: "A0000000031010",
+      oda: { method: "CDA", result: "passed" },
+      never: ["terminated"],
+    },
+    why: "VISA DEBIT (A0000000032010) is not supported by this terminal, so VISA CREDIT is the only candidate; its AIP 3D00 ∧ C8 → CDA. CDA passes on the ARQC, nothing else set → TVR 0; approved online with EXTERNAL AUTHENTICATE → TSI F800.",
   },
 ];
