@@ -66,6 +66,22 @@ describe("renderHtml", () => {
     expect(html).toContain("2 of 3 cases passed");
   });
 
+  it("labels a case whose expected values are a regression guard, with their source", async () => {
+    const sel = selectCases({ ids: ["MTX-AMEX-CDA-ATM", "SEL-PSE-001"] });
+    if (!sel.ok) throw new Error(sel.error);
+    const html = renderHtml(await runCatalog(sel.value), {
+      subject: "kernel emvsim",
+      generated: "2026-12-03T09:00:00Z",
+    });
+    const section = (id: string) =>
+      html.slice(html.indexOf(`id="case-${id}"`), html.indexOf("</section>", html.indexOf(`id="case-${id}"`)));
+    expect(section("MTX-AMEX-CDA-ATM")).toContain('<span class="guard">regression guard</span>');
+    expect(section("MTX-AMEX-CDA-ATM")).toContain(
+      "captured from a reviewed run (certification-tests/fixtures/matrix-golden.json)",
+    );
+    expect(section("SEL-PSE-001")).not.toContain("regression guard");
+  });
+
   const chromium = "/usr/bin/chromium";
   const haveChromium = existsSync(chromium);
   it.skipIf(!haveChromium && !process.env.EMVSIM_REQUIRE_HARDWARE)(

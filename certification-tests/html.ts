@@ -133,8 +133,12 @@ function caseSection(c: CaseReport): string {
       }`;
   return [
     `<section class="case ${verdict}" id="case-${htmlEscape(c.id)}" data-verdict="${verdict}" data-family="${htmlEscape(c.family)}">`,
-    `<h3><span class="verdict">${verdict.toUpperCase()}</span> ${htmlEscape(c.id)} — ${htmlEscape(c.title)}</h3>`,
-    `<dl><dt>Objective</dt><dd>${htmlEscape(c.why)}</dd><dt>Reference</dt><dd>${htmlEscape(c.ref)}</dd><dt>Card</dt><dd>${htmlEscape(c.profile)}</dd><dt>Terminal</dt><dd>${htmlEscape(c.config)}</dd></dl>`,
+    `<h3><span class="verdict">${verdict.toUpperCase()}</span> ${htmlEscape(c.id)} — ${htmlEscape(c.title)}${c.basis ? ' <span class="guard">regression guard</span>' : ""}</h3>`,
+    `<dl><dt>Objective</dt><dd>${htmlEscape(c.why)}</dd><dt>Reference</dt><dd>${htmlEscape(c.ref)}</dd><dt>Card</dt><dd>${htmlEscape(c.profile)}</dd><dt>Terminal</dt><dd>${htmlEscape(c.config)}</dd>${
+      c.basis
+        ? `<dt>Expected values</dt><dd class="guard-note">captured from a reviewed run (${htmlEscape(c.guardSource ?? "")}), not derived from the books: a regression guard</dd>`
+        : ""
+    }</dl>`,
     divergence,
     c.notes?.length
       ? `<details class="notes"><summary>Not judged (${c.notes.length})</summary><ul>${c.notes.map((n) => `<li>${htmlEscape(n)}</li>`).join("")}</ul></details>`
@@ -155,6 +159,7 @@ caption{text-align:left;font-weight:600;padding:2px 0}
 .case.fail{border-color:#c62828;background:#fdf5f5}
 .verdict{display:inline-block;min-width:3.2rem;color:#fff;background:#2e7d32;border-radius:3px;text-align:center;font-size:12px;padding:1px 4px}
 .fail .verdict{background:#c62828}
+.guard{display:inline-block;color:#6d4c00;background:#fff3c4;border:1px solid #e0b600;border-radius:3px;font-size:12px;padding:0 4px}
 tr.differs td,tr.differs th{background:#ffe0e0}.mark{color:#c62828;font-weight:700}.v{text-align:center}
 .registers{display:flex;gap:2rem;flex-wrap:wrap}.none{color:#777}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:0 1rem}dt{font-weight:600}dd{margin:0}

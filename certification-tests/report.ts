@@ -23,6 +23,12 @@ export interface CaseReport {
   readonly setup: Pick<CertCase, "card" | "terminal" | "params">;
   readonly passed: boolean;
   readonly expected: CertCase["expected"];
+  /**
+   * Absent: every expected value comes from the books (the case's `why`). "regression guard": some were captured
+   * from a reviewed run (`guardSource`), not derived.
+   */
+  readonly basis?: "regression guard";
+  readonly guardSource?: string;
   readonly actual?: Observed;
   /** One line per difference (TVR/TSI in words). */
   readonly problems: readonly string[];
@@ -53,7 +59,8 @@ export function caseReport(c: CertCase, actual: Observed | undefined, problems: 
     why: c.why,
     setup: withheldPins(c),
     passed: problems.length === 0,
-    expected: c.expected,
+    expected: c.guard ? { ...c.guard.expected, ...c.expected } : c.expected,
+    ...(c.guard ? { basis: "regression guard" as const, guardSource: c.guard.source } : {}),
     ...(actual ? { actual } : {}),
     problems,
   };
@@ -85,6 +92,8 @@ export function renderMarkdown(cases: readonly CaseReport[]): string {
     for (const c of cases.filter((x) => x.family === s.family)) {
       lines.push(`### ${c.passed ? "PASS" : "FAIL"} ${c.id} — ${c.title}`, "");
       lines.push(`- ${c.ref}; card ${c.profile}, terminal ${c.config}`, `- why: ${c.why}`);
+      if (c.basis === "regression guard")
+        lines.push(`- expected values: regression guard, captured from a reviewed run (${c.guardSource}), not derived`);
       const setup = Object.entries(c.setup).filter(([, v]) => v !== undefined);
       if (setup.length) lines.push(`- setup: ${setup.map(([k, v]) => `${k} ${JSON.stringify(v)}`).join("; ")}`);
       const e = c.expected;

@@ -136,3 +136,33 @@ describe("contactless taps in a certify run", () => {
     expect(report.problems[0]).toBe(`outcome: expected "${other}", got "${first.case.expected.outcome}"`);
   });
 });
+
+describe("regression guards: matrix values captured, not derived, and labelled so", () => {
+  const derived = new Set(["VISA-OFFLINE-ONLY", "VISA-CVN10-DDA", "VISA-ONLINE-ONLY", "MALFORMED", "VISA-BLOCKED"]);
+  const matrix = all.filter((c) => c.family === "profile × configuration matrix");
+
+  it("every matrix case is derived (three base cards, two that must terminate) or carries a guard naming its source", () => {
+    for (const c of matrix) {
+      const isDerived = [...derived].some((p) => c.id.startsWith(`MTX-${p}-`));
+      expect(c.guard === undefined, c.id).toBe(isDerived);
+      if (c.guard) {
+        expect(c.guard.source).toBe("certification-tests/fixtures/matrix-golden.json");
+        expect(c.guard.expected.tvr, c.id).toMatch(/^[0-9A-F]{10}$/);
+        expect(c.guard.expected.tsi, c.id).toMatch(/^[0-9A-F]{4}$/);
+      }
+    }
+  });
+
+  it("a guard is checked against emvsim's kernel, its differences prefixed, and the report says what it is", async () => {
+    const c = matrix.find((x) => x.guard)!;
+    const [ok] = await runCatalog([c]);
+    expect(ok!.passed).toBe(true);
+    expect(ok!.basis).toBe("regression guard");
+    expect(ok!.expected.tvr).toBe(c.guard!.expected.tvr);
+    // A guard that no longer holds fails the case, naming it a regression guard.
+    const changed = { ...c, guard: { ...c.guard!, expected: { ...c.guard!.expected, tsi: "0000" } } };
+    const [bad] = await runCatalog([changed]);
+    expect(bad!.passed).toBe(false);
+    expect(bad!.problems[0]).toMatch(/^regression guard: TSI: expected "0000"/);
+  });
+});

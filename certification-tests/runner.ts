@@ -62,6 +62,7 @@ export async function evaluateCase(c: CertCase): Promise<CaseReport> {
     if (run.setupError || !run.record) problems.push(`setup: ${run.setupError ?? "no record"}`);
     const actual = run.record ? observe(run.record) : undefined;
     if (actual) problems.push(...compare(c.expected, actual));
+    if (actual && c.guard) problems.push(...compare(c.guard.expected, actual).map((p) => `regression guard: ${p}`));
     if (run.record && run.config) problems.push(...checkInvariants(run.record, run.config));
     // The card-side criteria (tut/criteria.ts), the same a terminal under test is judged by.
     if (run.record) problems.push(...judgeFromCard(c, cardExchanges(run.record.trace), "kernel").problems);

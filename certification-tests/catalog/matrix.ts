@@ -1,9 +1,12 @@
 // Catalog: every built-in card profile under every shipped terminal configuration (EMV Book 3 §10 end to end),
 // asserting a defined outcome and the invariants of the books (certification-tests/invariants.ts).
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { listProfiles } from "../../emulator/profile.js";
+import { projectDir } from "../../emv/project-files.js";
 import { builtInTerminalConfigIds } from "../../kernel/config/load.js";
-import type { CertCase, Expected } from "./types.js";
+import type { CertCase, Expected, RegressionGuard } from "./types.js";
 
 type Exact = { readonly expected: Expected; readonly why: string };
 
@@ -196,14 +199,47 @@ const MUST_TERMINATE: Readonly<Record<string, string>> = {
   "visa-blocked": "its only application is blocked: Book 1 §12.4 → no candidate → terminate",
 };
 
+/** Where the pinned values of every matrix case are (certification-tests/matrix-golden.test.ts writes them). */
+export const MATRIX_GOLDEN = "certification-tests/fixtures/matrix-golden.json";
+
+interface Pinned {
+  readonly outcome: Expected["outcome"];
+  readonly tvr: string;
+  readonly tsi: string;
+  readonly cvmResults: string | null;
+  readonly oda: NonNullable<Expected["oda"]>;
+  readonly cryptograms: NonNullable<Expected["cryptograms"]>;
+  readonly commands: readonly string[];
+}
+
+let golden: Readonly<Record<string, Pinned>> | undefined;
+
+/** The pinned values of a matrix case not derived above: a regression guard, labelled so in the reports. */
+function guardOf(id: string): RegressionGuard | undefined {
+  if (!golden) {
+    const dir = projectDir(import.meta.url, "certification-tests/fixtures", "matrix-golden.json");
+    try {
+      golden = JSON.parse(readFileSync(join(dir, "matrix-golden.json"), "utf8")) as Record<string, Pinned>;
+    } catch {
+      golden = {};
+    }
+  }
+  const p = golden[id];
+  if (!p) return undefined;
+  const { outcome, tvr, tsi, cvmResults, oda, cryptograms, commands } = p;
+  return { expected: { outcome, tvr, tsi, cvmResults, oda, cryptograms, commands }, source: MATRIX_GOLDEN };
+}
+
 export function matrixCases(): CertCase[] {
   const out: CertCase[] = [];
   for (const profile of listProfiles({ interface: "contact" })) {
     for (const config of builtInTerminalConfigIds()) {
       const bad = MUST_TERMINATE[profile];
       const exact = EXACT[profile]?.[config];
+      const id = `MTX-${profile}-${config}`.toUpperCase();
+      const guard = exact || bad ? undefined : guardOf(id);
       out.push({
-        id: `MTX-${profile}-${config}`.toUpperCase(),
+        id,
         family: "profile × configuration matrix",
         title: `${profile} on ${config}`,
         ref: "Book 3 §10 (whole transaction); Annex C5/C6",
@@ -216,6 +252,7 @@ export function matrixCases(): CertCase[] {
             ? `${profile}: ${bad}.`
             : "A well-formed card never ends terminated; TSI, TVR, CVM results, ODA method and cryptograms obey the invariants.",
         invariants: true,
+        ...(guard ? { guard } : {}),
       });
     }
   }

@@ -143,6 +143,17 @@ export interface CertCase {
   readonly why: string;
   /** Extra checks every case of the matrix makes (invariants of the books); see matrix.ts. */
   readonly invariants?: boolean;
+  /**
+   * Values captured from a reviewed run, not derived from the books: a regression guard. Checked against emvsim's
+   * own kernel only (never a pass criterion for a terminal under test) and labelled as such in every report.
+   */
+  readonly guard?: RegressionGuard;
+}
+
+export interface RegressionGuard {
+  readonly expected: Expected;
+  /** Where the values were captured, e.g. "certification-tests/fixtures/matrix-golden.json". */
+  readonly source: string;
 }
 
 /** Every family a certify report can hold, in report order: contact, then Entry Point and C-3, then C-2. */
