@@ -31,6 +31,15 @@ import type { ContactlessCase, ScriptedCard } from "./catalog/contactless-types.
 
 /** A scripted card as a channel: SELECT PPSE, SELECT by AID, GPO (per tap), READ RECORD, EXTERNAL AUTHENTICATE. */
 export function scriptedChannel(s: ScriptedCard): CardChannel {
+  return new ResponderChannel(scriptedResponder(s));
+}
+
+/**
+ * The scripted card's answers, command by command (hex in, hex with SW or a transport error out); the n-th GPO
+ * answers the n-th entry of `gpo` when it is a list (one per tap). Shared by the in-process channel and the card
+ * served to a terminal under test (tut/contactless.ts).
+ */
+export function scriptedResponder(s: ScriptedCard): (command: string, index: number) => Answer {
   let gpos = 0;
   let removed = false;
   const respond = (c: string, i: number): Answer => {
@@ -57,7 +66,7 @@ export function scriptedChannel(s: ScriptedCard): CardChannel {
     if (c.startsWith("0082")) return "9000";
     return "6D00";
   };
-  return new ResponderChannel(respond);
+  return respond;
 }
 
 function fixedHost(code: string, iad?: string): IssuerHost {

@@ -110,10 +110,10 @@ export function allRunnables(): Runnable[] {
   ];
 }
 
-/** A contactless catalog case tapped in-process, compared with its expectation (outcome, OPS, TTQ, APDUs, …). */
-export async function evaluateTap(r: Extract<Runnable, { kind: "contactless" | "c2" }>): Promise<CaseReport> {
+/** A tap case's report entry before its verdict: what it is, on which card and reader. */
+export function tapEntry(r: Extract<Runnable, { kind: "contactless" | "c2" }>) {
   const c = r.case;
-  const entry = {
+  return {
     id: c.id,
     family: c.family,
     title: c.title,
@@ -129,6 +129,11 @@ export async function evaluateTap(r: Extract<Runnable, { kind: "contactless" | "
     setup: {},
     expected: {},
   };
+}
+
+/** A contactless catalog case tapped in-process, compared with its expectation (outcome, OPS, TTQ, APDUs, …). */
+export async function evaluateTap(r: Extract<Runnable, { kind: "contactless" | "c2" }>): Promise<CaseReport> {
+  const entry = tapEntry(r);
   try {
     const run = r.kind === "c2" ? await runC2Case(r.case) : await runContactlessCase(r.case);
     const problems = run.error
@@ -212,6 +217,8 @@ export async function runAll(
   onProgress: (p: Progress) => void = () => {},
   /** How a case is run: emvsim's kernel in-process by default, or a terminal under test (tut/runner.ts). */
   evaluate: (c: CertCase) => Promise<CaseReport> = evaluateCase,
+  /** How an Entry Point / C-3 tap is run: in-process by default, or on a terminal under test (tut/contactless.ts). */
+  evaluateContactless?: (c: ContactlessCase) => Promise<CaseReport>,
 ): Promise<CaseReport[]> {
   const reports: CaseReport[] = [];
   let passed = 0;
@@ -222,7 +229,9 @@ export async function runAll(
         ? await evaluate(e.case)
         : e.kind === "property"
           ? await evaluateProperty(e.suite)
-          : await evaluateTap(e);
+          : e.kind === "contactless" && evaluateContactless
+            ? await evaluateContactless(e.case)
+            : await evaluateTap(e);
     const timed = { ...report, durationMs: Math.round((performance.now() - started) * 10) / 10 };
     reports.push(timed);
     if (timed.passed) passed++;

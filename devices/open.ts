@@ -5,6 +5,7 @@
 import { boundedChannel, type CardChannel, EXCHANGE_BOUND_MS } from "../transport/channel.js";
 import { ReplayChannel } from "../transport/replay.js";
 import { GetResponseChannel } from "../transport/ttl.js";
+import { atrInterface } from "./contactless-atr.js";
 
 /** A reader URI that cannot be understood; the message is one line naming the problem. */
 export class ReaderUriError extends Error {
@@ -123,7 +124,10 @@ async function openUnbounded(uri: string, options: OpenReaderOptions): Promise<C
       try {
         const waitMs = options.waitForCardMs ?? 5000;
         const name = await ctx.waitForCard(r.reader, waitMs);
-        return new GetResponseChannel(await connectWhenPowered(ctx, name, Math.min(waitMs, 2000)));
+        const channel = await connectWhenPowered(ctx, name, Math.min(waitMs, 2000));
+        // The case 4 warning rule is T=0's (Book 1 §9.3.1.3): not under T=1, nor for a contactless card.
+        const t0 = channel.activeProtocol === "T=0" && atrInterface(channel.atr).kind === "contact";
+        return new GetResponseChannel(channel, { caseFourWarning: t0 });
       } catch (e) {
         await ctx.close();
         throw e;

@@ -153,3 +153,26 @@ describe("T=0 on a byte line with the same cases", () => {
     await expect(transmitT0(new T0LinePort(reader), ext)).rejects.toMatchObject({ kind: "protocol" });
   });
 });
+
+describe("the case 4 warning rule is T=0's (Book 1 §9.3.1.3)", () => {
+  // SELECT (case 4: Lc and Le) answered 6283 without data, then GET RESPONSE would fetch the FCI.
+  const select = fromHex("00A4040007A000000003201000");
+  const card = () => {
+    const sent: string[] = [];
+    const exchange = async (c: Uint8Array) => {
+      sent.push(toHex(c));
+      return fromHex(c[1] === 0xc0 ? "6F0784050102030405" + "9000" : "6283");
+    };
+    return { sent, exchange };
+  };
+  it("under T=0 a warning without data is followed by GET RESPONSE Le 00, the warning kept", async () => {
+    const c = card();
+    expect(toHex(await transmitWithTtl(c.exchange, select))).toBe("6F07840501020304056283");
+    expect(c.sent).toEqual(["00A4040007A000000003201000", "00C0000000"]);
+  });
+  it("under T=1 or contactless (caseFourWarning off) the warning is the answer, no GET RESPONSE", async () => {
+    const c = card();
+    expect(toHex(await transmitWithTtl(c.exchange, select, { caseFourWarning: false }))).toBe("6283");
+    expect(c.sent).toEqual(["00A4040007A000000003201000"]);
+  });
+});

@@ -30,8 +30,21 @@ function withLe(command: Uint8Array, le: number): Uint8Array {
   }
 }
 
+export interface TtlOptions {
+  /**
+   * Book 1 §9.3.1.3: a warning (62xx/63xx) without data to a case 4 command is followed by GET RESPONSE — a T=0 rule
+   * (the TTL maps case 4 onto T=0 TPDUs). Off under T=1 and on the contactless interface (ISO 14443-4 carries whole
+   * APDUs), where the warning is the answer. Default on.
+   */
+  readonly caseFourWarning?: boolean;
+}
+
 /** Run one command through the TTL rules; returns data followed by the final SW1 SW2. */
-export async function transmitWithTtl(exchange: ApduExchange, command: Uint8Array): Promise<Uint8Array> {
+export async function transmitWithTtl(
+  exchange: ApduExchange,
+  command: Uint8Array,
+  options: TtlOptions = {},
+): Promise<Uint8Array> {
   let kind: 1 | 2 | 3 | 4 | 0 = 0;
   try {
     kind = apduCase(decodeCommandApdu(command));
@@ -59,7 +72,8 @@ export async function transmitWithTtl(exchange: ApduExchange, command: Uint8Arra
       continue;
     }
     const sw = (sw1 << 8) | sw2;
-    if (kind === 4 && isWarning(sw) && data.length === 0 && warning === undefined && round === 0) {
+    const fetchAfterWarning = options.caseFourWarning !== false && kind === 4 && isWarning(sw);
+    if (fetchAfterWarning && data.length === 0 && warning === undefined && round === 0) {
       // Book 1 §9.3.1.3 (Annex A7): case 4 warning without data, fetch data by GET RESPONSE Le = 00;
       // the warning status is returned with it.
       warning = Uint8Array.of(sw1, sw2);
@@ -74,7 +88,10 @@ export async function transmitWithTtl(exchange: ApduExchange, command: Uint8Arra
 
 /** A CardChannel whose reader returns raw R-APDUs (e.g. PC/SC with a T=0 card) made to resolve 61xx/6Cxx. */
 export class GetResponseChannel implements CardChannel {
-  constructor(private readonly inner: CardChannel) {}
+  constructor(
+    private readonly inner: CardChannel,
+    private readonly options: TtlOptions = {},
+  ) {}
   get description(): string {
     return this.inner.description;
   }
@@ -82,7 +99,7 @@ export class GetResponseChannel implements CardChannel {
     return this.inner.atr;
   }
   transmit(command: Uint8Array): Promise<Uint8Array> {
-    return transmitWithTtl((c) => this.inner.transmit(c), command);
+    return transmitWithTtl((c) => this.inner.transmit(c), command, this.options);
   }
   reset(): Promise<Uint8Array> {
     if (!this.inner.reset) return Promise.reject(new TransportError("unavailable", `${this.description}: no reset`));

@@ -172,7 +172,7 @@ describe("command line pieces", () => {
     expect(substitute("x {pan}", vars)).toEqual({
       ok: false,
       error:
-        "--run: unknown variable {pan} (known: {amount} {otheramount} {type} {pin} {case} {reader} {terminal} {date} {amountminor} {otherminor} {typecode} {isodate} {pinarg} {otherarg})",
+        "--run: unknown variable {pan} (known: {amount} {otheramount} {type} {pin} {case} {reader} {terminal} {interface} {date} {amountminor} {otherminor} {typecode} {isodate} {pinarg} {otherarg} {configarg})",
     });
   });
 

@@ -10,6 +10,7 @@ import { toHex } from "../../emv/bytes.js";
 import { MASKED, maskPansInText } from "../../emv/sensitive.js";
 import { TRANSACTION_TYPE_CODE } from "../../kernel/transaction-params.js";
 import { type CardExchange, RecordingCard } from "../../serve/exchange-recorder.js";
+import type { ServedCard } from "../../serve/served-card.js";
 import { VpcdCardServer } from "../../serve/vpcd.js";
 import { describeApduPair } from "../../transport/apdu-text.js";
 import { maskedResponseHex, traceCommand } from "../../transport/trace.js";
@@ -103,6 +104,7 @@ export function caseVariables(c: CertCase, reader: string): Record<string, strin
     case: c.id,
     reader,
     terminal: c.config,
+    interface: "contact",
     date,
     // The same in the forms other terminals take: minor units, ISO 8583 processing code (9C), YYYY-MM-DD.
     amountminor: String(p.amount ?? 1234),
@@ -113,8 +115,9 @@ export function caseVariables(c: CertCase, reader: string): Record<string, strin
 }
 
 /**
- * Substitute {name} (shell-quoted), {pinarg} ("--pin 'PIN'" or nothing) and {otherarg} ("--other-amount 'N.NN'" or
- * nothing when there is no other amount); an unknown {name} is an error.
+ * Substitute {name} (shell-quoted), {pinarg} ("--pin 'PIN'" or nothing), {otherarg} ("--other-amount 'N.NN'" or
+ * nothing when there is no other amount) and {configarg} ("--terminal 'ID'" for a contact case, "--reader-config 'ID'"
+ * for a tap); an unknown {name} is an error.
  */
 export function substitute(
   template: string,
@@ -123,6 +126,9 @@ export function substitute(
   let unknown: string | undefined;
   const value = template.replace(/\{([a-z]+)\}/g, (all, name: string) => {
     if (name === "pinarg") return vars.pin ? `--pin ${shellQuote(vars.pin)}` : "";
+    // The terminal configuration in emvsim run's terms: a contact case's --terminal, a tap's --reader-config.
+    if (name === "configarg")
+      return `${vars.interface === "contactless" ? "--reader-config" : "--terminal"} ${shellQuote(vars.terminal ?? "")}`;
     if (name === "otherarg")
       return vars.otheramount && /[1-9]/.test(vars.otheramount) ? `--other-amount ${shellQuote(vars.otheramount)}` : "";
     const v = vars[name];
@@ -135,7 +141,7 @@ export function substitute(
   if (unknown)
     return {
       ok: false,
-      error: `--run: unknown variable ${unknown} (known: ${[...Object.keys(vars), "pinarg", "otherarg"].map((k) => `{${k}}`).join(" ")})`,
+      error: `--run: unknown variable ${unknown} (known: ${[...Object.keys(vars), "pinarg", "otherarg", "configarg"].map((k) => `{${k}}`).join(" ")})`,
     };
   return { ok: true, value };
 }
@@ -201,7 +207,7 @@ function runShell(command: string, timeoutMs: number): Promise<CommandResult> {
 }
 
 /** The card's exchanges masked and decoded as the reports show them (PAN masked, PIN data and track data hidden). */
-function shownExchanges(exchanges: readonly CardExchange[]): ObservedExchange[] {
+export function shownExchanges(exchanges: readonly CardExchange[]): ObservedExchange[] {
   return exchanges.map((x) => {
     const name = commandName(x.command[1] ?? 0);
     let decoded: string[];
@@ -241,10 +247,69 @@ export function observedByCard(view: CardView, exchanges: readonly CardExchange[
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** One case on the terminal under test. */
-export async function evaluateCaseOnTerminal(c: CertCase, options: TutOptions): Promise<CaseReport> {
+/** What the card saw while a terminal under test ran one case, and what went wrong running it. */
+export interface ServedRun {
+  readonly exchanges: readonly CardExchange[];
+  readonly problems: readonly string[];
+  /** The terminal never got the card (vpcd unreachable, a --run that cannot be built): nothing to judge. */
+  readonly aborted?: boolean;
+}
+
+/**
+ * Serve one card through vpcd and let the terminal under test run its transaction: the --run command with the
+ * case's variables, or the terminal's own transaction ended by a power-off. Bounded by `timeoutMs`; never throws.
+ */
+export async function serveToTerminal(
+  id: string,
+  card: ServedCard,
+  vars: Record<string, string>,
+  options: TutOptions,
+): Promise<ServedRun> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const log = options.log ?? (() => {});
+  const recorder = new RecordingCard(card);
+  const server = new VpcdCardServer(recorder, { host: options.vpcd.host, port: options.vpcd.port, retryMs: 100 });
+  const problems: string[] = [];
+  try {
+    try {
+      await server.start(Math.min(timeoutMs, 10_000));
+    } catch (e) {
+      return {
+        exchanges: [],
+        problems: [`terminal under test: ${e instanceof Error ? e.message : String(e)}`],
+        aborted: true,
+      };
+    }
+    if (options.run !== undefined) {
+      const cmd = substitute(options.run, vars);
+      if (!cmd.ok) return { exchanges: [], problems: [cmd.error], aborted: true };
+      const r = await runShell(cmd.value, timeoutMs);
+      const tail = maskPansInText(r.output.trim().split("\n").slice(-1)[0] ?? "");
+      if (r.timedOut)
+        problems.push(`terminal under test: timeout, the command ran longer than ${timeoutMs / 1000} s (case ${id})`);
+      else if (r.code !== 0)
+        problems.push(
+          `terminal under test: the command exited with ${r.code ?? "an error"}${tail ? ` (${tail})` : ""}`,
+        );
+      log(`${id}: command exited ${r.timedOut ? "(timeout)" : r.code}, ${recorder.apduCount} APDUs seen by the card`);
+    } else {
+      log(`${id}: card in the reader, waiting for the terminal's transaction (up to ${timeoutMs / 1000} s)`);
+      const how = await recorder.waitForSessionEnd(timeoutMs);
+      if (how === "timeout")
+        problems.push(
+          `terminal under test: timeout, the card was not powered off within ${timeoutMs / 1000} s after ${recorder.apduCount} APDUs (case ${id})`,
+        );
+    }
+  } finally {
+    await server.stop();
+  }
+  const exchanges = recorder.exchanges();
+  await sleep(CARD_SWAP_MS);
+  return { exchanges, problems };
+}
+
+/** One case on the terminal under test. */
+export async function evaluateCaseOnTerminal(c: CertCase, options: TutOptions): Promise<CaseReport> {
   const profile = servedProfile(c);
   if (!profile.ok) return caseReport(c, undefined, [`setup: ${profile.error}`]);
   let card: EmulatedCard;
@@ -253,44 +318,16 @@ export async function evaluateCaseOnTerminal(c: CertCase, options: TutOptions): 
   } catch (e) {
     return caseReport(c, undefined, [`setup: ${e instanceof Error ? e.message : String(e)}`]);
   }
-  const recorder = new RecordingCard(card);
-  const server = new VpcdCardServer(recorder, { host: options.vpcd.host, port: options.vpcd.port, retryMs: 100 });
-  const problems: string[] = [];
   const notes = unportableSetup(c).map((s) => `setup the terminal must have (not passed by the runner): ${s}`);
-  try {
-    try {
-      await server.start(Math.min(timeoutMs, 10_000));
-    } catch (e) {
-      return caseReport(c, undefined, [`terminal under test: ${e instanceof Error ? e.message : String(e)}`]);
-    }
-    if (options.run !== undefined) {
-      const cmd = substitute(options.run, caseVariables(c, options.reader ?? DEFAULT_VPCD_READER));
-      if (!cmd.ok) return caseReport(c, undefined, [cmd.error]);
-      const r = await runShell(cmd.value, timeoutMs);
-      const tail = maskPansInText(r.output.trim().split("\n").slice(-1)[0] ?? "");
-      if (r.timedOut)
-        problems.push(`terminal under test: timeout, the command ran longer than ${timeoutMs / 1000} s (case ${c.id})`);
-      else if (r.code !== 0)
-        problems.push(
-          `terminal under test: the command exited with ${r.code ?? "an error"}${tail ? ` (${tail})` : ""}`,
-        );
-      log(`${c.id}: command exited ${r.timedOut ? "(timeout)" : r.code}, ${recorder.apduCount} APDUs seen by the card`);
-    } else {
-      log(`${c.id}: card in the reader, waiting for the terminal's transaction (up to ${timeoutMs / 1000} s)`);
-      const how = await recorder.waitForSessionEnd(timeoutMs);
-      if (how === "timeout")
-        problems.push(
-          `terminal under test: timeout, the card was not powered off within ${timeoutMs / 1000} s after ${recorder.apduCount} APDUs (case ${c.id})`,
-        );
-    }
-  } finally {
-    await server.stop();
-  }
-  const exchanges = recorder.exchanges();
-  if (exchanges.length === 0) problems.push("terminal under test: the card received no command");
-  const verdict = judgeFromCard(c, exchanges, "terminal-under-test");
-  problems.push(...verdict.problems);
-  const report = caseReport(c, observedByCard(verdict.view, exchanges), problems);
-  await sleep(CARD_SWAP_MS);
+  const vars = caseVariables(c, options.reader ?? DEFAULT_VPCD_READER);
+  const served = await serveToTerminal(c.id, card, vars, options);
+  if (served.aborted) return { ...caseReport(c, undefined, served.problems), notes };
+  const silent = served.exchanges.length === 0 ? ["terminal under test: the card received no command"] : [];
+  const verdict = judgeFromCard(c, served.exchanges, "terminal-under-test");
+  const report = caseReport(c, observedByCard(verdict.view, served.exchanges), [
+    ...served.problems,
+    ...silent,
+    ...verdict.problems,
+  ]);
   return { ...report, notes: [...notes, ...verdict.notes] };
 }

@@ -8,17 +8,17 @@
 // message when pcscd or vpcd is absent, unless EMVSIM_REQUIRE_HARDWARE=1.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pcscdAvailability, requireHardware } from "../../devices/testing/pcscd.js";
-import { bundle } from "../../devices/testing/spawn-card.js";
 import { catalog } from "../catalog/index.js";
 import type { CertCase } from "../catalog/types.js";
 import type { CaseReport } from "../report.js";
 import { portable } from "./runner.js";
+import { certifyHarness, type CertifyOutcome as Outcome } from "./testing/certify-process.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -47,51 +47,12 @@ function selection(): CertCase[] {
   return out;
 }
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 describe.skipIf(!!reason)("emvsim certify --terminal-under-test vpcd, emvsim run as the terminal", () => {
   const dir = mkdtempSync(join(tmpdir(), "emvsim-tut-"));
-  let cli: { file: string; cleanup: () => void };
-  let harness: { file: string; cleanup: () => void };
-
-  beforeAll(async () => {
-    cli = await bundle(join(here, "..", "..", "cli", "main.ts"));
-    harness = await bundle(join(here, "testing", "certify-on-pcscd.ts"));
-  }, 60_000);
-  afterAll(() => {
-    cli?.cleanup();
-    harness?.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** certify on a private pcscd (bounded: the child is killed after timeoutMs). */
-  const certify = (args: string[], timeoutMs: number, onStderr?: (text: string) => void): Promise<Outcome> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, [harness.file, cli.file, ...args], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => {
-        stdout += d.toString();
-      });
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        onStderr?.(stderr);
-      });
-      const t = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
-      child.on("close", (code) => {
-        clearTimeout(t);
-        resolve({ code, stdout, stderr });
-      });
-    });
+  const { certify, cliFile } = certifyHarness(dir);
 
   const terminal = (config: string) =>
-    `${JSON.stringify(process.execPath)} ${JSON.stringify(cli.file)} run --reader pcsc:{reader} --terminal ${config} --amount {amount} --type {type} {otherarg} {pinarg} --date {date} --time 120000 --seed tut --json`;
+    `${JSON.stringify(process.execPath)} ${JSON.stringify(cliFile())} run --reader pcsc:{reader} --terminal ${config} --amount {amount} --type {type} {otherarg} {pinarg} --date {date} --time 120000 --seed tut --json`;
 
   const reports = (sub: string): CaseReport[] =>
     (JSON.parse(readFileSync(join(dir, sub, "certification.json"), "utf8")) as { cases: CaseReport[] }).cases;
@@ -182,7 +143,7 @@ describe.skipIf(!!reason)("emvsim certify --terminal-under-test vpcd, emvsim run
     // The terminal, started by hand when the card is in the reader (as an operator would), powers it off at the end.
     const runTerminal = (pin: string | undefined): Promise<Outcome> =>
       new Promise((resolve) => {
-        const args = [cli.file, "run", "--reader", "pcsc:Virtual PCD 00 00", "--amount", "12.34", "--date", "251129"];
+        const args = [cliFile(), "run", "--reader", "pcsc:Virtual PCD 00 00", "--amount", "12.34", "--date", "251129"];
         // A fixed seed: the draw never selects the transaction for online processing (as the catalog's draw 99).
         const fixed = ["--time", "120000", "--seed", "tut", "--json"];
         const child = spawn(process.execPath, [...args, ...fixed, ...(pin ? ["--pin", pin] : [])], {

@@ -10,10 +10,12 @@ import { type CaseReport, writeReport } from "../../certification-tests/report.j
 import {
   type Progress,
   parseShard,
+  type Runnable,
   runAll,
   type Selection,
   selectRunnables,
 } from "../../certification-tests/runner.js";
+import { evaluateTapOnTerminal, portableTap } from "../../certification-tests/tut/contactless.js";
 import {
   DEFAULT_VPCD_READER,
   evaluateCaseOnTerminal,
@@ -46,12 +48,19 @@ Options:
                            {terminal} (the case's terminal configuration id) {date} (YYMMDD), {amountminor}
                            {otherminor} (minor units) {typecode} (9C, 2 digits) {isodate} (YYYY-MM-DD), {pinarg}
                            (--pin 'PIN', or nothing when the case enters no PIN), {otherarg} (--other-amount
-                           'N.NN', or nothing when the case has no other amount). Without --run, emvsim waits for
+                           'N.NN', or nothing when the case has no other amount), {interface} (contact or
+                           contactless), {configarg} (--terminal 'ID' for a contact case, --reader-config 'ID'
+                           for a tap). Without --run, emvsim waits for
                            the terminal's transaction and goes on when the card is powered off
   --timeout <s>            with --terminal-under-test: per case, the command's run time or the wait (default 60)
   --reader <name>          with --terminal-under-test: the reader name for {reader} (default "Virtual PCD 00 00")
   --portable               with --terminal-under-test: only the cases whose setup a command line passes (no
-                           terminal overrides, random draws, scripts, several PINs, host absent)
+                           terminal overrides, random draws, scripts, several PINs, host absent; for taps: a
+                           shipped reader configuration, one card in the field, one tap)
+  --interface <which>      contact (the contact catalog), contactless (the taps: Entry Point 2EA-2EF, C-3, and
+                           in-process C-2) or both; default both for emvsim's kernel, contact for a terminal under
+                           test. A tap's card is served as an ISO 14443-4 card (PC/SC Part 3 ATR, PPSE) and judged
+                           on the APDU sequence, the combination selected and the TTQ in its GPO data
   --shard <i/n>            run shard i of n (cases taken round-robin in catalog order), for a CI matrix
   --report <dir>           write certification.json, certification.md and certification.html there
   --junit <file>           write JUnit XML (one testcase per case, classname = family)
@@ -59,6 +68,9 @@ Options:
   --quiet                  no progress on stderr
 
 Exit code: 0 when every selected case passed, 1 when one failed or on a usage error.`;
+
+/** Which cards a run takes: the contact catalog, the contactless taps (Entry Point, C-3, C-2), or both. */
+type InterfaceChoice = "contact" | "contactless" | "both";
 
 interface TerminalUnderTest {
   readonly vpcd: VpcdAddress;
@@ -70,6 +82,7 @@ interface TerminalUnderTest {
 
 interface CertifyOptions {
   readonly selection: Selection;
+  readonly interface: InterfaceChoice;
   readonly tut?: TerminalUnderTest;
   readonly reportDir?: string;
   readonly junit?: string;
@@ -91,6 +104,7 @@ function parseArgs(args: readonly string[]): CertifyOptions {
   let timeout: number | undefined;
   let reader: string | undefined;
   let portableOnly = false;
+  let iface: InterfaceChoice | undefined;
   const single = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -144,6 +158,14 @@ function parseArgs(args: readonly string[]): CertifyOptions {
       case "--portable":
         portableOnly = true;
         break;
+      case "--interface": {
+        once();
+        const v = value();
+        if (v !== "contact" && v !== "contactless" && v !== "both")
+          throw new UsageError(`--interface ${maskPansInText(v)}: expected contact, contactless or both`);
+        iface = v;
+        break;
+      }
       case "--shard": {
         once();
         const parsed = parseShard(value());
@@ -184,6 +206,8 @@ function parseArgs(args: readonly string[]): CertifyOptions {
           },
         }
       : {}),
+    // A terminal under test is usually one kind of terminal: contact unless asked; emvsim's kernel runs both.
+    interface: iface ?? (vpcd ? "contact" : "both"),
     selection: {
       ...(families.length ? { families } : {}),
       ...(ids.length ? { ids } : {}),
@@ -232,10 +256,18 @@ export const command: Command = {
     const selected = selectRunnables(options.selection);
     if (!selected.ok) throw new UsageError(selected.error);
     const tut = options.tut;
-    // A terminal under test is judged on the catalog's cases; the property suites drive emvsim's kernel in-process.
-    const cases = tut
-      ? selected.value.filter((r) => r.kind === "case" && (!tut.portableOnly || portable(r.case)))
-      : selected.value;
+    // A terminal under test is judged on the catalog's cases and the Entry Point / C-3 taps; the property suites
+    // drive emvsim's kernel in-process, and the C-2 taps need the catalog's simulated relay-resistance clock.
+    const wanted = (r: Runnable) =>
+      r.kind === "property" ||
+      (r.kind === "case" ? options.interface !== "contactless" : options.interface !== "contact");
+    const cases = selected.value.filter(
+      (r) =>
+        wanted(r) &&
+        (!tut ||
+          (r.kind === "case" && (!tut.portableOnly || portable(r.case))) ||
+          (r.kind === "contactless" && (!tut.portableOnly || portableTap(r.case)))),
+    );
     if (options.list) {
       for (const r of cases) {
         const c = r.kind === "property" ? r.suite : r.case;
@@ -257,21 +289,20 @@ export const command: Command = {
       }
     }
     const started = new Date();
+    const tutOptions = tut && {
+      vpcd: tut.vpcd,
+      ...(tut.run !== undefined ? { run: tut.run } : {}),
+      timeoutMs: tut.timeoutMs,
+      reader: tut.reader,
+      ...(options.quiet ? {} : { log: (line: string) => io.err(`      ${line}`) }),
+    };
     const reports = await runAll(
       cases,
       (p) => {
         if (!options.quiet) io.err(progressLine(p));
       },
-      tut
-        ? (c) =>
-            evaluateCaseOnTerminal(c, {
-              vpcd: tut.vpcd,
-              ...(tut.run !== undefined ? { run: tut.run } : {}),
-              timeoutMs: tut.timeoutMs,
-              reader: tut.reader,
-              ...(options.quiet ? {} : { log: (line: string) => io.err(`      ${line}`) }),
-            })
-        : undefined,
+      tutOptions ? (c) => evaluateCaseOnTerminal(c, tutOptions) : undefined,
+      tutOptions ? (c) => evaluateTapOnTerminal(c, tutOptions) : undefined,
     );
     const passed = reports.filter((r) => r.passed).length;
     const who = tut
