@@ -245,6 +245,9 @@ export const contactlessSchema = z.strictObject({
 });
 export type ContactlessJson = z.infer<typeof contactlessSchema>;
 
+/** Language Preference (5F2D): 1 to 4 ISO 639-1 codes, most preferred first (Book 1 §11.3.4). */
+const languageCodes = z.string().regex(/^([a-z]{2}){1,4}$/, "must be 1 to 4 two-letter ISO 639 codes");
+
 export const applicationSchema = z.strictObject({
   /** Application Identifier (4F / 84), 5–16 bytes. */
   aid: hexBytes(5, 16),
@@ -257,10 +260,7 @@ export const applicationSchema = z.strictObject({
   priority: z.number().int().min(0).max(15).optional(),
   confirmationRequired: z.boolean().optional(),
   /** Language Preference (5F2D), e.g. "enfr". */
-  language: z
-    .string()
-    .regex(/^([a-z]{2}){1,4}$/, "must be 1 to 4 two-letter ISO 639 codes")
-    .optional(),
+  language: languageCodes.optional(),
   /** PDOL (9F38) in the FCI. */
   pdol: hexString.optional(),
   /** Extra data objects in the FCI proprietary template (A5) and its issuer discretionary data (BF0C). */
@@ -315,6 +315,8 @@ const directoryRecordsSchema = z.array(z.array(directoryEntrySchema).min(1)).min
  */
 export const pseSchema = z.strictObject({
   sfi: z.number().int().min(1).max(10),
+  /** Language Preference (5F2D) in the PSE's FCI; null: none. Default: the first application's. */
+  language: languageCodes.nullable().optional(),
   records: directoryRecordsSchema.optional(),
   ddfs: z
     .array(

@@ -175,6 +175,8 @@ export interface DdfProfile {
 /** The Payment System Environment (Book 1 §12.2) and the directories below it. */
 export interface PseProfile {
   readonly sfi: number;
+  /** Language Preference (5F2D) in the PSE's FCI, if any. */
+  readonly language: string | undefined;
   /** The PSE directory's records as given; undefined: one record per application in the directory, in order. */
   readonly records: DirectoryRecords | undefined;
   readonly ddfs: readonly DdfProfile[];
@@ -522,9 +524,10 @@ function toDirectoryRecords(records: readonly (readonly DirectoryEntryJson[])[])
   );
 }
 
-function toPse(pse: NonNullable<ProfileJson["pse"]>): PseProfile {
+function toPse(pse: NonNullable<ProfileJson["pse"]>, apps: readonly ApplicationJson[]): PseProfile {
   return {
     sfi: pse.sfi,
+    language: pse.language === null ? undefined : (pse.language ?? apps[0]?.language),
     records: pse.records && toDirectoryRecords(pse.records),
     ddfs: (pse.ddfs ?? []).map((d) => ({ name: fromHex(d.name), sfi: d.sfi, records: toDirectoryRecords(d.records) })),
   };
@@ -537,7 +540,7 @@ function toCardProfile(p: ProfileJson, source: string): CardProfile {
     scheme: p.scheme,
     source,
     atr: fromHex(p.atr),
-    pse: p.pse ? toPse(p.pse) : undefined,
+    pse: p.pse ? toPse(p.pse, p.applications) : undefined,
     interfaces: INTERFACES[p.interfaces ?? "contact"],
     historicalBytes: fromHex(p.historicalBytes ?? ""),
     persistState: p.persistState ?? false,

@@ -106,3 +106,19 @@ describe("selection faults (Book 1 §12.4)", () => {
     expect(send(c, `00A4040007${CREDIT}00`)).toBe(`${tlv("6F", tlv("84", "A000000003101099") + tlv("A5", a5))}9000`);
   });
 });
+
+describe("Language Preference in the PSE's FCI (Book 1 §12.2.2)", () => {
+  const pseLanguage = (pse: Json) => {
+    const c = card((j) => {
+      j["pse"] = pse;
+    });
+    return send(c, SELECT_PSE);
+  };
+
+  it("is the first application's by default, the profile's own when given, absent with null", () => {
+    const fci = (a5: string) => `${tlv("6F", tlv("84", ascii("1PAY.SYS.DDF01")) + tlv("A5", a5))}9000`;
+    expect(pseLanguage({ sfi: 1 })).toBe(fci(tlv("88", "01") + tlv("5F2D", ascii("en"))));
+    expect(pseLanguage({ sfi: 1, language: "defr" })).toBe(fci(tlv("88", "01") + tlv("5F2D", ascii("defr"))));
+    expect(pseLanguage({ sfi: 1, language: null })).toBe(fci(tlv("88", "01")));
+  });
+});

@@ -36,7 +36,7 @@ export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
     const pse = ctx.profile.pse;
     if (!pse || contactless || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
     ctx.session.selected = { kind: "pse" };
-    return respond(SW.OK, pseFci(pse.sfi, ctx.profile.applications[0]?.language));
+    return respond(SW.OK, pseFci(pse.sfi, pse.language));
   }
   // A DDF below the PSE (Book 1 §12.2.3), selected by its whole DF name; contact interface only.
   const ddfIndex = ctx.profile.pse?.ddfs.findIndex((d) => bytesEqual(d.name, name)) ?? -1;

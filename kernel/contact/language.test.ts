@@ -71,6 +71,14 @@ describe("selectLanguage after final selection", () => {
     });
   });
 
+  it("the PSE's 5F2D serves when the application's FCI has none; the application's wins when both have one", async () => {
+    const pse = ascii("de");
+    const t = testContext({ config: { languages: ["de", "it"] } });
+    expect(await selectLanguage(t.ctx, pse)).toEqual({ code: "de", source: "card" });
+    const both = testContext({ config: { languages: ["de", "it"] }, card: { "5F2D": hex("it") } });
+    expect(await selectLanguage(both.ctx, pse)).toEqual({ code: "it", source: "card" });
+  });
+
   it("card without 5F2D, one terminal language: its default, nobody asked", async () => {
     const interaction: Interaction = {
       ...scriptedInteraction(),

@@ -45,14 +45,18 @@ export function matchLanguage(preference: Uint8Array | undefined, terminal: read
 }
 
 /**
- * Book 4 §11.1 after final selection: 5F2D from the selected application's FCI (in the data store) against the
- * terminal's languages. No match: a terminal with more than one language asks the cardholder (the interaction's
- * answer must be one of them); otherwise, or without an answer, its default (the first) is used.
+ * Book 4 §11.1 after final selection: 5F2D from the selected application's FCI (in the data store), else the PSE's
+ * (Book 1 §12.2.2: the one present is used, the ADF's when both are), against the terminal's languages. No match: a
+ * terminal with more than one language asks the cardholder (the interaction's answer must be one of them);
+ * otherwise, or without an answer, its default (the first) is used.
  */
-export async function selectLanguage(ctx: TransactionContext): Promise<LanguageChoice> {
+export async function selectLanguage(
+  ctx: TransactionContext,
+  pseLanguagePreference?: Uint8Array,
+): Promise<LanguageChoice> {
   const terminal = terminalLanguages(ctx.config);
   const fallback = terminal[0]!;
-  const preference = ctx.data.get(TAG.LANGUAGE_PREFERENCE);
+  const preference = ctx.data.get(TAG.LANGUAGE_PREFERENCE) ?? pseLanguagePreference;
   const card = cardLanguages(preference);
   const matched = matchLanguage(preference, terminal);
   if (matched) {

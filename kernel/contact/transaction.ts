@@ -197,8 +197,8 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       ctx.aid = undefined;
       interaction.display(STANDARD_MESSAGE.TRY_AGAIN.text);
     }
-    // Book 4 §11.1: the language for the cardholder, from the selected application's 5F2D.
-    language = await selectLanguage(ctx);
+    // Book 4 §11.1: the language for the cardholder, from the selected application's 5F2D (else the PSE's).
+    language = await selectLanguage(ctx, selected.pseLanguagePreference);
 
     for (const [name, step] of FRONT_HALF) {
       const result = await step(ctx);
