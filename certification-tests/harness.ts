@@ -115,6 +115,8 @@ function applyApplicationOverrides(
     if (!isObject(source)) return `no application ${o.app}`;
     const app = o.copy ? structuredClone(source) : source;
     if (o.copy) apps.push(app);
+    // The application keeps its keystore keys under another AID (emulator/profile-schema.ts keysOf).
+    if (o.aid !== undefined) app.keysOf ??= source.aid;
     if (o.aid !== undefined) app.aid = o.aid;
     if (o.label !== undefined) app.label = o.label;
     if (o.priority !== undefined) app.priority = o.priority;

@@ -251,6 +251,8 @@ const languageCodes = z.string().regex(/^([a-z]{2}){1,4}$/, "must be 1 to 4 two-
 export const applicationSchema = z.strictObject({
   /** Application Identifier (4F / 84), 5–16 bytes. */
   aid: hexBytes(5, 16),
+  /** The keystore keys (issuer, ICC) of the profile's application with this AID: a copy under another AID. */
+  keysOf: hexBytes(5, 16).optional(),
   /** Application Label (50), 1–16 characters. */
   label: z.string().min(1).max(16),
   /** Application Preferred Name (9F12) and Issuer Code Table Index (9F11). */

@@ -122,6 +122,8 @@ export interface ContactlessProfile {
 
 export interface ApplicationProfile {
   readonly aid: Uint8Array;
+  /** The AID whose keystore keys this application uses (its own unless the profile names another). */
+  readonly keysAid: Uint8Array;
   readonly label: string;
   readonly preferredName: string | undefined;
   readonly issuerCodeTableIndex: number | undefined;
@@ -423,6 +425,7 @@ function toApplication(a: ApplicationJson): ApplicationProfile {
       : ((a.confirmationRequired ? 0x80 : 0) | (a.priority ?? 0)) & 0xff;
   return {
     aid: fromHex(a.aid),
+    keysAid: fromHex(a.keysOf ?? a.aid),
     label: a.label,
     preferredName: a.preferredName,
     issuerCodeTableIndex: a.issuerCodeTableIndex,
