@@ -21,7 +21,14 @@ import { type Interaction, nonInteractive } from "../kernel/interaction.js";
 import { resultToJson } from "../kernel/result.js";
 import type { TransactionParams } from "../kernel/transaction-params.js";
 import { describeApduPair } from "../transport/apdu-text.js";
-import type { CardOverrides, CaseParams, CertCase, Expected, TerminalOverrides } from "./catalog/types.js";
+import type {
+  ApplicationOverride,
+  CardOverrides,
+  CaseParams,
+  CertCase,
+  Expected,
+  TerminalOverrides,
+} from "./catalog/types.js";
 
 export type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -106,18 +113,17 @@ function buildProfile(id: string, over: CardOverrides | undefined): Built<CardPr
 }
 
 /** Book 1 §12 data of applications (CardOverrides.applications), changed in place or on appended copies. */
-function applyApplicationOverrides(
-  apps: unknown[],
-  overrides: CardOverrides["applications"] & object,
-): string | undefined {
+function applyApplicationOverrides(apps: unknown[], overrides: readonly ApplicationOverride[]): string | undefined {
   for (const o of overrides) {
     const source = apps[o.app];
     if (!isObject(source)) return `no application ${o.app}`;
     const app = o.copy ? structuredClone(source) : source;
     if (o.copy) apps.push(app);
-    // The application keeps its keystore keys under another AID (emulator/profile-schema.ts keysOf).
-    if (o.aid !== undefined) app.keysOf ??= source.aid;
-    if (o.aid !== undefined) app.aid = o.aid;
+    if (o.aid !== undefined) {
+      // It keeps its keystore keys under the new AID (emulator/profile-schema.ts keysOf).
+      app.keysOf ??= source.aid;
+      app.aid = o.aid;
+    }
     if (o.label !== undefined) app.label = o.label;
     if (o.priority !== undefined) app.priority = o.priority;
     if (o.confirmationRequired !== undefined) app.confirmationRequired = o.confirmationRequired;
