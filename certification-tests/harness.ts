@@ -15,12 +15,20 @@ import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { loadTerminalConfig } from "../kernel/config/load.js";
 import type { TerminalConfig } from "../kernel/config/types.js";
 import type { Outcome } from "../kernel/contact/decision.js";
+import type { LanguageChoice } from "../kernel/contact/language.js";
 import { runTransaction, type TransactionRecord } from "../kernel/contact/transaction.js";
-import { nonInteractive } from "../kernel/interaction.js";
+import { type Interaction, nonInteractive } from "../kernel/interaction.js";
 import { resultToJson } from "../kernel/result.js";
 import type { TransactionParams } from "../kernel/transaction-params.js";
 import { describeApduPair } from "../transport/apdu-text.js";
-import type { CardOverrides, CaseParams, CertCase, Expected, TerminalOverrides } from "./catalog/types.js";
+import type {
+  ApplicationOverride,
+  CardOverrides,
+  CaseParams,
+  CertCase,
+  Expected,
+  TerminalOverrides,
+} from "./catalog/types.js";
 
 export type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -70,6 +78,7 @@ function buildProfile(id: string, over: CardOverrides | undefined): Built<CardPr
     if (over.gpoFormat !== undefined) app.gpoFormat = over.gpoFormat;
     if (over.pdol !== undefined) app.pdol = over.pdol;
     if (over.faults) json.faults = [...(Array.isArray(json.faults) ? json.faults : []), ...over.faults];
+    if (over.pse !== undefined) json.pse = over.pse;
     const records = (Array.isArray(app.records) ? app.records : []).filter(isObject);
     const lists = records.map((r) => (Array.isArray(r.tlvs) ? (r.tlvs as TlvPair[]) : undefined));
     for (const tag of over.removeTags ?? []) {
@@ -95,8 +104,34 @@ function buildProfile(id: string, over: CardOverrides | undefined): Built<CardPr
       }
     }
   }
+  if (over?.applications && isObject(json) && Array.isArray(json.applications)) {
+    const error = applyApplicationOverrides(json.applications, over.applications);
+    if (error) return { ok: false, error: `profile ${id}: ${error}` };
+  }
   const parsed = parseProfile(json, `${id} (with certification overrides)`);
   return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, error: parsed.error.message };
+}
+
+/** Book 1 §12 data of applications (CardOverrides.applications), changed in place or on appended copies. */
+function applyApplicationOverrides(apps: unknown[], overrides: readonly ApplicationOverride[]): string | undefined {
+  for (const o of overrides) {
+    const source = apps[o.app];
+    if (!isObject(source)) return `no application ${o.app}`;
+    const app = o.copy ? structuredClone(source) : source;
+    if (o.copy) apps.push(app);
+    if (o.aid !== undefined) {
+      // It keeps its keystore keys under the new AID (emulator/profile-schema.ts keysOf).
+      app.keysOf ??= source.aid;
+      app.aid = o.aid;
+    }
+    if (o.label !== undefined) app.label = o.label;
+    if (o.priority !== undefined) app.priority = o.priority;
+    if (o.confirmationRequired !== undefined) app.confirmationRequired = o.confirmationRequired;
+    if (o.inDirectory !== undefined) app.inDirectory = o.inDirectory;
+    if (o.language === null) delete app.language;
+    else if (o.language !== undefined) app.language = o.language;
+  }
+  return undefined;
 }
 
 /** The built-in terminal configuration with the overrides applied. */
@@ -130,6 +165,8 @@ export function configWithOverrides(id: string, over: TerminalOverrides | undefi
       ...(over.countryCode !== undefined ? { countryCode: over.countryCode } : {}),
       ...(over.transactionLog ? { transactionLogEnabled: true, transactionLog: over.transactionLog } : {}),
       ...(over.exceptionFile ? { exceptionFile: over.exceptionFile.map((pan) => ({ pan })) } : {}),
+      ...(over.cardholderSelection !== undefined ? { cardholderSelection: over.cardholderSelection } : {}),
+      ...(over.languages ? { languages: over.languages } : {}),
     },
   };
 }
@@ -139,11 +176,23 @@ function random(percents: readonly number[]): RandomSource {
   return { bytes: (n) => new Uint8Array(n).fill(0x11), percent: () => queue.shift() ?? 99 };
 }
 
-/** Scripted cardholder: PINs from the case (undefined = bypass), highest-priority application. */
-function interactionFor(pins: readonly (string | undefined)[]) {
-  const queue = [...pins];
+/**
+ * Scripted cardholder: PINs from the case (undefined = bypass); application choices and confirmations from the case,
+ * else the highest-priority application and every confirmation given; the language picked when asked.
+ */
+function interactionFor(p: CaseParams): Interaction {
+  const queue = [...(p.pins ?? [])];
+  const choices = [...(p.choices ?? [])];
+  const confirmations = [...(p.confirmations ?? [])];
   const base = nonInteractive();
-  return { ...base, enterPin: async () => queue.shift() };
+  return {
+    ...base,
+    enterPin: async () => queue.shift(),
+    chooseApplication: async (candidates) =>
+      choices.length > 0 ? choices.shift() : base.chooseApplication(candidates),
+    confirmApplication: async (candidate) => confirmations.shift() ?? base.confirmApplication(candidate),
+    chooseLanguage: async (languages, fallback) => p.language ?? base.chooseLanguage?.(languages, fallback),
+  };
 }
 
 export interface CaseRun {
@@ -179,7 +228,7 @@ export async function runCase(c: CertCase): Promise<CaseRun> {
         : p.host === "unreachable"
           ? { host: UNREACHABLE_HOST }
           : { host: new SimulatedIssuerHost(hostConfigFor(c.profile, p)) }),
-      interaction: interactionFor(p.pins ?? []),
+      interaction: interactionFor(p),
     });
     return { record, config: config.value };
   } catch (e) {
@@ -213,6 +262,7 @@ export interface Observed {
   readonly reason: string;
   readonly termination?: string;
   readonly aid?: string;
+  readonly language?: LanguageChoice;
   readonly tvr: string;
   readonly tsi: string;
   readonly cvmResults: string | null;
@@ -264,6 +314,7 @@ export function observe(r: TransactionRecord): Observed {
     reason: maskPansInText(r.reason),
     ...(r.termination ? { termination: r.termination } : {}),
     ...(r.aid ? { aid: toHex(r.aid) } : {}),
+    ...(r.language ? { language: r.language } : {}),
     tvr: toHex(r.tvr),
     tsi: toHex(r.tsi),
     cvmResults: r.cvmResults ? toHex(r.cvmResults) : null,
@@ -317,6 +368,12 @@ export function compare(e: Expected, o: Observed): string[] {
   if (e.commands !== undefined && JSON.stringify(e.commands) !== JSON.stringify(o.commands)) {
     diff("commands", e.commands, o.commands);
   }
+  if (e.selects !== undefined) {
+    const selects = o.apdus.filter((_, i) => o.commands[i] === "SELECT");
+    if (JSON.stringify(e.selects) !== JSON.stringify(selects)) diff("SELECT commands", e.selects, selects);
+  }
+  if (e.language !== undefined && JSON.stringify(e.language) !== JSON.stringify(o.language))
+    diff("language", e.language, o.language ?? "(none chosen)");
   for (const [name, apdu] of Object.entries(e.apdus ?? {})) {
     const i = o.commands.indexOf(name);
     const got = i < 0 ? undefined : o.apdus[i];

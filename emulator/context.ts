@@ -45,6 +45,8 @@ export interface Session {
   /** What the last successful SELECT chose. */
   selected:
     | { readonly kind: "pse" }
+    /** A DDF below the PSE (Book 1 §12.2.3), by its index in the profile's `pse.ddfs`. */
+    | { readonly kind: "ddf"; readonly index: number }
     | { readonly kind: "ppse" }
     | { readonly kind: "app"; readonly index: number }
     | undefined;

@@ -1,9 +1,10 @@
 // File Control Information the card returns on SELECT, and the PSE directory records (EMV Book 1 §11.3.4,
 // §12.2.3; contactless PPSE: EMV Book B §3.3).
 
+import { bytesEqual } from "../emv/bytes.js";
 import { encodeTlvs, type TlvInput } from "../emv/tlv/ber.js";
 import { TAG } from "../emv/tlv/tag-names.js";
-import type { ApplicationProfile, CardInterface, ContactlessProfile, DataObject } from "./profile.js";
+import type { ApplicationProfile, CardInterface, ContactlessProfile, DataObject, DirectoryRecords } from "./profile.js";
 
 /** DF name of the Payment System Environment (Book 1 §12.2.2). */
 export const PSE_NAME = new TextEncoder().encode("1PAY.SYS.DDF01");
@@ -56,13 +57,18 @@ export function applicationFci(app: ApplicationProfile, iface: CardInterface = "
 
 /** FCI of the PSE DDF (Book 1 §11.3.4 Table 44): 6F { 84 '1PAY.SYS.DDF01', A5 { 88 SFI, 5F2D } }. */
 export function pseFci(sfi: number, language: string | undefined): Uint8Array {
+  return ddfFci(PSE_NAME, sfi, language);
+}
+
+/** FCI of a DDF (Book 1 §11.3.4 Table 44): 6F { 84 DF name, A5 { 88 SFI of its directory, 5F2D } }. */
+export function ddfFci(name: Uint8Array, sfi: number, language: string | undefined): Uint8Array {
   const a5: TlvInput[] = [prim(0x88, Uint8Array.of(sfi))];
   if (language !== undefined) a5.push(prim(TAG.LANGUAGE_PREFERENCE, text(language)));
   return encodeTlvs([
     {
       tag: TAG.FILE_CONTROL_INFORMATION_TEMPLATE,
       children: [
-        prim(TAG.DEDICATED_FILE_NAME, PSE_NAME),
+        prim(TAG.DEDICATED_FILE_NAME, name),
         { tag: TAG.FILE_CONTROL_INFORMATION_PROPRIETARY_TEMPLATE, children: a5 },
       ],
     },
@@ -111,4 +117,24 @@ export function directoryRecords(apps: readonly ApplicationProfile[]): Uint8Arra
   return apps
     .filter((a) => a.inDirectory)
     .map((a) => encodeTlvs([{ tag: TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE, children: [directoryEntry(a)] }]));
+}
+
+/**
+ * Directory records laid out by the profile (Book 1 §12.2.3): 70 { 61 … 61 … } per record, an ADF entry from the
+ * application with that AID, a DDF entry as 61 { 9D DDF name }.
+ */
+export function layoutRecords(records: DirectoryRecords, apps: readonly ApplicationProfile[]): Uint8Array[] {
+  return records.map((entries) => {
+    const children: TlvInput[] = [];
+    for (const e of entries) {
+      if (e.kind === "ddf") {
+        children.push({ tag: TAG.APPLICATION_TEMPLATE, children: [prim(TAG.DIRECTORY_DEFINITION_FILE_NAME, e.name)] });
+        continue;
+      }
+      // The profile check makes every ADF entry name an application of the card.
+      const app = apps.find((a) => bytesEqual(a.aid, e.aid));
+      if (app) children.push(directoryEntry(app));
+    }
+    return encodeTlvs([{ tag: TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE, children }]);
+  });
 }

@@ -25,9 +25,11 @@ export function loadOdaKeys(profile: CardProfile, app: ApplicationProfile, where
   if (!oda || oda.method === "none") return undefined;
   const ca = caKey(oda.caIndex);
   if (!ca) throw new Error(`${where}.oda.caIndex: the keystore has no CA key ${oda.caIndex}`);
-  const keys = applicationKeys(profile.id, toHex(app.aid));
+  const keys = applicationKeys(profile.id, toHex(app.keysAid));
   if (!keys)
-    throw new Error(`${where}.oda: the keystore has no keys for ${profile.id} ${toHex(app.aid)} (run generate-keys)`);
+    throw new Error(
+      `${where}.oda: the keystore has no keys for ${profile.id} ${toHex(app.keysAid)} (run generate-keys)`,
+    );
   return { ca, issuer: keys.issuer, icc: keys.icc };
 }
 

@@ -189,6 +189,10 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("wrong-fdda-atc") }),
   /** Contactless qVSDC: the GPO response carries no AFL (94), also where the card approves offline. */
   z.strictObject({ kind: z.literal("no-afl") }),
+  /** SELECT of exactly this DF name (P2 first occurrence, e.g. a final selection) answered with this SW, no data. */
+  z.strictObject({ kind: z.literal("select-sw"), name: hexBytes(5, 16), sw: hexBytes(2) }),
+  /** The FCI of the application with this AID names another DF name (84) than the one selected (Book 1 §12.4). */
+  z.strictObject({ kind: z.literal("fci-df-name"), aid: hexBytes(5, 16), dfName: hexBytes(5, 16) }),
 ]);
 export type FaultJson = z.infer<typeof faultSchema>;
 
@@ -241,9 +245,14 @@ export const contactlessSchema = z.strictObject({
 });
 export type ContactlessJson = z.infer<typeof contactlessSchema>;
 
+/** Language Preference (5F2D): 1 to 4 ISO 639-1 codes, most preferred first (Book 1 §11.3.4). */
+const languageCodes = z.string().regex(/^([a-z]{2}){1,4}$/, "must be 1 to 4 two-letter ISO 639 codes");
+
 export const applicationSchema = z.strictObject({
   /** Application Identifier (4F / 84), 5–16 bytes. */
   aid: hexBytes(5, 16),
+  /** The keystore keys (issuer, ICC) of the profile's application with this AID: a copy under another AID. */
+  keysOf: hexBytes(5, 16).optional(),
   /** Application Label (50), 1–16 characters. */
   label: z.string().min(1).max(16),
   /** Application Preferred Name (9F12) and Issuer Code Table Index (9F11). */
@@ -253,10 +262,7 @@ export const applicationSchema = z.strictObject({
   priority: z.number().int().min(0).max(15).optional(),
   confirmationRequired: z.boolean().optional(),
   /** Language Preference (5F2D), e.g. "enfr". */
-  language: z
-    .string()
-    .regex(/^([a-z]{2}){1,4}$/, "must be 1 to 4 two-letter ISO 639 codes")
-    .optional(),
+  language: languageCodes.optional(),
   /** PDOL (9F38) in the FCI. */
   pdol: hexString.optional(),
   /** Extra data objects in the FCI proprietary template (A5) and its issuer discretionary data (BF0C). */
@@ -291,6 +297,42 @@ export const applicationSchema = z.strictObject({
 });
 export type ApplicationJson = z.infer<typeof applicationSchema>;
 
+/**
+ * One entry of a payment system directory record (Book 1 §12.2.3, Table 47): an ADF entry (61 with 4F, 50, 9F12, 87
+ * from the profile's application with this AID) or a DDF entry (61 with 9D naming one of the card's `ddfs`).
+ */
+export const directoryEntrySchema = z.union([
+  z.strictObject({ aid: hexBytes(5, 16) }),
+  z.strictObject({ ddf: hexBytes(5, 16) }),
+]);
+export type DirectoryEntryJson = z.infer<typeof directoryEntrySchema>;
+
+/** Directory records, record 1 first: the entries (template 61) each record's template 70 holds, in order. */
+const directoryRecordsSchema = z.array(z.array(directoryEntrySchema).min(1)).min(1).max(254);
+
+/**
+ * The PSE (Book 1 §12.2): the SFI of its directory. Without `records` the directory lists every application with
+ * `inDirectory`, one per record, in profile order; with `records` exactly those entries. `ddfs`: further directories
+ * (Directory Definition Files) a DDF entry (9D) points to, each selected by its DF name and read from its own SFI.
+ */
+export const pseSchema = z.strictObject({
+  sfi: z.number().int().min(1).max(10),
+  /** Language Preference (5F2D) in the PSE's FCI; null: none. Default: the first application's. */
+  language: languageCodes.nullable().optional(),
+  records: directoryRecordsSchema.optional(),
+  ddfs: z
+    .array(
+      z.strictObject({
+        /** DF name of the DDF (9D in the entry pointing to it; 84 in its FCI), 5–16 bytes. */
+        name: hexBytes(5, 16),
+        sfi: z.number().int().min(1).max(10),
+        records: directoryRecordsSchema,
+      }),
+    )
+    .optional(),
+});
+export type PseJson = z.infer<typeof pseSchema>;
+
 export const profileSchema = z.strictObject({
   /** File name without .json, lower-case words joined by '-'. */
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lower-case words joined by '-'"),
@@ -299,8 +341,8 @@ export const profileSchema = z.strictObject({
   scheme: z.enum(["visa", "mastercard", "amex", "other"]),
   /** Answer to Reset (Book 1 §8). */
   atr: hexBytes(2, 33),
-  /** Payment System Environment (1PAY.SYS.DDF01) directory SFI, or null when the card has no PSE. */
-  pse: z.union([z.null(), z.strictObject({ sfi: z.number().int().min(1).max(10) })]),
+  /** Payment System Environment (1PAY.SYS.DDF01) and its directory, or null when the card has no PSE. */
+  pse: z.union([z.null(), pseSchema]),
   /**
    * Interfaces the card has: "contact" (PSE, contact flow), "contactless" (PPSE, Book B) or "both" (PSE on contact,
    * PPSE on contactless; the interface is chosen when the card is opened). Default contact.

@@ -16,6 +16,7 @@ import {
   type CONTACTLESS_CVMS,
   type CommandName,
   type ContactlessJson,
+  type DirectoryEntryJson,
   type FaultJson,
   PLACEHOLDERS,
   type Placeholder,
@@ -121,6 +122,8 @@ export interface ContactlessProfile {
 
 export interface ApplicationProfile {
   readonly aid: Uint8Array;
+  /** The AID whose keystore keys this application uses (its own unless the profile names another). */
+  readonly keysAid: Uint8Array;
   readonly label: string;
   readonly preferredName: string | undefined;
   readonly issuerCodeTableIndex: number | undefined;
@@ -156,6 +159,31 @@ export interface ApplicationProfile {
 
 export type Fault = FaultJson;
 
+/** An entry of a directory record (Book 1 §12.2.3): an application (ADF, tag 4F) or a further directory (DDF, 9D). */
+export type DirectoryEntry =
+  | { readonly kind: "adf"; readonly aid: Uint8Array }
+  | { readonly kind: "ddf"; readonly name: Uint8Array };
+
+/** Directory records, record 1 first, each with its entries in order. */
+export type DirectoryRecords = readonly (readonly DirectoryEntry[])[];
+
+/** A Directory Definition File below the PSE (Book 1 §12.2.3): selected by DF name, its directory read from `sfi`. */
+export interface DdfProfile {
+  readonly name: Uint8Array;
+  readonly sfi: number;
+  readonly records: DirectoryRecords;
+}
+
+/** The Payment System Environment (Book 1 §12.2) and the directories below it. */
+export interface PseProfile {
+  readonly sfi: number;
+  /** Language Preference (5F2D) in the PSE's FCI, if any. */
+  readonly language: string | undefined;
+  /** The PSE directory's records as given; undefined: one record per application in the directory, in order. */
+  readonly records: DirectoryRecords | undefined;
+  readonly ddfs: readonly DdfProfile[];
+}
+
 export interface CardProfile {
   readonly id: string;
   readonly description: string;
@@ -163,7 +191,7 @@ export interface CardProfile {
   /** The file the profile was read from (or "<inline>"). */
   readonly source: string;
   readonly atr: Uint8Array;
-  readonly pse: { readonly sfi: number } | undefined;
+  readonly pse: PseProfile | undefined;
   /** The interfaces the card has, contact first when both. */
   readonly interfaces: readonly CardInterface[];
   /** Historical bytes of the contactless card (ATS), for the ATR the reader builds. */
@@ -284,12 +312,43 @@ function checkDataObjects(p: ProfileJson): string[] {
       );
     }
   });
-  problems.push(...checkContactless(p));
+  problems.push(...checkContactless(p), ...checkDirectories(p));
   const aids = new Set<string>();
   p.applications.forEach((app, ai) => {
     const k = app.aid.toUpperCase();
     if (aids.has(k)) problems.push(`applications[${ai}].aid: ${k} appears twice`);
     aids.add(k);
+  });
+  return problems;
+}
+
+/** PSE layout (Book 1 §12.2.3): ADF entries name applications of the card, DDF entries one of its DDFs, once each. */
+function checkDirectories(p: ProfileJson): string[] {
+  const pse = p.pse;
+  if (!pse) return [];
+  const problems: string[] = [];
+  const aids = new Set(p.applications.map((a) => a.aid.toUpperCase()));
+  const ddfs = new Map<string, number>();
+  (pse.ddfs ?? []).forEach((d, i) => {
+    const name = d.name.toUpperCase();
+    if (ddfs.has(name)) problems.push(`pse.ddfs[${i}].name: ${name} appears twice`);
+    if (aids.has(name)) problems.push(`pse.ddfs[${i}].name: ${name} is also an application's AID`);
+    ddfs.set(name, i);
+  });
+  const check = (records: readonly (readonly DirectoryEntryJson[])[] | undefined, where: string) => {
+    records?.forEach((entries, ri) => {
+      entries.forEach((e, ei) => {
+        const at = `${where}.records[${ri}][${ei}]`;
+        if ("aid" in e && !aids.has(e.aid.toUpperCase()))
+          problems.push(`${at}.aid: ${e.aid.toUpperCase()} is not an application of this card`);
+        if ("ddf" in e && !ddfs.has(e.ddf.toUpperCase()))
+          problems.push(`${at}.ddf: ${e.ddf.toUpperCase()} is not one of pse.ddfs`);
+      });
+    });
+  };
+  check(pse.records, "pse");
+  (pse.ddfs ?? []).forEach((d, i) => {
+    check(d.records, `pse.ddfs[${i}]`);
   });
   return problems;
 }
@@ -366,6 +425,7 @@ function toApplication(a: ApplicationJson): ApplicationProfile {
       : ((a.confirmationRequired ? 0x80 : 0) | (a.priority ?? 0)) & 0xff;
   return {
     aid: fromHex(a.aid),
+    keysAid: fromHex(a.keysOf ?? a.aid),
     label: a.label,
     preferredName: a.preferredName,
     issuerCodeTableIndex: a.issuerCodeTableIndex,
@@ -458,6 +518,24 @@ const INTERFACES: Readonly<Record<NonNullable<ProfileJson["interfaces"]>, readon
   both: ["contact", "contactless"],
 };
 
+function toDirectoryRecords(records: readonly (readonly DirectoryEntryJson[])[]): DirectoryRecords {
+  return records.map((entries) =>
+    entries.map(
+      (e): DirectoryEntry =>
+        "aid" in e ? { kind: "adf", aid: fromHex(e.aid) } : { kind: "ddf", name: fromHex(e.ddf) },
+    ),
+  );
+}
+
+function toPse(pse: NonNullable<ProfileJson["pse"]>, apps: readonly ApplicationJson[]): PseProfile {
+  return {
+    sfi: pse.sfi,
+    language: pse.language === null ? undefined : (pse.language ?? apps[0]?.language),
+    records: pse.records && toDirectoryRecords(pse.records),
+    ddfs: (pse.ddfs ?? []).map((d) => ({ name: fromHex(d.name), sfi: d.sfi, records: toDirectoryRecords(d.records) })),
+  };
+}
+
 function toCardProfile(p: ProfileJson, source: string): CardProfile {
   return {
     id: p.id,
@@ -465,7 +543,7 @@ function toCardProfile(p: ProfileJson, source: string): CardProfile {
     scheme: p.scheme,
     source,
     atr: fromHex(p.atr),
-    pse: p.pse ?? undefined,
+    pse: p.pse ? toPse(p.pse, p.applications) : undefined,
     interfaces: INTERFACES[p.interfaces ?? "contact"],
     historicalBytes: fromHex(p.historicalBytes ?? ""),
     persistState: p.persistState ?? false,

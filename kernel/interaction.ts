@@ -26,6 +26,11 @@ export interface Interaction {
   ): Promise<string | undefined>;
   /** A message for the cardholder display ("PIN OK", "INCORRECT PIN" …). */
   display(message: string): void;
+  /**
+   * Book 4 §11.1: the card's languages are none of the terminal's, which has several: one of `languages`, or
+   * undefined to keep `fallback` (the terminal's default). Optional: without it the default is used.
+   */
+  chooseLanguage?(languages: readonly string[], fallback: string): Promise<string | undefined>;
 }
 
 export interface NonInteractiveOptions {
@@ -74,6 +79,10 @@ export function nonInteractive(options: NonInteractiveOptions = {}): NonInteract
     },
     display(message) {
       displayed.push(message);
+    },
+    async chooseLanguage(languages, fallback) {
+      notes.push(`kept the terminal's default language ${fallback} (offered ${languages.join(", ")})`);
+      return undefined;
     },
   };
 }

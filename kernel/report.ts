@@ -12,6 +12,7 @@ import { TAG } from "../emv/tlv/tag-names.js";
 import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { describeApduPair } from "../transport/apdu-text.js";
 import { describeCid } from "./contact/generate-ac.js";
+import type { LanguageSource } from "./contact/language.js";
 import {
   displayCommand,
   displayResponse,
@@ -63,6 +64,13 @@ function endsWith9000(response: Uint8Array): boolean {
   return response.length >= 2 && response[response.length - 2] === 0x90 && response[response.length - 1] === 0x00;
 }
 
+/** How the cardholder's language was chosen, in words (Book 4 §11.1). */
+const LANGUAGE_SOURCE: Readonly<Record<LanguageSource, string>> = {
+  card: "the card's Language Preference",
+  cardholder: "chosen by the cardholder",
+  "terminal-default": "the terminal's default",
+};
+
 /** Lines a section adds before its kernel events. */
 function sectionFacts(step: string, record: TransactionOutcomeRecord, disclosure: Disclosure, r: Redactor): string[] {
   const data = record.data;
@@ -71,6 +79,7 @@ function sectionFacts(step: string, record: TransactionOutcomeRecord, disclosure
     case "application-selection": {
       if (record.aid) lines.push(`Selected: ${toHex(record.aid)}${record.label ? ` "${record.label}"` : ""}`);
       else lines.push("No application selected");
+      if (record.language) lines.push(`Language: ${record.language.code} (${LANGUAGE_SOURCE[record.language.source]})`);
       break;
     }
     case "read-application-data": {

@@ -20,6 +20,7 @@ import { isPinCommand } from "../transport/apdu-text.js";
 import type { TraceEntry } from "./card-session.js";
 import type { OdaState } from "./contact/context.js";
 import type { CryptogramRecord, CryptogramType, OnlineRecord, Outcome } from "./contact/decision.js";
+import type { LanguageChoice } from "./contact/language.js";
 import type { TransactionData } from "./data/store.js";
 import { type TerminationCause, type TerminationJson, terminationJson } from "./termination.js";
 import type { KernelEvent } from "./transaction-params.js";
@@ -34,6 +35,8 @@ export interface TransactionOutcomeRecord {
   /** The selected application's AID (DF name), when one was selected. */
   readonly aid?: Uint8Array;
   readonly label?: string;
+  /** The language chosen for the cardholder (Book 4 §11.1), once an application was selected. */
+  readonly language?: LanguageChoice;
   readonly oda: OdaState;
   /** TVR (95), 5 bytes, and TSI (9B), 2 bytes, at the end of the transaction. */
   readonly tvr: Uint8Array;
@@ -74,6 +77,8 @@ export interface TransactionResultJson {
   reason: string;
   aid: string | null;
   label?: string;
+  /** The cardholder's language (ISO 639-1) and how it was chosen (Book 4 §11.1). */
+  language?: LanguageChoice;
   /** The PAN (masked unless unmasked). */
   pan?: string;
   oda: { method: OdaState["method"]; result: OdaResultText };
@@ -209,6 +214,7 @@ export function resultToJson(record: TransactionOutcomeRecord, options: ResultOp
     reason: r.text(record.reason),
     aid: record.aid ? toHex(record.aid) : null,
     ...(record.label !== undefined ? { label: record.label } : {}),
+    ...(record.language ? { language: { ...record.language } } : {}),
     ...(pan ? { pan: options.unmask ? toHex(pan).replace(/F+$/i, "") : maskPan(toHex(pan)) } : {}),
     oda: { method: record.oda.method, result: odaResultText(record.oda) },
     ...(record.oda.reason !== undefined ? { odaReason: r.text(record.oda.reason) } : {}),

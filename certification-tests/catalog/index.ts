@@ -4,12 +4,14 @@ import { ACTION_CASES, COMPLETION_CASES, ONLINE_CASES, RISK_CASES, SCRIPT_CASES 
 import { FRONT_CASES } from "./front.js";
 import { matrixCases } from "./matrix.js";
 import { CVM_CASES, RESTRICTION_CASES } from "./restrictions-cvm.js";
+import { SELECTION_CASES } from "./selection.js";
 import type { CertCase } from "./types.js";
 import { riskVectorCases, vectorCases } from "./vectors.js";
 
 export function catalog(): CertCase[] {
   return [
     ...FRONT_CASES,
+    ...SELECTION_CASES,
     ...RESTRICTION_CASES,
     ...vectorCases(),
     ...CVM_CASES,

@@ -2,7 +2,9 @@
 // what transaction, and the exact result the books imply.
 
 import type { DecisionRule, ScriptConfig } from "../../emulator/host/config.js";
+import type { PseJson } from "../../emulator/profile-schema.js";
 import type { CryptogramType, Outcome } from "../../kernel/contact/decision.js";
+import type { LanguageChoice } from "../../kernel/contact/language.js";
 import type { TerminationCause } from "../../kernel/termination.js";
 import type { TransactionType } from "../../kernel/transaction-params.js";
 import { C2_FAMILIES } from "./c2-types.js";
@@ -48,6 +50,26 @@ export interface CardOverrides {
   readonly faults?: readonly Readonly<Record<string, unknown>>[];
   /** Offline PIN of the card (value, tryLimit, tryCounter). */
   readonly pin?: { readonly value: string; readonly tryLimit: number; readonly tryCounter: number };
+  /** The card's PSE instead of the profile's (emulator/profile-schema.ts pseSchema: records, DDFs); null: none. */
+  readonly pse?: PseJson | null;
+  /** Selection data of applications, in order; applied after the fields above (which change application `app`). */
+  readonly applications?: readonly ApplicationOverride[];
+}
+
+/** Book 1 §12 data of one application of the profile, or of a copy of it appended to the card's applications. */
+export interface ApplicationOverride {
+  /** The application changed, or with `copy` the one copied (its records, keys and counters) and appended. */
+  readonly app: number;
+  readonly copy?: boolean;
+  readonly aid?: string;
+  readonly label?: string;
+  /** Application Priority Indicator (87) b4–b1, 0 = none, and b8 (cardholder confirmation required). */
+  readonly priority?: number;
+  readonly confirmationRequired?: boolean;
+  /** Language Preference (5F2D) letters, e.g. "frde"; null removes it. */
+  readonly language?: string | null;
+  /** Listed in the default PSE directory (ignored when the PSE lays out its records). */
+  readonly inDirectory?: boolean;
 }
 
 /** Changes to a built-in terminal configuration (after kernel/config/load.ts validated it). */
@@ -75,6 +97,10 @@ export interface TerminalOverrides {
   /** PANs on the terminal exception file. */
   readonly exceptionFile?: readonly string[];
   readonly countryCode?: number;
+  /** Whether the cardholder may choose and confirm applications (Book 1 §12.4). */
+  readonly cardholderSelection?: boolean;
+  /** The terminal's display languages, default first (Book 4 §11.1). */
+  readonly languages?: readonly string[];
 }
 
 export interface CaseParams {
@@ -100,6 +126,15 @@ export interface CaseParams {
   readonly scripts?: readonly ScriptConfig[];
   /** The cardholder's PIN as the issuer holds it for this profile: online PIN blocks are checked against it. */
   readonly issuerPin?: string;
+  /**
+   * The cardholder's application choices, in order: the index in the list offered (priority order, Book 1 §12.4),
+   * undefined to cancel. Default: the first offered (highest priority).
+   */
+  readonly choices?: readonly (number | undefined)[];
+  /** The cardholder's answers when asked to confirm an application (API b8), in order. Default: confirmed. */
+  readonly confirmations?: readonly boolean[];
+  /** The language the cardholder picks when asked (Book 4 §11.1); default: none picked (terminal's default). */
+  readonly language?: string;
 }
 
 /** The exact result; every field given is asserted. Hex strings upper case. */
@@ -119,6 +154,10 @@ export interface Expected {
   readonly commands?: readonly string[];
   /** Whole command APDUs (hex) of the first command of each name given, e.g. GET PROCESSING OPTIONS. */
   readonly apdus?: Readonly<Record<string, string>>;
+  /** Every SELECT command APDU (hex), in order: which names were selected, first (P2 00) or next (P2 02). */
+  readonly selects?: readonly string[];
+  /** The cardholder's language and how it was chosen (Book 4 §11.1). */
+  readonly language?: LanguageChoice;
   /** A substring of the final reason. */
   readonly reasonContains?: string;
   /** Selected AID, hex. */

@@ -34,6 +34,7 @@ export const CRITERIA = [
   "EXTERNAL AUTHENTICATE",
   "script commands",
   "command sequence",
+  "SELECT sequence",
 ] as const;
 export type Criterion = (typeof CRITERIA)[number];
 
@@ -249,6 +250,18 @@ export function judgeFromCard(c: CertCase, exchanges: readonly CardExchange[], m
   if (e.aid !== undefined) {
     if (aid !== e.aid)
       fail("AID selected", `expected final SELECT of ${e.aid}, card saw ${aid ?? "no GPO after a SELECT"}`);
+  }
+
+  // --- every SELECT (Book 1 §12.3: the names and first/next occurrence, P2 00/02), where the case states them; Le
+  // left out, as a T=0 terminal sends the SELECT without it (case 4 becomes case 3, ISO 7816-3 §12.2).
+  if (e.selects !== undefined) {
+    const header = (hex: string) => hex.slice(0, 10 + 2 * Number.parseInt(hex.slice(8, 10), 16));
+    const want = e.selects.map(header);
+    const seen = all
+      .filter((x) => x.c.ins === INS.SELECT)
+      .map((x) => toHex(Uint8Array.of(x.c.cla, x.c.ins, x.c.p1, x.c.p2, x.c.data.length, ...x.c.data)));
+    if (JSON.stringify(want) !== JSON.stringify(seen))
+      fail("SELECT sequence", `expected ${want.join(", ")}, card saw ${seen.join(", ")}`);
   }
 
   // --- PDOL data (Book 3 §10.1: GPO data is 83 with the PDOL-related data)
@@ -584,6 +597,7 @@ export function judgeFromCard(c: CertCase, exchanges: readonly CardExchange[], m
     if (e.never !== undefined) skip("outcome", `expected not ${e.never.join("/")}: needs the terminal's report`);
     if (e.reasonContains !== undefined) skip("reason", "needs the terminal's report, not judged");
     if (e.oda !== undefined) skip("ODA result", `expected ${e.oda.result}: needs the terminal's report`);
+    if (e.language !== undefined) skip("language", `expected ${e.language.code}: needs the terminal's report`);
     if (e.tvr !== undefined && last?.tvr !== undefined)
       skip(
         "TVR",

@@ -158,6 +158,14 @@ export function unportableSetup(c: CertCase): string[] {
     ...(p.scripts ? ["issuer scripts from the host"] : []),
     ...(p.issuerPin ? ["the issuer's PIN"] : []),
     ...((p.pins ?? []).length > 1 ? [`${p.pins?.length} PIN entries`] : []),
+    // Book 1 §12.4 / Book 4 §11.1: what the cardholder answers at application and language selection.
+    ...(p.choices
+      ? [`application choices ${p.choices.map((i) => (i === undefined ? "cancel" : `#${i + 1}`)).join(", ")}`]
+      : []),
+    ...(p.confirmations
+      ? [`application confirmations ${p.confirmations.map((ok) => (ok ? "yes" : "no")).join(", ")}`]
+      : []),
+    ...(p.language ? [`the cardholder picks language ${p.language}`] : []),
   ];
 }
 

@@ -3,7 +3,7 @@
 import { fromHex } from "../../emv/bytes.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { applicationState, type CardContext } from "../context.js";
-import { directoryRecords } from "../fci.js";
+import { directoryRecords, layoutRecords } from "../fci.js";
 import { respond, SW } from "../status.js";
 
 export function readRecord(ctx: CardContext, c: CommandApdu): Uint8Array {
@@ -13,9 +13,15 @@ export function readRecord(ctx: CardContext, c: CommandApdu): Uint8Array {
   if (c.data.length > 0) return respond(SW.WRONG_LENGTH);
   const sel = ctx.session.selected;
   if (!sel || sel.kind === "ppse") return respond(SW.CONDITIONS_NOT_SATISFIED);
-  if (sel.kind === "pse") {
-    if (sfi !== ctx.profile.pse?.sfi) return respond(SW.FILE_NOT_FOUND);
-    const data = directoryRecords(ctx.profile.applications)[record - 1];
+  if (sel.kind === "pse" || sel.kind === "ddf") {
+    const pse = ctx.profile.pse;
+    const ddf = sel.kind === "ddf" ? pse?.ddfs[sel.index] : undefined;
+    const directory = ddf ?? (sel.kind === "pse" ? pse : undefined);
+    if (!directory || sfi !== directory.sfi) return respond(SW.FILE_NOT_FOUND);
+    // Book 1 §12.2.3: the directory's records as laid out by the profile, else one application per record.
+    const apps = ctx.profile.applications;
+    const records = directory.records ? layoutRecords(directory.records, apps) : directoryRecords(apps);
+    const data = records[record - 1];
     return data ? respond(SW.OK, data) : respond(SW.RECORD_NOT_FOUND);
   }
   const app = ctx.applications[sel.index]!;

@@ -1,10 +1,10 @@
 // SELECT by DF name (EMV Book 1 §11.3; ISO/IEC 7816-4 §7.1.1): PSE, PPSE and applications, first or next
 // occurrence, partial AID match.
 
-import { bytesEqual, fromHex } from "../../emv/bytes.js";
+import { bytesEqual, fromHex, toHex } from "../../emv/bytes.js";
 import type { CommandApdu } from "../../transport/apdu.js";
 import { applicationState, type CardContext, newSession } from "../context.js";
-import { applicationFci, PPSE_NAME, PSE_NAME, ppseFci, pseFci } from "../fci.js";
+import { applicationFci, ddfFci, PPSE_NAME, PSE_NAME, ppseFci, pseFci } from "../fci.js";
 import { respond, SW } from "../status.js";
 
 /** P2 values (Book 1 §11.3.2 Table 42): first occurrence, FCI returned; next occurrence. */
@@ -27,12 +27,24 @@ export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
   ctx.session = newSession();
 
   const contactless = ctx.interface === "contactless";
+  const nameHex = toHex(name);
+  // Fault "select-sw": this DF name, first occurrence, answers the SW given and selects nothing.
+  const forced = ctx.profile.faults.find((f) => f.kind === "select-sw" && f.name.toUpperCase() === nameHex);
+  if (forced?.kind === "select-sw" && c.p2 === P2_FIRST) return respond(Number.parseInt(forced.sw, 16));
   // The contact PSE is not there on the contactless interface, the PPSE not on the contact one (Book B §3.3).
   if (bytesEqual(name, PSE_NAME)) {
     const pse = ctx.profile.pse;
     if (!pse || contactless || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
     ctx.session.selected = { kind: "pse" };
-    return respond(SW.OK, pseFci(pse.sfi, ctx.profile.applications[0]?.language));
+    return respond(SW.OK, pseFci(pse.sfi, pse.language));
+  }
+  // A DDF below the PSE (Book 1 §12.2.3), selected by its whole DF name; contact interface only.
+  const ddfIndex = ctx.profile.pse?.ddfs.findIndex((d) => bytesEqual(d.name, name)) ?? -1;
+  const ddf = ctx.profile.pse?.ddfs[ddfIndex];
+  if (ddf) {
+    if (contactless || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
+    ctx.session.selected = { kind: "ddf", index: ddfIndex };
+    return respond(SW.OK, ddfFci(ddf.name, ddf.sfi, undefined));
   }
   if (bytesEqual(name, PPSE_NAME)) {
     if (!contactless || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
@@ -49,7 +61,11 @@ export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
     if (contactless && !app.profile.contactless) continue;
     ctx.session.selected = { kind: "app", index: i };
     ctx.session.lastSelect = { name: Uint8Array.from(name), index: i };
-    const fci = applicationFci(app.profile, ctx.interface);
+    // Fault "fci-df-name": the FCI names another DF name than the application's (Book 1 §12.4 check).
+    const aidHex = toHex(app.profile.aid);
+    const renamed = ctx.profile.faults.find((f) => f.kind === "fci-df-name" && f.aid.toUpperCase() === aidHex);
+    const shown = renamed?.kind === "fci-df-name" ? { ...app.profile, aid: fromHex(renamed.dfName) } : app.profile;
+    const fci = applicationFci(shown, ctx.interface);
     // Issuer update processing (Book C-3): presented again after an online request, the card takes the issuer's
     // answer to its last ARQC without a new GPO (EXTERNAL AUTHENTICATE and script commands refer to that ARQC).
     const pending = applicationState(ctx, app).issuerUpdate;

@@ -158,6 +158,8 @@ function toTerminalConfig(c: TerminalConfigJson, where: string): ConfigResult {
       pinBypass: c.pinBypass,
       specVersion: c.specVersion,
       transactionLogEnabled: c.transactionLogEnabled,
+      ...(c.languages ? { languages: c.languages } : {}),
+      ...(c.cardholderSelection !== undefined ? { cardholderSelection: c.cardholderSelection } : {}),
     },
   };
 }

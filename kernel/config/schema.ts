@@ -95,6 +95,13 @@ export const terminalConfigSchema = z.strictObject({
   pinBypass: z.boolean(),
   specVersion: z.enum(["4.3", "4.4"]),
   transactionLogEnabled: z.boolean(),
+  /** Languages the terminal can display (ISO 639-1, lower case), its default first (Book 4 §11.1). Default ["en"]. */
+  languages: z
+    .array(z.string().regex(/^[a-z]{2}$/, "must be a two-letter ISO 639-1 code in lower case"))
+    .min(1)
+    .optional(),
+  /** The terminal lets the cardholder choose an application and confirm one (Book 1 §12.4). Default true. */
+  cardholderSelection: z.boolean().optional(),
 });
 
 export type TerminalConfigJson = z.infer<typeof terminalConfigSchema>;

@@ -90,4 +90,8 @@ export interface TerminalConfig {
   readonly transactionLogEnabled: boolean;
   /** The transaction log itself, oldest first (used when transactionLogEnabled). */
   readonly transactionLog?: readonly TransactionLogEntry[];
+  /** Languages the terminal can display (ISO 639-1), its default first (Book 4 §11.1); absent: ["en"]. */
+  readonly languages?: readonly string[];
+  /** Whether the cardholder may choose an application and confirm one (Book 1 §12.4); absent: true. */
+  readonly cardholderSelection?: boolean;
 }

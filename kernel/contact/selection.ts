@@ -133,6 +133,7 @@ export async function selectApplication(
 type Choice = { readonly kind: "chosen"; readonly candidate: Candidate } | Terminate;
 
 async function choose(ctx: TransactionContext, candidates: readonly Candidate[]): Promise<Choice> {
+  if (ctx.config.cardholderSelection === false) return chooseWithoutCardholder(ctx, candidates);
   if (candidates.length === 1) {
     const only = candidates[0]!;
     if (!only.confirmationRequired) {
@@ -157,5 +158,30 @@ async function choose(ctx: TransactionContext, candidates: readonly Candidate[])
     };
   }
   ctx.log(STEP, `chosen from ${candidates.length} candidates: ${toHex(candidate.aid)} ${candidate.label}`);
+  return { kind: "chosen", candidate };
+}
+
+/**
+ * Book 1 §12.4, a terminal that offers no cardholder selection or confirmation: it takes the highest-priority candidate
+ * (the list is in priority order) among those whose API does not require confirmation (87 b8 = 0); with only such
+ * candidates — a single one included — nothing can be selected and the transaction ends.
+ */
+function chooseWithoutCardholder(ctx: TransactionContext, candidates: readonly Candidate[]): Choice {
+  const excluded = candidates.filter((c) => c.confirmationRequired);
+  if (excluded.length > 0) {
+    ctx.log(
+      STEP,
+      `no cardholder confirmation on this terminal: ${excluded.map((c) => toHex(c.aid)).join(", ")} excluded (API b8)`,
+    );
+  }
+  const candidate = candidates.find((c) => !c.confirmationRequired);
+  if (!candidate) {
+    return {
+      kind: "terminate",
+      cause: "not-accepted",
+      reason: "every candidate requires cardholder confirmation, which this terminal does not offer",
+    };
+  }
+  ctx.log(STEP, `terminal choice without the cardholder: ${describeCandidate(candidate)}`);
   return { kind: "chosen", candidate };
 }

@@ -27,6 +27,7 @@ import type { Decision, Outcome } from "./decision.js";
 import type { CdaVerifier } from "./generate-ac.js";
 import { initiateApplicationProcessing } from "./initiate.js";
 import { scriptsAfterFinalGenerateAc, scriptsBeforeFinalGenerateAc } from "./issuer-scripts.js";
+import { type LanguageChoice, selectLanguage } from "./language.js";
 import { verifyCdaResponse } from "./oda/cda.js";
 import { offlineDataAuthentication } from "./oda.js";
 import { DEFAULT_HOST_TIMEOUT_MS } from "./online.js";
@@ -135,6 +136,7 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
     },
   };
   let selected: Candidate | undefined;
+  let language: LanguageChoice | undefined;
   const record = (
     outcome: Outcome,
     reason: string,
@@ -155,6 +157,7 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       reason: maskPansInText(reason),
       ...(termination ? { termination } : {}),
       ...(selected ? { aid: selected.aid, label: selected.label } : {}),
+      ...(language ? { language } : {}),
       oda: ctx.oda,
       tvr: tvr.bytes,
       tsi: tsi.bytes,
@@ -194,6 +197,8 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       ctx.aid = undefined;
       interaction.display(STANDARD_MESSAGE.TRY_AGAIN.text);
     }
+    // Book 4 §11.1: the language for the cardholder, from the selected application's 5F2D (else the PSE's).
+    language = await selectLanguage(ctx, selected.pseLanguagePreference);
 
     for (const [name, step] of FRONT_HALF) {
       const result = await step(ctx);

@@ -13,6 +13,8 @@ export interface Candidate extends CandidateApplication {
   readonly config: AidConfig;
   /** Where it was found: a PSE directory entry or the list of AIDs. */
   readonly source: "pse" | "aid-list";
+  /** Language Preference (5F2D) of the PSE's FCI when found through the PSE (Book 1 §12.2.2). */
+  readonly pseLanguagePreference?: Uint8Array;
 }
 
 /** Book 1 §12.3.1: the card AID equals the terminal AID, or begins with it and the terminal allows partial selection. */

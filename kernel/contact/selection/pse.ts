@@ -30,6 +30,7 @@ export async function candidatesFromPse(ctx: TransactionContext): Promise<PseOut
   const candidates: Candidate[] = [];
   const pending: Uint8Array[] = [PSE_NAME];
   let directories = 0;
+  let pseLanguage: Uint8Array | undefined;
   while (pending.length > 0) {
     const name = pending.shift()!;
     const isPse = directories === 0;
@@ -55,6 +56,7 @@ export async function candidatesFromPse(ctx: TransactionContext): Promise<PseOut
       ctx.log(STEP, `${what}: ${fci.error}; entry skipped`);
       continue;
     }
+    if (isPse) pseLanguage = fciValue(fci, TAG.LANGUAGE_PREFERENCE);
     const sfiValue = fciValue(fci, 0x88);
     const sfi = sfiValue?.length === 1 ? sfiValue[0]! : 0;
     if (sfi < 1 || sfi > 30) {
@@ -72,7 +74,12 @@ export async function candidatesFromPse(ctx: TransactionContext): Promise<PseOut
   }
   if (candidates.length === 0)
     return { kind: "fallback", reason: "the PSE lists no application the terminal supports" };
-  return { kind: "candidates", candidates };
+  // Book 1 §12.2.2: the PSE's Language Preference serves an application whose FCI has none.
+  const language = pseLanguage;
+  return {
+    kind: "candidates",
+    candidates: language ? candidates.map((c) => ({ ...c, pseLanguagePreference: language })) : candidates,
+  };
 }
 
 type DirectoryRead = { readonly kind: "ok" } | { readonly kind: "fallback"; readonly reason: string } | Terminate;
