@@ -11,7 +11,7 @@ import { TAG } from "../emv/tlv/tag-names.js";
 import { CARD_AUTHENTICATION_DATA, cardAuthenticationDataLength } from "./contactless/fdda.js";
 import type { PersonalisedApplication } from "./context.js";
 import { iccPlaceholderValues, issuerPlaceholderValues, loadOdaKeys } from "./oda.js";
-import type { ApplicationProfile, CardProfile, RecordProfile } from "./profile.js";
+import { type ApplicationProfile, type CardProfile, hasFault, type RecordProfile } from "./profile.js";
 import type { Placeholder } from "./profile-schema.js";
 
 const cache = new WeakMap<CardProfile, readonly PersonalisedApplication[]>();
@@ -69,6 +69,7 @@ const REMAINDERS: ReadonlySet<string> = new Set(["<issuer-remainder>", "<icc-rem
 export function staticDataToAuthenticate(
   app: ApplicationProfile,
   records: ReadonlyMap<number, Uint8Array>,
+  options: { readonly withTagList?: boolean } = {},
 ): Uint8Array {
   const parts: Uint8Array[] = [];
   let sdaTagList: Uint8Array | undefined;
@@ -97,7 +98,8 @@ export function staticDataToAuthenticate(
       // a deliberately malformed record: no tag list from it
     }
   }
-  if (sdaTagList && sdaTagList.length === 1 && sdaTagList[0] === TAG.APPLICATION_INTERCHANGE_PROFILE)
+  const withTagList = options.withTagList ?? true;
+  if (withTagList && sdaTagList?.length === 1 && sdaTagList[0] === TAG.APPLICATION_INTERCHANGE_PROFILE)
     parts.push(app.aip);
   return concatBytes(...parts);
 }
@@ -152,7 +154,9 @@ function personaliseApplication(profile: CardProfile, app: ApplicationProfile, i
     if (!needsIcc) firstPass.set(key(rec), encodeRecord(rec, values, `${where}.records[${ri}]`));
   });
   if (keys && app.oda) {
-    const staticData = staticDataToAuthenticate(app, firstPass);
+    // Fault "static-data-without-tag-list": the card signs as if it had no 9F4A.
+    const withTagList = !hasFault(profile, "static-data-without-tag-list");
+    const staticData = staticDataToAuthenticate(app, firstPass, { withTagList });
     for (const [k, v] of iccPlaceholderValues(profile, app, keys, staticData)) values.set(k, v);
   }
   const records = new Map<number, Uint8Array>();

@@ -49,7 +49,12 @@ export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
     if (contactless && !app.profile.contactless) continue;
     ctx.session.selected = { kind: "app", index: i };
     ctx.session.lastSelect = { name: Uint8Array.from(name), index: i };
-    const fci = applicationFci(app.profile, ctx.interface);
+    const misplaced = ctx.profile.faults.find((f) => f.kind === "pdol-outside-a5");
+    const fci = applicationFci(
+      app.profile,
+      ctx.interface,
+      misplaced?.kind === "pdol-outside-a5" ? fromHex(misplaced.pdol) : undefined,
+    );
     // Issuer update processing (Book C-3): presented again after an online request, the card takes the issuer's
     // answer to its last ARQC without a new GPO (EXTERNAL AUTHENTICATE and script commands refer to that ARQC).
     const pending = applicationState(ctx, app).issuerUpdate;
