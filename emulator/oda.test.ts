@@ -457,6 +457,20 @@ describe("faults of the GPO / read data / ODA catalog (certification-tests/catal
     expect(transmit(card, fromHex("80A8000002830000")).sw).toBe("9000");
   });
 
+  it("a 9F4A naming 5F24: the card signs its records ‖ 5F24's value (a list Book 3 §10.3 makes the terminal refuse)", () => {
+    const profile = edited("visa-offline-only", (json) => {
+      const records = (json.applications as { records: { tlvs?: [string, string][] }[] }[])[0]!.records;
+      for (const r of records) for (const t of r.tlvs ?? []) if (t[0] === "9F4A") t[1] = "5F24";
+    });
+    const [app] = personalise(profile);
+    const data = staticDataToAuthenticate(app!.profile, app!.records);
+    const records = staticDataToAuthenticate(app!.profile, app!.records, { withTagList: false });
+    expect(toHex(data)).toBe(`${toHex(records)}301231`);
+    const v = terminalView(app!);
+    if (!v.issuer.ok) throw new Error(v.issuer.reason);
+    expect(verifySignedStaticData(v.issuer.key, recordValue(app!, 0x93)!, data).ok).toBe(true);
+  });
+
   it("static-data-without-tag-list: the SSAD covers the records without the AIP that 9F4A = 82 names", () => {
     const [app] = personalise(withFaults("visa-offline-only", [{ kind: "static-data-without-tag-list" }]));
     const v = terminalView(app!);

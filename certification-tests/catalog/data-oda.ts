@@ -426,7 +426,7 @@ export const DATA_ODA_CASES: readonly CertCase[] = [
     "Book 3 §10.3",
     { card: { tags: { "9F4A": "5F24" } } },
     "failed",
-    "Book 3 §10.3: a Static Data Authentication Tag List that holds any tag other than 82 makes offline data authentication fail (not ICC data missing) → B1b7 with B1b2 → ARQC → declined.",
+    "Book 3 §10.3: a Static Data Authentication Tag List that holds any tag other than 82 makes offline data authentication fail (not ICC data missing) → B1b7 with B1b2 → ARQC → declined. The card signed its records ‖ 5F24's value 301231, so a terminal that hashed what the list names instead of refusing it would pass SDA.",
   ),
   cdaAacCase(
     "ODA-CDA-005",
