@@ -18,7 +18,7 @@ import type { Outcome } from "../kernel/contact/decision.js";
 import type { LanguageChoice } from "../kernel/contact/language.js";
 import { runTransaction, type TransactionRecord } from "../kernel/contact/transaction.js";
 import { type Interaction, nonInteractive } from "../kernel/interaction.js";
-import { resultToJson } from "../kernel/result.js";
+import { odaResultText, resultToJson } from "../kernel/result.js";
 import type { TransactionParams } from "../kernel/transaction-params.js";
 import { describeApduPair } from "../transport/apdu-text.js";
 import type {
@@ -77,8 +77,11 @@ function buildProfile(id: string, over: CardOverrides | undefined): Built<CardPr
     if (over.pin) app.pin = { ...over.pin };
     if (over.gpoFormat !== undefined) app.gpoFormat = over.gpoFormat;
     if (over.pdol !== undefined) app.pdol = over.pdol;
+    if (over.afl !== undefined) app.afl = over.afl;
+    if (over.cdaOnAac !== undefined) app.cdaOnAac = over.cdaOnAac;
     if (over.faults) json.faults = [...(Array.isArray(json.faults) ? json.faults : []), ...over.faults];
     if (over.pse !== undefined) json.pse = over.pse;
+    if (over.records) app.records = withRecords(Array.isArray(app.records) ? app.records : [], over.records);
     const records = (Array.isArray(app.records) ? app.records : []).filter(isObject);
     const lists = records.map((r) => (Array.isArray(r.tlvs) ? (r.tlvs as TlvPair[]) : undefined));
     for (const tag of over.removeTags ?? []) {
@@ -134,6 +137,17 @@ function applyApplicationOverrides(apps: unknown[], overrides: readonly Applicat
   return undefined;
 }
 
+/** Records replaced where SFI and record number match, else appended (CardOverrides.records). */
+function withRecords(records: unknown[], extra: readonly Readonly<Json>[]): unknown[] {
+  const out = [...records];
+  for (const r of extra) {
+    const i = out.findIndex((o) => isObject(o) && o.sfi === r.sfi && o.record === r.record);
+    if (i >= 0) out[i] = { ...r };
+    else out.push({ ...r });
+  }
+  return out;
+}
+
 /** The built-in terminal configuration with the overrides applied. */
 export function configWithOverrides(id: string, over: TerminalOverrides | undefined): Built<TerminalConfig> {
   const loaded = terminalCache.get(id) ?? loadTerminalConfig(id);
@@ -152,7 +166,10 @@ export function configWithOverrides(id: string, over: TerminalOverrides | undefi
     ...(a?.applicationVersion ? { applicationVersion: fromHex(a.applicationVersion) } : {}),
     ...(a?.partialSelection !== undefined ? { partialSelection: a.partialSelection } : {}),
     ...(a?.randomSelection ? { randomSelection: a.randomSelection } : {}),
+    ...(a?.defaultDdol !== undefined ? { defaultDdol: fromHex(a.defaultDdol) } : {}),
   }));
+  const expiryOf = (k: TerminalConfig["caKeys"][number]) =>
+    over.caKeyExpiry?.find((e) => e.rid === toHex(k.rid) && e.index === k.index)?.expiry;
   return {
     ok: true,
     value: {
@@ -167,6 +184,16 @@ export function configWithOverrides(id: string, over: TerminalOverrides | undefi
       ...(over.exceptionFile ? { exceptionFile: over.exceptionFile.map((pan) => ({ pan })) } : {}),
       ...(over.cardholderSelection !== undefined ? { cardholderSelection: over.cardholderSelection } : {}),
       ...(over.languages ? { languages: over.languages } : {}),
+      ...(over.caKeyExpiry ? { caKeys: c.caKeys.map((k) => (expiryOf(k) ? { ...k, expiry: expiryOf(k) } : k)) } : {}),
+      ...(over.revocationList
+        ? {
+            revocationList: over.revocationList.map((r) => ({
+              rid: fromHex(r.rid),
+              index: r.index,
+              serialNumber: fromHex(r.serialNumber),
+            })),
+          }
+        : {}),
     },
   };
 }
@@ -319,7 +346,8 @@ export function observe(r: TransactionRecord): Observed {
     tsi: toHex(r.tsi),
     cvmResults: r.cvmResults ? toHex(r.cvmResults) : null,
     cryptograms: r.cryptograms.map((c) => [c.requested, c.type]),
-    oda: { method: r.oda.method, result: r.oda.result },
+    // As `emvsim run` reports it: a CDA still pending (an unsigned AAC, Book 2 §6.6.2) was not performed.
+    oda: { method: r.oda.method, result: odaResultText(r.oda) },
     commands: r.trace.map((t) => t.name),
     // PIN blocks never leave in clear: a VERIFY keeps only its header (CLA INS P1 P2 Lc).
     apdus: r.trace.map((t) =>

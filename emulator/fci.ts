@@ -26,8 +26,13 @@ function directoryEntry(app: ApplicationProfile): TlvInput {
 /**
  * FCI of an ADF (Book 1 §11.3.4 Table 45): 6F { 84 DF name, A5 { 50, 87, 9F38, 5F2D, 9F11, 9F12, BF0C } }. On the
  * contactless interface the priority and PDOL are the application's contactless ones (Book C-3: PDOL with 9F66).
+ * `misplacedPdol` (fault "pdol-outside-a5") goes in 6F after A5, where no PDOL belongs.
  */
-export function applicationFci(app: ApplicationProfile, iface: CardInterface = "contact"): Uint8Array {
+export function applicationFci(
+  app: ApplicationProfile,
+  iface: CardInterface = "contact",
+  misplacedPdol?: Uint8Array,
+): Uint8Array {
   const cl = iface === "contactless" ? app.contactless : undefined;
   const priority = cl ? cl.priorityIndicator : app.priorityIndicator;
   const pdol = cl ? cl.pdol : app.pdol;
@@ -50,6 +55,7 @@ export function applicationFci(app: ApplicationProfile, iface: CardInterface = "
       children: [
         prim(TAG.DEDICATED_FILE_NAME, app.aid),
         { tag: TAG.FILE_CONTROL_INFORMATION_PROPRIETARY_TEMPLATE, children: a5 },
+        ...(misplacedPdol ? [prim(TAG.PROCESSING_OPTIONS_DATA_OBJECT_LIST, misplacedPdol)] : []),
       ],
     },
   ]);

@@ -394,3 +394,92 @@ describe("VERIFY with enciphered PIN (§7.2)", () => {
     expect(transmit(card, concatBytes(fromHex("00200088"), Uint8Array.of(e2.value.length), e2.value)).sw).toBe("9000");
   });
 });
+
+describe("faults of the GPO / read data / ODA catalog (certification-tests/catalog/data-oda.ts)", () => {
+  it("sdad-length: the INTERNAL AUTHENTICATE SDAD is 00 ‖ the clean signature, one byte longer than the modulus", () => {
+    const clean = builtIn("visa-cvn10-dda");
+    const faulted = withFaults("visa-cvn10-dda", [{ kind: "sdad-length" }]);
+    const sdad = (p: CardProfile) => {
+      const card = seededCard(p);
+      selectAndGpo(card, personalise(p)[0]!);
+      const r = transmit(card, fromHex("0088000004CAFEBABE00"));
+      expect(r.sw).toBe("9000");
+      return findTlv(decodeTlvs(r.data), 0x80)!.value;
+    };
+    const good = sdad(clean);
+    // Book 2 §6.5.2 step 1: the SDAD has the ICC modulus's length (1024 bits = 128 bytes) …
+    expect(good.length).toBe(128);
+    expect(verifySignedDynamicData(iccKey(personalise(clean)[0]!), good, fromHex("CAFEBABE")).ok).toBe(true);
+    // … the fault keeps the number and adds a leading zero byte.
+    expect(toHex(sdad(faulted))).toBe(`00${toHex(good)}`);
+  });
+
+  it("bad-cda-signature: only the named GENERATE AC's signature is flipped (last bit)", () => {
+    const sdadOf = (faults: object[]) => {
+      const p = withFaults("visa-cvn18-cda", faults);
+      const card = seededCard(p);
+      selectAndGpo(card, personalise(p)[0]!);
+      return generateAcCda(card, personalise(p)[0]!).tlvs.find((t) => t.tag === 0x9f4b)!.value;
+    };
+    const clean = sdadOf([]);
+    const first = sdadOf([{ kind: "bad-cda-signature", occurrence: 1 }]);
+    const second = sdadOf([{ kind: "bad-cda-signature", occurrence: 2 }]);
+    expect(toHex(first.subarray(0, -1))).toBe(toHex(clean.subarray(0, -1)));
+    expect(first.at(-1)).toBe(clean.at(-1)! ^ 0x01);
+    expect(toHex(second)).toBe(toHex(clean));
+  });
+
+  it("gpo-omit: the format 2 answer leaves out 82 or 94 (AIP 5C00, AFL of 12 bytes)", () => {
+    const gpo = (tag: string) => {
+      const p = edited("visa-offline-only", (json) => {
+        (json.applications as Record<string, unknown>[])[0]!.gpoFormat = 2;
+        json.faults = [{ kind: "gpo-omit", tag }];
+      });
+      const card = seededCard(p);
+      transmit(card, fromHex("00A4040007A000000003101000"));
+      const r = transmit(card, fromHex("80A8000002830000"));
+      expect(r.sw).toBe("9000");
+      return toHex(r.data);
+    };
+    expect(gpo("82")).toBe("770E940C080101001001010118010200");
+    expect(gpo("94")).toBe("770482025C00");
+  });
+
+  it("pdol-outside-a5: 9F38 sits in 6F after A5, and A5 holds no PDOL", () => {
+    const card = seededCard(withFaults("visa-offline-only", [{ kind: "pdol-outside-a5", pdol: "9F02069F1A02" }]));
+    const r = transmit(card, fromHex("00A4040007A000000003101000"));
+    expect(r.sw).toBe("9000");
+    const fci = decodeTlvs(r.data)[0]!;
+    expect(fci.children!.map((c) => c.tagHex)).toEqual(["84", "A5", "9F38"]);
+    expect(toHex(fci.children![2]!.value)).toBe("9F02069F1A02");
+    expect(findTlv(fci.children![1]!.children!, 0x9f38)).toBeUndefined();
+    // The card expects no PDOL data: GPO with 83 00 is answered.
+    expect(transmit(card, fromHex("80A8000002830000")).sw).toBe("9000");
+  });
+
+  it("a 9F4A naming 5F24: the card signs its records ‖ 5F24's value (a list Book 3 §10.3 makes the terminal refuse)", () => {
+    const profile = edited("visa-offline-only", (json) => {
+      const records = (json.applications as { records: { tlvs?: [string, string][] }[] }[])[0]!.records;
+      for (const r of records) for (const t of r.tlvs ?? []) if (t[0] === "9F4A") t[1] = "5F24";
+    });
+    const [app] = personalise(profile);
+    const data = staticDataToAuthenticate(app!.profile, app!.records);
+    const records = staticDataToAuthenticate(app!.profile, app!.records, { withTagList: false });
+    expect(toHex(data)).toBe(`${toHex(records)}301231`);
+    const v = terminalView(app!);
+    if (!v.issuer.ok) throw new Error(v.issuer.reason);
+    expect(verifySignedStaticData(v.issuer.key, recordValue(app!, 0x93)!, data).ok).toBe(true);
+  });
+
+  it("static-data-without-tag-list: the SSAD covers the records without the AIP that 9F4A = 82 names", () => {
+    const [app] = personalise(withFaults("visa-offline-only", [{ kind: "static-data-without-tag-list" }]));
+    const v = terminalView(app!);
+    // With the AIP appended, as Book 3 §10.3 has the terminal do, the hash differs …
+    expect(v.ssad?.ok ? "ok" : v.ssad?.step).toBe("hash");
+    // … over the records alone it verifies.
+    if (!v.issuer.ok) throw new Error(v.issuer.reason);
+    const records = staticDataToAuthenticate(app!.profile, app!.records, { withTagList: false });
+    expect(toHex(staticDataToAuthenticate(app!.profile, app!.records))).toBe(`${toHex(records)}5C00`);
+    expect(verifySignedStaticData(v.issuer.key, recordValue(app!, 0x93)!, records).ok).toBe(true);
+  });
+});

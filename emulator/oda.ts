@@ -152,7 +152,9 @@ export function signDda(ctx: CardContext, app: PersonalisedApplication, ddolData
   iccDynamicData[0] = number.length;
   iccDynamicData.set(number, 1);
   const sdad = signDynamicData(iccKeyOf(app, "INTERNAL AUTHENTICATE"), { iccDynamicData, ddolData });
-  return hasFault(ctx.profile, "bad-sdad-signature") ? corruptSignature(sdad) : sdad;
+  const signed = hasFault(ctx.profile, "bad-sdad-signature") ? corruptSignature(sdad) : sdad;
+  // Fault "sdad-length": a leading 00 keeps the number and breaks Book 2 §6.5.2 step 1 (length = ICC modulus).
+  return hasFault(ctx.profile, "sdad-length") ? Uint8Array.of(0, ...signed) : signed;
 }
 
 export interface CdaInput {
@@ -175,7 +177,10 @@ function unpredictableNumber(app: PersonalisedApplication, i: CdaInput): Uint8Ar
   return un && un.length > 0 ? un : fromHex("00000000");
 }
 
-/** GENERATE AC with CDA (Book 2 §6.6.1): SDAD over CID, AC and the transaction data hash code. Fault: bad-sdad-signature. */
+/**
+ * GENERATE AC with CDA (Book 2 §6.6.1): SDAD over CID, AC and the transaction data hash code. Faults:
+ * bad-sdad-signature (every signature), bad-cda-signature (the n-th GENERATE AC's, counted by the session).
+ */
 export function signCda(ctx: CardContext, app: PersonalisedApplication, i: CdaInput): Uint8Array {
   const sdad = signCdaData(iccKeyOf(app, "GENERATE AC (CDA)"), {
     iccDynamicNumber: dynamicNumber(ctx),
@@ -184,5 +189,9 @@ export function signCda(ctx: CardContext, app: PersonalisedApplication, i: CdaIn
     transactionDataHash: cdaTransactionDataHash(i),
     unpredictableNumber: unpredictableNumber(app, i),
   });
-  return hasFault(ctx.profile, "bad-sdad-signature") ? corruptSignature(sdad) : sdad;
+  const n = ctx.session.generateAcCount;
+  const bad =
+    hasFault(ctx.profile, "bad-sdad-signature") ||
+    ctx.profile.faults.some((f) => f.kind === "bad-cda-signature" && f.occurrence === n);
+  return bad ? corruptSignature(sdad) : sdad;
 }

@@ -4,14 +4,14 @@
 import { bytesEqual, concatBytes, toHex } from "../emv/bytes.js";
 import { parseAfl } from "../emv/fields/afl.js";
 import { isFieldError } from "../emv/fields/field-error.js";
-import { decodeTlvs, encodeTlvs, findTlv, type TlvInput } from "../emv/tlv/ber.js";
+import { decodeTlvs, encodeTlvs, findTlv, readTag, TlvError, type TlvInput } from "../emv/tlv/ber.js";
 import { type DolEntry, parseDol } from "../emv/tlv/dol.js";
 import { panDigits } from "../emv/tlv/formats.js";
 import { TAG } from "../emv/tlv/tag-names.js";
 import { CARD_AUTHENTICATION_DATA, cardAuthenticationDataLength } from "./contactless/fdda.js";
 import type { PersonalisedApplication } from "./context.js";
 import { iccPlaceholderValues, issuerPlaceholderValues, loadOdaKeys } from "./oda.js";
-import type { ApplicationProfile, CardProfile, RecordProfile } from "./profile.js";
+import { type ApplicationProfile, type CardProfile, hasFault, type RecordProfile } from "./profile.js";
 import type { Placeholder } from "./profile-schema.js";
 
 const cache = new WeakMap<CardProfile, readonly PersonalisedApplication[]>();
@@ -64,11 +64,14 @@ const REMAINDERS: ReadonlySet<string> = new Set(["<issuer-remainder>", "<icc-rem
 
 /**
  * Static data to be authenticated (Book 3 §10.3): the records the AFL marks for ODA — SFI 1–10 without
- * tag 70 and length, SFI 11–30 whole — then the AIP when the Static Data Authentication Tag List (9F4A) is 82.
+ * tag 70 and length, SFI 11–30 whole — then the values the Static Data Authentication Tag List (9F4A) names: the
+ * AIP for 82 (the only tag Book 3 allows; a card whose list names others signs their record values too, which a
+ * terminal must refuse).
  */
 export function staticDataToAuthenticate(
   app: ApplicationProfile,
   records: ReadonlyMap<number, Uint8Array>,
+  options: { readonly withTagList?: boolean } = {},
 ): Uint8Array {
   const parts: Uint8Array[] = [];
   let sdaTagList: Uint8Array | undefined;
@@ -97,9 +100,30 @@ export function staticDataToAuthenticate(
       // a deliberately malformed record: no tag list from it
     }
   }
-  if (sdaTagList && sdaTagList.length === 1 && sdaTagList[0] === TAG.APPLICATION_INTERCHANGE_PROFILE)
-    parts.push(app.aip);
+  if (options.withTagList ?? true) parts.push(...tagListValues(app, records, sdaTagList ?? new Uint8Array(0)));
   return concatBytes(...parts);
+}
+
+/** The values of the tags a 9F4A lists (no lengths in the list): the AIP for 82, else the tag's record value. */
+function tagListValues(
+  app: ApplicationProfile,
+  records: ReadonlyMap<number, Uint8Array>,
+  list: Uint8Array,
+): Uint8Array[] {
+  const values: Uint8Array[] = [];
+  try {
+    for (let pos = 0; pos < list.length; ) {
+      const t = readTag(list, pos, list.length);
+      pos = t.end;
+      values.push(
+        t.tag === TAG.APPLICATION_INTERCHANGE_PROFILE ? app.aip : (recordValue(records, t.tag) ?? new Uint8Array(0)),
+      );
+    }
+  } catch (e) {
+    if (!(e instanceof TlvError)) throw e;
+    // a deliberately malformed tag list: the values read so far
+  }
+  return values;
 }
 
 function dolFrom(records: ReadonlyMap<number, Uint8Array>, tag: number, where: string): DolEntry[] | undefined {
@@ -152,7 +176,9 @@ function personaliseApplication(profile: CardProfile, app: ApplicationProfile, i
     if (!needsIcc) firstPass.set(key(rec), encodeRecord(rec, values, `${where}.records[${ri}]`));
   });
   if (keys && app.oda) {
-    const staticData = staticDataToAuthenticate(app, firstPass);
+    // Fault "static-data-without-tag-list": the card signs as if it had no 9F4A.
+    const withTagList = !hasFault(profile, "static-data-without-tag-list");
+    const staticData = staticDataToAuthenticate(app, firstPass, { withTagList });
     for (const [k, v] of iccPlaceholderValues(profile, app, keys, staticData)) values.set(k, v);
   }
   const records = new Map<number, Uint8Array>();

@@ -183,6 +183,16 @@ export const faultSchema = z.discriminatedUnion("kind", [
     occurrence: z.number().int().min(1).max(2),
     cryptogram: z.enum(["AAC", "TC", "ARQC"]),
   }),
+  /** A format 2 GET PROCESSING OPTIONS response without this mandatory data object (Book 3 §6.5.8.4: 82 and 94). */
+  z.strictObject({ kind: z.literal("gpo-omit"), tag: z.enum(["82", "94"]) }),
+  /** The FCI carries this PDOL (9F38) in 6F after A5, not inside A5 (Book 1 §11.3.4); the card expects no PDOL data. */
+  z.strictObject({ kind: z.literal("pdol-outside-a5"), pdol: hexString }),
+  /** The SDAD of INTERNAL AUTHENTICATE has a leading 00: the same number, one byte longer than the ICC modulus. */
+  z.strictObject({ kind: z.literal("sdad-length") }),
+  /** Only the CDA signature of the n-th GENERATE AC does not verify (its last bit flipped, Book 2 §6.6). */
+  z.strictObject({ kind: z.literal("bad-cda-signature"), occurrence: z.number().int().min(1).max(2) }),
+  /** SSAD and ICC certificate signed over the records only, without the values 9F4A names (Book 3 §10.3). */
+  z.strictObject({ kind: z.literal("static-data-without-tag-list") }),
   /** Contactless (Book C-3 fDDA): the SDAD of the GPO response does not verify. */
   z.strictObject({ kind: z.literal("bad-fdda-signature") }),
   /** Contactless fDDA: the ICC dynamic number signed is ATC + 1 instead of the ATC (9F36) the card returns. */

@@ -50,6 +50,12 @@ export interface CardOverrides {
   readonly faults?: readonly Readonly<Record<string, unknown>>[];
   /** Offline PIN of the card (value, tryLimit, tryCounter). */
   readonly pin?: { readonly value: string; readonly tryLimit: number; readonly tryCounter: number };
+  /** Application File Locator (94), hex. */
+  readonly afl?: string;
+  /** Whole records (emulator/profile-schema.ts recordSchema): replace the record with this SFI and number, else added. */
+  readonly records?: readonly Readonly<Record<string, unknown>>[];
+  /** Sign an AAC with CDA too (emulator/profile-schema.ts `cdaOnAac`). */
+  readonly cdaOnAac?: boolean;
   /** The card's PSE instead of the profile's (emulator/profile-schema.ts pseSchema: records, DDFs); null: none. */
   readonly pse?: PseJson | null;
   /** Selection data of applications, in order; applied after the fields above (which change application `app`). */
@@ -86,7 +92,13 @@ export interface TerminalOverrides {
     /** Application Selection Indicator: whether a card AID longer than the terminal's may match (Book 1 §12.3.1). */
     readonly partialSelection?: boolean;
     readonly randomSelection?: { threshold: number; targetPercent: number; maxTargetPercent: number };
+    /** Default DDOL, hex; "" for none (Book 3 §10.3). */
+    readonly defaultDdol?: string;
   };
+  /** Expiry dates (YYMMDD) given to the terminal's CA public keys of this RID and index (Book 2 §11.2). */
+  readonly caKeyExpiry?: readonly { readonly rid: string; readonly index: number; readonly expiry: string }[];
+  /** Issuer certificates the terminal holds as revoked (Book 2 §5.3 step 10): RID, CA index, serial number hex. */
+  readonly revocationList?: readonly { readonly rid: string; readonly index: number; readonly serialNumber: string }[];
   readonly capabilities?: string;
   /** Terminal Type (9F35) digits, e.g. "22", and Additional Terminal Capabilities (9F40), hex. */
   readonly terminalType?: string;

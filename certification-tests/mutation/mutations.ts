@@ -2,6 +2,8 @@
 // catches (issue 14, catalog strength). Each is one exact text change in one source file; each names the rule of the
 // books it breaks. mutations.test.ts keeps every `find` present exactly once, so the list follows the code.
 
+import { DATA_ODA_MUTATIONS } from "./data-oda-mutations.js";
+
 export interface Mutation {
   readonly id: string;
   /** The bug in words. */
@@ -217,4 +219,5 @@ export const MUTATIONS: readonly Mutation[] = [
     find: '  if (which === "second" && returned === "ARQC") return false;',
     replace: "",
   },
+  ...DATA_ODA_MUTATIONS,
 ];

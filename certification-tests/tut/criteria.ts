@@ -266,7 +266,9 @@ export function judgeFromCard(c: CertCase, exchanges: readonly CardExchange[], m
 
   // --- PDOL data (Book 3 §10.1: GPO data is 83 with the PDOL-related data)
   const fci = finalSelect ? tlvs(finalSelect.data) : [];
-  const pdol = safeDol(findTlv(fci, TAG.PROCESSING_OPTIONS_DATA_OBJECT_LIST)?.value);
+  // Book 1 §11.3.4 Table 45: the PDOL belongs to the FCI proprietary template (A5); a 9F38 elsewhere is no PDOL.
+  const a5 = findTlv(fci, TAG.FILE_CONTROL_INFORMATION_PROPRIETARY_TEMPLATE);
+  const pdol = safeDol(findTlv(a5?.children ?? [], TAG.PROCESSING_OPTIONS_DATA_OBJECT_LIST)?.value);
   if (gpo) {
     const want = e.apdus?.["GET PROCESSING OPTIONS"];
     if (want !== undefined && toHex(gpoCommandBytes(exchanges, gpo)) !== want)

@@ -34,10 +34,13 @@ export function getProcessingOptions(ctx: CardContext, c: CommandApdu): Uint8Arr
   const afl = contactless?.afl ?? p.afl;
   if (p.gpoFormat === 1)
     return respond(SW.OK, encodeTlv(TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_1, concatBytes(aip, afl)));
+  // Fault "gpo-omit": a format 2 answer without 82 or 94, which Book 3 §6.5.8.4 makes mandatory.
+  const omit = ctx.profile.faults.find((f) => f.kind === "gpo-omit");
+  const omitted = omit?.kind === "gpo-omit" ? Number.parseInt(omit.tag, 16) : undefined;
   const children: TlvInput[] = [
     { tag: TAG.APPLICATION_INTERCHANGE_PROFILE, value: aip },
     { tag: TAG.APPLICATION_FILE_LOCATOR, value: afl },
     ...p.gpoExtra.map((o) => ({ tag: o.tag, value: o.value })),
-  ];
+  ].filter((c) => c.tag !== omitted);
   return respond(SW.OK, encodeTlvs([{ tag: TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_2, children }]));
 }

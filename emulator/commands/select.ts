@@ -65,7 +65,12 @@ export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
     const aidHex = toHex(app.profile.aid);
     const renamed = ctx.profile.faults.find((f) => f.kind === "fci-df-name" && f.aid.toUpperCase() === aidHex);
     const shown = renamed?.kind === "fci-df-name" ? { ...app.profile, aid: fromHex(renamed.dfName) } : app.profile;
-    const fci = applicationFci(shown, ctx.interface);
+    const misplaced = ctx.profile.faults.find((f) => f.kind === "pdol-outside-a5");
+    const fci = applicationFci(
+      shown,
+      ctx.interface,
+      misplaced?.kind === "pdol-outside-a5" ? fromHex(misplaced.pdol) : undefined,
+    );
     // Issuer update processing (Book C-3): presented again after an online request, the card takes the issuer's
     // answer to its last ARQC without a new GPO (EXTERNAL AUTHENTICATE and script commands refer to that ARQC).
     const pending = applicationState(ctx, app).issuerUpdate;

@@ -154,7 +154,7 @@ export type GenerateAcOutcome =
       readonly response: GenerateAcResponse;
       /** CDA was requested and the signature did not verify (TVR "CDA failed" set by the verifier). */
       readonly cdaFailed: boolean;
-      /** CDA was requested and the signature was checked and verified (never for an AAC, which carries none). */
+      /** CDA was requested and the signature was checked and verified (for an AAC only when the card signed it). */
       readonly cdaVerified: boolean;
       readonly cdaReason?: string;
     }
@@ -204,8 +204,9 @@ export async function generateAc(
   let cdaFailed = false;
   let cdaVerified = false;
   let cdaReason: string | undefined;
-  // Book 2 §6.6.2: CDA requested and a TC or ARQC returned → verify the signature; an AAC carries none.
-  if (cda.requested && type !== "AAC") {
+  // Book 2 §6.6.2: CDA requested and a TC or ARQC returned → verify the signature. An AAC normally carries none
+  // (nothing to check, CDA not failed); a card that signs its AAC anyway (9F4B present) has that signature checked.
+  if (cda.requested && (type !== "AAC" || parsed.signedDynamicData !== undefined)) {
     const v = cda.verify(ctx, { cdolData: cda.hashData, response: parsed.template });
     if (v.ok) {
       applicationCryptogram = v.applicationCryptogram;

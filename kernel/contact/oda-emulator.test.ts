@@ -214,6 +214,45 @@ describe("ODA failures on the software card", () => {
   });
 });
 
+describe("CDA on an AAC (Book 2 §6.6.2): checked when the card signs it, nothing to check when it does not", () => {
+  /** visa-cvn18-cda declining every TC request, signing its AAC or not. */
+  const declining = (cdaOnAac: boolean, faults?: FaultJson[]): CardProfile => {
+    const p = profile("visa-cvn18-cda", faults);
+    const app = { ...p.applications[0]!, cdaOnAac, risk: { ...p.applications[0]!.risk, offline: "decline" as const } };
+    return { ...p, applications: [app] };
+  };
+  const cdaAnswer = (r: Awaited<ReturnType<typeof run>>) => {
+    const g = r.trace.find((t) => t.name === "GENERATE AC")!;
+    const hex = toHex(g.response!);
+    // P1 50: TC with CDA requested; the answer's template and whether it holds 9F4B.
+    return [toHex(g.command.subarray(2, 3)), hex.slice(0, 2), hex.includes("9F4B81")];
+  };
+
+  it("unsigned AAC: CDA neither passed nor failed (pending → not performed), TVR byte 1 stays 00", async () => {
+    const r = await run(declining(false));
+    expect(cdaAnswer(r)).toEqual(["50", "80", false]);
+    expect([r.oda.method, r.oda.result]).toEqual(["CDA", "pending"]);
+    expect(r.oda.reason).toBe("the card answered the first GENERATE AC with an AAC, which carries no CDA signature");
+    expect(toHex(r.tvr)).toBe("0000000000");
+    expect(r.outcome).toBe("declined");
+  });
+
+  it("signed AAC: the signature is verified → CDA passed, TVR 0", async () => {
+    const r = await run(declining(true));
+    expect(cdaAnswer(r)).toEqual(["50", "77", true]);
+    expect([r.oda.method, r.oda.result]).toEqual(["CDA", "passed"]);
+    expect(toHex(r.tvr)).toBe("0000000000");
+    expect(r.cryptograms.map((c) => [c.requested, c.type, c.value.length])).toEqual([["TC", "AAC", 8]]);
+  });
+
+  it("signed AAC with a bad signature: CDA failed (B1b3), still declined", async () => {
+    const r = await run(declining(true, [{ kind: "bad-cda-signature", occurrence: 1 }]));
+    expect([r.oda.method, r.oda.result]).toEqual(["CDA", "failed"]);
+    expect(toHex(r.tvr)).toBe("0400000000");
+    expect(r.outcome).toBe("declined");
+  });
+});
+
 describe("offline enciphered PIN on visa-pin-preferring (terminal without plaintext offline PIN)", () => {
   // 9F33 byte 2 = 78: online PIN, signature, enciphered offline PIN, no CVM — not plaintext offline PIN.
   const capabilities = Uint8Array.of(0xe0, 0x78, 0xc8);

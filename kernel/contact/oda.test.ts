@@ -145,6 +145,20 @@ describe("SDA", () => {
       /revocation list/,
     ],
     [
+      // Book 2 §5.1: the 112-byte issuer modulus needs 20 bytes from 92 beside the NCA − 36 = 92 in the certificate.
+      "missing issuer key remainder (92) the modulus needs",
+      () => setup(card("4000", {}, ["92"])),
+      "6200000000",
+      /remainder/i,
+    ],
+    [
+      // Book 2 §11.2: the key is withdrawn at its expiry date; the day after (9A 250511) it is not used.
+      "a CA key that expired the day before",
+      () => setup(card("4000"), [], { caKeys: [{ ...CA, expiry: "250510" }] }),
+      "4200000000",
+      /^CA public key A000000003\/92 expired on 250510$/,
+    ],
+    [
       "static data error from READ RECORD",
       () => {
         const t = setup(card("4000"));
@@ -165,6 +179,15 @@ describe("SDA", () => {
       expect(toHex(ctx.tsi.bytes)).toBe("8000");
     });
   }
+});
+
+describe("CA public key expiry (Book 2 §11.2)", () => {
+  it("a key expiring on the transaction date (250511) is still used: SDA passes", async () => {
+    const { ctx } = setup(card("4000"), [], { caKeys: [{ ...CA, expiry: "250511" }] });
+    await offlineDataAuthentication(ctx);
+    expect([ctx.oda.method, ctx.oda.result]).toEqual(["SDA", "passed"]);
+    expect(toHex(ctx.tvr.bytes)).toBe("0200000000");
+  });
 });
 
 describe("static data to authenticate (Book 3 §10.3)", () => {
@@ -296,6 +319,15 @@ describe("DDA", () => {
     await offlineDataAuthentication(ctx);
     expect(ctx.oda.reason).toBe("ICC Public Key Certificate (9F46), ICC Public Key Exponent (9F47) are missing");
     expect(toHex(ctx.tvr.bytes)).toBe("2800000000");
+  });
+
+  it("a missing ICC key remainder (9F48) the 96-byte modulus needs: ICC data missing and DDA failed", async () => {
+    // Book 2 §6.1: the certificate holds NI − 42 = 70 bytes of the ICC modulus; the other 26 are in 9F48.
+    const { ctx } = setup(card("2000", {}, ["9F48"]));
+    await offlineDataAuthentication(ctx);
+    expect(toHex(ctx.tvr.bytes)).toBe("2800000000");
+    expect(ctx.oda.reason).toMatch(/remainder/i);
+    expect(ctx.card.trace).toEqual([]);
   });
 
   it("a missing ICC certificate is ICC data missing and DDA failed", async () => {

@@ -15,7 +15,11 @@ export function registeredApplicationProviderId(ctx: TransactionContext): Uint8A
   return aid && aid.length >= 5 ? aid.subarray(0, 5) : undefined;
 }
 
-/** Book 2 §5.2: the CA public key the card names (8F) for this RID; an expired key is not used. */
+/**
+ * Book 2 §5.2: the CA public key the card names (8F) for this RID. Book 2 §11.2: a key is withdrawn at its expiry
+ * date, so after that date (YYMMDD, the date itself still valid) it is treated as absent: ODA fails, and since the
+ * card's data is complete it is not "ICC data missing".
+ */
 export function caPublicKey(ctx: TransactionContext): KeyResult {
   const index = ctx.data.from("card", TAG.CA_PUBLIC_KEY_INDEX_ICC);
   if (!index) return { ok: false, missing: true, reason: "Certification Authority Public Key Index (8F) is missing" };
