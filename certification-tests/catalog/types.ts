@@ -37,6 +37,8 @@ export interface CardOverrides {
   /** Data objects in the application's records: replaced where present, else added to the record holding 5A. */
   readonly tags?: Readonly<Record<string, string>>;
   readonly removeTags?: readonly string[];
+  /** Mark the application's records 'unchecked' so deliberately malformed values (e.g. a 9-byte 8E) are kept. */
+  readonly uncheckedRecords?: boolean;
   /** Card counters (atc, lastOnlineAtc, lcol, ucol). */
   readonly counters?: Readonly<Record<string, number>>;
   /** The card's own risk settings (emulator/profile-schema.ts `risk`). */
@@ -119,6 +121,12 @@ export interface Expected {
   readonly commands?: readonly string[];
   /** Whole command APDUs (hex) of the first command of each name given, e.g. GET PROCESSING OPTIONS. */
   readonly apdus?: Readonly<Record<string, string>>;
+  /** Every command APDU (hex) of each name given, in order (e.g. both GENERATE ACs with their CDOL data). */
+  readonly apduSequence?: Readonly<Record<string, readonly string[]>>;
+  /** Issuer Script Results (9F5B) as the transaction ends, hex ("" = no script processed). */
+  readonly scriptResults?: string;
+  /** An advice the card asked for (CID b4, Book 3 §10.8): the CID that asked, hex; null = no advice. */
+  readonly advice?: string | null;
   /** A substring of the final reason. */
   readonly reasonContains?: string;
   /** Selected AID, hex. */
