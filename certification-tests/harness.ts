@@ -118,6 +118,7 @@ export function configWithOverrides(id: string, over: TerminalOverrides | undefi
     ...(a?.applicationVersion ? { applicationVersion: fromHex(a.applicationVersion) } : {}),
     ...(a?.partialSelection !== undefined ? { partialSelection: a.partialSelection } : {}),
     ...(a?.randomSelection ? { randomSelection: a.randomSelection } : {}),
+    ...(a?.defaultTdol !== undefined ? { defaultTdol: fromHex(a.defaultTdol) } : {}),
   }));
   return {
     ok: true,

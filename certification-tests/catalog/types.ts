@@ -66,6 +66,8 @@ export interface TerminalOverrides {
     /** Application Selection Indicator: whether a card AID longer than the terminal's may match (Book 1 §12.3.1). */
     readonly partialSelection?: boolean;
     readonly randomSelection?: { threshold: number; targetPercent: number; maxTargetPercent: number };
+    /** The terminal's default TDOL, hex ("" = none; Book 3 §5.4). */
+    readonly defaultTdol?: string;
   };
   readonly capabilities?: string;
   /** Terminal Type (9F35) digits, e.g. "22", and Additional Terminal Capabilities (9F40), hex. */
