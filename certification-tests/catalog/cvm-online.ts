@@ -50,6 +50,24 @@ const SDA_FRONT = ["SELECT", "READ RECORD", "READ RECORD", "SELECT", "GET PROCES
 const SDA_READS = ["READ RECORD", "READ RECORD", "READ RECORD", "READ RECORD"] as const;
 const DDA_PRE = [...SDA_FRONT, ...SDA_READS, "INTERNAL AUTHENTICATE"] as const;
 const ONLINE_TAIL = ["GENERATE AC", "EXTERNAL AUTHENTICATE", "GENERATE AC"] as const;
+/** The SDA card's plain offline approval at attended-pos: SDA passed (B1b2), signature (1E0300), TC. */
+const SDA_TC = {
+  outcome: "approved",
+  tvr: "0200000000",
+  tsi: "E800",
+  cvmResults: "1E0300",
+  cryptograms: [["TC", "TC"]],
+} as const;
+
+/** Cardholder verification not performed on the SDA card (3F0000, TSI without b7: 80|20|08), TC offline. */
+const NO_CVM_PERFORMED = {
+  outcome: "approved",
+  cvmResults: "3F0000",
+  tvr: "0200000000",
+  tsi: "A800",
+  cryptograms: [["TC", "TC"]],
+} as const;
+
 const ONLINE = [
   ["ARQC", "ARQC"],
   ["TC", "TC"],
@@ -88,6 +106,7 @@ function conditionCase(c: {
       outcome: "approved",
       cvmResults: c.applies ? `${c.rule}00` : "1F0002",
       tvr: "0200000000",
+      tsi: "E800",
       cryptograms: [["TC", "TC"]],
     },
     why: c.why,
@@ -130,7 +149,13 @@ function amountCase(
     },
     config: POS,
     params: { amount },
-    expected: { outcome: "approved", cvmResults: satisfied ? `1F${condition}02` : "1E0300", tvr: "0200000000" },
+    expected: {
+      outcome: "approved",
+      cvmResults: satisfied ? `1F${condition}02` : "1E0300",
+      tvr: "0200000000",
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
+    },
     why,
   };
   return c;
@@ -224,6 +249,8 @@ export const CVM_CONDITION_CASES: readonly CertCase[] = [
     config: POS,
     params: { pins: ["1234"] },
     expected: {
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
       outcome: "approved",
       cvmResults: "010302",
       tvr: "0200000000",
@@ -242,9 +269,7 @@ export const CVM_CONDITION_CASES: readonly CertCase[] = [
     terminal: { capabilities: "E078C8" },
     params: { pins: ["1234"] },
     expected: {
-      outcome: "approved",
-      cvmResults: "1E0300",
-      tvr: "0200000000",
+      ...SDA_TC,
       commands: [...SDA_FRONT, ...SDA_READS, "GENERATE AC"],
     },
     why: "9F33 byte 2 78 lacks b8 (plaintext PIN for ICC verification) → 0103's condition is not satisfied (the rule is skipped, not failed): no GET DATA 9F17, no VERIFY; 1E03 signature, supported → unknown.",
@@ -285,7 +310,13 @@ export const CVM_CODE_CASES: readonly CertCase[] = [
     profile: SDA,
     card: { tags: { "8E": cvmList(0, 0, "4000", "1F00") } },
     config: POS,
-    expected: { outcome: "approved", cvmResults: "1F0002", tvr: "0200000000" },
+    expected: {
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
+      outcome: "approved",
+      cvmResults: "1F0002",
+      tvr: "0200000000",
+    },
     why: "4000 fails but b7 = 1 → 1F00 succeeds; a later success leaves B3b8 clear.",
   },
   {
@@ -298,6 +329,8 @@ export const CVM_CODE_CASES: readonly CertCase[] = [
     config: POS,
     params: { pins: ["1234"] },
     expected: {
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
       outcome: "approved",
       cvmResults: "030000",
       tvr: "0200000000",
@@ -316,6 +349,7 @@ export const CVM_CODE_CASES: readonly CertCase[] = [
     config: POS,
     params: { pins: ["1234"] },
     expected: {
+      cryptograms: [["TC", "TC"]],
       outcome: "approved",
       cvmResults: "040002",
       tvr: "0000000000",
@@ -335,6 +369,8 @@ export const CVM_CODE_CASES: readonly CertCase[] = [
     config: POS,
     params: { pins: ["1234"] },
     expected: {
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
       outcome: "approved",
       cvmResults: "050000",
       tvr: "0000000000",
@@ -351,7 +387,13 @@ export const CVM_CODE_CASES: readonly CertCase[] = [
     card: { tags: { "8E": cvmList(0, 0, "4400", "1E00") }, pin: PIN },
     config: POS,
     params: { pins: [undefined] },
-    expected: { outcome: "approved", cvmResults: "1E0000", tvr: "0000080000" },
+    expected: {
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
+      outcome: "approved",
+      cvmResults: "1E0000",
+      tvr: "0000080000",
+    },
     why: "PIN entry bypassed → B3b4, the PIN CVM fails; b7 = 1 → 1E00 signature → unknown (00); B3b8 stays clear.",
   },
   {
@@ -363,7 +405,13 @@ export const CVM_CODE_CASES: readonly CertCase[] = [
     card: { tags: { "8E": cvmList(0, 0, "0400", "1E00") }, pin: PIN },
     config: POS,
     params: { pins: [undefined] },
-    expected: { outcome: "approved", cvmResults: "040001", tvr: "0000880000", cryptograms: [["TC", "TC"]] },
+    expected: {
+      tsi: "E800",
+      outcome: "approved",
+      cvmResults: "040001",
+      tvr: "0000880000",
+      cryptograms: [["TC", "TC"]],
+    },
     why: "Bypass → B3b4; b7 = 0 → the next rule is not tried: failed (01), B3b8; neither bit is in the Visa TACs → TC.",
   },
 ];
@@ -379,6 +427,8 @@ export const CVM_PIN_CASES: readonly CertCase[] = [
     config: POS,
     params: { pins: ["1111", "2222", "1234"] },
     expected: {
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
       outcome: "approved",
       cvmResults: "010002",
       tvr: "0200000000",
@@ -396,6 +446,8 @@ export const CVM_PIN_CASES: readonly CertCase[] = [
     config: POS,
     params: { pins: ["1234"] },
     expected: {
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
       outcome: "approved",
       cvmResults: "010001",
       tvr: "0200A00000",
@@ -413,6 +465,8 @@ export const CVM_PIN_CASES: readonly CertCase[] = [
     config: POS,
     params: { pins: ["1111", "2222", "3333"] },
     expected: {
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
       outcome: "approved",
       cvmResults: "1E0000",
       tvr: "0200200000",
@@ -430,6 +484,8 @@ export const CVM_PIN_CASES: readonly CertCase[] = [
     config: POS,
     params: { pins: ["1234"] },
     expected: {
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
       outcome: "approved",
       cvmResults: "1F0002",
       tvr: "0200200000",
@@ -462,7 +518,13 @@ export const CVM_PIN_CASES: readonly CertCase[] = [
     profile: SDA,
     card: { tags: { "8E": "00000000000000" }, uncheckedRecords: true },
     config: POS,
-    expected: { outcome: "approved", cvmResults: "3F0000", tvr: "2200000000", tsi: "A800" },
+    expected: {
+      cryptograms: [["TC", "TC"]],
+      outcome: "approved",
+      cvmResults: "3F0000",
+      tvr: "2200000000",
+      tsi: "A800",
+    },
     why: "Not even the 8 bytes of X and Y → no usable list → B1b6, 3F0000, TSI b7 clear.",
   },
   {
@@ -473,7 +535,9 @@ export const CVM_PIN_CASES: readonly CertCase[] = [
     profile: SDA,
     card: { tags: { "8E": "0000000000000000" }, uncheckedRecords: true },
     config: POS,
-    expected: { outcome: "approved", cvmResults: "3F0000", tvr: "0200000000", tsi: "A800" },
+    expected: {
+      ...NO_CVM_PERFORMED,
+    },
     why: "A list present with no CV Rules ends cardholder verification without setting TSI b7; nothing is missing, so no TVR bit.",
   },
   {
@@ -486,10 +550,7 @@ export const CVM_PIN_CASES: readonly CertCase[] = [
     config: POS,
     params: { pins: ["1234"] },
     expected: {
-      outcome: "approved",
-      cvmResults: "3F0000",
-      tvr: "0200000000",
-      tsi: "A800",
+      ...NO_CVM_PERFORMED,
       commands: [...SDA_FRONT, ...SDA_READS, "GENERATE AC"],
     },
     why: "AIP B1b5 clear → cardholder verification is not performed although the list asks for PIN: no VERIFY, no TVR byte 3 bit, TSI 80|20|08 = A8.",
@@ -506,7 +567,13 @@ export const TRM_AIP_CASES: readonly CertCase[] = [
     card: { aip: "5400" },
     config: POS,
     params: { amount: 5000 },
-    expected: { outcome: "declined", tvr: "0200008000", tsi: "E800", cryptograms: [["ARQC", "AAC"]] },
+    expected: {
+      cvmResults: "1E0300",
+      outcome: "declined",
+      tvr: "0200008000",
+      tsi: "E800",
+      cryptograms: [["ARQC", "AAC"]],
+    },
     why: "The terminal performs terminal risk management whatever AIP B1b4 says (a card cannot switch off the terminal's floor limit): 5000 ≥ 5000 → B4b8, TSI b4; TAC-online F8 → ARQC; this card declines ARQC requests.",
   },
 ];
@@ -521,6 +588,7 @@ export const ACTION_AIP_CASES: readonly CertCase[] = [
     card: { aip: "1C00" },
     config: POS,
     expected: {
+      cvmResults: "1E0300",
       outcome: "declined",
       tvr: "8000000000",
       tsi: "6800",
@@ -541,6 +609,8 @@ export const CARD_ACTION_CASES: readonly CertCase[] = [
     card: { faults: [{ kind: "cid-byte", occurrence: 1, cid: "C0" }] },
     config: POS,
     expected: {
+      tvr: "0200000000",
+      cvmResults: "1E0300",
       outcome: "terminated",
       termination: "card-error",
       reasonContains: "CID C0 has the RFU cryptogram type 11",
@@ -556,7 +626,10 @@ export const CARD_ACTION_CASES: readonly CertCase[] = [
     profile: SDA,
     card: { faults: [{ kind: "cid-byte", occurrence: 1, cid: "70" }] },
     config: POS,
-    expected: { outcome: "approved", tvr: "0200000000", cryptograms: [["TC", "TC"]], advice: null },
+    expected: {
+      ...SDA_TC,
+      advice: null,
+    },
     why: "b8–b7 = 01 → TC; b6–b5 are the payment system's own bits and b4 (advice) is clear → approved offline, no advice.",
   },
   {
@@ -567,7 +640,10 @@ export const CARD_ACTION_CASES: readonly CertCase[] = [
     profile: SDA,
     card: { faults: [{ kind: "cid-byte", occurrence: 1, cid: "48" }] },
     config: POS,
-    expected: { outcome: "approved", tvr: "0200000000", cryptograms: [["TC", "TC"]], advice: "48" },
+    expected: {
+      ...SDA_TC,
+      advice: "48",
+    },
     why: "CID b4 set → the card asks for an advice: the terminal records one with the transaction; the TC still approves.",
   },
   {
@@ -578,7 +654,14 @@ export const CARD_ACTION_CASES: readonly CertCase[] = [
     profile: SDA,
     card: { faults: [{ kind: "cid-byte", occurrence: 1, cid: "09" }] },
     config: POS,
-    expected: { outcome: "declined", tvr: "0200000000", cryptograms: [["TC", "AAC"]], advice: "09" },
+    expected: {
+      tsi: "E800",
+      cvmResults: "1E0300",
+      outcome: "declined",
+      tvr: "0200000000",
+      cryptograms: [["TC", "AAC"]],
+      advice: "09",
+    },
     why: "b8–b7 = 00 → AAC: declined offline; b4 → advice; b3–b1 001 'service not allowed' is the advice's reason code.",
   },
   {
@@ -590,7 +673,14 @@ export const CARD_ACTION_CASES: readonly CertCase[] = [
     card: { faults: [{ kind: "cid-byte", occurrence: 2, cid: "48" }] },
     config: POS,
     params: { amount: 5000 },
-    expected: { outcome: "online-approved", tvr: "0000008000", tsi: "F800", cryptograms: ONLINE, advice: "48" },
+    expected: {
+      cvmResults: "1E0300",
+      outcome: "online-approved",
+      tvr: "0000008000",
+      tsi: "F800",
+      cryptograms: ONLINE,
+      advice: "48",
+    },
     why: "An advice may be asked for at either GENERATE AC; the TC at completion still approves.",
   },
   {
@@ -602,6 +692,8 @@ export const CARD_ACTION_CASES: readonly CertCase[] = [
     card: { tags: { "8C": "9F02069F03069F1A0295055F2A029A039C019F37049F35019F34039814" } },
     config: POS,
     expected: {
+      tsi: "E800",
+      cvmResults: "1E0300",
       outcome: "approved",
       tvr: "0200000080",
       cryptograms: [["TC", "TC"]],
@@ -625,8 +717,7 @@ export const CARD_ACTION_CASES: readonly CertCase[] = [
     card: { tags: { "8C": "9F02069F03069F1A0295055F2A029A039C019F37049F35019F34039814", "97": "9F02065F2A02" } },
     config: POS,
     expected: {
-      outcome: "approved",
-      tvr: "0200000000",
+      ...SDA_TC,
       apduSequence: {
         "GENERATE AC": [generateAc("40", `${cdol1Data({ tvr: "0200000000" })}${sha1(`${n12(1234)}0840`)}`)],
       },
@@ -643,8 +734,7 @@ export const CARD_ACTION_CASES: readonly CertCase[] = [
     config: POS,
     terminal: { aid: { defaultTdol: "" } },
     expected: {
-      outcome: "approved",
-      tvr: "0200000000",
+      ...SDA_TC,
       apduSequence: { "GENERATE AC": [generateAc("40", `${cdol1Data({ tvr: "0200000000" })}${sha1("")}`)] },
     },
     why: "Without any TDOL the TDOL data is empty: 98 = SHA-1 of nothing (DA39A3EE…); no default TDOL was used → B5b8 clear.",
@@ -673,6 +763,7 @@ function referralCase(id: string, code: "01" | "02", title: string, why: string)
       tvr: "0000008000",
       tsi: "F800",
       cryptograms: ONLINE_DECLINED,
+      cvmResults: "1E0300",
       reasonContains: `issuer referral (${code})`,
       commands: [...DDA_PRE, ...ONLINE_TAIL],
       apduSequence: bothGenerateAcs("00", code),
@@ -707,6 +798,7 @@ export const COMPLETION_ARC_CASES: readonly CertCase[] = [
     terminal: { aid: { tacDefault: "0000000000" } },
     params: { amount: 5000, host: "unreachable" },
     expected: {
+      cvmResults: "1E0300",
       outcome: "approved",
       tvr: "0000008000",
       tsi: "E800",
@@ -727,6 +819,8 @@ export const COMPLETION_ARC_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 5000, host: "unreachable" },
     expected: {
+      tsi: "E800",
+      cvmResults: "1E0300",
       outcome: "declined",
       tvr: "0000008000",
       cryptograms: ONLINE_DECLINED,
@@ -743,6 +837,8 @@ export const COMPLETION_ARC_CASES: readonly CertCase[] = [
     card: { faults: [{ kind: "bad-sdad-signature" }] },
     config: POS,
     expected: {
+      tsi: "E800",
+      cvmResults: "1E0300",
       outcome: "declined",
       tvr: "0400000000",
       cryptograms: [
@@ -778,6 +874,7 @@ export const SCRIPT_RESULT_CASES: readonly CertCase[] = [
       ],
     },
     expected: {
+      cvmResults: "1E0300",
       outcome: "online-approved",
       tvr: "0000008000",
       tsi: "FC00",
@@ -809,6 +906,8 @@ export const SCRIPT_RESULT_CASES: readonly CertCase[] = [
       ],
     },
     expected: {
+      cvmResults: "1E0300",
+      cryptograms: ONLINE,
       outcome: "online-approved",
       tvr: "0000008000",
       tsi: "FC00",
@@ -845,6 +944,8 @@ export const SCRIPT_RESULT_CASES: readonly CertCase[] = [
       ],
     },
     expected: {
+      cvmResults: "1E0300",
+      cryptograms: ONLINE,
       outcome: "online-approved",
       tvr: "0000008020",
       tsi: "FC00",
@@ -871,6 +972,8 @@ export const SCRIPT_RESULT_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 5000, scripts: [{ template: 71, id: "00000041", commands: [unblock, unblock] }] },
     expected: {
+      cvmResults: "1E0300",
+      cryptograms: ONLINE,
       outcome: "online-approved",
       tvr: "0000008000",
       tsi: "FC00",
@@ -896,6 +999,8 @@ export const SCRIPT_RESULT_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 5000, scripts: [{ template: 72, id: "00000042", commands: [unblock, unblock] }] },
     expected: {
+      cvmResults: "1E0300",
+      cryptograms: ONLINE,
       outcome: "online-approved",
       tvr: "0000008000",
       tsi: "FC00",
@@ -916,6 +1021,8 @@ export const SCRIPT_RESULT_CASES: readonly CertCase[] = [
       scripts: [{ template: 71, id: "00000051", commands: [{ command: "verbatim", apdu: "84DA" }, unblock] }],
     },
     expected: {
+      cvmResults: "1E0300",
+      cryptograms: ONLINE,
       outcome: "online-approved",
       tvr: "0000008020",
       tsi: "FC00",
@@ -938,6 +1045,8 @@ export const SCRIPT_RESULT_CASES: readonly CertCase[] = [
       ],
     },
     expected: {
+      cvmResults: "1E0300",
+      cryptograms: ONLINE,
       outcome: "online-approved",
       tvr: "0000008010",
       tsi: "FC00",
@@ -955,6 +1064,7 @@ export const SCRIPT_RESULT_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 1_000_001, scripts: [{ template: 72, id: "00000061", commands: [unblock] }] },
     expected: {
+      cvmResults: "1E0300",
       outcome: "online-declined",
       tvr: "0000008000",
       tsi: "FC00",
@@ -976,9 +1086,7 @@ export const TRANSACTION_TYPE_CASES: readonly CertCase[] = [
     config: POS,
     params: { type: "refund" },
     expected: {
-      outcome: "approved",
-      tvr: "0200000000",
-      cvmResults: "1E0300",
+      ...SDA_TC,
       apduSequence: { "GENERATE AC": [generateAc("40", cdol1Data({ tvr: "0200000000", type: "20" }))] },
     },
     why: "The AUC checks cover cash, goods/services and cashback only; a refund goes through the same flow with 9C 20 in the card's data; signature supported → 1E0300; TVR 02… → TC.",
@@ -993,6 +1101,8 @@ export const TRANSACTION_TYPE_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 0 },
     expected: {
+      tsi: "E800",
+      cryptograms: [["TC", "TC"]],
       outcome: "approved",
       tvr: "0200000000",
       cvmResults: "1F0602",
@@ -1009,6 +1119,10 @@ export const TRANSACTION_TYPE_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 1_000_000_000_000 },
     expected: {
+      tvr: "0000000000",
+      tsi: "0000",
+      cvmResults: null,
+      cryptograms: [],
       outcome: "terminated",
       termination: "processing-error",
       reasonContains: "Amount, Authorised (9F02):",
@@ -1025,6 +1139,10 @@ export const TRANSACTION_TYPE_CASES: readonly CertCase[] = [
     config: POS,
     params: { type: "cashback", amount: 1234, otherAmount: 1_000_000_000_000 },
     expected: {
+      tvr: "0000000000",
+      tsi: "0000",
+      cvmResults: null,
+      cryptograms: [],
       outcome: "terminated",
       termination: "processing-error",
       reasonContains: "Amount, Other (9F03):",
@@ -1040,7 +1158,13 @@ export const TRANSACTION_TYPE_CASES: readonly CertCase[] = [
     profile: SDA,
     config: POS,
     params: { amount: 999_999_999_999 },
-    expected: { outcome: "declined", tvr: "0200008000", cryptograms: [["ARQC", "AAC"]] },
+    expected: {
+      tsi: "E800",
+      cvmResults: "1E0300",
+      outcome: "declined",
+      tvr: "0200008000",
+      cryptograms: [["ARQC", "AAC"]],
+    },
     why: "999999999999 fits n12; ≥ floor limit → B4b8 → ARQC (TAC-online F8); this card declines ARQC requests.",
   },
 ];
