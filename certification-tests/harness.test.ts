@@ -116,6 +116,25 @@ describe("compare", () => {
   it("'never' outcomes are differences", () => {
     expect(compare({ never: ["approved"] }, observed)).toHaveLength(1);
   });
+
+  it("every APDU of a name, Issuer Script Results and the advice are compared exactly", () => {
+    const o: Observed = { ...observed, scriptResults: "2000000001", advice: "48" };
+    expect(
+      compare(
+        {
+          apduSequence: { SELECT: ["00A404000E315041592E5359532E444446303100"] },
+          scriptResults: "2000000001",
+          advice: "48",
+        },
+        o,
+      ),
+    ).toEqual([]);
+    expect(compare({ apduSequence: { SELECT: ["00A404000E315041592E5359532E444446303100", "00A4"] } }, o)).toEqual([
+      'SELECT APDUs: expected ["00A404000E315041592E5359532E444446303100","00A4"], got ["00A404000E315041592E5359532E444446303100"]',
+    ]);
+    expect(compare({ scriptResults: "" }, o)).toEqual(['Issuer Script Results (9F5B): expected "", got "2000000001"']);
+    expect(compare({ advice: null }, o)).toEqual(['advice (CID): expected null, got "48"']);
+  });
 });
 
 describe("report", () => {

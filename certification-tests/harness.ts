@@ -83,6 +83,7 @@ function buildProfile(id: string, over: CardOverrides | undefined): Built<CardPr
     if (over.pse !== undefined) json.pse = over.pse;
     if (over.records) app.records = withRecords(Array.isArray(app.records) ? app.records : [], over.records);
     const records = (Array.isArray(app.records) ? app.records : []).filter(isObject);
+    if (over.uncheckedRecords) for (const r of records) r.unchecked = true;
     const lists = records.map((r) => (Array.isArray(r.tlvs) ? (r.tlvs as TlvPair[]) : undefined));
     for (const tag of over.removeTags ?? []) {
       records.forEach((r, i) => {
@@ -167,6 +168,7 @@ export function configWithOverrides(id: string, over: TerminalOverrides | undefi
     ...(a?.partialSelection !== undefined ? { partialSelection: a.partialSelection } : {}),
     ...(a?.randomSelection ? { randomSelection: a.randomSelection } : {}),
     ...(a?.defaultDdol !== undefined ? { defaultDdol: fromHex(a.defaultDdol) } : {}),
+    ...(a?.defaultTdol !== undefined ? { defaultTdol: fromHex(a.defaultTdol) } : {}),
   }));
   const expiryOf = (k: TerminalConfig["caKeys"][number]) =>
     over.caKeyExpiry?.find((e) => e.rid === toHex(k.rid) && e.index === k.index)?.expiry;
@@ -298,6 +300,10 @@ export interface Observed {
   readonly commands: string[];
   /** Command APDUs in order, hex. */
   readonly apdus: string[];
+  /** Issuer Script Results (9F5B), hex; "" when no script was processed. */
+  readonly scriptResults?: string;
+  /** The CID that asked for an advice (Book 3 §10.8), hex; null when none did. */
+  readonly advice?: string | null;
   /** Every exchange as the card saw it: command and response hex (PIN data withheld, PAN and track data masked) and
    * both decoded in words. */
   readonly exchanges: ObservedExchange[];
@@ -353,6 +359,8 @@ export function observe(r: TransactionRecord): Observed {
     apdus: r.trace.map((t) =>
       t.name === "VERIFY" ? `${toHex(t.command.subarray(0, 5))}<PIN block withheld>` : toHex(t.command),
     ),
+    scriptResults: toHex(r.online?.scriptResults ?? new Uint8Array(0)),
+    advice: r.advice ? toHex(Uint8Array.of(r.advice.cid)) : null,
     exchanges: observedExchanges(r),
   };
 }
@@ -407,5 +415,12 @@ export function compare(e: Expected, o: Observed): string[] {
     const got = i < 0 ? undefined : o.apdus[i];
     if (got !== apdu) diff(`${name} APDU`, apdu, got ?? "(not sent)");
   }
+  for (const [name, sequence] of Object.entries(e.apduSequence ?? {})) {
+    const got = o.apdus.filter((_, i) => o.commands[i] === name);
+    if (JSON.stringify(got) !== JSON.stringify(sequence)) diff(`${name} APDUs`, sequence, got);
+  }
+  if (e.scriptResults !== undefined && e.scriptResults !== o.scriptResults)
+    diff("Issuer Script Results (9F5B)", e.scriptResults, o.scriptResults);
+  if (e.advice !== undefined && e.advice !== o.advice) diff("advice (CID)", e.advice, o.advice);
   return out;
 }

@@ -230,6 +230,19 @@ describe("deliberate faults", () => {
     expect(send(c, "00B2010C00").slice(-4)).toBe("9000");
   });
 
+  it("cid-byte: the n-th GENERATE AC answers exactly the given CID, the others the card's own", () => {
+    const c = card((j) => {
+      j["faults"] = [{ kind: "cid-byte", occurrence: 1, cid: "C8" }];
+    });
+    send(c, SELECT_CREDIT);
+    send(c, "80A80000048302084000");
+    // CDOL1 data: 9F02 9F03 9F1A 95 5F2A 9A 9C 9F37 9F35 9F34 (33 bytes); a TC request (P1 40), format 1 answer 80.
+    const cdol1 = "000000001000000000000000084000000000000840251129001111111122" + "1E0300";
+    const answer = send(c, `80AE400021${cdol1}00`);
+    expect(answer.slice(0, 6)).toBe("8012C8");
+    expect(answer.slice(-4)).toBe("9000");
+  });
+
   it("truncates a response to the given number of data bytes", () => {
     const c = card((j) => {
       j["faults"] = [{ kind: "truncate", command: "SELECT", keep: 5 }];

@@ -193,6 +193,8 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("bad-cda-signature"), occurrence: z.number().int().min(1).max(2) }),
   /** SSAD and ICC certificate signed over the records only, without the values 9F4A names (Book 3 §10.3). */
   z.strictObject({ kind: z.literal("static-data-without-tag-list") }),
+  /** The CID of the n-th GENERATE AC is exactly this byte (type 11, advice bit b4, RFU reason codes; Book 3 §6.5.5.4). */
+  z.strictObject({ kind: z.literal("cid-byte"), occurrence: z.number().int().min(1).max(2), cid: hexBytes(1) }),
   /** Contactless (Book C-3 fDDA): the SDAD of the GPO response does not verify. */
   z.strictObject({ kind: z.literal("bad-fdda-signature") }),
   /** Contactless fDDA: the ICC dynamic number signed is ATC + 1 instead of the ATC (9F36) the card returns. */

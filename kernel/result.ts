@@ -19,7 +19,7 @@ import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { isPinCommand } from "../transport/apdu-text.js";
 import type { TraceEntry } from "./card-session.js";
 import type { OdaState } from "./contact/context.js";
-import type { CryptogramRecord, CryptogramType, OnlineRecord, Outcome } from "./contact/decision.js";
+import type { AdviceRecord, CryptogramRecord, CryptogramType, OnlineRecord, Outcome } from "./contact/decision.js";
 import type { LanguageChoice } from "./contact/language.js";
 import type { TransactionData } from "./data/store.js";
 import { type TerminationCause, type TerminationJson, terminationJson } from "./termination.js";
@@ -44,6 +44,8 @@ export interface TransactionOutcomeRecord {
   /** CVM Results (9F34), 3 bytes, when CVM processing ran. */
   readonly cvmResults?: Uint8Array;
   readonly cryptograms: readonly CryptogramRecord[];
+  /** An advice the card asked for (CID b4, Book 3 §10.8). */
+  readonly advice?: AdviceRecord;
   readonly online?: OnlineRecord;
   /** Authorisation request ICC data (BER-TLV) as sent to the issuer. */
   readonly authorizationData?: Uint8Array;
@@ -106,6 +108,8 @@ export interface TransactionResultJson {
     scripts: ScriptResult[];
   };
   authorizationData?: string;
+  /** An advice the card asked for (CID b4, Book 3 §10.8). */
+  advice?: { cid: string; generateAc: 1 | 2; reason: string };
   events: { step: string; message: string }[];
   trace?: { name: string; command: string; response: string | null; error?: string }[];
 }
@@ -247,6 +251,10 @@ export function resultToJson(record: TransactionOutcomeRecord, options: ResultOp
       scriptResults: toHex(o.scriptResults),
       scripts: parseScriptResults(o.scriptResults),
     };
+  }
+  if (record.advice) {
+    const a = record.advice;
+    out.advice = { cid: hexByte(a.cid), generateAc: a.generateAc, reason: a.reason };
   }
   if (record.authorizationData) {
     out.authorizationData = r.hex(displayTlvBytes(record.authorizationData, disclosure, true));

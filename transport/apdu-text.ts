@@ -60,6 +60,16 @@ export function renderTree(nodes: readonly Tlv[], options: RenderOptions, depth 
   return lines;
 }
 
+/** Issuer script commands by INS (EMV Book 3 §6.5.1–§6.5.3, §6.5.10; PUT DATA, UPDATE RECORD), as traces name them. */
+export const SCRIPT_COMMAND_NAMES: ReadonlyMap<number, string> = new Map([
+  [0x1e, "APPLICATION BLOCK"],
+  [0x18, "APPLICATION UNBLOCK"],
+  [0x16, "CARD BLOCK"],
+  [0x24, "PIN CHANGE/UNBLOCK"],
+  [0xda, "PUT DATA"],
+  [0xdc, "UPDATE RECORD"],
+]);
+
 /** The command's name and its P1/P2 in words. */
 export function describeCommand(cla: number, ins: number, p1: number, p2: number): string {
   const proprietary = (cla & 0x80) !== 0;
@@ -91,20 +101,8 @@ export function describeCommand(cla: number, ins: number, p1: number, p2: number
       return `VERIFY, ${p2 === 0x80 ? "plaintext PIN" : p2 === 0x88 ? "enciphered PIN" : `P2 ${hexByte(p2)}`}`;
     case 0xc0:
       return "GET RESPONSE";
-    case 0x1e:
-      return "APPLICATION BLOCK";
-    case 0x18:
-      return "APPLICATION UNBLOCK";
-    case 0x16:
-      return "CARD BLOCK";
-    case 0x24:
-      return "PIN CHANGE/UNBLOCK";
-    case 0xda:
-      return "PUT DATA";
-    case 0xdc:
-      return "UPDATE RECORD";
     default:
-      return proprietary ? "proprietary command" : "unknown command";
+      return SCRIPT_COMMAND_NAMES.get(ins) ?? (proprietary ? "proprietary command" : "unknown command");
   }
 }
 

@@ -39,6 +39,8 @@ export interface CardOverrides {
   /** Data objects in the application's records: replaced where present, else added to the record holding 5A. */
   readonly tags?: Readonly<Record<string, string>>;
   readonly removeTags?: readonly string[];
+  /** Mark the application's records 'unchecked' so deliberately malformed values (e.g. a 9-byte 8E) are kept. */
+  readonly uncheckedRecords?: boolean;
   /** Card counters (atc, lastOnlineAtc, lcol, ucol). */
   readonly counters?: Readonly<Record<string, number>>;
   /** The card's own risk settings (emulator/profile-schema.ts `risk`). */
@@ -94,6 +96,8 @@ export interface TerminalOverrides {
     readonly randomSelection?: { threshold: number; targetPercent: number; maxTargetPercent: number };
     /** Default DDOL, hex; "" for none (Book 3 §10.3). */
     readonly defaultDdol?: string;
+    /** The terminal's default TDOL, hex ("" = none; Book 3 §5.4). */
+    readonly defaultTdol?: string;
   };
   /** Expiry dates (YYMMDD) given to the terminal's CA public keys of this RID and index (Book 2 §11.2). */
   readonly caKeyExpiry?: readonly { readonly rid: string; readonly index: number; readonly expiry: string }[];
@@ -170,6 +174,12 @@ export interface Expected {
   readonly selects?: readonly string[];
   /** The cardholder's language and how it was chosen (Book 4 §11.1). */
   readonly language?: LanguageChoice;
+  /** Every command APDU (hex) of each name given, in order (e.g. both GENERATE ACs with their CDOL data). */
+  readonly apduSequence?: Readonly<Record<string, readonly string[]>>;
+  /** Issuer Script Results (9F5B) as the transaction ends, hex ("" = no script processed). */
+  readonly scriptResults?: string;
+  /** An advice the card asked for (CID b4, Book 3 §10.8): the CID that asked, hex; null = no advice. */
+  readonly advice?: string | null;
   /** A substring of the final reason. */
   readonly reasonContains?: string;
   /** Selected AID, hex. */

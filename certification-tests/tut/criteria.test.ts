@@ -8,7 +8,13 @@ import type { CardExchange } from "../../serve/exchange-recorder.js";
 import { catalog } from "../catalog/index.js";
 import type { CertCase } from "../catalog/types.js";
 import { runCase } from "../harness.js";
-import { cardExchanges, finalExchanges, judgeFromCard, plaintextPinBlockProblem } from "./criteria.js";
+import {
+  cardExchanges,
+  finalExchanges,
+  isShortCommandApdu,
+  judgeFromCard,
+  plaintextPinBlockProblem,
+} from "./criteria.js";
 import { servedOverrides, withJudgedEntries } from "./served-profile.js";
 
 const ALL = catalog();
@@ -262,5 +268,14 @@ describe("building blocks", () => {
     expect(withJudgedEntries("9F02069505")).toBe("9F020695059B029F3403");
     expect(withJudgedEntries("95059B029F3403")).toBe("95059B029F3403");
     expect(withJudgedEntries("9F")).toBeUndefined();
+  });
+});
+
+describe("isShortCommandApdu (ISO 7816-4 §5.1 short cases 1–4)", () => {
+  it("accepts header, header ‖ Le, header ‖ Lc ‖ data (‖ Le); refuses shorter, Lc 00 and a length off by one", () => {
+    for (const ok of ["84180000", "8418000000", "84DA9F4F0101", "84DA9F4F010100"])
+      expect([ok, isShortCommandApdu(fromHex(ok))]).toEqual([ok, true]);
+    for (const bad of ["84DA", "84DA9F4F0001", "84DA9F4F0201020304", "84DA9F4F0201", "84DA9F4F000102"])
+      expect([bad, isShortCommandApdu(fromHex(bad))]).toEqual([bad, false]);
   });
 });

@@ -13,6 +13,7 @@ import { TSI, TSI_BITS, TVR, TVR_BITS } from "../../emv/tvr.js";
 import { TRANSACTION_TYPE_CODE } from "../../kernel/transaction-params.js";
 import type { CardExchange } from "../../serve/exchange-recorder.js";
 import { type CommandApdu, decodeCommandApdu } from "../../transport/apdu.js";
+import { SCRIPT_COMMAND_NAMES } from "../../transport/apdu-text.js";
 import type { CertCase } from "../catalog/types.js";
 import { bitDifference } from "../harness.js";
 
@@ -89,14 +90,7 @@ const INS = {
 } as const;
 
 /** Issuer script commands (Book 3 §6.5: APPLICATION BLOCK/UNBLOCK, CARD BLOCK, PIN CHANGE/UNBLOCK, PUT DATA, UPDATE RECORD). */
-const SCRIPT_INS: ReadonlyMap<number, string> = new Map([
-  [0x1e, "APPLICATION BLOCK"],
-  [0x18, "APPLICATION UNBLOCK"],
-  [0x16, "CARD BLOCK"],
-  [0x24, "PIN CHANGE/UNBLOCK"],
-  [0xda, "PUT DATA"],
-  [0xdc, "UPDATE RECORD"],
-]);
+const SCRIPT_INS = SCRIPT_COMMAND_NAMES;
 
 /** The command name as the kernel's CardSession trace names it (by INS). */
 export function commandName(ins: number): string {
@@ -567,8 +561,11 @@ export function judgeFromCard(c: CertCase, exchanges: readonly CardExchange[], m
     const wrong: string[] = [];
     for (const s of ordered) {
       for (const cmd of s.commands) {
+        // A verbatim 86 that is no command APDU is not sent, and ends its script (Book 3 §10.10).
+        if (cmd.command === "verbatim" && !isShortCommandApdu(fromHex(cmd.apdu))) break;
         const seen = scriptCmds[pos];
-        const name = scriptCommandName(cmd.command, cmd.command === "raw" ? cmd.header : undefined);
+        const header = cmd.command === "raw" ? cmd.header : cmd.command === "verbatim" ? cmd.apdu : undefined;
+        const name = scriptCommandName(cmd.command, header);
         if (!seen) {
           wrong.push(`${name} (template ${s.template}) not sent`);
           break;
@@ -623,6 +620,13 @@ export function plaintextPinBlockProblem(block: Uint8Array): string | undefined 
   if (!/^[0-9]+$/.test(hex.slice(2, 2 + n))) return "PIN digits are not 0–9";
   if (!/^F*$/.test(hex.slice(2 + n))) return "filler is not F";
   return undefined;
+}
+
+/** ISO 7816-4 §5.1 short command cases 1–4: header, header ‖ Le, header ‖ Lc ‖ data, header ‖ Lc ‖ data ‖ Le. */
+export function isShortCommandApdu(apdu: Uint8Array): boolean {
+  if (apdu.length === 4 || apdu.length === 5) return true;
+  const lc = apdu[4] ?? 0;
+  return apdu.length > 5 && lc > 0 && (apdu.length === 5 + lc || apdu.length === 6 + lc);
 }
 
 /** The INS name a script command of emulator/host/config.ts becomes. */

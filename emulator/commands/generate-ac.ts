@@ -87,7 +87,12 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
   const cryptogram = hasFault(ctx.profile, "wrong-cryptogram") ? flipLastBit(ac.cryptogram) : ac.cryptogram;
   // Fault "cid": the CID names another type than the card decided (Book 3 §9.3 broken on purpose).
   const cidFault = ctx.profile.faults.find((f) => f.kind === "cid" && f.occurrence === s.generateAcCount + 1);
-  const cid = Uint8Array.of(CID[cidFault?.kind === "cid" ? cidFault.cryptogram : decision.type]);
+  // Fault "cid-byte": the CID is exactly the given byte (an RFU type, the advice bit, an RFU reason code).
+  const cidByte = ctx.profile.faults.find((f) => f.kind === "cid-byte" && f.occurrence === s.generateAcCount + 1);
+  const cid =
+    cidByte?.kind === "cid-byte"
+      ? Uint8Array.of(Number.parseInt(cidByte.cid, 16))
+      : Uint8Array.of(CID[cidFault?.kind === "cid" ? cidFault.cryptogram : decision.type]);
   const atc = writeUint(state.atc, 2);
 
   s.generateAcCount += 1;

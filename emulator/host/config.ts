@@ -89,6 +89,8 @@ export const scriptCommandSchema = z.discriminatedUnion("command", [
     record: z.number().int().min(1).max(254),
     data: commandData,
   }),
+  /** An Issuer Script Command (86) exactly as given, no MAC added: a malformed command the terminal must refuse. */
+  z.strictObject({ command: z.literal("verbatim"), apdu: hex }),
   /** A raw command body sent as given, with a MAC that is deliberately wrong when `badMac`. */
   z.strictObject({
     command: z.literal("raw"),

@@ -172,6 +172,20 @@ describe("issuer host: ARQC, ARPC and scripts against pyemv vectors", () => {
   });
 });
 
+describe("issuer host: verbatim script commands", () => {
+  it("a verbatim command is the 86 as given, no MAC added, between the MAC'd ones", () => {
+    const data = iccData(VISA, input(VISA, "9F10"));
+    const config: ScriptConfig = {
+      template: 71,
+      commands: [{ command: "application-unblock" }, { command: "verbatim", apdu: "84DA" }],
+    };
+    const [commands] = scripts(host([keySet(VISA, 18)], { scripts: [config] }).decide({ iccData: data }), 0x71);
+    expect(commands).toHaveLength(2);
+    expect(commands![0]!.startsWith("84180000")).toBe(true);
+    expect(commands![1]).toBe("84DA");
+  });
+});
+
 describe("issuer host decisions", () => {
   const visaData = iccData(VISA, input(VISA, "9F10"));
 

@@ -134,7 +134,9 @@ function scriptCommands(
   arqc: Uint8Array,
   macLength: number,
 ): Uint8Array[] {
-  const one = (c: ScriptCommandConfig): { header: Uint8Array; data: Uint8Array; badMac: boolean } => {
+  const one = (
+    c: Exclude<ScriptCommandConfig, { command: "verbatim" }>,
+  ): { header: Uint8Array; data: Uint8Array; badMac: boolean } => {
     switch (c.command) {
       case "application-block":
         return { header: Uint8Array.of(0x84, 0x1e, 0, 0), data: new Uint8Array(0), badMac: false };
@@ -162,6 +164,7 @@ function scriptCommands(
     }
   };
   return s.commands.map((c) => {
+    if (c.command === "verbatim") return fromHex(c.apdu);
     const { header, data, badMac } = one(c);
     const command = scriptCommand(scheme, keys.smi, {
       cla: header[0]!,

@@ -4,6 +4,7 @@ import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "..
 import { fromHex, toHex } from "../../emv/bytes.js";
 import { encodeTlvs } from "../../emv/tlv/ber.js";
 import { odaResultText } from "../result.js";
+import { adviceRequested } from "./back-half.js";
 import { cryptogramAllowed, parseGenerateAcResponse } from "./generate-ac.js";
 import { actionAnalysisDecision, defaultActionAnalysis, effectiveIacs } from "./terminal-action-analysis.js";
 import { testContext } from "./testing/context.js";
@@ -490,6 +491,52 @@ describe("back-half terminations and defects (issue 13: 3, 4, 5)", () => {
       "card-error",
       "GENERATE AC (TC): card answered SW 6985",
     ]);
+  });
+});
+
+describe("advice (Book 3 §10.8: CID b4 'advice required')", () => {
+  it("a TC with CID 48 approves and records the advice; a plain TC records none", async () => {
+    for (const [cid, advice] of [
+      ["48", { cid: 0x48, generateAc: 1, reason: "No information given" }],
+      ["40", undefined],
+    ] as const) {
+      const { ctx } = testContext({
+        card: CARD,
+        transaction: TRANSACTION,
+        terminal: TERMINAL,
+        config: { onlineCapable: false },
+        script: [{ command: genac("40", cdol1("0000000000")), response: format1(cid) }],
+      });
+      const decision = await completeTransaction(ctx);
+      expect([decision.outcome, decision.advice]).toEqual(["approved", advice]);
+    }
+  });
+
+  it("an AAC with advice and reason 'service not allowed' (CID 09) declines, the advice names the reason", async () => {
+    const { ctx } = testContext({
+      card: CARD,
+      transaction: TRANSACTION,
+      terminal: TERMINAL,
+      config: { onlineCapable: false },
+      script: [{ command: genac("40", cdol1("0000000000")), response: format1("09") }],
+    });
+    const decision = await completeTransaction(ctx);
+    expect([decision.outcome, decision.advice]).toEqual([
+      "declined",
+      { cid: 0x09, generateAc: 1, reason: "Service not allowed" },
+    ]);
+  });
+
+  it("adviceRequested: the first GENERATE AC asking for one; RFU reason codes are named RFU", () => {
+    const rec = (cid: number) => ({
+      requested: "TC" as const,
+      type: "TC" as const,
+      cid,
+      value: new Uint8Array(8),
+      cdaRequested: false,
+    });
+    expect(adviceRequested([rec(0x80), rec(0x4c)])).toEqual({ cid: 0x4c, generateAc: 2, reason: "RFU" });
+    expect(adviceRequested([rec(0x80), rec(0x40)])).toBeUndefined();
   });
 });
 

@@ -3,10 +3,12 @@
 // script results; and how a back-half step ends (go on, or a Decision).
 
 import type { AuthorizationResponse } from "../../emv/authorisation.js";
+import { parseCid } from "../../emv/fields/cid.js";
 import type { TerminationCause } from "../termination.js";
 import type { TransactionContext } from "./context.js";
 import type {
   ActionCodes,
+  AdviceRecord,
   CryptogramRecord,
   CryptogramType,
   Decision,
@@ -100,6 +102,16 @@ export function terminateBack(
   return { kind: "decided", decision: decision(ctx, back, "terminated", reason, cause) };
 }
 
+/** Book 3 §10.8: the first GENERATE AC whose CID has b4 "advice required" set, as the advice to record. */
+export function adviceRequested(cryptograms: readonly CryptogramRecord[]): AdviceRecord | undefined {
+  for (const [i, c] of cryptograms.entries()) {
+    const info = parseCid(Uint8Array.of(c.cid));
+    if ("error" in info || !info.adviceRequired) continue;
+    return { cid: c.cid, generateAc: i === 0 ? 1 : 2, reason: info.reasonName };
+  }
+  return undefined;
+}
+
 function decision(
   ctx: TransactionContext,
   back: BackHalf,
@@ -109,6 +121,9 @@ function decision(
 ): Decision {
   ctx.log("completion", `${outcome}: ${reason}`);
   const online = onlineRecord(ctx, back);
+  const advice = adviceRequested(back.cryptograms);
+  if (advice)
+    ctx.log("completion", `the card asked for an advice at GENERATE AC ${advice.generateAc} (${advice.reason})`);
   return {
     outcome,
     reason,
@@ -116,5 +131,6 @@ function decision(
     cryptograms: [...back.cryptograms],
     ...(online ? { online } : {}),
     ...(back.online && back.authorizationData ? { authorizationData: back.authorizationData } : {}),
+    ...(advice ? { advice } : {}),
   };
 }

@@ -33,6 +33,19 @@ export interface OnlineRecord {
   readonly scriptResults: Uint8Array;
 }
 
+/**
+ * An advice the card asked for (Book 3 §10.8; CID b4 "advice required", §6.5.5.4 Table 14): the terminal records it
+ * with the transaction for the acquirer (Book 4 §12 advice messages); it changes neither the cryptogram nor the outcome.
+ */
+export interface AdviceRecord {
+  /** The CID (9F27) that asked for it. */
+  readonly cid: number;
+  /** Which GENERATE AC answered with it: 1 or 2. */
+  readonly generateAc: 1 | 2;
+  /** CID b3–b1 in words (Table 14): no information given, service not allowed, PIN Try Limit exceeded, … */
+  readonly reason: string;
+}
+
 export interface Decision {
   readonly outcome: Outcome;
   /** The reason in words. */
@@ -43,6 +56,8 @@ export interface Decision {
   readonly online?: OnlineRecord;
   /** The authorisation request ICC data (DE 55 style TLV), when built. */
   readonly authorizationData?: Uint8Array;
+  /** An advice the card asked for at a GENERATE AC (Book 3 §10.8). */
+  readonly advice?: AdviceRecord;
 }
 
 /** Terminal or Issuer Action Codes, 5 bytes each, aligned with the TVR (Book 3 §10.7). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../emv/bytes.js";
 import { encodeTlvs } from "../../emv/tlv/ber.js";
 import { encodeCommand } from "../card-session.js";
-import { commandFromApdu, processIssuerScripts } from "./issuer-scripts.js";
+import { commandFromApdu, processIssuerScripts, scriptCommandName } from "./issuer-scripts.js";
 import { testContext } from "./testing/context.js";
 import type { ScriptStep } from "./testing/scripted-channel.js";
 
@@ -134,6 +134,33 @@ describe("issuer script processing (Book 3 §10.10) — exact APDUs, 9F5B, TVR, 
       expect(toHex(ctx.tsi.bytes)).toBe(c.tsi);
     });
   }
+  it("each script command is traced by its INS name (Book 3 §6.5); an unknown INS as ISSUER SCRIPT COMMAND", async () => {
+    const { ctx } = testContext({
+      script: [
+        { command: "84180000", response: "9000" },
+        { command: "84DA9F4F0101", response: "9000" },
+        { command: "84EE0000", response: "9000" },
+      ],
+    });
+    await processIssuerScripts(
+      ctx,
+      [fromHex(template(0x71, undefined, ["84180000", "84DA9F4F0101", "84EE0000"]))],
+      "before-final-genac",
+    );
+    expect(ctx.card.trace.map((t) => t.name)).toEqual(["APPLICATION UNBLOCK", "PUT DATA", "ISSUER SCRIPT COMMAND"]);
+    expect(scriptCommandName(fromHex("841E0000"))).toBe("APPLICATION BLOCK");
+    expect(scriptCommandName(fromHex("84"))).toBe("ISSUER SCRIPT COMMAND");
+  });
+  it("a command longer than Lc + Le in the middle of a script: not sent, failed at its sequence number", async () => {
+    const { ctx, channel } = testContext({ script: [{ command: "84180000", response: "9000" }] });
+    const out = await processIssuerScripts(
+      ctx,
+      [fromHex(template(0x72, "00000052", ["84180000", "84DA9F4F0201020304", "84180000"]))],
+      "after-final-genac",
+    );
+    expect(channel.finished).toBe(true);
+    expect([toHex(out.results), toHex(ctx.tvr.bytes)]).toEqual(["1200000052", "0000000010"]);
+  });
   it("card removed during a script: the transport error is reported, the script counts as failed", async () => {
     const { ctx } = testContext({ script: [{ command: "841E0000", transportError: "card-removed" }] });
     const out = await processIssuerScripts(

@@ -6,6 +6,7 @@ import { concatBytes, toHex } from "../../emv/bytes.js";
 import { decodeTlv, TlvError } from "../../emv/tlv/ber.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
+import { SCRIPT_COMMAND_NAMES } from "../../transport/apdu-text.js";
 import type { KernelCommand } from "../card-session.js";
 import { type BackHalf, type BackStep, NEXT, terminateBack } from "./back-half.js";
 import type { TransactionContext } from "./context.js";
@@ -32,6 +33,11 @@ export function commandFromApdu(
   return apdu.length === 6 + lc
     ? { name, cla, ins, p1, p2, data, le: apdu[5 + lc]! }
     : { name, cla, ins, p1, p2, data };
+}
+
+/** The trace name of an Issuer Script Command (86): the command its INS names, else "ISSUER SCRIPT COMMAND". */
+export function scriptCommandName(apdu: Uint8Array): string {
+  return (apdu.length >= 4 && SCRIPT_COMMAND_NAMES.get(apdu[1]!)) || "ISSUER SCRIPT COMMAND";
 }
 
 export interface ScriptOutcome {
@@ -65,7 +71,7 @@ export async function processScript(ctx: TransactionContext, template: Uint8Arra
   }
   const label = `script ${toHex(scriptId)}`;
   for (let i = 0; i < commands.length; i++) {
-    const command = commandFromApdu(commands[i]!);
+    const command = commandFromApdu(commands[i]!, scriptCommandName(commands[i]!));
     if ("error" in command) {
       ctx.log(STEP, `${label} command ${i + 1}: ${command.error}`);
       return { result: result(SCRIPT_RESULT.FAILED, i + 1), failed: true };

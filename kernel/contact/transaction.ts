@@ -141,7 +141,8 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
     outcome: Outcome,
     reason: string,
     cause: TerminationCause | undefined,
-    extra: Pick<TransactionRecord, "cryptograms"> & Partial<Pick<TransactionRecord, "online" | "authorizationData">>,
+    extra: Pick<TransactionRecord, "cryptograms"> &
+      Partial<Pick<TransactionRecord, "online" | "authorizationData" | "advice">>,
   ): TransactionRecord => {
     const cvmResults = data.get(TAG.CVM_RESULTS);
     // Book 3 §10: a termination always has a cause; a decision never has one.
@@ -165,6 +166,7 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       cryptograms: [...extra.cryptograms],
       ...(extra.online ? { online: extra.online } : {}),
       ...(extra.authorizationData ? { authorizationData: extra.authorizationData } : {}),
+      ...(extra.advice ? { advice: extra.advice } : {}),
       trace: card.trace,
       events,
       data,
@@ -213,6 +215,7 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       cryptograms: [...decision.cryptograms],
       ...(decision.online ? { online: decision.online } : {}),
       ...(decision.authorizationData ? { authorizationData: decision.authorizationData } : {}),
+      ...(decision.advice ? { advice: decision.advice } : {}),
     });
   } catch (e) {
     // The kernel never throws out of a transaction.
