@@ -3,13 +3,17 @@
 // relay resistance processing time on; compares with the expectation field by field.
 
 import { PaypassCard } from "../emulator/contactless/paypass.js";
-import { loadPaypassProfile, parsePaypassProfile } from "../emulator/contactless/paypass-profile.js";
+import {
+  loadPaypassProfile,
+  type PaypassProfileResult,
+  parsePaypassProfile,
+} from "../emulator/contactless/paypass-profile.js";
 import { toHex } from "../emv/bytes.js";
 import { seededRandom } from "../emv/random.js";
 import { TAG } from "../emv/tlv/tag-names.js";
 import type { KernelClock } from "../kernel/c2/clock.js";
 import { createKernel2, type Kernel2Details } from "../kernel/c2/kernel.js";
-import { c2Config, k2Reader } from "../kernel/c2/reader-builders.js";
+import { c2Config, type K2CombinationJson, k2Reader } from "../kernel/c2/reader-builders.js";
 import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
 import { fieldWithCard } from "../kernel/entry-point/field.js";
 import { terminalWith } from "../kernel/entry-point/reader-builders.js";
@@ -26,28 +30,36 @@ export const CATALOG_RRP = {
   mismatchThresholdPercent: 50,
 };
 
-export async function runC2Case(c: C2Case): Promise<{ record?: TapRecord; error?: string }> {
+/** The catalog's Kernel 2 reader combination for a case (Mastercard AID), with the case's changes. */
+export function catalogK2Combination(c: C2Case): K2CombinationJson {
+  return {
+    aid: "A0000000041010",
+    floorLimit: c.reader?.floorLimit ?? 10000,
+    cvmRequiredLimit: c.reader?.cvmRequiredLimit ?? 5000,
+    c2: c2Config({
+      kernelConfiguration: "30",
+      transactionLimitNoOnDeviceCvm: 50000,
+      transactionLimitOnDeviceCvm: 100000,
+      relayResistance: CATALOG_RRP,
+      ...c.reader?.c2,
+    }),
+  };
+}
+
+/** The case's card profile: the built-in one with the case's changes, validated again. */
+export function c2CaseProfile(c: C2Case): PaypassProfileResult {
   const loaded = loadPaypassProfile(c.card.profile);
-  if (!loaded.ok) return { error: loaded.error };
-  const profile = parsePaypassProfile({ ...loaded.profile, ...c.card.change }, `${c.id} card`);
+  if (!loaded.ok) return loaded;
+  return parsePaypassProfile({ ...loaded.profile, ...c.card.change }, `${c.id} card`);
+}
+
+export async function runC2Case(c: C2Case): Promise<{ record?: TapRecord; error?: string }> {
+  const profile = c2CaseProfile(c);
   if (!profile.ok) return { error: profile.error };
   let micros = 0;
   const card = new PaypassCard(profile.profile, { time: { advanceMicros: (n) => (micros += n) } });
   const clock: KernelClock = { wallMs: () => 1_700_000_000_000, monotonicMicros: () => micros };
-  const reader = k2Reader(terminalWith(c.reader?.terminal ?? "attended-pos"), [
-    {
-      aid: "A0000000041010",
-      floorLimit: c.reader?.floorLimit ?? 10000,
-      cvmRequiredLimit: c.reader?.cvmRequiredLimit ?? 5000,
-      c2: c2Config({
-        kernelConfiguration: "30",
-        transactionLimitNoOnDeviceCvm: 50000,
-        transactionLimitOnDeviceCvm: 100000,
-        relayResistance: CATALOG_RRP,
-        ...c.reader?.c2,
-      }),
-    },
-  ]);
+  const reader = k2Reader(terminalWith(c.reader?.terminal ?? "attended-pos"), [catalogK2Combination(c)]);
   const record = await runTap({
     reader,
     params: {

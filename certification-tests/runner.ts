@@ -211,14 +211,21 @@ export async function evaluateProperty(suite: PropertySuite): Promise<CaseReport
   }
 }
 
+/** Who runs each kind of entry; absent: emvsim's kernel in-process. */
+export interface Evaluators {
+  readonly case?: (c: CertCase) => Promise<CaseReport>;
+  /** An Entry Point / C-3 tap (tut/contactless.ts on a terminal under test). */
+  readonly contactless?: (c: ContactlessCase) => Promise<CaseReport>;
+  /** A Kernel 2 tap (tut/c2.ts on a terminal under test). */
+  readonly c2?: (c: C2Case) => Promise<CaseReport>;
+}
+
 /** Every selected entry in order; `onProgress` after each. */
 export async function runAll(
   entries: readonly Runnable[],
   onProgress: (p: Progress) => void = () => {},
-  /** How a case is run: emvsim's kernel in-process by default, or a terminal under test (tut/runner.ts). */
-  evaluate: (c: CertCase) => Promise<CaseReport> = evaluateCase,
-  /** How an Entry Point / C-3 tap is run: in-process by default, or on a terminal under test (tut/contactless.ts). */
-  evaluateContactless?: (c: ContactlessCase) => Promise<CaseReport>,
+  /** How entries are run: emvsim's kernel in-process by default, or a terminal under test (tut/). */
+  on: Evaluators = {},
 ): Promise<CaseReport[]> {
   const reports: CaseReport[] = [];
   let passed = 0;
@@ -226,12 +233,14 @@ export async function runAll(
     const started = performance.now();
     const report =
       e.kind === "case"
-        ? await evaluate(e.case)
+        ? await (on.case ?? evaluateCase)(e.case)
         : e.kind === "property"
           ? await evaluateProperty(e.suite)
-          : e.kind === "contactless" && evaluateContactless
-            ? await evaluateContactless(e.case)
-            : await evaluateTap(e);
+          : e.kind === "contactless" && on.contactless
+            ? await on.contactless(e.case)
+            : e.kind === "c2" && on.c2
+              ? await on.c2(e.case)
+              : await evaluateTap(e);
     const timed = { ...report, durationMs: Math.round((performance.now() - started) * 10) / 10 };
     reports.push(timed);
     if (timed.passed) passed++;

@@ -24,7 +24,7 @@ import type { Observed } from "../harness.js";
 import type { CaseReport } from "../report.js";
 import { tapEntry } from "../runner.js";
 import { commandName } from "./criteria.js";
-import { DEFAULT_VPCD_READER, serveToTerminal, shownExchanges, type TutOptions } from "./runner.js";
+import { DEFAULT_VPCD_READER, type ServedRun, serveToTerminal, shownExchanges, type TutOptions } from "./runner.js";
 
 /** "2PAY.SYS.DDF01" (Book B §3.3.2.2): the name SELECT PPSE carries. */
 const PPSE_NAME = toHex(new TextEncoder().encode("2PAY.SYS.DDF01"));
@@ -89,6 +89,15 @@ export function portableTap(c: ContactlessCase): boolean {
 
 let readerDir: string | undefined;
 
+/** A reader configuration (kernel/config/reader-schema.ts JSON) written for a case; its path. */
+export function writeReaderConfig(id: string, json: Readonly<Record<string, unknown>>): string {
+  readerDir ??= mkdtempSync(join(tmpdir(), "emvsim-tut-readers-"));
+  mkdirSync(readerDir, { recursive: true });
+  const file = join(readerDir, `${id}.json`);
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  return file;
+}
+
 /**
  * The case's reader configuration as `emvsim run --reader-config` takes it: a shipped id, or a file written for the
  * case's combinations over the attended-pos terminal (kernel/config/reader-schema.ts: the JSON a lab would load into
@@ -96,8 +105,6 @@ let readerDir: string | undefined;
  */
 export function readerConfigFor(c: ContactlessCase): string {
   if (typeof c.reader === "string") return c.reader;
-  readerDir ??= mkdtempSync(join(tmpdir(), "emvsim-tut-readers-"));
-  mkdirSync(readerDir, { recursive: true });
   const kernels =
     c.reader.kernels ??
     [...new Set(c.reader.combinations.map((k) => k.kernel))].filter((k): k is number => typeof k === "number");
@@ -108,9 +115,7 @@ export function readerConfigFor(c: ContactlessCase): string {
     kernels,
     combinations: c.reader.combinations.map((k) => ({ statusCheckSupport: false, zeroAmountAllowed: false, ...k })),
   };
-  const file = join(readerDir, `${c.id}.json`);
-  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
-  return file;
+  return writeReaderConfig(c.id, json);
 }
 
 /** The variables of a tap case for --run, unquoted ({terminal} and {readerconfig}: the reader configuration). */
@@ -144,7 +149,7 @@ export interface TapCardView {
   readonly ttq: string | undefined;
 }
 
-function tlvs(data: Uint8Array): Tlv[] {
+export function tlvs(data: Uint8Array): Tlv[] {
   try {
     return decodeTlvs(data);
   } catch (e) {
@@ -153,7 +158,7 @@ function tlvs(data: Uint8Array): Tlv[] {
   }
 }
 
-function findIn(nodes: readonly Tlv[], tag: number): Tlv | undefined {
+export function findIn(nodes: readonly Tlv[], tag: number): Tlv | undefined {
   for (const n of nodes) {
     if (n.tag === tag) return n;
     const inner = n.children && findIn(n.children, tag);
@@ -163,7 +168,7 @@ function findIn(nodes: readonly Tlv[], tag: number): Tlv | undefined {
 }
 
 /** The value of `tag` in GPO command data (83 ‖ PDOL-related data) laid out by the PDOL (Book B §3.4, C-3). */
-function pdolValue(pdol: Uint8Array | undefined, gpoData: Uint8Array, tag: number): string | undefined {
+export function pdolValue(pdol: Uint8Array | undefined, gpoData: Uint8Array, tag: number): string | undefined {
   if (!pdol) return undefined;
   let entries: ReturnType<typeof parseDol>;
   try {
@@ -180,6 +185,13 @@ function pdolValue(pdol: Uint8Array | undefined, gpoData: Uint8Array, tag: numbe
     at += e.length;
   }
   return undefined;
+}
+
+/** Command names as the kernels' traces give them; Kernel 2's own commands (Book C-2) added to the contact ones. */
+export function tapCommandName(ins: number): string {
+  if (ins === 0xea) return "EXCHANGE RELAY RESISTANCE DATA";
+  if (ins === 0xd0) return "RECOVER AC";
+  return commandName(ins);
 }
 
 /** The card's view of the exchanges (command names as the kernel's trace names them). */
@@ -200,7 +212,7 @@ export function tapView(exchanges: readonly CardExchange[]): TapCardView {
       if (!ppse) lastSelect = { aid: toHex(data), fci: response };
       continue;
     }
-    commands.push(commandName(ins));
+    commands.push(tapCommandName(ins));
     if (ins === 0xa8) {
       // Book B §3.3.3: the combination finally selected is the last SELECT before GET PROCESSING OPTIONS.
       selected = lastSelect?.aid;
@@ -219,18 +231,13 @@ export function judgeTapFromCard(
 ): { problems: string[]; notes: string[]; view: TapCardView } {
   const e = c.expected;
   const view = tapView(exchanges);
-  const problems: string[] = [];
-  const notes: string[] = [];
-  const want = (what: string, expected: unknown, got: unknown) => {
-    if (expected !== undefined && JSON.stringify(expected) !== JSON.stringify(got))
-      problems.push(`card-side ${what}: expected ${JSON.stringify(expected)}, card saw ${JSON.stringify(got)}`);
-  };
+  const { problems, notes, want, hide } = cardVerdict();
   want("APDU sequence", e.commands, view.commands);
   want("combination selected", e.selected, view.selected);
   // The TTQ is judged where the card received it: in the GPO data, at 9F66's place in the card's PDOL.
   if (e.ttq !== undefined && view.commands.includes("GET PROCESSING OPTIONS")) want("TTQ (9F66) sent", e.ttq, view.ttq);
   else if (e.ttq !== undefined) notes.push(`TTQ ${e.ttq}: no GET PROCESSING OPTIONS, the card never saw it`);
-  const hidden: [string, unknown][] = [
+  hide([
     ["outcome", e.outcome],
     ["outcomes of the restarts", e.outcomes],
     ["outcome parameter set", e.ops],
@@ -238,14 +245,49 @@ export function judgeTapFromCard(
     ["fDDA result", e.fdda],
     ["online answer", e.online],
     ["reason", e.reasonContains],
-  ];
-  for (const [what, v] of hidden)
-    if (v !== undefined) notes.push(`${what} (${JSON.stringify(v)}): the reader's own result, not visible to the card`);
+  ]);
   return { problems, notes, view };
 }
 
+/**
+ * The verdict of a tap judged from the card: `want` a criterion (a difference is a problem naming what the card saw),
+ * `hide` what only the reader knows (a note each, never a problem).
+ */
+export function cardVerdict() {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  return {
+    problems,
+    notes,
+    want(what: string, expected: unknown, got: unknown): void {
+      if (expected !== undefined && JSON.stringify(expected) !== JSON.stringify(got))
+        problems.push(`card-side ${what}: expected ${JSON.stringify(expected)}, card saw ${JSON.stringify(got)}`);
+    },
+    hide(readerOnly: readonly (readonly [string, unknown])[]): void {
+      for (const [what, v] of readerOnly)
+        if (v !== undefined)
+          notes.push(`${what} (${JSON.stringify(v)}): the reader's own result, not visible to the card`);
+    },
+  };
+}
+
+/** The report entry of a tap a terminal under test ran: served problems, silence where commands were due, verdict. */
+export function tapReport(
+  entry: ReturnType<typeof tapEntry>,
+  served: ServedRun,
+  verdict: { readonly problems: readonly string[]; readonly notes: readonly string[] },
+  expectsCommands: boolean,
+  actual: Observed,
+  setupNotes: readonly string[],
+): CaseReport {
+  const silent =
+    served.exchanges.length === 0 && expectsCommands ? ["terminal under test: the card received no command"] : [];
+  const problems = [...served.problems, ...silent, ...verdict.problems];
+  return { ...entry, passed: problems.length === 0, actual, problems, notes: [...setupNotes, ...verdict.notes] };
+}
+
 /** The card's view in the report's terms (contact-only fields say they are not visible). */
-function observedTap(view: TapCardView, exchanges: readonly CardExchange[]): Observed {
+export function observedTap(view: TapCardView, exchanges: readonly CardExchange[]): Observed {
   return {
     outcome: "not visible to the card",
     reason: "terminal under test: judged from the card's side",
@@ -277,16 +319,6 @@ export async function evaluateTapOnTerminal(c: ContactlessCase, options: TutOpti
   if (served.aborted) return { ...entry, passed: false, problems: [...served.problems], notes };
   const verdict = judgeTapFromCard(c, served.exchanges);
   // Pre-processing may end a tap before any command (Try Another Interface): silence is then what the case expects.
-  const silent =
-    served.exchanges.length === 0 && c.expected.commands.length > 0
-      ? ["terminal under test: the card received no command"]
-      : [];
-  const problems = [...served.problems, ...silent, ...verdict.problems];
-  return {
-    ...entry,
-    passed: problems.length === 0,
-    actual: observedTap(verdict.view, served.exchanges),
-    problems,
-    notes: [...notes, ...verdict.notes],
-  };
+  const actual = observedTap(verdict.view, served.exchanges);
+  return tapReport(entry, served, verdict, c.expected.commands.length > 0, actual, notes);
 }

@@ -3,7 +3,8 @@
 // as an ISO 14443-4 card (the PC/SC Part 3 ATR); the terminal under test is `emvsim run --reader pcsc:<vpcd reader>`,
 // which sees a contactless card and runs Entry Point. emvsim's own reader passes every card-side criterion (APDU
 // sequence, combination selected, TTQ in the GPO data) on two portable cases of every family; the same reader with
-// the wrong reader configuration fails with the TTQ criterion named.
+// the wrong reader configuration fails with the TTQ criterion named. Kernel 2 taps likewise (GENERATE AC P1, TVR and
+// CVM Results in the CDOL1 data).
 // One pcscd per machine: the harness waits for the machine-wide pcscd lock (devices/testing/pcscd.ts).
 
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -12,10 +13,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { pcscdAvailability, requireHardware } from "../../devices/testing/pcscd.js";
+import { kernel2Cases } from "../catalog/c2.js";
 import { kernel3Cases } from "../catalog/contactless-c3.js";
 import { entryPointCases } from "../catalog/contactless-entry-point.js";
 import type { ContactlessCase } from "../catalog/contactless-types.js";
 import type { CaseReport } from "../report.js";
+import { portableC2 } from "./c2.js";
 import { portableTap } from "./contactless.js";
 import { certifyHarness } from "./testing/certify-process.js";
 
@@ -88,6 +91,57 @@ describe.skipIf(!!reason)("emvsim certify --terminal-under-test vpcd --interface
       ).toBe(true);
     }
   }, 240_000);
+
+  it("Kernel 2: emvsim's reader passes two cases of every portable C-2 family, and fails them under another reader", async () => {
+    const picked = new Map<string, string>();
+    const ids: string[] = [];
+    for (const c of kernel2Cases().filter(portableC2)) {
+      const n = [...picked.values()].filter((f) => f === c.family).length;
+      if (n < 2) {
+        picked.set(c.id, c.family);
+        ids.push(c.id);
+      }
+    }
+    expect(new Set(picked.values()).size).toBe(5); // all but relay resistance and torn transactions (clock, two taps)
+    const good = await certify(
+      [
+        "--interface",
+        "contactless",
+        ...ids.flatMap((id) => ["--case", id]),
+        "--run",
+        terminal("{configarg}"),
+        "--timeout",
+        "30",
+        "--report",
+        join(dir, "c2"),
+      ],
+      200_000,
+    );
+    expect(good.stdout, good.stderr).toContain(`${ids.length} of ${ids.length} cases passed`);
+    for (const x of reports("c2")) {
+      expect(x.problems, x.id).toEqual([]);
+      expect(x.actual?.commands, x.id).toContain("GENERATE AC");
+    }
+    // C2-010 (expired application → TVR B2b7 → TAC-Denial → AAC with CDA, P1 10) under attended-pos-k2, whose
+    // TAC-Denial is 0000000000: the reader asks for an ARQC (P1 90) instead.
+    const bad = await certify(
+      [
+        "--interface",
+        "contactless",
+        "--case",
+        "C2-010",
+        "--run",
+        terminal("--reader-config attended-pos-k2"),
+        "--timeout",
+        "30",
+        "--report",
+        join(dir, "c2-bad"),
+      ],
+      60_000,
+    );
+    expect(bad.code).toBe(1);
+    expect(reports("c2-bad")[0]?.problems).toContain('card-side GENERATE AC P1: expected "10", card saw "90"');
+  }, 260_000);
 
   it("the same reader under the wrong reader configuration fails on the TTQ the card received", async () => {
     // Cases on the attended-pos reader whose TTQ byte 2 has no bit set: the online-only reader (floor limit 0) sets

@@ -15,6 +15,7 @@ import {
   type Selection,
   selectRunnables,
 } from "../../certification-tests/runner.js";
+import { evaluateC2OnTerminal, portableC2 } from "../../certification-tests/tut/c2.js";
 import { evaluateTapOnTerminal, portableTap } from "../../certification-tests/tut/contactless.js";
 import {
   DEFAULT_VPCD_READER,
@@ -57,10 +58,11 @@ Options:
   --portable               with --terminal-under-test: only the cases whose setup a command line passes (no
                            terminal overrides, random draws, scripts, several PINs, host absent; for taps: a
                            shipped reader configuration, one card in the field, one tap)
-  --interface <which>      contact (the contact catalog), contactless (the taps: Entry Point 2EA-2EF, C-3, and
-                           in-process C-2) or both; default both for emvsim's kernel, contact for a terminal under
+  --interface <which>      contact (the contact catalog), contactless (the taps: Entry Point 2EA-2EF, C-3, C-2)
+                           or both; default both for emvsim's kernel, contact for a terminal under
                            test. A tap's card is served as an ISO 14443-4 card (PC/SC Part 3 ATR, PPSE) and judged
-                           on the APDU sequence, the combination selected and the TTQ in its GPO data
+                           on the APDU sequence, the combination selected and the TTQ in its GPO data; a Kernel 2
+                           tap also on the GENERATE AC P1 and the TVR and CVM Results in its CDOL1 data
   --shard <i/n>            run shard i of n (cases taken round-robin in catalog order), for a CI matrix
   --report <dir>           write certification.json, certification.md and certification.html there
   --junit <file>           write JUnit XML (one testcase per case, classname = family)
@@ -256,8 +258,8 @@ export const command: Command = {
     const selected = selectRunnables(options.selection);
     if (!selected.ok) throw new UsageError(selected.error);
     const tut = options.tut;
-    // A terminal under test is judged on the catalog's cases and the Entry Point / C-3 taps; the property suites
-    // drive emvsim's kernel in-process, and the C-2 taps need the catalog's simulated relay-resistance clock.
+    // A terminal under test is judged on the catalog's cases and the taps; the property suites drive emvsim's kernel
+    // in-process.
     const wanted = (r: Runnable) =>
       r.kind === "property" ||
       (r.kind === "case" ? options.interface !== "contactless" : options.interface !== "contact");
@@ -266,7 +268,8 @@ export const command: Command = {
         wanted(r) &&
         (!tut ||
           (r.kind === "case" && (!tut.portableOnly || portable(r.case))) ||
-          (r.kind === "contactless" && (!tut.portableOnly || portableTap(r.case)))),
+          (r.kind === "contactless" && (!tut.portableOnly || portableTap(r.case))) ||
+          (r.kind === "c2" && (!tut.portableOnly || portableC2(r.case)))),
     );
     if (options.list) {
       for (const r of cases) {
@@ -301,8 +304,13 @@ export const command: Command = {
       (p) => {
         if (!options.quiet) io.err(progressLine(p));
       },
-      tutOptions ? (c) => evaluateCaseOnTerminal(c, tutOptions) : undefined,
-      tutOptions ? (c) => evaluateTapOnTerminal(c, tutOptions) : undefined,
+      tutOptions
+        ? {
+            case: (c) => evaluateCaseOnTerminal(c, tutOptions),
+            contactless: (c) => evaluateTapOnTerminal(c, tutOptions),
+            c2: (c) => evaluateC2OnTerminal(c, tutOptions),
+          }
+        : {},
     );
     const passed = reports.filter((r) => r.passed).length;
     const who = tut
