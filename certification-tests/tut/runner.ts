@@ -146,6 +146,9 @@ export function substitute(
   return { ok: true, value };
 }
 
+/** The largest amount an n12 data object holds (9F02, 9F03), in minor units. */
+const N12_MAX = 999_999_999_999;
+
 /** What the case asks of the terminal that a command line cannot pass: the operator must configure it. */
 export function unportableSetup(c: CertCase): string[] {
   const p = c.params ?? {};
@@ -154,7 +157,11 @@ export function unportableSetup(c: CertCase): string[] {
     ...(c.terminal ? [`terminal overrides ${maskPansInText(JSON.stringify(c.terminal))}`] : []),
     ...(p.randomPercents ? ["random-selection draws"] : []),
     ...(p.forceOnline ? ["merchant forced online"] : []),
-    ...(p.host === false ? ["no issuer host reachable"] : []),
+    ...(p.host === false ? ["no issuer host configured"] : []),
+    ...(p.host === "unreachable" ? ["an issuer host that does not answer"] : []),
+    ...(p.hostRules ? [`issuer decisions ${JSON.stringify(p.hostRules)}`] : []),
+    // Amounts a terminal refuses before the card sees anything (n12, Book 3 Annex A 9F02/9F03): the kernel's own check.
+    ...((p.amount ?? 0) > N12_MAX || (p.otherAmount ?? 0) > N12_MAX ? ["an amount that does not fit n12"] : []),
     ...(p.scripts ? ["issuer scripts from the host"] : []),
     ...(p.issuerPin ? ["the issuer's PIN"] : []),
     ...((p.pins ?? []).length > 1 ? [`${p.pins?.length} PIN entries`] : []),

@@ -52,7 +52,7 @@ describe.skipIf(!!reason)("emvsim certify --terminal-under-test vpcd, emvsim run
   const { certify, cliFile } = certifyHarness(dir);
 
   const terminal = (config: string) =>
-    `${JSON.stringify(process.execPath)} ${JSON.stringify(cliFile())} run --reader pcsc:{reader} --terminal ${config} --amount {amount} --type {type} {otherarg} {pinarg} --date {date} --time 120000 --seed tut --json`;
+    `${JSON.stringify(process.execPath)} ${JSON.stringify(cliFile())} run --reader pcsc:{reader} --terminal ${config} --amount {amount} --type {type} {otherarg} {pinarg} --date {date} --time 120000 --seed tut --random-draw 99 --json`;
 
   const reports = (sub: string): CaseReport[] =>
     (JSON.parse(readFileSync(join(dir, sub, "certification.json"), "utf8")) as { cases: CaseReport[] }).cases;
@@ -144,8 +144,8 @@ describe.skipIf(!!reason)("emvsim certify --terminal-under-test vpcd, emvsim run
     const runTerminal = (pin: string | undefined): Promise<Outcome> =>
       new Promise((resolve) => {
         const args = [cliFile(), "run", "--reader", "pcsc:Virtual PCD 00 00", "--amount", "12.34", "--date", "251129"];
-        // A fixed seed: the draw never selects the transaction for online processing (as the catalog's draw 99).
-        const fixed = ["--time", "120000", "--seed", "tut", "--json"];
+        // The catalog's random-selection draw (99: never selected), fixed as the catalog fixes it.
+        const fixed = ["--time", "120000", "--seed", "tut", "--random-draw", "99", "--json"];
         const child = spawn(process.execPath, [...args, ...fixed, ...(pin ? ["--pin", pin] : [])], {
           stdio: ["ignore", "pipe", "pipe"],
         });

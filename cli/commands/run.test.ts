@@ -188,6 +188,20 @@ describe("emvsim run options reach the transaction", () => {
     ]);
   });
 
+  it("--random-draw fixes the random selection draw (Book 3 §10.6.2): 1 selects 12.34 for online, 99 never", async () => {
+    const base = ["--json", "--card", "visa-cvn10-dda", "--amount", "12.34", "--date", "251129", "--time", "120000"];
+    // attended-pos: floor limit 50.00, target 25 %; 12.34 under the threshold → selected when the draw is <= 25.
+    const selected = JSON.parse((await run([...base, "--random-draw", "1"])).out) as TransactionResultJson;
+    expect(selected.tvr).toBe("0000001000");
+    expect(selected.cryptograms[0]?.requested).toBe("ARQC");
+    const never = JSON.parse((await run([...base, "--random-draw", "99"])).out) as TransactionResultJson;
+    expect(never.tvr).toBe("0000000000");
+    expect(never.outcome).toBe("approved");
+    expect((await run([...base, "--random-draw", "0"])).err).toEqual([
+      "emvsim run: --random-draw '0' is not a number from 1 to 99",
+    ]);
+  });
+
   it("--capk: a wrong key for A000000003/01 replaces the shipped one and CDA fails (TVR B1b3)", async () => {
     const file = join(dir, "wrong-capk.json");
     const modulus = "C1".repeat(248);

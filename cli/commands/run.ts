@@ -3,6 +3,7 @@
 
 import type { IssuerHost } from "../../emv/authorisation.js";
 import type { CaPublicKey } from "../../emv/crypto/capk.js";
+import type { RandomSource } from "../../emv/random.js";
 import { transactionReport } from "../../kernel/report.js";
 import { resultToJson } from "../../kernel/result.js";
 import type { TransactionParams, TransactionType } from "../../kernel/transaction-params.js";
@@ -26,6 +27,7 @@ const VALUE_OPTIONS = [
   "--date",
   "--time",
   "--seed",
+  "--random-draw",
   "--interface",
   "--reader-config",
   "--record",
@@ -56,6 +58,8 @@ export interface RunOptions {
   readonly date: string | undefined;
   readonly time: string | undefined;
   readonly seed: string | undefined;
+  /** The random transaction selection draw, 1–99 (Book 3 §10.6.2), for repeatable certification runs. */
+  readonly randomDraw: number | undefined;
   /** contact or contactless; undefined: from the card (emulator profile interfaces) or the reader's ATR. */
   readonly interface: "contact" | "contactless" | undefined;
   /** Reader configuration id or file for contactless (kernel/config/readers/). */
@@ -82,6 +86,9 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
   if (date !== undefined) checkDate(date);
   const time = values.get("--time");
   if (time !== undefined) checkTime(time);
+  const draw = values.get("--random-draw");
+  if (draw !== undefined && (!/^[0-9]{1,2}$/.test(draw) || Number(draw) < 1))
+    throw new UsageError(`--random-draw '${draw}' is not a number from 1 to 99`);
   const iface = values.get("--interface");
   if (iface !== undefined && iface !== "contact" && iface !== "contactless")
     throw new UsageError(`--interface '${iface}' is not contact or contactless`);
@@ -108,6 +115,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     date,
     time,
     seed: values.get("--seed"),
+    randomDraw: draw === undefined ? undefined : Number(draw),
     interface: iface as RunOptions["interface"],
     readerConfig: values.get("--reader-config"),
     terminalGiven: values.has("--terminal"),
@@ -116,6 +124,11 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     unmask: flags.has("--unmask"),
     record: values.get("--record"),
   };
+}
+
+/** The random source with its random-selection draw fixed (Book 3 §10.6.2), when one is given. */
+function withDraw(random: RandomSource, draw: number | undefined): RandomSource {
+  return draw === undefined ? random : { bytes: (n) => random.bytes(n), percent: () => draw };
 }
 
 /** YYMMDD, a real calendar date (Book 3 Annex A: 9A n 6). */
@@ -186,6 +199,7 @@ const USAGE = [
   "  --reader-config <id|file> contactless reader configuration (default: attended-pos; also transit, online-only)",
   "  --date YYMMDD --time HHMMSS   transaction date and time (default: now)",
   "  --seed <text>             repeatable unpredictable numbers (terminal and emulated card)",
+  "  --random-draw <1-99>      the random transaction selection draw (Book 3 §10.6.2), e.g. 99: never selected",
   "  --json                    the result as JSON instead of the report",
   "  --trace                   add the APDU exchange (decoded in the report)",
   "  --unmask                  show the PAN and track data as the card sent them (PIN data stays hidden)",
@@ -263,7 +277,7 @@ export const command: Command = {
       date: options.date ?? now.date,
       time: options.time ?? now.time,
       sequenceCounter: 1,
-      random: options.seed === undefined ? systemRandom() : seededRandom(options.seed),
+      random: withDraw(options.seed === undefined ? systemRandom() : seededRandom(options.seed), options.randomDraw),
     };
     const { runTransaction } = await import("../../kernel/contact/transaction.js");
     const { nonInteractive } = await import("../../kernel/interaction.js");
