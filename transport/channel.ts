@@ -52,20 +52,48 @@ export const EXCHANGE_BOUND_MS = 65_000;
  * does not settle is abandoned after the same time. An answer that comes after the bound is dropped.
  */
 export function boundedChannel(inner: CardChannel, timeoutMs = EXCHANGE_BOUND_MS): CardChannel {
+  // One watchdog timer for the channel instead of a timer per exchange (a tap makes several exchanges in well under
+  // a millisecond): it holds the process only while an operation is pending (unref'd when idle) and, when it fires,
+  // rejects the operations past their deadline and re-arms itself for the earliest one left.
+  interface Pending {
+    readonly deadline: number;
+    readonly fail: () => void;
+  }
+  const pending = new Set<Pending>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    timer = undefined;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const op of pending) {
+      if (op.deadline <= now) {
+        pending.delete(op);
+        op.fail();
+      } else next = Math.min(next, op.deadline);
+    }
+    if (pending.size > 0) timer = setTimeout(check, Math.max(1, next - now));
+  };
   const bound = <T>(what: string, p: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const t = setTimeout(
-        () => reject(new TransportError("timeout", `${inner.description}: no ${what} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      const op: Pending = {
+        deadline: performance.now() + timeoutMs,
+        fail: () => reject(new TransportError("timeout", `${inner.description}: no ${what} within ${timeoutMs} ms`)),
+      };
+      pending.add(op);
+      if (!timer) timer = setTimeout(check, timeoutMs);
+      else if (pending.size === 1) timer.ref();
+      const settle = () => {
+        // An answer after the bound is dropped (the operation was rejected and removed).
+        if (!pending.delete(op)) return false;
+        if (pending.size === 0) timer?.unref();
+        return true;
+      };
       p.then(
         (v) => {
-          clearTimeout(t);
-          resolve(v);
+          if (settle()) resolve(v);
         },
         (e: unknown) => {
-          clearTimeout(t);
-          reject(e);
+          if (settle()) reject(e);
         },
       );
     });
