@@ -61,6 +61,8 @@ export interface TapRecord {
   readonly events: readonly KernelEvent[];
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Bounds: no restart loops (Book B leaves the count to the reader). */
 const MAX_POLLS = 3;
 const MAX_RESTARTS = 3;
@@ -84,20 +86,21 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
     outcomes.push(o);
     show(interaction, o);
     log("outcome", `${o.ops.status} (${o.source}): ${o.reason}`);
-    return {
-      outcome: o,
-      outcomes,
-      preProcessing: pre,
-      ...(directory ? { directory } : {}),
-      candidates,
-      rejections,
-      ...(selected ? { selected } : {}),
-      ...(kernel ? { kernel, kernelDetails: kernel.details } : {}),
-      ...(online ? { online } : {}),
-      taps,
-      trace: sessions.flatMap((x) => x.trace),
-      events,
-    };
+    // Assigned in order rather than by conditional spreads (every tap ends here): the same keys, the same order.
+    const record: Partial<Mutable<TapRecord>> = { outcome: o, outcomes, preProcessing: pre };
+    if (directory) record.directory = directory;
+    record.candidates = candidates;
+    record.rejections = rejections;
+    if (selected) record.selected = selected;
+    if (kernel) {
+      record.kernel = kernel;
+      record.kernelDetails = kernel.details;
+    }
+    if (online) record.online = online;
+    record.taps = taps;
+    record.trace = sessions.length === 1 ? sessions[0]!.trace : sessions.flatMap((x) => x.trace);
+    record.events = events;
+    return record as TapRecord;
   };
 
   try {
