@@ -56,9 +56,13 @@ export class Tlv {
     readonly children: Tlv[] | undefined,
   ) {}
 
-  /** The value bytes (a view, not a copy). */
+  /** The view `value` made on first use (a kernel reads the same value several times). */
+  #value: Uint8Array | undefined;
+
+  /** The value bytes (a view, not a copy), made on first use. */
   get value(): Uint8Array {
-    return this.source.subarray(this.valueOffset, this.valueOffset + this.length);
+    this.#value ??= this.source.subarray(this.valueOffset, this.valueOffset + this.length);
+    return this.#value;
   }
 
   /** The whole encoding: tag, length and value (a view). */
