@@ -70,7 +70,7 @@ const EP = "Entry Point";
 
 export async function runTap(req: TapRequest): Promise<TapRecord> {
   const events: KernelEvent[] = [];
-  const log = (step: string, message: string) => events.push({ step, message: maskPansInText(message) });
+  const log = (step: string, message: string) => events.push(maskedEvent(step, message));
   const interaction = req.interaction ?? nonInteractive();
   const outcomes: Outcome[] = [];
   const sessions: CardSession[] = [];
@@ -213,6 +213,21 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
   } catch (e) {
     return finish(outcome("End Application", EP, `internal error: ${e instanceof Error ? e.message : String(e)}`));
   }
+}
+
+/**
+ * An event whose message is PAN-masked when first read (by the report, the JSON, a test) rather than when logged:
+ * most taps' events are never read. An own enumerable getter, so JSON and spreads see the masked text.
+ */
+function maskedEvent(step: string, raw: string): KernelEvent {
+  let masked: string | undefined;
+  return {
+    step,
+    get message() {
+      masked ??= maskPansInText(raw);
+      return masked;
+    },
+  };
 }
 
 function show(interaction: Interaction, o: Outcome): void {
