@@ -64,16 +64,23 @@ export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => 
 export interface TapFloorOptions {
   /** "Kernel 2", "Kernel 3": named in the report. */
   readonly kernel: string;
-  /** Taps (and floor calls) measured, after 50 of warm-up. */
+  /** Taps (and floor calls) measured in each phase. */
   readonly taps: number;
   readonly targetRatio: number;
   /** The card-in-field budget of a tap (Book A: about 500 ms); the kernel's share must stay under 1 %. */
   readonly fieldBudgetMs: number;
 }
 
+/** Calls made before the first phase, and in all before the steady-state phase (taps and floor alike). */
+const EARLY_WARM_UP = 50;
+const STEADY_WARM_UP = 2_000;
+
 /**
  * A contactless tap against its crypto floor, measured in the same run: the median kernel time (card excluded) and
  * whole-tap time over `taps` taps, each as a ratio to the median of the terminal's (and the card's) crypto work.
+ * Two phases, each with the same warm-up for the taps and the floor: early (after 50 calls: the JIT has not
+ * optimised everything yet, as in a reader's first taps) and steady state (after 2,000 calls: a reader that has been
+ * running); the target is checked on the steady state.
  */
 export async function measureTapAgainstFloor(
   tap: () => Promise<{ readonly totalMs: number; readonly kernelMs: number }>,
@@ -82,39 +89,55 @@ export async function measureTapAgainstFloor(
   o: TapFloorOptions,
   out: (line: string) => void,
 ): Promise<boolean> {
-  for (let i = 0; i < 50; i++) await tap();
-  const kernelMs: number[] = [];
-  const totalMs: number[] = [];
-  for (let i = 0; i < o.taps; i++) {
-    const t = await tap();
-    kernelMs.push(t.kernelMs);
-    totalMs.push(t.totalMs);
-  }
-  const floorOf = (fn: () => number) => {
-    for (let i = 0; i < 50; i++) blackhole ^= fn();
+  let tapsDone = 0;
+  const taps = async (warmUpTo: number) => {
+    for (; tapsDone < warmUpTo; tapsDone++) await tap();
+    const kernelMs: number[] = [];
+    const totalMs: number[] = [];
+    for (let i = 0; i < o.taps; i++, tapsDone++) {
+      const t = await tap();
+      kernelMs.push(t.kernelMs);
+      totalMs.push(t.totalMs);
+    }
+    return { k: median(kernelMs), w: median(totalMs) };
+  };
+  const floorCalls = new Map<() => number, number>();
+  const floorOf = (fn: () => number, warmUpTo: number) => {
+    let done = floorCalls.get(fn) ?? 0;
+    for (; done < warmUpTo; done++) blackhole ^= fn();
     const xs: number[] = [];
-    for (let i = 0; i < o.taps; i++) {
+    for (let i = 0; i < o.taps; i++, done++) {
       const t0 = performance.now();
       blackhole ^= fn();
       xs.push(performance.now() - t0);
     }
+    floorCalls.set(fn, done);
     return median(xs);
   };
-  const tf = floorOf(terminalFloor);
-  const cf = floorOf(cardFloor);
-  const k = median(kernelMs);
-  const w = median(totalMs);
+  const phase = async (warmUpTo: number) => {
+    const { k, w } = await taps(warmUpTo);
+    return { k, w, tf: floorOf(terminalFloor, warmUpTo), cf: floorOf(cardFloor, warmUpTo) };
+  };
+  const early = await phase(EARLY_WARM_UP);
+  const steady = await phase(STEADY_WARM_UP);
   const verdict = (ratio: number) => `target <= ${o.targetRatio}x — ${ratio <= o.targetRatio ? "met" : "NOT met"}`;
-  const share = (k / o.fieldBudgetMs) * 100;
-  out(`per tap (median of ${o.taps}):`);
+  const rows = (p: { k: number; w: number; tf: number; cf: number }, check: boolean) => {
+    const tail = (ratio: number) => (check ? `   ${verdict(ratio)}` : "");
+    out(
+      `  kernel CPU (Entry Point + ${o.kernel}) ${fmt(p.k, 8, 3)} ms   crypto floor ${fmt(p.tf, 8, 3)} ms   ratio ${fmt(p.k / p.tf, 5, 2)}x${tail(p.k / p.tf)}`,
+    );
+    out(
+      `  whole tap (kernel + card)          ${fmt(p.w, 8, 3)} ms   crypto floor ${fmt(p.tf + p.cf, 8, 3)} ms   ratio ${fmt(p.w / (p.tf + p.cf), 5, 2)}x${tail(p.w / (p.tf + p.cf))}`,
+    );
+  };
+  out(`per tap, early (median of ${o.taps} after ${EARLY_WARM_UP} calls of warm-up; information):`);
+  rows(early, false);
+  out(`per tap, steady state (median of ${o.taps} after ${STEADY_WARM_UP} calls of warm-up):`);
+  rows(steady, true);
+  // The field budget is checked on the early taps: the slower of the two.
+  const share = (early.k / o.fieldBudgetMs) * 100;
   out(
-    `  kernel CPU (Entry Point + ${o.kernel}) ${fmt(k, 8, 3)} ms   crypto floor ${fmt(tf, 8, 3)} ms   ratio ${fmt(k / tf, 5, 2)}x   ${verdict(k / tf)}`,
-  );
-  out(
-    `  whole tap (kernel + card)          ${fmt(w, 8, 3)} ms   crypto floor ${fmt(tf + cf, 8, 3)} ms   ratio ${fmt(w / (tf + cf), 5, 2)}x   ${verdict(w / (tf + cf))}`,
-  );
-  out(
-    `  share of a ${o.fieldBudgetMs} ms card-in-field budget: kernel ${fmt(share, 5, 2)} % — target < 1 % — ${share < 1 ? "met" : "NOT met"}`,
+    `  share of a ${o.fieldBudgetMs} ms card-in-field budget (early taps): kernel ${fmt(share, 5, 2)} % — target < 1 % — ${share < 1 ? "met" : "NOT met"}`,
   );
   return true;
 }

@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   c2: async () => (await import("./c2.bench.js")).bench,
   c3: async () => (await import("./c3.bench.js")).bench,
   catalog: async () => (await import("./catalog.bench.js")).bench,
+  startup: async () => (await import("./startup.bench.js")).bench,
 };
 
 export async function runBenches(filter: string | undefined, io: Pick<CliIo, "out" | "err">): Promise<number> {

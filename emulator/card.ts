@@ -1,8 +1,8 @@
 // The emulated EMV contact card (EMV Book 1 §11, Book 3 §6): one synchronous transmit() per command APDU,
 // never throwing — malformed commands get the status word a real card gives.
 
-import { randomBytes } from "node:crypto";
 import { toHex } from "../emv/bytes.js";
+import { systemRandomBytes } from "../emv/random.js";
 import { type CommandApdu, decodeCommandApdu } from "../transport/apdu.js";
 import { externalAuthenticate } from "./commands/external-authenticate.js";
 import { generateAc } from "./commands/generate-ac.js";
@@ -86,7 +86,7 @@ export class EmulatedCard {
     this.applications = personalise(profile);
     this.state =
       options.stateFile && profile.persistState ? loadState(profile, options.stateFile) : initialState(profile);
-    const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
+    const random = options.random ?? systemRandomBytes;
     this.ctx = {
       profile,
       interface: iface,

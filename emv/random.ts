@@ -1,7 +1,7 @@
 // Sources of the terminal's Unpredictable Number (9F37, Book 4 §6.5.6) and random transaction selection (Book 3
 // §10.6.2): the system's CSPRNG, or a seeded SHA-256 counter stream for repeatable runs (`--seed`).
 
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomFillSync } from "node:crypto";
 
 export interface RandomSource {
   /** `n` random bytes. */
@@ -10,9 +10,28 @@ export interface RandomSource {
   percent(): number;
 }
 
+const POOL_SIZE = 4096;
+let pool = new Uint8Array(0);
+let poolOffset = 0;
+
+/**
+ * `n` bytes from the operating system's CSPRNG, drawn from a pool refilled 4 KiB at a time (a call to the CSPRNG
+ * costs microseconds whatever its size; a tap asks for a few bytes several times). Each byte is handed out once.
+ */
+export function systemRandomBytes(n: number): Uint8Array {
+  if (n > POOL_SIZE) return randomFillSync(new Uint8Array(n));
+  if (poolOffset + n > pool.length) {
+    pool = randomFillSync(new Uint8Array(POOL_SIZE));
+    poolOffset = 0;
+  }
+  const out = pool.slice(poolOffset, poolOffset + n);
+  poolOffset += n;
+  return out;
+}
+
 /** Bytes from the operating system's CSPRNG. */
 export function systemRandom(): RandomSource {
-  return fromByteSource((n) => new Uint8Array(randomBytes(n)));
+  return fromByteSource(systemRandomBytes);
 }
 
 /**

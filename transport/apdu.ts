@@ -66,19 +66,28 @@ export function encodeCommandApdu(c: CommandApdu): Uint8Array {
   checkByte("INS", c.ins);
   checkByte("P1", c.p1);
   checkByte("P2", c.p2);
-  const header = Uint8Array.of(c.cla, c.ins, c.p1, c.p2);
   const maxLc = c.extended ? 65535 : 255;
   const maxLe = c.extended ? 65536 : 256;
   if (c.data.length > maxLc)
     throw new ApduError(`command APDU: Lc ${c.data.length} exceeds ${maxLc} (${c.extended ? "extended" : "short"})`, 4);
   if (c.le !== undefined && (!Number.isInteger(c.le) || c.le < 1 || c.le > maxLe))
     throw new ApduError(`command APDU: Le ${c.le} is outside 1..${maxLe} (${c.extended ? "extended" : "short"})`, 4);
-  const parts: Uint8Array[] = [header];
   if (!c.extended) {
-    if (c.data.length > 0) parts.push(Uint8Array.of(c.data.length), c.data);
-    if (c.le !== undefined) parts.push(Uint8Array.of(c.le & 0xff));
-    return concatBytes(...parts);
+    // Short form, written into one buffer: header, [Lc data], [Le].
+    const lc = c.data.length > 0 ? 1 + c.data.length : 0;
+    const out = new Uint8Array(4 + lc + (c.le !== undefined ? 1 : 0));
+    out[0] = c.cla;
+    out[1] = c.ins;
+    out[2] = c.p1;
+    out[3] = c.p2;
+    if (lc > 0) {
+      out[4] = c.data.length;
+      out.set(c.data, 5);
+    }
+    if (c.le !== undefined) out[4 + lc] = c.le & 0xff;
+    return out;
   }
+  const parts: Uint8Array[] = [Uint8Array.of(c.cla, c.ins, c.p1, c.p2)];
   const le2 = (n: number) => Uint8Array.of((n >> 8) & 0xff, n & 0xff);
   if (c.data.length > 0) {
     parts.push(Uint8Array.of(0, c.data.length >> 8, c.data.length & 0xff), c.data);
@@ -92,7 +101,10 @@ export function encodeCommandApdu(c: CommandApdu): Uint8Array {
 /** Decode a command APDU (ISO 7816-4 §5.1): the body length decides the case and short/extended form. */
 export function decodeCommandApdu(bytes: Uint8Array): CommandApdu {
   if (bytes.length < 4) throw new ApduError(`command APDU: ${bytes.length} bytes, the header needs 4`, bytes.length);
-  const [cla, ins, p1, p2] = [bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!];
+  const cla = bytes[0]!;
+  const ins = bytes[1]!;
+  const p1 = bytes[2]!;
+  const p2 = bytes[3]!;
   const body = bytes.subarray(4);
   const none = new Uint8Array(0);
   const mk = (data: Uint8Array, le: number | undefined, extended: boolean): CommandApdu => ({

@@ -1,5 +1,5 @@
 // boundedChannel (issue 13 defect 7): a channel that never answers ends in a TransportError timeout, not a hang.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fromHex, toHex } from "../emv/bytes.js";
 import { boundedChannel, type CardChannel, TransportError } from "./channel.js";
 
@@ -32,5 +32,46 @@ describe("boundedChannel", () => {
   it("a close that never ends is abandoned, not awaited forever", async () => {
     const ch = boundedChannel(channel(never, never), 20);
     await expect(ch.close()).resolves.toBeUndefined();
+  });
+
+  it("one watchdog for the channel: the bound counts from each exchange's own start, late answers are dropped", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    try {
+      let answer: ((r: Uint8Array) => void) | undefined;
+      const replies = [
+        async () => fromHex("9000"),
+        () =>
+          new Promise<Uint8Array>((resolve) => {
+            answer = resolve;
+          }),
+      ];
+      let i = 0;
+      const ch = boundedChannel(
+        channel(() => replies[i++]!()),
+        1000,
+      );
+      expect(toHex(await ch.transmit(fromHex("00B2010C00")))).toBe("9000");
+      await vi.advanceTimersByTimeAsync(600);
+      let outcome: unknown;
+      ch.transmit(fromHex("00B2020C00")).then(
+        (r) => {
+          outcome = toHex(r);
+        },
+        (e: unknown) => {
+          outcome = e;
+        },
+      );
+      // The watchdog armed by the first exchange fires at 1000 ms: the second started at 600 ms, so it is not due.
+      await vi.advanceTimersByTimeAsync(600);
+      expect(outcome).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(500);
+      expect(outcome).toMatchObject({ kind: "timeout", message: "test:card: no response within 1000 ms" });
+      // The card's answer after the bound changes nothing.
+      answer?.(fromHex("9000"));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(outcome).toBeInstanceOf(TransportError);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -46,6 +46,53 @@ export interface CardChannel {
  */
 export const EXCHANGE_BOUND_MS = 65_000;
 
+/** An operation of a bounded channel that has not settled yet. */
+interface PendingOperation {
+  readonly deadline: number;
+  readonly fail: () => void;
+}
+
+// One watchdog timer for every bounded channel instead of a timer per exchange (a tap makes several exchanges in well
+// under a millisecond): it holds the process only while an operation is pending (unref'd when idle), holds no
+// channel once its operations have settled, and when it fires rejects the operations past their deadline and
+// re-arms itself for the earliest one left.
+const pendingOperations = new Set<PendingOperation>();
+let watchdog: ReturnType<typeof setTimeout> | undefined;
+let watchdogDue = Number.POSITIVE_INFINITY;
+
+function armWatchdog(due: number, now: number): void {
+  if (watchdog) clearTimeout(watchdog);
+  watchdogDue = due;
+  watchdog = setTimeout(checkDeadlines, Math.max(1, due - now));
+}
+
+function checkDeadlines(): void {
+  watchdog = undefined;
+  watchdogDue = Number.POSITIVE_INFINITY;
+  const now = performance.now();
+  let next = Number.POSITIVE_INFINITY;
+  for (const op of pendingOperations) {
+    if (op.deadline <= now) {
+      pendingOperations.delete(op);
+      op.fail();
+    } else next = Math.min(next, op.deadline);
+  }
+  if (pendingOperations.size > 0) armWatchdog(next, now);
+}
+
+function watch(op: PendingOperation): void {
+  pendingOperations.add(op);
+  if (!watchdog || op.deadline < watchdogDue) armWatchdog(op.deadline, performance.now());
+  else if (pendingOperations.size === 1) watchdog.ref();
+}
+
+/** False when the operation was already rejected by the watchdog. */
+function settled(op: PendingOperation): boolean {
+  if (!pendingOperations.delete(op)) return false;
+  if (pendingOperations.size === 0) watchdog?.unref();
+  return true;
+}
+
 /**
  * The channel with every wait bounded: a transmit or reset that does not settle within `timeoutMs` rejects with a
  * TransportError "timeout" (a card that never answers ends the transaction, it does not hang it), and a close that
@@ -54,18 +101,18 @@ export const EXCHANGE_BOUND_MS = 65_000;
 export function boundedChannel(inner: CardChannel, timeoutMs = EXCHANGE_BOUND_MS): CardChannel {
   const bound = <T>(what: string, p: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const t = setTimeout(
-        () => reject(new TransportError("timeout", `${inner.description}: no ${what} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      const op: PendingOperation = {
+        deadline: performance.now() + timeoutMs,
+        fail: () => reject(new TransportError("timeout", `${inner.description}: no ${what} within ${timeoutMs} ms`)),
+      };
+      watch(op);
+      // An answer after the bound is dropped (the operation was rejected and removed).
       p.then(
         (v) => {
-          clearTimeout(t);
-          resolve(v);
+          if (settled(op)) resolve(v);
         },
         (e: unknown) => {
-          clearTimeout(t);
-          reject(e);
+          if (settled(op)) reject(e);
         },
       );
     });

@@ -13,6 +13,7 @@ import { cryptogramScheme, generateApplicationCryptogram } from "../../emv/crypt
 import { sha1 } from "../../emv/crypto/hash.js";
 import { generateRsaKey, type RsaPrivateKey } from "../../emv/crypto/rsa.js";
 import { cdaTransactionDataHash, signDynamicData } from "../../emv/crypto/signed-data.js";
+import { systemRandomBytes } from "../../emv/random.js";
 import { encodeTlv, encodeTlvs, type TlvInput } from "../../emv/tlv/ber.js";
 import { buildDolData, type DataLookup, parseDol } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
@@ -27,6 +28,8 @@ import type { PaypassProfile } from "./paypass-profile.js";
 /** The PDOL the card asks for; CDOL1 and DRDOL its records give (Book C-2 Annex A names the data objects). */
 export const PAYPASS_PDOL = "9F02069F1A029F33039C01";
 export const PAYPASS_CDOL1 = "9F02069F03069F1A0295055F2A029A039C019F37049F35019F3403";
+/** CDOL1 parsed once (the GENERATE AC handler splits every command's data by it). */
+const CDOL1_ENTRIES = parseDol(fromHex(PAYPASS_CDOL1));
 export const PAYPASS_DRDOL = "9F3704";
 const PPSE = fromHex("325041592E5359532E4444463031");
 const DRDOL_TAG = 0x9f51;
@@ -52,7 +55,7 @@ interface CardState {
 export interface PaypassCardOptions {
   /** Advanced by the card's relay resistance processing time and by nothing else. */
   readonly time?: SimulatedTime;
-  /** The card's random numbers (ICC Dynamic Number, Device Relay Resistance Entropy); default node:crypto. */
+  /** The card's random numbers (ICC Dynamic Number, Device Relay Resistance Entropy); default the system CSPRNG (emv/random systemRandomBytes). */
   readonly random?: (n: number) => Uint8Array;
 }
 
@@ -244,7 +247,7 @@ export class PaypassCard implements CardChannel {
 
   private random(n: number): Uint8Array {
     if (this.options.random) return this.options.random(n);
-    return crypto.getRandomValues(new Uint8Array(n));
+    return systemRandomBytes(n);
   }
 
   /** Book C-2 Annex A: 80 { Device Relay Resistance Entropy ‖ Min ‖ Max ‖ Device Estimated Transmission Time }. */
@@ -265,7 +268,7 @@ export class PaypassCard implements CardChannel {
 
   private generateAc(p1: number, cdol1Data: Uint8Array): Uint8Array {
     const p = this.profile;
-    const cdol = parseDol(fromHex(PAYPASS_CDOL1));
+    const cdol = CDOL1_ENTRIES;
     const values = new Map<number, Uint8Array>();
     let at = 0;
     for (const e of cdol) {

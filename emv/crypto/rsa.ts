@@ -45,6 +45,8 @@ export function modulusLength(key: RsaPublicKey): number {
 
 const b64u = (b: Uint8Array): string => Buffer.from(stripLeadingZeros(b)).toString("base64url");
 
+const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1");
+
 const publicKeys = new WeakMap<RsaPublicKey, KeyObject>();
 const privateKeys = new WeakMap<RsaPrivateKey, KeyObject>();
 
@@ -58,7 +60,8 @@ const PUBLIC_KEY_CACHE_SIZE = 256;
 function publicKeyObject(key: RsaPublicKey): KeyObject {
   let k = publicKeys.get(key);
   if (k) return k;
-  const id = `${toHex(key.exponent)}:${toHex(key.modulus)}`;
+  // The key by value, as a string built natively (hex text of 256 bytes built in JavaScript costs a recovery's time).
+  const id = `${latin1(key.exponent)}:${latin1(key.modulus)}`;
   k = publicKeysByValue.get(id);
   if (!k) {
     k = createPublicKey({ key: { kty: "RSA", n: b64u(key.modulus), e: b64u(key.exponent) }, format: "jwk" });

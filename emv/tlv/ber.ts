@@ -56,9 +56,13 @@ export class Tlv {
     readonly children: Tlv[] | undefined,
   ) {}
 
-  /** The value bytes (a view, not a copy). */
+  /** The view `value` made on first use (a kernel reads the same value several times). */
+  #value: Uint8Array | undefined;
+
+  /** The value bytes (a view, not a copy), made on first use. */
   get value(): Uint8Array {
-    return this.source.subarray(this.valueOffset, this.valueOffset + this.length);
+    this.#value ??= this.source.subarray(this.valueOffset, this.valueOffset + this.length);
+    return this.#value;
   }
 
   /** The whole encoding: tag, length and value (a view). */
@@ -314,22 +318,43 @@ export function walkTlvs(nodes: readonly Tlv[], visit: (node: Tlv, depth: number
 // Encoding (canonical: minimal length form)
 
 export function encodeTag(tag: number): Uint8Array {
-  const n = tagByteLength(tag);
-  const out = new Uint8Array(n);
-  for (let i = n - 1, t = tag; i >= 0; i--, t = Math.floor(t / 256)) out[i] = t & 0xff;
+  const out = new Uint8Array(tagByteLength(tag));
+  writeTag(tag, out, 0);
   return out;
+}
+
+/** The tag's bytes at `pos`; returns the position after them. */
+function writeTag(tag: number, out: Uint8Array, pos: number): number {
+  const n = tagByteLength(tag);
+  for (let i = n - 1, t = tag; i >= 0; i--, t = Math.floor(t / 256)) out[pos + i] = t & 0xff;
+  return pos + n;
+}
+
+/** Bytes of the minimal definite length form of `length` (1 to 5); RangeError when out of range. */
+function lengthByteLength(length: number): number {
+  if (!Number.isSafeInteger(length) || length < 0 || length > 0xffffffff) {
+    throw new RangeError(`BER-TLV length ${length} is out of range`);
+  }
+  return length < 0x80 ? 1 : length <= 0xff ? 2 : length <= 0xffff ? 3 : length <= 0xffffff ? 4 : 5;
+}
+
+/** The length's bytes at `pos` (minimal form); returns the position after them. */
+function writeLength(length: number, out: Uint8Array, pos: number): number {
+  const n = lengthByteLength(length);
+  if (n === 1) {
+    out[pos] = length;
+    return pos + 1;
+  }
+  out[pos] = 0x80 | (n - 1);
+  for (let i = n - 1, l = length; i >= 1; i--, l = Math.floor(l / 256)) out[pos + i] = l & 0xff;
+  return pos + n;
 }
 
 /** Minimal definite length: 0..127 in one byte, then 81, 82, 83, 84 forms. */
 export function encodeLength(length: number): Uint8Array {
-  if (!Number.isSafeInteger(length) || length < 0 || length > 0xffffffff) {
-    throw new RangeError(`BER-TLV length ${length} is out of range`);
-  }
-  if (length < 0x80) return Uint8Array.of(length);
-  if (length <= 0xff) return Uint8Array.of(0x81, length);
-  if (length <= 0xffff) return Uint8Array.of(0x82, length >>> 8, length & 0xff);
-  if (length <= 0xffffff) return Uint8Array.of(0x83, length >>> 16, (length >>> 8) & 0xff, length & 0xff);
-  return Uint8Array.of(0x84, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+  const out = new Uint8Array(lengthByteLength(length));
+  writeLength(length, out, 0);
+  return out;
 }
 
 /** A data object to encode: a primitive value or a list of children. */
@@ -337,28 +362,26 @@ export type TlvInput = { tag: number; value: Uint8Array } | { tag: number; child
 
 /** Encode one primitive data object. */
 export function encodeTlv(tag: number, value: Uint8Array): Uint8Array {
-  const t = encodeTag(tag);
-  const l = encodeLength(value.length);
-  const out = new Uint8Array(t.length + l.length + value.length);
-  out.set(t, 0);
-  out.set(l, t.length);
-  out.set(value, t.length + l.length);
+  const out = new Uint8Array(tagByteLength(tag) + lengthByteLength(value.length) + value.length);
+  out.set(value, writeLength(value.length, out, writeTag(tag, out, 0)));
   return out;
 }
 
+// Encoding writes into one buffer sized up front; nothing is allocated per tag or length.
+function valueSize(node: TlvInput): number {
+  if ("value" in node) return node.value.length;
+  let n = 0;
+  for (const c of node.children) n += encodedSize(c);
+  return n;
+}
+
 function encodedSize(node: TlvInput): number {
-  const valueLength = "value" in node ? node.value.length : node.children.reduce((s, c) => s + encodedSize(c), 0);
-  return tagByteLength(node.tag) + encodeLength(valueLength).length + valueLength;
+  const valueLength = valueSize(node);
+  return tagByteLength(node.tag) + lengthByteLength(valueLength) + valueLength;
 }
 
 function writeNode(node: TlvInput, out: Uint8Array, pos: number): number {
-  const t = encodeTag(node.tag);
-  out.set(t, pos);
-  pos += t.length;
-  const valueLength = "value" in node ? node.value.length : node.children.reduce((s, c) => s + encodedSize(c), 0);
-  const l = encodeLength(valueLength);
-  out.set(l, pos);
-  pos += l.length;
+  pos = writeLength(valueSize(node), out, writeTag(node.tag, out, pos));
   if ("value" in node) {
     out.set(node.value, pos);
     return pos + node.value.length;
@@ -369,7 +392,9 @@ function writeNode(node: TlvInput, out: Uint8Array, pos: number): number {
 
 /** Encode a list of data objects (primitive or constructed) in order, canonical lengths. */
 export function encodeTlvs(nodes: readonly TlvInput[]): Uint8Array {
-  const out = new Uint8Array(nodes.reduce((s, n) => s + encodedSize(n), 0));
+  let size = 0;
+  for (const n of nodes) size += encodedSize(n);
+  const out = new Uint8Array(size);
   let pos = 0;
   for (const n of nodes) pos = writeNode(n, out, pos);
   return out;

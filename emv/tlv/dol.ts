@@ -96,9 +96,12 @@ export function buildDolData(
   for (const { tag, length } of entries) {
     const value = isConstructedTag(tag) ? undefined : lookup.get(tag);
     if (value !== undefined && length > 0) {
-      const format = formatOf(tagInfo(tag));
-      if (value.length >= length) {
-        // Longer (or equal): n keeps the rightmost bytes (Book 3 §5.4), others the leftmost.
+      // The usual case first: the value fills its entry exactly, whatever its format (no lookup, no view).
+      const format = value.length === length ? undefined : formatOf(tagInfo(tag));
+      if (format === undefined) {
+        out.set(value, pos);
+      } else if (value.length > length) {
+        // Longer: n keeps the rightmost bytes (Book 3 §5.4), others the leftmost.
         out.set(format === "n" ? value.subarray(value.length - length) : value.subarray(0, length), pos);
       } else if (format === "n") {
         out.set(value, pos + length - value.length);

@@ -17,9 +17,8 @@ function nibbles(bytes: Uint8Array): number[] {
 /** Format n (Book 3 §4.3): every nibble a decimal digit. Returns all digits, leading zeros included. */
 export function decodeNumeric(bytes: Uint8Array, what = "numeric (n) value"): string {
   let s = "";
-  const ns = nibbles(bytes);
-  for (let i = 0; i < ns.length; i++) {
-    const d = ns[i]!;
+  for (let i = 0; i < bytes.length * 2; i++) {
+    const d = i & 1 ? bytes[i >> 1]! & 0x0f : bytes[i >> 1]! >>> 4;
     if (d > 9) throw new FormatError(`${what}: nibble ${i + 1} is ${d.toString(16).toUpperCase()}, not a digit`);
     s += d;
   }
@@ -28,14 +27,24 @@ export function decodeNumeric(bytes: Uint8Array, what = "numeric (n) value"): st
 
 /** Format n (Book 3 §4.3): digits right-justified in `length` bytes, padded with leading zeros. */
 export function encodeNumeric(digits: string, length: number, what = "numeric (n) value"): Uint8Array {
-  if (!/^[0-9]*$/.test(digits)) throw new FormatError(`${what}: '${digits}' is not all decimal digits`);
-  const trimmed = digits.replace(/^0+/, "");
-  if (trimmed.length > length * 2) {
-    throw new FormatError(`${what}: ${trimmed.length} significant digits do not fit in ${length} byte(s)`);
+  // One pass over the characters (this runs for every amount, counter and code of every transaction).
+  let first = digits.length;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    const c = digits.charCodeAt(i);
+    if (c < 48 || c > 57) throw new FormatError(`${what}: '${digits}' is not all decimal digits`);
+    if (c !== 48) first = i;
   }
-  const padded = trimmed.padStart(length * 2, "0");
+  const significant = digits.length - first;
+  if (significant > length * 2) {
+    throw new FormatError(`${what}: ${significant} significant digits do not fit in ${length} byte(s)`);
+  }
   const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = (Number(padded[2 * i]) << 4) | Number(padded[2 * i + 1]);
+  // Nibble k from the right holds digit digits.length - 1 - k.
+  for (let k = 0; k < significant; k++) {
+    const d = digits.charCodeAt(digits.length - 1 - k) - 48;
+    const byte = length - 1 - (k >> 1);
+    out[byte] = out[byte]! | (k & 1 ? d << 4 : d);
+  }
   return out;
 }
 
@@ -94,8 +103,12 @@ export function expandYear(yy: number): number {
   return yy < 50 ? 2000 + yy : 1900 + yy;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days of `month` (1–12) in the Gregorian calendar. */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1] ?? new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** Date in format n 6 YYMMDD (5F24, 5F25, 9A), checked for a real calendar date. */

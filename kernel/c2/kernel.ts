@@ -26,7 +26,7 @@ import type { CryptogramType } from "../contact/decision.js";
 import { cryptogramAllowed, cryptogramTypeOf, parseGenerateAcResponse } from "../contact/generate-ac.js";
 import { pdolData } from "../contact/initiate.js";
 import { prepareCda } from "../contact/oda/cda.js";
-import { processingRestrictionsCheck } from "../contact/restrictions.js";
+import { processingRestrictionsCheck, type RestrictionInputs } from "../contact/restrictions.js";
 import { actionAnalysisDecision } from "../contact/terminal-action-analysis.js";
 import { putApplicationData, putTerminalData } from "../contact/terminal-data.js";
 import { numericValue, terminalType } from "../contact/terminal-values.js";
@@ -409,19 +409,25 @@ class Kernel2Run {
     const issuerCountry = card(TAG.ISSUER_COUNTRY_CODE);
     const version = this.cfg.applicationVersion ?? ctx.aid?.applicationVersion;
     if (version) data.set("terminal", TAG.APPLICATION_VERSION_NUMBER_TERMINAL, version);
-    const findings = processingRestrictionsCheck({
-      ...(card(TAG.APPLICATION_VERSION_NUMBER_ICC) ? { cardVersion: card(TAG.APPLICATION_VERSION_NUMBER_ICC)! } : {}),
-      ...(version ? { terminalVersion: version } : {}),
-      ...(card(TAG.APPLICATION_USAGE_CONTROL) ? { auc: card(TAG.APPLICATION_USAGE_CONTROL)! } : {}),
-      ...(issuerCountry ? { issuerCountry: numericValue(issuerCountry) } : {}),
+    // Built by assignment, not conditional spreads (microseconds on every tap).
+    const inputs: { -readonly [K in keyof RestrictionInputs]: RestrictionInputs[K] } = {
       terminalCountry: ctx.config.countryCode,
       terminalType: terminalType(ctx),
       additionalCapabilities: ctx.config.additionalCapabilities,
       transactionType: data.get(TAG.TRANSACTION_TYPE)![0]!,
       transactionDate: toHex(data.get(TAG.TRANSACTION_DATE)!),
-      ...(hex(TAG.APPLICATION_EFFECTIVE_DATE) ? { effectiveDate: hex(TAG.APPLICATION_EFFECTIVE_DATE)! } : {}),
-      ...(hex(TAG.APPLICATION_EXPIRATION_DATE) ? { expirationDate: hex(TAG.APPLICATION_EXPIRATION_DATE)! } : {}),
-    });
+    };
+    const cardVersion = card(TAG.APPLICATION_VERSION_NUMBER_ICC);
+    if (cardVersion) inputs.cardVersion = cardVersion;
+    if (version) inputs.terminalVersion = version;
+    const auc = card(TAG.APPLICATION_USAGE_CONTROL);
+    if (auc) inputs.auc = auc;
+    if (issuerCountry) inputs.issuerCountry = numericValue(issuerCountry);
+    const effective = hex(TAG.APPLICATION_EFFECTIVE_DATE);
+    if (effective) inputs.effectiveDate = effective;
+    const expiration = hex(TAG.APPLICATION_EXPIRATION_DATE);
+    if (expiration) inputs.expirationDate = expiration;
+    const findings = processingRestrictionsCheck(inputs);
     for (const f of findings) {
       ctx.tvr.set(f.bit);
       this.details.rules.push(f.reason);

@@ -30,7 +30,7 @@ import { TransactionData } from "../data/store.js";
 import { readAflRecords, storeFci } from "../entry-point/card-data.js";
 import type { KernelActivation, KernelDetails, KernelResult } from "../entry-point/kernel-api.js";
 import { type Outcome, type OutcomeOptions, outcome } from "../entry-point/outcome.js";
-import { selectCvm } from "./cvm.js";
+import { type CvmInputs, selectCvm } from "./cvm.js";
 import { verifyFdda } from "./fdda.js";
 
 const K3 = "Kernel 3";
@@ -311,15 +311,15 @@ async function readerDecision(
   }
   if (online && !onlineCapable) return declined("the card asks to go online and the reader is offline only");
 
-  const cvm = selectCvm({
+  const inputs: { -readonly [K in keyof CvmInputs]: CvmInputs[K] } = {
     ttq,
-    ...(ctq ? { ctq } : {}),
-    ...(ctx.data.from("card", TAG.CARD_AUTHENTICATION_RELATED_DATA)
-      ? { cardAuthenticationData: ctx.data.from("card", TAG.CARD_AUTHENTICATION_RELATED_DATA)! }
-      : {}),
     fddaPassed: details.fdda?.result === "passed",
     online,
-  });
+  };
+  if (ctq) inputs.ctq = ctq;
+  const cad = ctx.data.from("card", TAG.CARD_AUTHENTICATION_RELATED_DATA);
+  if (cad) inputs.cardAuthenticationData = cad;
+  const cvm = selectCvm(inputs);
   if (!cvm.ok) return declined(cvm.reason);
   details.cvm = `${cvm.cvm}: ${cvm.note}`;
   ctx.log(STEP, `CVM: ${cvm.cvm} (${cvm.note})`);

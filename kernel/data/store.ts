@@ -15,6 +15,8 @@ export class TransactionData implements DataLookup {
     card: new Map(),
     issuer: new Map(),
   };
+  /** The layers in lookup order (DATA_SOURCES), for get(): an array walk instead of a keyed lookup per source. */
+  private readonly ordered: readonly Map<number, Uint8Array>[] = DATA_SOURCES.map((source) => this.layers[source]);
   /** Values computed on demand (TVR, TSI, CVM results), consulted before the stored layers. */
   private readonly computed = new Map<number, () => Uint8Array>();
 
@@ -34,8 +36,8 @@ export class TransactionData implements DataLookup {
   get(tag: number): Uint8Array | undefined {
     const provider = this.computed.get(tag);
     if (provider) return provider();
-    for (const source of DATA_SOURCES) {
-      const v = this.layers[source].get(tag);
+    for (const layer of this.ordered) {
+      const v = layer.get(tag);
       if (v !== undefined) return v;
     }
     return undefined;

@@ -49,9 +49,9 @@ export async function readAflRecords(
   afl: readonly AflEntry[],
   options: ReadOptions,
 ): Promise<RecordsRead> {
-  const fromGpo = options.sameAsGpoAllowed
-    ? new Map(ctx.data.tags("card").map((t) => [t, ctx.data.from("card", t)!] as const))
-    : undefined;
+  // What the card layer held before the records (the GPO answer, the FCI): read live, not copied — a tag not yet
+  // seen in a record still has its earlier value there, and a tag seen twice is refused before the comparison.
+  const sameAsGpoAllowed = options.sameAsGpoAllowed;
   const seen = new Set<number>();
   const parts: Uint8Array[] = [];
   for (const entry of afl) {
@@ -80,7 +80,7 @@ export async function readAflRecords(
         if (c.children) continue;
         if (seen.has(c.tag))
           return { kind: "bad-record", reason: `data object ${c.tagHex} appears twice (in ${where})` };
-        const earlier = fromGpo?.get(c.tag);
+        const earlier = sameAsGpoAllowed ? ctx.data.from("card", c.tag) : undefined;
         if (earlier && !bytesEqual(earlier, c.value))
           return { kind: "bad-record", reason: `${where} gives ${c.tagHex} a value other than the GPO answer's` };
         seen.add(c.tag);

@@ -61,6 +61,8 @@ export interface TapRecord {
   readonly events: readonly KernelEvent[];
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Bounds: no restart loops (Book B leaves the count to the reader). */
 const MAX_POLLS = 3;
 const MAX_RESTARTS = 3;
@@ -68,7 +70,7 @@ const EP = "Entry Point";
 
 export async function runTap(req: TapRequest): Promise<TapRecord> {
   const events: KernelEvent[] = [];
-  const log = (step: string, message: string) => events.push({ step, message: maskPansInText(message) });
+  const log = (step: string, message: string) => events.push(maskedEvent(step, message));
   const interaction = req.interaction ?? nonInteractive();
   const outcomes: Outcome[] = [];
   const sessions: CardSession[] = [];
@@ -84,20 +86,21 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
     outcomes.push(o);
     show(interaction, o);
     log("outcome", `${o.ops.status} (${o.source}): ${o.reason}`);
-    return {
-      outcome: o,
-      outcomes,
-      preProcessing: pre,
-      ...(directory ? { directory } : {}),
-      candidates,
-      rejections,
-      ...(selected ? { selected } : {}),
-      ...(kernel ? { kernel, kernelDetails: kernel.details } : {}),
-      ...(online ? { online } : {}),
-      taps,
-      trace: sessions.flatMap((x) => x.trace),
-      events,
-    };
+    // Assigned in order rather than by conditional spreads (every tap ends here): the same keys, the same order.
+    const record: Partial<Mutable<TapRecord>> = { outcome: o, outcomes, preProcessing: pre };
+    if (directory) record.directory = directory;
+    record.candidates = candidates;
+    record.rejections = rejections;
+    if (selected) record.selected = selected;
+    if (kernel) {
+      record.kernel = kernel;
+      record.kernelDetails = kernel.details;
+    }
+    if (online) record.online = online;
+    record.taps = taps;
+    record.trace = sessions.length === 1 ? sessions[0]!.trace : sessions.flatMap((x) => x.trace);
+    record.events = events;
+    return record as TapRecord;
   };
 
   try {
@@ -210,6 +213,21 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
   } catch (e) {
     return finish(outcome("End Application", EP, `internal error: ${e instanceof Error ? e.message : String(e)}`));
   }
+}
+
+/**
+ * An event whose message is PAN-masked when first read (by the report, the JSON, a test) rather than when logged:
+ * most taps' events are never read. An own enumerable getter, so JSON and spreads see the masked text.
+ */
+function maskedEvent(step: string, raw: string): KernelEvent {
+  let masked: string | undefined;
+  return {
+    step,
+    get message() {
+      masked ??= maskPansInText(raw);
+      return masked;
+    },
+  };
 }
 
 function show(interaction: Interaction, o: Outcome): void {

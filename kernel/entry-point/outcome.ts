@@ -29,22 +29,35 @@ export interface OutcomeOptions extends Partial<Omit<OutcomeParameterSet, "statu
   readonly discretionaryData?: Uint8Array;
 }
 
+/** The OPS parameters an outcome may set besides its status and the presence flags it derives. */
+const PARAMETER_KEYS = [
+  "start",
+  "onlineResponseData",
+  "cvm",
+  "receipt",
+  "alternateInterfacePreference",
+  "fieldOffRequest",
+  "removalTimeout",
+] as const satisfies readonly (keyof OutcomeOptions)[];
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** An outcome whose OPS presence flags agree with what it carries. */
 export function outcome(status: OutcomeStatus, source: string, reason: string, o: OutcomeOptions = {}): Outcome {
-  const { uiOnOutcome, uiOnRestart, dataRecord, discretionaryData, ...parameters } = o;
-  return {
-    ops: outcomeParameters(status, {
-      ...parameters,
-      uiRequestOnOutcomePresent: uiOnOutcome !== undefined,
-      uiRequestOnRestartPresent: uiOnRestart !== undefined,
-      dataRecordPresent: dataRecord !== undefined,
-      discretionaryDataPresent: discretionaryData !== undefined,
-    }),
-    ...(uiOnOutcome ? { uiOnOutcome } : {}),
-    ...(uiOnRestart ? { uiOnRestart } : {}),
-    ...(dataRecord ? { dataRecord } : {}),
-    ...(discretionaryData ? { discretionaryData } : {}),
-    source,
-    reason,
-  };
+  // Built field by field, without rest and spread copies (an outcome is made on every tap): the same keys in the
+  // same order as before.
+  const parameters: Partial<Mutable<OutcomeParameterSet>> = {};
+  for (const k of PARAMETER_KEYS) if (k in o) (parameters as Record<string, unknown>)[k] = o[k];
+  parameters.uiRequestOnOutcomePresent = o.uiOnOutcome !== undefined;
+  parameters.uiRequestOnRestartPresent = o.uiOnRestart !== undefined;
+  parameters.dataRecordPresent = o.dataRecord !== undefined;
+  parameters.discretionaryDataPresent = o.discretionaryData !== undefined;
+  const result: Partial<Mutable<Outcome>> = { ops: outcomeParameters(status, parameters) };
+  if (o.uiOnOutcome) result.uiOnOutcome = o.uiOnOutcome;
+  if (o.uiOnRestart) result.uiOnRestart = o.uiOnRestart;
+  if (o.dataRecord) result.dataRecord = o.dataRecord;
+  if (o.discretionaryData) result.discretionaryData = o.discretionaryData;
+  result.source = source;
+  result.reason = reason;
+  return result as Outcome;
 }

@@ -19,12 +19,16 @@ export interface DirectoryEntry {
   readonly extendedSelection?: Uint8Array;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export type PpseParse =
   | { readonly ok: true; readonly entries: readonly DirectoryEntry[] }
   | { readonly ok: false; readonly reason: string };
 
 function text(v: Uint8Array): string {
-  return String.fromCharCode(...v.filter((c) => c >= 0x20 && c < 0x7f));
+  let s = "";
+  for (const c of v) if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+  return s;
 }
 
 /** The directory entries of a PPSE FCI, in order; a response that is not an FCI is a reason, not a throw. */
@@ -50,14 +54,14 @@ export function parsePpse(fci: Uint8Array): PpseParse {
     const api = get(TAG.APPLICATION_PRIORITY_INDICATOR);
     const kernelIdentifier = get(TAG.KERNEL_IDENTIFIER);
     const extendedSelection = get(TAG.EXTENDED_SELECTION);
-    entries.push({
-      order: entries.length,
-      ...(adfName ? { adfName } : {}),
-      ...(label ? { label: text(label) } : {}),
-      ...(api?.length === 1 ? { priority: api[0]! } : {}),
-      ...(kernelIdentifier ? { kernelIdentifier } : {}),
-      ...(extendedSelection ? { extendedSelection } : {}),
-    });
+    // Assigned one by one (conditional spreads cost microseconds on every tap); the same keys in the same order.
+    const entry: Mutable<DirectoryEntry> = { order: entries.length };
+    if (adfName) entry.adfName = adfName;
+    if (label) entry.label = text(label);
+    if (api?.length === 1) entry.priority = api[0]!;
+    if (kernelIdentifier) entry.kernelIdentifier = kernelIdentifier;
+    if (extendedSelection) entry.extendedSelection = extendedSelection;
+    entries.push(entry);
   }
   return { ok: true, entries };
 }
