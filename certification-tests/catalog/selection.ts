@@ -250,6 +250,15 @@ export const SELECTION_CASES: readonly CertCase[] = [
     why: "Without cardholder selection the terminal selects the highest-priority candidate, leaving out those whose API requires confirmation: A0000000031010 (81) is excluded, A0000000041010 (02) beats A0000000032010 (03). The scripted cardholder would take the first offered (A0000000031010) if asked, so the AID shows nobody was. Mastercard TACs (F45084800C) meet no TVR bit → TC.",
   }),
   selectionCase({
+    id: "SEL-PRI-004",
+    title: "Two applications of equal priority, terminal without cardholder selection: the first the card lists",
+    ref: "Book 1 §12.4",
+    card: { applications: [{ app: 0, priority: 2 }, copy(ELECTRON, "VISA ELECTRON", 2)] },
+    terminal: { cardholderSelection: false },
+    expected: approved(CREDIT, [...pse(2), "SELECT"], [SELECT_PSE, select(CREDIT)]),
+    why: "Both carry priority 2; the order among equals is the card's (the PSE lists A0000000031010 in record 1, A0000000032010 in record 2), so the terminal, which may not ask the cardholder, finally selects A0000000031010. The rest as SEL-PSE-001: SDA passes → TVR 0200000000, TSI E800, TC.",
+  }),
+  selectionCase({
     id: "SEL-NCS-002",
     title: "Terminal without cardholder confirmation, one candidate requiring it: terminated",
     ref: "Book 1 §12.4",

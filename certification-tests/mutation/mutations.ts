@@ -3,6 +3,7 @@
 // books it breaks. mutations.test.ts keeps every `find` present exactly once, so the list follows the code.
 
 import { DATA_ODA_MUTATIONS } from "./data-oda-mutations.js";
+import { SELECTION_MUTATIONS } from "./selection-mutations.js";
 
 export interface Mutation {
   readonly id: string;
@@ -220,6 +221,7 @@ export const MUTATIONS: readonly Mutation[] = [
     replace: "",
   },
   ...DATA_ODA_MUTATIONS,
+  ...SELECTION_MUTATIONS,
   // Cardholder verification, completion codes, TDOL, scripts and advices (catalog/cvm-online.ts).
   {
     id: "C01",
