@@ -11,6 +11,7 @@ import { type BitDef, describeBits } from "../emv/bits.js";
 import { fromHex, toHex } from "../emv/bytes.js";
 import type { RandomSource } from "../emv/random.js";
 import { MASKED, maskPansInText } from "../emv/sensitive.js";
+import { TAG } from "../emv/tlv/tag-names.js";
 import { TSI_BITS, TVR_BITS } from "../emv/tvr.js";
 import { loadTerminalConfig } from "../kernel/config/load.js";
 import type { TerminalConfig } from "../kernel/config/types.js";
@@ -304,6 +305,8 @@ export interface Observed {
   readonly scriptResults?: string;
   /** The CID that asked for an advice (Book 3 §10.8), hex; null when none did. */
   readonly advice?: string | null;
+  /** The Authorisation Response Code (8A) the transaction ended with, as text; null when none was set. */
+  readonly arc?: string | null;
   /** Every exchange as the card saw it: command and response hex (PIN data withheld, PAN and track data masked) and
    * both decoded in words. */
   readonly exchanges: ObservedExchange[];
@@ -361,6 +364,7 @@ export function observe(r: TransactionRecord): Observed {
     ),
     scriptResults: toHex(r.online?.scriptResults ?? new Uint8Array(0)),
     advice: r.advice ? toHex(Uint8Array.of(r.advice.cid)) : null,
+    arc: arcText(r.data.get(TAG.AUTHORISATION_RESPONSE_CODE)),
     exchanges: observedExchanges(r),
   };
 }
@@ -422,5 +426,12 @@ export function compare(e: Expected, o: Observed): string[] {
   if (e.scriptResults !== undefined && e.scriptResults !== o.scriptResults)
     diff("Issuer Script Results (9F5B)", e.scriptResults, o.scriptResults);
   if (e.advice !== undefined && e.advice !== o.advice) diff("advice (CID)", e.advice, o.advice);
+  if (e.arc !== undefined && e.arc !== o.arc) diff("Authorisation Response Code (8A)", e.arc, o.arc);
   return out;
+}
+
+/** 8A as its two characters (an 2, Book 3 Annex A), or hex when it is not printable. */
+function arcText(v: Uint8Array | undefined): string | null {
+  if (!v) return null;
+  return /^[\x20-\x7e]+$/.test(String.fromCharCode(...v)) ? String.fromCharCode(...v) : toHex(v);
 }

@@ -263,13 +263,14 @@ export const ACTION_CASES: readonly CertCase[] = [
     profile: SDA,
     config: "offline-only",
     expected: {
+      arc: "Y1",
       outcome: "approved",
       tvr: "0200000000",
       tsi: "E800",
       cvmResults: "1E0300",
       cryptograms: [["TC", "TC"]],
     },
-    why: "Offline-only → TAC/IAC-default decide; DC4000A800 ∧ 0200000000 = 0 → TC.",
+    why: "Offline-only → TAC/IAC-default decide; DC4000A800 ∧ 0200000000 = 0 → TC. 8A Y1: offline-only terminal, approved offline (Book 4 Annex A).",
   },
   {
     id: "TAA-DEF-002",
@@ -279,8 +280,8 @@ export const ACTION_CASES: readonly CertCase[] = [
     profile: SDA,
     config: "offline-only",
     params: { amount: 100000 },
-    expected: { outcome: "declined", tvr: "0200008000", cryptograms: [["AAC", "AAC"]] },
-    why: "B4b8 is in TAC-default A8 (byte 4) → AAC; an offline-only terminal never asks for an ARQC.",
+    expected: { arc: "Z1", outcome: "declined", tvr: "0200008000", cryptograms: [["AAC", "AAC"]] },
+    why: "B4b8 is in TAC-default A8 (byte 4) → AAC; an offline-only terminal never asks for an ARQC. 8A Z1: offline-only terminal, declined offline (Book 4 Annex A).",
   },
   {
     id: "TAA-DEF-003",
@@ -344,6 +345,7 @@ export const ACTION_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 5000, host: "unreachable" },
     expected: {
+      arc: "Z3",
       outcome: "declined",
       tvr: "0000008000",
       tsi: "E800",
@@ -352,7 +354,7 @@ export const ACTION_CASES: readonly CertCase[] = [
         ["AAC", "AAC"],
       ],
     },
-    why: "5000 ≥ floor limit → B4b8, in TAC-online → ARQC; the host does not answer → default codes: TAC-default DC4000A800 has B4b8 → AAC in the second GENERATE AC (8A = Z3).",
+    why: "5000 ≥ floor limit → B4b8, in TAC-online → ARQC; the host does not answer → default codes: TAC-default DC4000A800 has B4b8 → AAC in the second GENERATE AC (8A = Z3). 8A Z3: unable to go online, declined by the default codes (Book 4 Annex A).",
   },
   {
     id: "TAA-IAC-004",
@@ -423,8 +425,8 @@ export const ACTION_CASES: readonly CertCase[] = [
     profile: DDA,
     card: { risk: { offline: "decline" } },
     config: POS,
-    expected: { outcome: "declined", tvr: "0000000000", tsi: "E800", cryptograms: [["TC", "AAC"]] },
-    why: "An AAC ends the transaction declined; no second GENERATE AC.",
+    expected: { arc: "Z1", outcome: "declined", tvr: "0000000000", tsi: "E800", cryptograms: [["TC", "AAC"]] },
+    why: "An AAC ends the transaction declined; no second GENERATE AC. 8A Z1: declined offline, the card's AAC (Book 4 Annex A).",
   },
   {
     id: "CAA-AAC-002",
@@ -435,8 +437,8 @@ export const ACTION_CASES: readonly CertCase[] = [
     card: { risk: { online: "decline" } },
     config: POS,
     params: { amount: 5000 },
-    expected: { outcome: "declined", tvr: "0000008000", cryptograms: [["ARQC", "AAC"]] },
-    why: "The card declines; the terminal does not request authorisation.",
+    expected: { arc: "Z1", outcome: "declined", tvr: "0000008000", cryptograms: [["ARQC", "AAC"]] },
+    why: "The card declines; the terminal does not request authorisation. 8A Z1: declined offline before any online attempt (Book 4 Annex A).",
   },
   {
     id: "CAA-LIM-001",
@@ -467,6 +469,7 @@ export const ACTION_CASES: readonly CertCase[] = [
     config: POS,
     params: { host: false },
     expected: {
+      arc: "Y3",
       outcome: "approved",
       tvr: "0000000000",
       cryptograms: [
@@ -474,7 +477,7 @@ export const ACTION_CASES: readonly CertCase[] = [
         ["TC", "TC"],
       ],
     },
-    why: "Unable to go online with TVR 0 → default codes do not match → TC requested; the card gives TC.",
+    why: "Unable to go online with TVR 0 → default codes do not match → TC requested; the card gives TC. 8A Y3: unable to go online, approved offline at the second GENERATE AC (Book 4 Annex A).",
   },
 ];
 
@@ -488,6 +491,7 @@ export const ONLINE_CASES: readonly CertCase[] = [
     config: POS,
     params: { amount: 5000 },
     expected: {
+      arc: "00",
       outcome: "online-approved",
       tvr: "0000008000",
       tsi: "F800",
@@ -497,7 +501,7 @@ export const ONLINE_CASES: readonly CertCase[] = [
       ],
       commands: [...DDA_FRONT, ...DDA_READS, "GENERATE AC", "EXTERNAL AUTHENTICATE", "GENERATE AC"],
     },
-    why: "AIP b3 issuer authentication supported and 91 received → EXTERNAL AUTHENTICATE before the second GENERATE AC; TSI b5.",
+    why: "AIP b3 issuer authentication supported and 91 received → EXTERNAL AUTHENTICATE before the second GENERATE AC; TSI b5. 8A 00: the issuer's approval.",
   },
   {
     id: "ONL-ARC-001",

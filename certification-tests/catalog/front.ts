@@ -56,13 +56,14 @@ export const FRONT_CASES: readonly CertCase[] = [
     profile: "visa-offline-only",
     config: "attended-pos",
     expected: {
+      arc: "Y1",
       tvr: "0200000000",
       tsi: "E800",
       outcome: "approved",
       aid: "A0000000031010",
       commands: [...PSE, "SELECT", "GET PROCESSING OPTIONS", ...SDA_READS, "GENERATE AC"],
     },
-    why: "PSE record 1 carries A0000000031010, the terminal lists it → one candidate → final SELECT of that AID. TVR as MTX-VISA-OFFLINE-ONLY-ATTENDED-POS: SDA passes → only B1b2 'SDA selected' (0200000000); TSI ODA, CVM, card and terminal risk management → E800.",
+    why: "PSE record 1 carries A0000000031010, the terminal lists it → one candidate → final SELECT of that AID. TVR as MTX-VISA-OFFLINE-ONLY-ATTENDED-POS: SDA passes → only B1b2 'SDA selected' (0200000000); TSI ODA, CVM, card and terminal risk management → E800. 8A Y1: approved offline at the first GENERATE AC (Book 4 Annex A).",
   },
   {
     id: "SEL-PRI-001",

@@ -180,6 +180,11 @@ export interface Expected {
   readonly scriptResults?: string;
   /** An advice the card asked for (CID b4, Book 3 §10.8): the CID that asked, hex; null = no advice. */
   readonly advice?: string | null;
+  /**
+   * The Authorisation Response Code (8A) as the transaction ends, as text: the issuer's, or the one the terminal set
+   * itself (Book 4 Annex A: Y1 / Z1 offline approved / declined, Y3 / Z3 unable to go online); null = none.
+   */
+  readonly arc?: string | null;
   /** A substring of the final reason. */
   readonly reasonContains?: string;
   /** Selected AID, hex. */
