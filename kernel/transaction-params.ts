@@ -2,6 +2,7 @@
 // Book A §5): type, amounts, date and time, sequence counter, the unpredictable-number source; and the kernel's event log.
 
 import type { RandomSource } from "../emv/random.js";
+import { maskPansInText } from "../emv/sensitive.js";
 
 /** Transaction type (9C), Book 3 Annex A / ISO 8583 processing code first two digits. */
 export type TransactionType = "purchase" | "cash" | "cashback" | "refund";
@@ -35,4 +36,19 @@ export interface KernelEvent {
   /** The Book 3 step, e.g. "application-selection", "offline-data-authentication". */
   readonly step: string;
   readonly message: string;
+}
+
+/**
+ * An event whose message is PAN-masked when first read (by the report, the JSON, a test) rather than when logged:
+ * most transactions' events are never read. An own enumerable getter, so JSON and spreads see the masked text.
+ */
+export function maskedEvent(step: string, raw: string): KernelEvent {
+  let masked: string | undefined;
+  return {
+    step,
+    get message() {
+      masked ??= maskPansInText(raw);
+      return masked;
+    },
+  };
 }

@@ -5,7 +5,6 @@
 import type { AuthorizationResponse, IssuerHost } from "../../emv/authorisation.js";
 import { bytesEqual, hexWord, toHex } from "../../emv/bytes.js";
 import { messageName, UI_MESSAGE, uiRequest } from "../../emv/fields/ui-request.js";
-import { maskPansInText } from "../../emv/sensitive.js";
 import { decodeTlv } from "../../emv/tlv/ber.js";
 import { parseDol } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
@@ -15,7 +14,7 @@ import type { ReaderConfig } from "../config/reader-types.js";
 import { DEFAULT_HOST_TIMEOUT_MS, isApproval, requestAuthorization, responseCodeText } from "../contact/online.js";
 import type { Interaction } from "../interaction.js";
 import { nonInteractive } from "../interaction.js";
-import type { KernelEvent, TransactionParams } from "../transaction-params.js";
+import { type KernelEvent, maskedEvent, type TransactionParams } from "../transaction-params.js";
 import { buildCandidates, type Candidate, chooseCandidate, finalSelectName, type Rejection } from "./candidates.js";
 import type { ContactlessField } from "./field.js";
 import type { ContactlessKernel, KernelDetails, KernelResult } from "./kernel-api.js";
@@ -213,21 +212,6 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
   } catch (e) {
     return finish(outcome("End Application", EP, `internal error: ${e instanceof Error ? e.message : String(e)}`));
   }
-}
-
-/**
- * An event whose message is PAN-masked when first read (by the report, the JSON, a test) rather than when logged:
- * most taps' events are never read. An own enumerable getter, so JSON and spreads see the masked text.
- */
-function maskedEvent(step: string, raw: string): KernelEvent {
-  let masked: string | undefined;
-  return {
-    step,
-    get message() {
-      masked ??= maskPansInText(raw);
-      return masked;
-    },
-  };
 }
 
 function show(interaction: Interaction, o: Outcome): void {
