@@ -39,16 +39,24 @@ export interface KernelEvent {
 }
 
 /**
- * An event whose message is PAN-masked when first read (by the report, the JSON, a test) rather than when logged:
- * most transactions' events are never read. An own enumerable getter, so JSON and spreads see the masked text.
+ * The kernel's event log. Messages are kept as logged and PAN-masked when the log is first read (the report, the
+ * JSON, a test), each line once: most logs are never read, and masking every line as it was logged (or making it an
+ * object with a masking getter) cost more than all the rest of logging.
  */
-export function maskedEvent(step: string, raw: string): KernelEvent {
-  let masked: string | undefined;
-  return {
-    step,
-    get message() {
-      masked ??= maskPansInText(raw);
-      return masked;
-    },
-  };
+export class EventLog {
+  private readonly logged: KernelEvent[] = [];
+  private readonly masked: KernelEvent[] = [];
+
+  add(step: string, message: string): void {
+    this.logged.push({ step, message });
+  }
+
+  /** The events so far with PANs masked; lines logged since the last read are masked now. */
+  get events(): readonly KernelEvent[] {
+    for (let i = this.masked.length; i < this.logged.length; i++) {
+      const e = this.logged[i]!;
+      this.masked.push({ step: e.step, message: maskPansInText(e.message) });
+    }
+    return this.masked;
+  }
 }

@@ -17,7 +17,7 @@ import type { Interaction } from "../interaction.js";
 import { nonInteractive } from "../interaction.js";
 import type { TransactionOutcomeRecord } from "../result.js";
 import { STANDARD_MESSAGE, type StandardMessage, TERMINATION_MESSAGE, type TerminationCause } from "../termination.js";
-import { type KernelEvent, maskedEvent, type TransactionParams } from "../transaction-params.js";
+import { EventLog, type TransactionParams } from "../transaction-params.js";
 import { type BackHalfStep, newBackHalf } from "./back-half.js";
 import { cardActionAnalysis } from "./card-action-analysis.js";
 import { completion, completionDecision } from "./completion.js";
@@ -114,7 +114,7 @@ export async function completeTransaction(ctx: TransactionContext, options: Comp
 }
 
 export async function runTransaction(req: TransactionRequest): Promise<TransactionRecord> {
-  const events: KernelEvent[] = [];
+  const log = new EventLog();
   const data = new TransactionData();
   const tvr = newTvr();
   const tsi = newTsi();
@@ -132,10 +132,8 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
     aid: undefined,
     pdolData: undefined,
     oda: { method: "none", result: "not-performed" },
-    // PANs never leave the event log in clear, whatever a step wrote: masked when the message is first read.
-    log: (step, message) => {
-      events.push(maskedEvent(step, message));
-    },
+    // PANs never leave the event log in clear, whatever a step wrote: masked when the log is first read.
+    log: (step, message) => log.add(step, message),
   };
   let selected: Candidate | undefined;
   let language: LanguageChoice | undefined;
@@ -164,7 +162,9 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       tsi: tsi.bytes,
       cryptograms: [...extra.cryptograms],
       trace: card.trace,
-      events,
+      get events() {
+        return log.events;
+      },
       data,
     };
     if (termination) r.termination = termination;
