@@ -43,8 +43,10 @@ export type Exchange =
 export const MAX_SHORT_COMMAND_DATA = 255;
 
 /** Encode a short command APDU (ISO 7816-4 §5.1 cases 1–4) with the transport's codec; Le 00 means 256. */
+const NO_DATA = new Uint8Array(0);
+
 export function encodeCommand(c: KernelCommand): Uint8Array {
-  const data = c.data ?? new Uint8Array(0);
+  const data = c.data ?? NO_DATA;
   if (data.length > MAX_SHORT_COMMAND_DATA)
     throw new RangeError(`${c.name}: command data of ${data.length} bytes exceeds a short APDU`);
   const le = c.le === undefined ? undefined : c.le === 0 ? 256 : c.le;

@@ -2,6 +2,7 @@
 // Book A §5): type, amounts, date and time, sequence counter, the unpredictable-number source; and the kernel's event log.
 
 import type { RandomSource } from "../emv/random.js";
+import { maskPansInText } from "../emv/sensitive.js";
 
 /** Transaction type (9C), Book 3 Annex A / ISO 8583 processing code first two digits. */
 export type TransactionType = "purchase" | "cash" | "cashback" | "refund";
@@ -35,4 +36,27 @@ export interface KernelEvent {
   /** The Book 3 step, e.g. "application-selection", "offline-data-authentication". */
   readonly step: string;
   readonly message: string;
+}
+
+/**
+ * The kernel's event log. Messages are kept as logged and PAN-masked when the log is first read (the report, the
+ * JSON, a test), each line once: most logs are never read, and masking every line as it was logged (or making it an
+ * object with a masking getter) cost more than all the rest of logging.
+ */
+export class EventLog {
+  private readonly logged: KernelEvent[] = [];
+  private readonly masked: KernelEvent[] = [];
+
+  add(step: string, message: string): void {
+    this.logged.push({ step, message });
+  }
+
+  /** The events so far with PANs masked; lines logged since the last read are masked now. */
+  get events(): readonly KernelEvent[] {
+    for (let i = this.masked.length; i < this.logged.length; i++) {
+      const e = this.logged[i]!;
+      this.masked.push({ step: e.step, message: maskPansInText(e.message) });
+    }
+    return this.masked;
+  }
 }

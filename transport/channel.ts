@@ -49,7 +49,7 @@ export const EXCHANGE_BOUND_MS = 65_000;
 /** An operation of a bounded channel that has not settled yet. */
 interface PendingOperation {
   readonly deadline: number;
-  readonly fail: () => void;
+  fail(): void;
 }
 
 // One watchdog timer for every bounded channel instead of a timer per exchange (a tap makes several exchanges in well
@@ -86,6 +86,21 @@ function watch(op: PendingOperation): void {
   else if (pendingOperations.size === 1) watchdog.ref();
 }
 
+/** An exchange of a bounded channel: its deadline, and the rejection (built only if it comes) when it passes. */
+class BoundedOperation implements PendingOperation {
+  constructor(
+    readonly deadline: number,
+    private readonly reject: (e: TransportError) => void,
+    private readonly channel: string,
+    private readonly what: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  fail(): void {
+    this.reject(new TransportError("timeout", `${this.channel}: no ${this.what} within ${this.timeoutMs} ms`));
+  }
+}
+
 /** False when the operation was already rejected by the watchdog. */
 function settled(op: PendingOperation): boolean {
   if (!pendingOperations.delete(op)) return false;
@@ -101,10 +116,7 @@ function settled(op: PendingOperation): boolean {
 export function boundedChannel(inner: CardChannel, timeoutMs = EXCHANGE_BOUND_MS): CardChannel {
   const bound = <T>(what: string, p: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const op: PendingOperation = {
-        deadline: performance.now() + timeoutMs,
-        fail: () => reject(new TransportError("timeout", `${inner.description}: no ${what} within ${timeoutMs} ms`)),
-      };
+      const op = new BoundedOperation(performance.now() + timeoutMs, reject, inner.description, what, timeoutMs);
       watch(op);
       // An answer after the bound is dropped (the operation was rejected and removed).
       p.then(

@@ -103,3 +103,24 @@ describe("input checks (error values, never exceptions)", () => {
     );
   });
 });
+
+describe("rsaRecover's KeyObject cache by value", () => {
+  it("keys with the same length and last bytes are told apart: each recovery uses its own modulus", () => {
+    // Two moduli that differ only in their first bytes (the cache is looked up by length and tail), each given as a
+    // new object every time, like a recovered key in each transaction; the result is checked against BigInt modPow.
+    const tail = key3.modulus.subarray(8);
+    const a = (): RsaPublicKey => ({
+      modulus: Uint8Array.of(...key3.modulus.subarray(0, 8), ...tail),
+      exponent: Uint8Array.of(3),
+    });
+    const other = key3.modulus.slice();
+    other[1] = other[1]! ^ 0x40;
+    const b = (): RsaPublicKey => ({ modulus: other.slice(), exponent: Uint8Array.of(3) });
+    const input = new Uint8Array(96).fill(0x11);
+    for (const make of [a, b, a, b]) {
+      const key = make();
+      const r = rsaRecover(key, input);
+      expect(r.ok && toHex(r.value)).toBe(toHex(bytes(modPow(big(input), 3n, big(key.modulus)), 96)));
+    }
+  });
+});

@@ -9,7 +9,7 @@ import {
   privateDecrypt,
   publicEncrypt,
 } from "node:crypto";
-import { toHex } from "../bytes.js";
+import { bytesEqual, toHex } from "../bytes.js";
 
 /** An RSA public key, big-endian bytes. */
 export interface RsaPublicKey {
@@ -45,31 +45,44 @@ export function modulusLength(key: RsaPublicKey): number {
 
 const b64u = (b: Uint8Array): string => Buffer.from(stripLeadingZeros(b)).toString("base64url");
 
-const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1");
-
 const publicKeys = new WeakMap<RsaPublicKey, KeyObject>();
 const privateKeys = new WeakMap<RsaPrivateKey, KeyObject>();
 
 /**
  * Recovered issuer and ICC keys are new objects in every transaction but the same values for the same card: a small
- * bounded cache by value keeps their KeyObjects too (building one costs about as much as a recovery).
+ * bounded cache by value keeps their KeyObjects too (building one costs about as much as a recovery). It is looked up
+ * by the modulus length and last 4 bytes and the entry's key compared in full (a different key with the same tail is
+ * built and replaces the entry), which costs less than making a string of the whole key to look it up by.
  */
-const publicKeysByValue = new Map<string, KeyObject>();
+interface CachedPublicKey {
+  readonly modulus: Uint8Array;
+  readonly exponent: Uint8Array;
+  readonly object: KeyObject;
+}
+const publicKeysByValue = new Map<number, CachedPublicKey>();
 const PUBLIC_KEY_CACHE_SIZE = 256;
+
+function publicKeyTail(modulus: Uint8Array): number {
+  const n = modulus.length;
+  if (n < 4) return n;
+  const tail = ((modulus[n - 4]! << 24) | (modulus[n - 3]! << 16) | (modulus[n - 2]! << 8) | modulus[n - 1]!) >>> 0;
+  return tail * 4096 + (n & 0xfff);
+}
 
 function publicKeyObject(key: RsaPublicKey): KeyObject {
   let k = publicKeys.get(key);
   if (k) return k;
-  // The key by value, as a string built natively (hex text of 256 bytes built in JavaScript costs a recovery's time).
-  const id = `${latin1(key.exponent)}:${latin1(key.modulus)}`;
-  k = publicKeysByValue.get(id);
-  if (!k) {
+  const id = publicKeyTail(key.modulus);
+  const cached = publicKeysByValue.get(id);
+  if (cached && bytesEqual(cached.modulus, key.modulus) && bytesEqual(cached.exponent, key.exponent)) k = cached.object;
+  else {
     k = createPublicKey({ key: { kty: "RSA", n: b64u(key.modulus), e: b64u(key.exponent) }, format: "jwk" });
-    if (publicKeysByValue.size >= PUBLIC_KEY_CACHE_SIZE) {
+    if (!cached && publicKeysByValue.size >= PUBLIC_KEY_CACHE_SIZE) {
       const oldest = publicKeysByValue.keys().next().value;
       if (oldest !== undefined) publicKeysByValue.delete(oldest);
     }
-    publicKeysByValue.set(id, k);
+    // Copies: the caller may reuse its arrays.
+    publicKeysByValue.set(id, { modulus: key.modulus.slice(), exponent: key.exponent.slice(), object: k });
   }
   publicKeys.set(key, k);
   return k;

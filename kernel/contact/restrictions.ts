@@ -145,21 +145,19 @@ export async function processingRestrictions(ctx: TransactionContext): Promise<S
   const issuerCountry = card(TAG.ISSUER_COUNTRY_CODE);
   const effective = card(TAG.APPLICATION_EFFECTIVE_DATE);
   const expiry = card(TAG.APPLICATION_EXPIRATION_DATE);
-  const cardVersion = card(TAG.APPLICATION_VERSION_NUMBER_ICC);
-  const auc = card(TAG.APPLICATION_USAGE_CONTROL);
-  const terminalVersion = terminalApplicationVersion(ctx);
+  // Absent data objects are undefined properties (the check treats them as absent): one object shape, no spreads.
   const inputs: RestrictionInputs = {
-    ...(cardVersion ? { cardVersion } : {}),
-    ...(terminalVersion ? { terminalVersion } : {}),
-    ...(auc ? { auc } : {}),
-    ...(issuerCountry ? { issuerCountry: numericValue(issuerCountry) } : {}),
+    cardVersion: card(TAG.APPLICATION_VERSION_NUMBER_ICC),
+    terminalVersion: terminalApplicationVersion(ctx),
+    auc: card(TAG.APPLICATION_USAGE_CONTROL),
+    issuerCountry: issuerCountry ? numericValue(issuerCountry) : undefined,
     terminalCountry: terminalCountryCode(ctx),
     terminalType: terminalType(ctx),
     additionalCapabilities: additionalTerminalCapabilities(ctx),
     transactionType: transactionTypeCode(ctx),
     transactionDate: transactionDate(ctx),
-    ...(effective ? { effectiveDate: toHex(effective) } : {}),
-    ...(expiry ? { expirationDate: toHex(expiry) } : {}),
+    effectiveDate: effective ? toHex(effective) : undefined,
+    expirationDate: expiry ? toHex(expiry) : undefined,
   };
   const findings = processingRestrictionsCheck(inputs);
   for (const f of findings) {

@@ -17,7 +17,7 @@ import type { Interaction } from "../interaction.js";
 import { nonInteractive } from "../interaction.js";
 import type { TransactionOutcomeRecord } from "../result.js";
 import { STANDARD_MESSAGE, type StandardMessage, TERMINATION_MESSAGE, type TerminationCause } from "../termination.js";
-import type { KernelEvent, TransactionParams } from "../transaction-params.js";
+import { EventLog, type TransactionParams } from "../transaction-params.js";
 import { type BackHalfStep, newBackHalf } from "./back-half.js";
 import { cardActionAnalysis } from "./card-action-analysis.js";
 import { completion, completionDecision } from "./completion.js";
@@ -54,6 +54,8 @@ export interface TransactionRequest {
  * cryptograms, online exchange, the APDU trace, the event log and the final data store (what result.ts formats).
  */
 export type TransactionRecord = TransactionOutcomeRecord;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Messages for the cardholder display at the end (Book 4 §11.2); a termination shows its cause's message. */
 const FINAL_MESSAGE: Readonly<Record<Outcome, StandardMessage | undefined>> = {
@@ -112,7 +114,7 @@ export async function completeTransaction(ctx: TransactionContext, options: Comp
 }
 
 export async function runTransaction(req: TransactionRequest): Promise<TransactionRecord> {
-  const events: KernelEvent[] = [];
+  const log = new EventLog();
   const data = new TransactionData();
   const tvr = newTvr();
   const tsi = newTsi();
@@ -130,10 +132,8 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
     aid: undefined,
     pdolData: undefined,
     oda: { method: "none", result: "not-performed" },
-    // PANs never reach the event log in clear, whatever a step wrote.
-    log: (step, message) => {
-      events.push({ step, message: maskPansInText(message) });
-    },
+    // PANs never leave the event log in clear, whatever a step wrote: masked when the log is first read.
+    log: (step, message) => log.add(step, message),
   };
   let selected: Candidate | undefined;
   let language: LanguageChoice | undefined;
@@ -153,24 +153,31 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
     } catch {
       // A failing display does not change the outcome.
     }
-    return {
+    // Optional fields only when present (no key with an undefined value), set by assignment rather than spreads.
+    const r: Mutable<TransactionRecord> = {
       outcome,
       reason: maskPansInText(reason),
-      ...(termination ? { termination } : {}),
-      ...(selected ? { aid: selected.aid, label: selected.label } : {}),
-      ...(language ? { language } : {}),
       oda: ctx.oda,
       tvr: tvr.bytes,
       tsi: tsi.bytes,
-      ...(cvmResults ? { cvmResults } : {}),
       cryptograms: [...extra.cryptograms],
-      ...(extra.online ? { online: extra.online } : {}),
-      ...(extra.authorizationData ? { authorizationData: extra.authorizationData } : {}),
-      ...(extra.advice ? { advice: extra.advice } : {}),
       trace: card.trace,
-      events,
+      get events() {
+        return log.events;
+      },
       data,
     };
+    if (termination) r.termination = termination;
+    if (selected) {
+      r.aid = selected.aid;
+      r.label = selected.label;
+    }
+    if (language) r.language = language;
+    if (cvmResults) r.cvmResults = cvmResults;
+    if (extra.online) r.online = extra.online;
+    if (extra.authorizationData) r.authorizationData = extra.authorizationData;
+    if (extra.advice) r.advice = extra.advice;
+    return r;
   };
   const terminated = (cause: TerminationCause, reason: string) => {
     ctx.log("transaction", `terminated: ${reason}`);
@@ -211,12 +218,8 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       ctx,
       req.hostTimeoutMs !== undefined ? { hostTimeoutMs: req.hostTimeoutMs } : {},
     );
-    return record(decision.outcome, decision.reason, decision.cause, {
-      cryptograms: [...decision.cryptograms],
-      ...(decision.online ? { online: decision.online } : {}),
-      ...(decision.authorizationData ? { authorizationData: decision.authorizationData } : {}),
-      ...(decision.advice ? { advice: decision.advice } : {}),
-    });
+    // record() copies the cryptograms and takes only the optional fields that are present.
+    return record(decision.outcome, decision.reason, decision.cause, decision);
   } catch (e) {
     // The kernel never throws out of a transaction.
     return terminated("internal", `internal error: ${e instanceof Error ? e.message : String(e)}`);

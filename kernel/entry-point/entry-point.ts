@@ -5,7 +5,6 @@
 import type { AuthorizationResponse, IssuerHost } from "../../emv/authorisation.js";
 import { bytesEqual, hexWord, toHex } from "../../emv/bytes.js";
 import { messageName, UI_MESSAGE, uiRequest } from "../../emv/fields/ui-request.js";
-import { maskPansInText } from "../../emv/sensitive.js";
 import { decodeTlv } from "../../emv/tlv/ber.js";
 import { parseDol } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
@@ -15,7 +14,7 @@ import type { ReaderConfig } from "../config/reader-types.js";
 import { DEFAULT_HOST_TIMEOUT_MS, isApproval, requestAuthorization, responseCodeText } from "../contact/online.js";
 import type { Interaction } from "../interaction.js";
 import { nonInteractive } from "../interaction.js";
-import type { KernelEvent, TransactionParams } from "../transaction-params.js";
+import { EventLog, type KernelEvent, type TransactionParams } from "../transaction-params.js";
 import { buildCandidates, type Candidate, chooseCandidate, finalSelectName, type Rejection } from "./candidates.js";
 import type { ContactlessField } from "./field.js";
 import type { ContactlessKernel, KernelDetails, KernelResult } from "./kernel-api.js";
@@ -69,8 +68,9 @@ const MAX_RESTARTS = 3;
 const EP = "Entry Point";
 
 export async function runTap(req: TapRequest): Promise<TapRecord> {
-  const events: KernelEvent[] = [];
-  const log = (step: string, message: string) => events.push(maskedEvent(step, message));
+  // PANs masked when the log is first read (the record's events), not on every line.
+  const eventLog = new EventLog();
+  const log = (step: string, message: string) => eventLog.add(step, message);
   const interaction = req.interaction ?? nonInteractive();
   const outcomes: Outcome[] = [];
   const sessions: CardSession[] = [];
@@ -99,7 +99,7 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
     if (online) record.online = online;
     record.taps = taps;
     record.trace = sessions.length === 1 ? sessions[0]!.trace : sessions.flatMap((x) => x.trace);
-    record.events = events;
+    Object.defineProperty(record, "events", { enumerable: true, get: () => eventLog.events });
     return record as TapRecord;
   };
 
@@ -213,21 +213,6 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
   } catch (e) {
     return finish(outcome("End Application", EP, `internal error: ${e instanceof Error ? e.message : String(e)}`));
   }
-}
-
-/**
- * An event whose message is PAN-masked when first read (by the report, the JSON, a test) rather than when logged:
- * most taps' events are never read. An own enumerable getter, so JSON and spreads see the masked text.
- */
-function maskedEvent(step: string, raw: string): KernelEvent {
-  let masked: string | undefined;
-  return {
-    step,
-    get message() {
-      masked ??= maskPansInText(raw);
-      return masked;
-    },
-  };
 }
 
 function show(interaction: Interaction, o: Outcome): void {

@@ -27,10 +27,11 @@ export function caPublicKey(ctx: TransactionContext): KeyResult {
     return { ok: false, reason: `Certification Authority Public Key Index (8F) has ${index.length} bytes, expected 1` };
   const rid = registeredApplicationProviderId(ctx);
   if (!rid) return { ok: false, reason: "no RID: the selected AID is shorter than 5 bytes" };
-  const name = `${toHex(rid)}/${hexByte(index[0]!)}`;
-  const key = ctx.config.caKeys.find((k) => bytesEqual(k.rid, rid) && k.index === index[0]);
-  if (!key) return { ok: false, reason: `CA public key ${name} is not known to the terminal` };
+  // The key's name only for a failure's reason.
+  const name = () => `${toHex(rid)}/${hexByte(index[0]!)}`;
+  const key = ctx.config.caKeys.find((k) => k.index === index[0] && bytesEqual(k.rid, rid));
+  if (!key) return { ok: false, reason: `CA public key ${name()} is not known to the terminal` };
   if (key.expiry && key.expiry < transactionDate(ctx))
-    return { ok: false, reason: `CA public key ${name} expired on ${key.expiry}` };
+    return { ok: false, reason: `CA public key ${name()} expired on ${key.expiry}` };
   return { ok: true, key: { modulus: key.modulus, exponent: key.exponent } };
 }
