@@ -27,6 +27,12 @@ describe("emvsim emulate (argument checks; serving is covered by devices/*.integ
     [["--serial", "/dev/x", "--baud", "fast"], "emvsim emulate: --baud 'fast' is not a baud rate"],
     // Issue 13 defect 2: these were retried forever or half-started.
     [["--vpcd", "127.0.0.1:99999"], "emvsim emulate: --vpcd '127.0.0.1:99999': port 99999 is not 1 to 65535"],
+    // A bare number is a port (issue 13 defect 2: it was taken for host "99999" and retried for ever).
+    [["--vpcd", "99999"], "emvsim emulate: --vpcd '99999': port 99999 is not 1 to 65535"],
+    [
+      ["--vpcd", "no-such-host.invalid"],
+      "emvsim emulate: --vpcd 'no-such-host.invalid': host 'no-such-host.invalid' not found (ENOTFOUND)",
+    ],
     [["--vpcd", "127.0.0.1:0"], "emvsim emulate: --vpcd '127.0.0.1:0': port 0 is not 1 to 65535"],
     [["--vpcd", "127.0.0.1:"], "emvsim emulate: --vpcd '127.0.0.1:': no port after ':' (give host:port)"],
     [["--vpcd", "127.0.0.1:abc"], "emvsim emulate: --vpcd '127.0.0.1:abc': port 'abc' is not a number"],
@@ -36,6 +42,16 @@ describe("emvsim emulate (argument checks; serving is covered by devices/*.integ
     const o = io();
     expect(await main(["emulate", ...args], o)).toBe(1);
     expect(o.errText).toEqual([message]);
+  });
+
+  it("a host name that does not resolve is one line and exit 1, not a retry for ever (issue 13 defect 2)", async () => {
+    const o = io();
+    expect(await main(["emulate", "--vpcd", "no-such-host.invalid"], o)).toBe(1);
+    // RFC 2606 reserves .invalid: no resolver gives it an address (ENOTFOUND, or EAI_AGAIN without a DNS server).
+    expect(o.errText).toHaveLength(1);
+    expect(o.errText[0]).toMatch(
+      /^emvsim emulate: --vpcd 'no-such-host\.invalid': host 'no-such-host\.invalid' not found \((ENOTFOUND|EAI_AGAIN)\)$/,
+    );
   });
 
   it("names an unknown profile", async () => {

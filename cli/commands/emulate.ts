@@ -6,17 +6,32 @@ import { type Command, parseOptions, UsageError } from "../command.js";
 /** vsmartcard vpcd's default port. */
 const VPCD_PORT = 35963;
 
-/** `host:port`, `host` (default port) or `:port` (default host); every other form is a one-line UsageError. */
+/**
+ * `host:port`, `host` (default port), `:port` or a bare port number (default host); every other form is a one-line
+ * UsageError. A bare number is a port, never a host name: `--vpcd 99999` is a port out of range, not host "99999".
+ */
 export function parseVpcdAddress(text: string): { host: string; port: number } {
   const colon = text.lastIndexOf(":");
-  if (colon < 0) return { host: text, port: VPCD_PORT };
-  const host = text.slice(0, colon) || "127.0.0.1";
-  const portText = text.slice(colon + 1);
+  const bare = colon < 0 && /^[0-9]+$/.test(text);
+  if (colon < 0 && !bare) return { host: text, port: VPCD_PORT };
+  const host = bare ? "127.0.0.1" : text.slice(0, colon) || "127.0.0.1";
+  const portText = bare ? text : text.slice(colon + 1);
   if (portText === "") throw new UsageError(`--vpcd '${text}': no port after ':' (give host:port)`);
   if (!/^[0-9]+$/.test(portText)) throw new UsageError(`--vpcd '${text}': port '${portText}' is not a number`);
   const port = Number(portText);
   if (port < 1 || port > 65535) throw new UsageError(`--vpcd '${text}': port ${port} is not 1 to 65535`);
   return { host, port };
+}
+
+/** Throws a one-line error when `host` has no address (DNS or /etc/hosts), naming the --vpcd value. */
+async function hostResolves(text: string, host: string): Promise<void> {
+  const { lookup } = await import("node:dns/promises");
+  try {
+    await lookup(host);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "no address";
+    throw new UsageError(`--vpcd '${text}': host '${host}' not found (${code})`);
+  }
 }
 
 export const command: Command = {
@@ -46,6 +61,8 @@ export const command: Command = {
     if (!vpcdText && !serial) throw new UsageError("give --vpcd <host:port> or --serial <path>");
     if (vpcdText && serial) throw new UsageError("give --vpcd or --serial, not both");
     const vpcd = vpcdText === undefined ? undefined : parseVpcdAddress(vpcdText);
+    // Retrying is for a vpcd not started yet; a host name that does not resolve never will: one line, exit 1.
+    if (vpcd) await hostResolves(vpcdText ?? "", vpcd.host);
     const line = opts.get("--line");
     if (line !== undefined && line !== "t0" && line !== "t1") throw new UsageError(`--line '${line}' is not t0 or t1`);
     const baudText = opts.get("--baud");
