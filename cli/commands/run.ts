@@ -215,8 +215,12 @@ export const command: Command = {
   usage: USAGE,
   async run(args, io) {
     const options = parseRunArgs(args);
-    const { loadTerminalConfig, loadCaKeyFile, withCaKeys } = await import("../../kernel/config/load.js");
-    const loaded = loadTerminalConfig(options.terminal);
+    const { builtInDefaultHost, builtInTerminalConfig } = await import("../built-ins.js");
+    const { loadCaKeyFile, withCaKeys } = await import("../../kernel/config/terminal-data.js");
+    // A shipped configuration the build validated is taken as is; anything else is validated (kernel/config/load.ts).
+    const loaded =
+      builtInTerminalConfig(options.terminal) ??
+      (await import("../../kernel/config/load.js")).loadTerminalConfig(options.terminal);
     if (!loaded.ok) throw new UsageError(loaded.error);
     let config = loaded.config;
     const card = await cardSource(options);
@@ -244,7 +248,6 @@ export const command: Command = {
     if (options.host !== undefined && options.issuer !== undefined) {
       throw new UsageError("--issuer configures the in-process host; --host names a network host: give one");
     }
-    const hostModule = await import("../../emulator/host/index.js");
     let host: IssuerHost;
     let network: { close(): void } | undefined;
     if (options.host !== undefined) {
@@ -252,11 +255,12 @@ export const command: Command = {
       host = remote;
       network = remote;
     } else if (options.issuer) {
-      const hostConfig = hostModule.loadHostConfig(options.issuer);
+      const hostConfig = (await import("../../emulator/host/config.js")).loadHostConfig(options.issuer);
       if (!hostConfig.ok) throw new UsageError(hostConfig.error.message);
-      host = hostModule.issuerHostFromConfig(hostConfig.value);
+      host = (await import("../../emulator/host/issuer-host.js")).issuerHostFromConfig(hostConfig.value);
     } else {
-      host = hostModule.defaultIssuerHost();
+      // The build's key sets when the profiles are unchanged; else derived from every profile (default.ts).
+      host = builtInDefaultHost() ?? (await import("../../emulator/host/default.js")).defaultIssuerHost();
     }
 
     const { seededBytes, seededRandom, systemRandom } = await import("../../emv/random.js");
@@ -339,7 +343,7 @@ async function runContactless(
   io: Parameters<Command["run"]>[1],
 ): Promise<number> {
   const { DEFAULT_READER_CONFIG, loadReaderConfig } = await import("../../kernel/config/reader-load.js");
-  const { loadCaKeyFile, withCaKeys } = await import("../../kernel/config/load.js");
+  const { loadCaKeyFile, withCaKeys } = await import("../../kernel/config/terminal-data.js");
   const loaded = loadReaderConfig(options.readerConfig ?? t.card.readerConfig ?? DEFAULT_READER_CONFIG);
   if (!loaded.ok) throw new UsageError(loaded.error);
   let terminal = t.config ?? loaded.config.terminal;
@@ -375,7 +379,6 @@ async function runContactless(
 /** The card: the emulated card in-process (profile checked before anything runs) or a reader by URI. */
 async function cardSource(options: RunOptions): Promise<CardSource> {
   const { parseReaderUri, ReaderUriError } = await import("../../devices/open.js");
-  const { openReader } = await import("../../serve/readers.js");
   let uri: ReturnType<typeof parseReaderUri>;
   try {
     uri = parseReaderUri(options.reader ?? "emulator:");
@@ -386,6 +389,7 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   if (uri.kind !== "emulator") {
     if (options.card !== undefined)
       throw new UsageError("--card is for the emulated card; the reader has its own card");
+    const { openReader } = await import("../../serve/readers.js");
     return { caKeys: [], defaultInterface: "auto", open: () => openReader(options.reader) };
   }
   if (uri.profile !== undefined && options.card !== undefined && uri.profile !== options.card) {
@@ -393,11 +397,16 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   }
   const paypass = await paypassCardSource(uri.profile ?? options.card, options);
   if (paypass) return paypass;
-  const { DEFAULT_PROFILE_ID, loadProfile } = await import("../../emulator/profile.js");
-  const profile = loadProfile(uri.profile ?? options.card ?? DEFAULT_PROFILE_ID);
+  const { DEFAULT_PROFILE_ID } = await import("../../emulator/profile-data.js");
+  const id = uri.profile ?? options.card ?? DEFAULT_PROFILE_ID;
+  // A shipped profile the build validated is taken as is; anything else is validated (emulator/profile.ts).
+  const builtIn = (await import("../built-ins.js")).builtInProfile(id);
+  const profile = builtIn
+    ? { ok: true as const, value: builtIn }
+    : (await import("../../emulator/profile.js")).loadProfile(id);
   if (!profile.ok) throw new UsageError(profile.error.message);
   const { caPublicKeysForProfile } = await import("../../emulator/ca-keys.js");
-  const { openEmulatorChannel } = await import("../../emulator/channel.js");
+  const { openProfileChannel } = await import("../../emulator/card-channel.js");
   const interfaces = profile.value.interfaces;
   if (options.interface && !interfaces.includes(options.interface))
     throw new UsageError(
@@ -407,7 +416,7 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
     caKeys: caPublicKeysForProfile(profile.value),
     defaultInterface: interfaces.includes("contact") ? "contact" : "contactless",
     open: async (random, iface) =>
-      openEmulatorChannel(profile.value, { ...(random ? { random } : {}), ...(iface ? { interface: iface } : {}) }),
+      openProfileChannel(profile.value, { ...(random ? { random } : {}), ...(iface ? { interface: iface } : {}) }),
   };
 }
 
@@ -417,11 +426,9 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
  * system clock plus the card's simulated time).
  */
 async function paypassCardSource(id: string | undefined, options: RunOptions): Promise<CardSource | undefined> {
-  const { builtInPaypassProfileIds, loadPaypassProfile } = await import(
-    "../../emulator/contactless/paypass-profile.js"
-  );
+  const { builtInPaypassProfileIds } = await import("../../emulator/contactless/paypass-ids.js");
   if (id === undefined || !builtInPaypassProfileIds().includes(id)) return undefined;
-  const p = loadPaypassProfile(id);
+  const p = (await import("../../emulator/contactless/paypass-profile.js")).loadPaypassProfile(id);
   if (!p.ok) throw new UsageError(p.error);
   if (options.interface === "contact")
     throw new UsageError(`--interface contact: card ${id} has only the contactless interface`);
