@@ -269,10 +269,14 @@ export const command: Command = {
       options.seed === undefined ? undefined : seededBytes(options.seed, "card"),
       iface === "auto" ? undefined : iface,
     );
-    const channel = (await import("../record.js")).recordedChannel(opened, options.record, options.unmask);
-    const { atrInterface } = await import("../../devices/contactless-atr.js");
+    const channel =
+      options.record === undefined
+        ? opened
+        : (await import("../record.js")).recordedChannel(opened, options.record, options.unmask);
     const contactless =
-      iface === "contactless" || (iface === "auto" && atrInterface(channel.atr).kind === "contactless");
+      iface === "contactless" ||
+      (iface === "auto" &&
+        (await import("../../devices/contactless-atr.js")).atrInterface(channel.atr).kind === "contactless");
     const now = nowDateTime();
     const params: TransactionParams = {
       type: options.type,
@@ -378,13 +382,16 @@ async function runContactless(
 
 /** The card: the emulated card in-process (profile checked before anything runs) or a reader by URI. */
 async function cardSource(options: RunOptions): Promise<CardSource> {
-  const { parseReaderUri, ReaderUriError } = await import("../../devices/open.js");
-  let uri: ReturnType<typeof parseReaderUri>;
-  try {
-    uri = parseReaderUri(options.reader ?? "emulator:");
-  } catch (e) {
-    if (e instanceof ReaderUriError) throw new UsageError(e.message);
-    throw e;
+  let uri: import("../../devices/open.js").ReaderUri = { kind: "emulator", profile: undefined };
+  // Without --reader: the emulated card (what parseReaderUri gives for "emulator:"), without loading the device layer.
+  if (options.reader !== undefined) {
+    const { parseReaderUri, ReaderUriError } = await import("../../devices/open.js");
+    try {
+      uri = parseReaderUri(options.reader);
+    } catch (e) {
+      if (e instanceof ReaderUriError) throw new UsageError(e.message);
+      throw e;
+    }
   }
   if (uri.kind !== "emulator") {
     if (options.card !== undefined)
