@@ -78,7 +78,11 @@ describe("built-ins (dist/built-ins.json, written at build)", () => {
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "../package.json"), "utf8")) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts["build"]).toBe("tsc -p tsconfig.build.json && node dist/cli/built-ins-generate.js");
-    expect(pkg.scripts["bench"]).toContain("node dist-bench/cli/built-ins-generate.js &&");
+    expect(pkg.scripts["build"]).toBe(
+      "tsc -p tsconfig.build.json && node dist/cli/built-ins-generate.js && node dist/cli/bundle.js",
+    );
+    expect(pkg.scripts["bench"]).toContain(
+      "node dist-bench/cli/built-ins-generate.js && node dist-bench/cli/bundle.js &&",
+    );
   });
 });

@@ -1,13 +1,23 @@
 // `emvsim run`: one EMV transaction (Book 3 §10) from application selection to completion against a card in a reader
 // (the emulated card by default), with the issuer host simulated; prints the step-by-step report or the JSON result.
+// The contact transaction with the emulated card, the built-in data and the in-process host is imported statically
+// (the build puts it in one chunk, cli/bundle.ts); everything else only when an option needs it.
 
+import { caPublicKeysForProfile } from "../../emulator/ca-keys.js";
+import { openProfileChannel } from "../../emulator/card-channel.js";
+import { builtInPaypassProfileIds } from "../../emulator/contactless/paypass-ids.js";
+import { DEFAULT_PROFILE_ID } from "../../emulator/profile-data.js";
 import type { IssuerHost } from "../../emv/authorisation.js";
 import type { CaPublicKey } from "../../emv/crypto/capk.js";
-import type { RandomSource } from "../../emv/random.js";
+import { type RandomSource, seededBytes, seededRandom, systemRandom } from "../../emv/random.js";
+import { loadCaKeyFile, withCaKeys } from "../../kernel/config/terminal-data.js";
+import { runTransaction } from "../../kernel/contact/transaction.js";
+import { nonInteractive } from "../../kernel/interaction.js";
 import { transactionReport } from "../../kernel/report.js";
 import { resultToJson } from "../../kernel/result.js";
 import type { TransactionParams, TransactionType } from "../../kernel/transaction-params.js";
 import type { CardChannel } from "../../transport/channel.js";
+import { builtInDefaultHost, builtInProfile, builtInTerminalConfig } from "../built-ins.js";
 import { type Command, parseOptions, UsageError } from "../command.js";
 
 const TYPES: readonly TransactionType[] = ["purchase", "cash", "cashback", "refund"];
@@ -215,8 +225,6 @@ export const command: Command = {
   usage: USAGE,
   async run(args, io) {
     const options = parseRunArgs(args);
-    const { builtInDefaultHost, builtInTerminalConfig } = await import("../built-ins.js");
-    const { loadCaKeyFile, withCaKeys } = await import("../../kernel/config/terminal-data.js");
     // A shipped configuration the build validated is taken as is; anything else is validated (kernel/config/load.ts).
     const loaded =
       builtInTerminalConfig(options.terminal) ??
@@ -263,7 +271,6 @@ export const command: Command = {
       host = builtInDefaultHost() ?? (await import("../../emulator/host/default.js")).defaultIssuerHost();
     }
 
-    const { seededBytes, seededRandom, systemRandom } = await import("../../emv/random.js");
     const iface = options.interface ?? card.defaultInterface;
     const opened = await card.open(
       options.seed === undefined ? undefined : seededBytes(options.seed, "card"),
@@ -287,8 +294,6 @@ export const command: Command = {
       sequenceCounter: 1,
       random: withDraw(options.seed === undefined ? systemRandom() : seededRandom(options.seed), options.randomDraw),
     };
-    const { runTransaction } = await import("../../kernel/contact/transaction.js");
-    const { nonInteractive } = await import("../../kernel/interaction.js");
     if (contactless) {
       try {
         const code = await runContactless(
@@ -347,7 +352,6 @@ async function runContactless(
   io: Parameters<Command["run"]>[1],
 ): Promise<number> {
   const { DEFAULT_READER_CONFIG, loadReaderConfig } = await import("../../kernel/config/reader-load.js");
-  const { loadCaKeyFile, withCaKeys } = await import("../../kernel/config/terminal-data.js");
   const loaded = loadReaderConfig(options.readerConfig ?? t.card.readerConfig ?? DEFAULT_READER_CONFIG);
   if (!loaded.ok) throw new UsageError(loaded.error);
   let terminal = t.config ?? loaded.config.terminal;
@@ -363,7 +367,6 @@ async function runContactless(
   const { kernel3 } = await import("../../kernel/c3/kernel.js");
   const { kernel2 } = await import("../../kernel/c2/kernel.js");
   const { tapReport, tapToJson } = await import("../../kernel/entry-point/report.js");
-  const { nonInteractive } = await import("../../kernel/interaction.js");
   const record = await runTap({
     reader,
     params: t.params,
@@ -404,16 +407,13 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   }
   const paypass = await paypassCardSource(uri.profile ?? options.card, options);
   if (paypass) return paypass;
-  const { DEFAULT_PROFILE_ID } = await import("../../emulator/profile-data.js");
   const id = uri.profile ?? options.card ?? DEFAULT_PROFILE_ID;
   // A shipped profile the build validated is taken as is; anything else is validated (emulator/profile.ts).
-  const builtIn = (await import("../built-ins.js")).builtInProfile(id);
+  const builtIn = builtInProfile(id);
   const profile = builtIn
     ? { ok: true as const, value: builtIn }
     : (await import("../../emulator/profile.js")).loadProfile(id);
   if (!profile.ok) throw new UsageError(profile.error.message);
-  const { caPublicKeysForProfile } = await import("../../emulator/ca-keys.js");
-  const { openProfileChannel } = await import("../../emulator/card-channel.js");
   const interfaces = profile.value.interfaces;
   if (options.interface && !interfaces.includes(options.interface))
     throw new UsageError(
@@ -433,7 +433,6 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
  * system clock plus the card's simulated time).
  */
 async function paypassCardSource(id: string | undefined, options: RunOptions): Promise<CardSource | undefined> {
-  const { builtInPaypassProfileIds } = await import("../../emulator/contactless/paypass-ids.js");
   if (id === undefined || !builtInPaypassProfileIds().includes(id)) return undefined;
   const p = (await import("../../emulator/contactless/paypass-profile.js")).loadPaypassProfile(id);
   if (!p.ok) throw new UsageError(p.error);
