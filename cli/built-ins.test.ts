@@ -4,9 +4,15 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultHostConfig } from "../emulator/host/default.js";
 import { listProfiles, loadProfile } from "../emulator/profile.js";
-import { builtInTerminalConfigIds, loadTerminalConfig } from "../kernel/config/load.js";
+import {
+  builtInCaKeySetNames,
+  builtInTerminalConfigIds,
+  loadCaKeySet,
+  loadTerminalConfig,
+} from "../kernel/config/load.js";
 import {
   type BuiltIns,
+  builtInCaKeySet,
   builtInDefaultHost,
   builtInProfile,
   builtInTerminalConfig,
@@ -18,10 +24,11 @@ import { generateBuiltIns } from "./built-ins-generate.js";
 const artefact = generateBuiltIns();
 
 describe("built-ins (dist/built-ins.json, written at build)", () => {
-  it("vouches for every shipped card profile and terminal configuration: all validate and the schemas change nothing", () => {
+  it("vouches for every shipped card profile, terminal configuration and CA key set: all validate, nothing changes", () => {
     const expected = [
       ...listProfiles().map((id) => `profiles/${id}.json`),
       ...builtInTerminalConfigIds().map((id) => `terminals/${id}.json`),
+      ...builtInCaKeySetNames().map((name) => `capks/${name}.json`),
     ];
     expect(Object.keys(artefact.files)).toEqual(expected);
     const file = join(import.meta.dirname, "../emulator/profiles/visa-cvn18-cda.json");
@@ -42,6 +49,14 @@ describe("built-ins (dist/built-ins.json, written at build)", () => {
     }
   });
 
+  it("gives every shipped CA key set's keys exactly as loadCaKeySet checks and converts them", () => {
+    for (const name of builtInCaKeySetNames()) {
+      const loaded = loadCaKeySet(name);
+      expect(loaded.ok).toBe(true);
+      expect(builtInCaKeySet(name, artefact)).toStrictEqual(loaded.ok ? loaded.keys : undefined);
+    }
+  });
+
   it("the default host has the key sets defaultHostConfig derives from every profile", () => {
     expect(builtInDefaultHost(artefact)?.config).toStrictEqual(defaultHostConfig());
   });
@@ -49,12 +64,20 @@ describe("built-ins (dist/built-ins.json, written at build)", () => {
   it("falls back (undefined) for a changed file, a changed profile set, an unknown id, a path, or no artefact", () => {
     const changed: BuiltIns = {
       ...artefact,
-      files: { ...artefact.files, "profiles/visa-cvn18-cda.json": sha256("{}"), "terminals/atm.json": sha256("") },
+      files: {
+        ...artefact.files,
+        "profiles/visa-cvn18-cda.json": sha256("{}"),
+        "terminals/atm.json": sha256(""),
+        "capks/emvco-test.json": sha256(""),
+      },
       host: { ...artefact.host, sources: sha256("") },
     };
     expect(builtInProfile("visa-cvn18-cda", changed)).toBeUndefined();
     expect(builtInProfile("amex-cda", changed)).toBeDefined();
     expect(builtInTerminalConfig("atm", changed)).toBeUndefined();
+    expect(builtInCaKeySet("emvco-test", changed)).toBeUndefined();
+    // A configuration naming a changed key set still has its keys: loaded and checked as without the artefact.
+    expect(builtInTerminalConfig("attended-pos", changed)).toStrictEqual(loadTerminalConfig("attended-pos"));
     expect(builtInDefaultHost(changed)).toBeUndefined();
     expect(builtInProfile("no-such-card", artefact)).toBeUndefined();
     expect(builtInProfile("../profiles/visa-cvn18-cda", artefact)).toBeUndefined();

@@ -14,13 +14,18 @@ import { defaultHostConfigWith } from "../emulator/host/default-base.js";
 import { SimulatedIssuerHost } from "../emulator/host/issuer-host.js";
 import { builtInProfileDir, type CardProfile, toCardProfile } from "../emulator/profile-data.js";
 import type { ProfileJson } from "../emulator/profile-schema.js";
+import type { CaPublicKey, CaPublicKeyJson } from "../emv/crypto/capk.js";
 import type { TerminalConfigJson } from "../kernel/config/schema.js";
-import { type ConfigResult, dataDir, toTerminalConfig } from "../kernel/config/terminal-data.js";
+import { type ConfigResult, dataDir, loadCaKeySet, toTerminalConfig } from "../kernel/config/terminal-data.js";
 
 /** What the build vouches for. */
 export interface BuiltIns {
   readonly format: 1;
-  /** "profiles/<id>.json" / "terminals/<id>.json" → SHA-256 (hex) of a file that validates and whose JSON is the schema's output. */
+  /**
+   * "profiles/<id>.json" / "terminals/<id>.json" → SHA-256 (hex) of a file that validates and whose JSON is the
+   * schema's output; "capks/<name>.json" → of a CA key set that loadCaKeySet accepts (checksums included) and that
+   * caKeysAsChecked converts to the same keys.
+   */
   readonly files: Readonly<Record<string, string>>;
   /** The default host's key sets and the digest of the profile files they were derived from (sourcesDigest). */
   readonly host: { readonly sources: string; readonly issuers: readonly IssuerKeySet[] };
@@ -78,7 +83,36 @@ export function builtInTerminalConfig(id: string, artefact = builtIns()): Config
   if (!ID.test(id)) return undefined;
   const file = join(dataDir("terminals"), `${id}.json`);
   const json = vouched(`terminals/${id}.json`, file, artefact);
-  return json === undefined ? undefined : toTerminalConfig(json as TerminalConfigJson, basename(file));
+  if (json === undefined) return undefined;
+  const caKeySet = (name: string) => {
+    const keys = builtInCaKeySet(name, artefact);
+    return keys ? { ok: true as const, keys } : loadCaKeySet(name);
+  };
+  return toTerminalConfig(json as TerminalConfigJson, basename(file), caKeySet);
+}
+
+/**
+ * The keys of a CA key set file whose hex and checksums were checked (by caPublicKeyFromJson, at build): bytes
+ * as they are, the checksums not computed again.
+ */
+export function caKeysAsChecked(json: unknown): CaPublicKey[] {
+  const list = (Array.isArray(json) ? json : (json as { keys: unknown[] }).keys) as CaPublicKeyJson[];
+  const bytes = (hex: string) => new Uint8Array(Buffer.from(hex, "hex"));
+  return list.map((k) => ({
+    rid: bytes(k.rid),
+    index: Number.parseInt(k.index, 16),
+    modulus: bytes(k.modulus),
+    exponent: bytes(k.exponent),
+    ...(typeof k.expiry === "string" ? { expiry: k.expiry } : {}),
+    ...(typeof k.checksum === "string" ? { checksum: bytes(k.checksum) } : {}),
+  }));
+}
+
+/** A shipped CA key set (kernel/config/capks/<name>.json), as loadCaKeySet would give its keys. */
+export function builtInCaKeySet(name: string, artefact = builtIns()): CaPublicKey[] | undefined {
+  if (!ID.test(name)) return undefined;
+  const json = vouched(`capks/${name}.json`, join(dataDir("capks"), `${name}.json`), artefact);
+  return json === undefined ? undefined : caKeysAsChecked(json);
 }
 
 /**

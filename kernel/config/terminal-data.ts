@@ -88,12 +88,19 @@ export function loadCaKeySet(name: string): CaKeysResult {
   return parseCaKeys(r.json, `capks/${name}.json keys`);
 }
 
-/** A configuration validated by load.ts (schema and semantic rules) in the form the kernel uses. */
-export function toTerminalConfig(c: TerminalConfigJson, where: string): ConfigResult {
+/**
+ * A configuration validated by load.ts (schema and semantic rules) in the form the kernel uses; `caKeySet` reads
+ * the CA key sets it names (cli/built-ins.ts passes one that takes the sets the build checked as they are).
+ */
+export function toTerminalConfig(
+  c: TerminalConfigJson,
+  where: string,
+  caKeySet: (name: string) => CaKeysResult = loadCaKeySet,
+): ConfigResult {
   // Later sets replace keys of the same RID and index: the emulator's test CA shadows a public test key it collides with.
   let caKeys: readonly CaPublicKey[] = [];
   for (const name of c.caKeySets ?? []) {
-    const r = loadCaKeySet(name);
+    const r = caKeySet(name);
     if (!r.ok) return { ok: false, error: `${where}: caKeySets: ${r.error}` };
     caKeys = mergeCaKeys(caKeys, r.keys);
   }
