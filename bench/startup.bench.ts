@@ -1,13 +1,13 @@
-// Startup of `emvsim run` (the built CLI, dist-bench/cli/main.js: a contact transaction with the default card,
-// terminal and in-process host, report to stdout) against `node -e 0`, hyperfine-like: the median wall time of N
-// spawns of each, alternated, in the same run; target <= 2x (issue 13).
+// Startup of `emvsim run` (the built CLI as the bin runs it, bundled by cli/bundle.ts: dist-bench/bin/main.js; a
+// contact transaction with the default card, terminal and in-process host, report to stdout) against `node -e 0`,
+// hyperfine-like: the median wall time of N spawns of each, alternated, in the same run; target <= 2x (issue 13).
 
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { type BenchModule, fmt, median } from "./harness.js";
 
-const MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+const MAIN = fileURLToPath(new URL("../bin/main.js", import.meta.url));
 const SPAWNS = 15;
 const WARM_UP = 2;
 const TARGET_RATIO = 2;
@@ -22,7 +22,7 @@ function spawnMs(args: readonly string[]): number | undefined {
 
 export const bench: BenchModule = {
   name: "startup",
-  description: `\`emvsim run\` (built CLI, default card and host) vs \`node -e 0\`, median of ${SPAWNS} spawns each`,
+  description: `\`emvsim run\` (bundled bin, default card and host) vs \`node -e 0\`, median of ${SPAWNS} spawns each`,
   async run(out) {
     const run = [MAIN, "run"];
     const empty = ["-e", "0"];

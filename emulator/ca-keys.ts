@@ -4,7 +4,7 @@
 
 import { type CaPublicKey, capkChecksum } from "../emv/crypto/capk.js";
 import { caKey } from "./keystore.js";
-import type { CardProfile } from "./profile.js";
+import type { CardProfile } from "./profile-data.js";
 
 /** One key per (RID of an application's AID, CA index of its ODA settings); applications without ODA need none. */
 export function caPublicKeysForProfile(profile: CardProfile): CaPublicKey[] {

@@ -16,7 +16,7 @@ import { getChallenge, verify } from "./commands/verify.js";
 import { contactlessAtr } from "./contactless/atr.js";
 import { type CardContext, type CommandHandler, newSession, type PersonalisedApplication } from "./context.js";
 import { personalise } from "./personalise.js";
-import { type CardInterface, type CardProfile, type CommandName, ProfileError } from "./profile.js";
+import { type CardInterface, type CardProfile, type CommandName, ProfileError } from "./profile-data.js";
 import { type CardState, initialState, loadState, saveState } from "./state.js";
 import { respond, SW } from "./status.js";
 

@@ -6,7 +6,7 @@ import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
 import type { DolEntry } from "../emv/tlv/dol.js";
 import type { CommandApdu } from "../transport/apdu.js";
 import type { CaKeyMaterial } from "./keystore.js";
-import type { ApplicationProfile, CardInterface, CardProfile } from "./profile.js";
+import type { ApplicationProfile, CardInterface, CardProfile } from "./profile-data.js";
 import type { ApplicationState, CardState } from "./state.js";
 
 /** The keys a personalised application signs with (Book 2 §5, §6): CA, issuer and ICC private keys. */

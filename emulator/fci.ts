@@ -4,7 +4,13 @@
 import { bytesEqual } from "../emv/bytes.js";
 import { encodeTlvs, type TlvInput } from "../emv/tlv/ber.js";
 import { TAG } from "../emv/tlv/tag-names.js";
-import type { ApplicationProfile, CardInterface, ContactlessProfile, DataObject, DirectoryRecords } from "./profile.js";
+import type {
+  ApplicationProfile,
+  CardInterface,
+  ContactlessProfile,
+  DataObject,
+  DirectoryRecords,
+} from "./profile-data.js";
 
 /** DF name of the Payment System Environment (Book 1 §12.2.2). */
 export const PSE_NAME = new TextEncoder().encode("1PAY.SYS.DDF01");

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fromHex } from "../emv/bytes.js";
 import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
-import { builtInProfileDir } from "./profile.js";
+import { builtInProfileDir } from "./profile-data.js";
 
 /** The private test RID of the emulator's CA (not assigned to any payment system). */
 export const TEST_RID = "A000000999";

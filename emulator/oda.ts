@@ -10,8 +10,8 @@ import { TAG } from "../emv/tlv/tag-names.js";
 import type { CardContext, OdaKeys, PersonalisedApplication } from "./context.js";
 import { dolValues } from "./dol-values.js";
 import { applicationKeys, caKey } from "./keystore.js";
-import { type ApplicationProfile, applicationPan, type CardProfile, hasFault } from "./profile.js";
-import type { Placeholder } from "./profile-schema.js";
+import type { Placeholder } from "./profile-constants.js";
+import { type ApplicationProfile, applicationPan, type CardProfile, hasFault } from "./profile-data.js";
 import { SW } from "./status.js";
 
 /** Expiry (MMYY) written into a certificate when the profile asks for an expired one: January 2020. */

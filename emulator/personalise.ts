@@ -11,8 +11,8 @@ import { TAG } from "../emv/tlv/tag-names.js";
 import { CARD_AUTHENTICATION_DATA, cardAuthenticationDataLength } from "./contactless/fdda.js";
 import type { PersonalisedApplication } from "./context.js";
 import { iccPlaceholderValues, issuerPlaceholderValues, loadOdaKeys } from "./oda.js";
-import { type ApplicationProfile, type CardProfile, hasFault, type RecordProfile } from "./profile.js";
-import type { Placeholder } from "./profile-schema.js";
+import type { Placeholder } from "./profile-constants.js";
+import { type ApplicationProfile, type CardProfile, hasFault, type RecordProfile } from "./profile-data.js";
 
 const cache = new WeakMap<CardProfile, readonly PersonalisedApplication[]>();
 

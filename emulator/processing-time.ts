@@ -3,7 +3,7 @@
 // takes, so that a terminal's waiting, timeouts and progress display meet realistic timing. Per command, overridable
 // per profile (`served.processingTimeMs`), off with `emvsim emulate --fast`.
 
-import { COMMAND_NAMES, type CommandName } from "./profile-schema.js";
+import { COMMAND_NAMES, type CommandName } from "./profile-constants.js";
 
 /**
  * Default times in ms: a public-key operation (INTERNAL AUTHENTICATE, CDA at GENERATE AC, fDDA at GPO) takes

@@ -2,6 +2,15 @@
 // Hex in the JSON, bytes at runtime (emulator/profile.ts converts). Field meanings: emulator/README.md.
 
 import { z } from "zod";
+import { COMMAND_NAMES, CONTACTLESS_CVMS, PLACEHOLDERS } from "./profile-constants.js";
+
+export {
+  COMMAND_NAMES,
+  CONTACTLESS_CVMS,
+  type CommandName,
+  PLACEHOLDERS,
+  type Placeholder,
+} from "./profile-constants.js";
 
 const HEX = /^([0-9A-Fa-f]{2})*$/;
 
@@ -19,24 +28,6 @@ function hexBytes(min: number, max = min): z.ZodString {
 
 /** A BER-TLV tag as hex: 1 to 3 bytes ("5A", "9F02", "DF8101"). */
 export const tagHex = z.string().regex(/^([0-9A-Fa-f]{2}){1,3}$/, "must be a 1 to 3 byte hex tag");
-
-/**
- * Values computed at profile load (Book 2 §5–6): certificates and signed data built from the keystore keys.
- * Anything else in a record value must be hex.
- */
-export const PLACEHOLDERS = [
-  "<ca-index>",
-  "<issuer-certificate>",
-  "<issuer-exponent>",
-  "<issuer-remainder>",
-  "<icc-certificate>",
-  "<icc-exponent>",
-  "<icc-remainder>",
-  "<ssad>",
-  /** Card Authentication Related Data (9F69, Book C-3): fDDA version ‖ card UN (‖ CTQ), new at every contactless GPO. */
-  "<card-authentication-data>",
-] as const;
-export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 const tlvValue = z
   .string()
@@ -135,20 +126,6 @@ export const odaSchema = z.strictObject({
   dataAuthenticationCode: hexBytes(2).optional(),
 });
 
-export const COMMAND_NAMES = [
-  "SELECT",
-  "READ RECORD",
-  "GET PROCESSING OPTIONS",
-  "GET DATA",
-  "INTERNAL AUTHENTICATE",
-  "GET CHALLENGE",
-  "VERIFY",
-  "GENERATE AC",
-  "EXTERNAL AUTHENTICATE",
-  "ISSUER SCRIPT",
-] as const;
-export type CommandName = (typeof COMMAND_NAMES)[number];
-
 /** Deliberate faults: the card misbehaves exactly this way so the kernel's handling can be tested. */
 export const faultSchema = z.discriminatedUnion("kind", [
   /** Answer `command` with this SW (no data); `occurrence` = only the n-th such command (1-based). */
@@ -207,9 +184,6 @@ export const faultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("fci-df-name"), aid: hexBytes(5, 16), dfName: hexBytes(5, 16) }),
 ]);
 export type FaultJson = z.infer<typeof faultSchema>;
-
-/** Cardholder verification methods a contactless card can ask for in its CTQ (Book C-3 Annex A, CTQ 9F6C). */
-export const CONTACTLESS_CVMS = ["cdcvm", "online-pin", "signature"] as const;
 
 /** The card's own offline rules on a contactless GPO (qVSDC card risk management). Amounts in minor units. */
 export const contactlessRiskSchema = z.strictObject({

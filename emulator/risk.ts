@@ -2,7 +2,7 @@
 // the card may answer with the requested type or a lower one, never a higher one; TC > ARQC > AAC).
 
 import type { AcType } from "./context.js";
-import type { ApplicationProfile } from "./profile.js";
+import type { ApplicationProfile } from "./profile-data.js";
 
 /** Book 3 §6.5.5.4 order: a TC request may get TC, ARQC or AAC; an ARQC request ARQC or AAC; an AAC request AAC. */
 export const AC_RANK: Readonly<Record<AcType, number>> = { AAC: 0, ARQC: 1, TC: 2 };

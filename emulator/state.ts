@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { toHex } from "../emv/bytes.js";
-import type { CardProfile } from "./profile.js";
+import type { CardProfile } from "./profile-data.js";
 
 /** Non-volatile state of one application. */
 export interface ApplicationState {

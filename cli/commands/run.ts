@@ -1,13 +1,23 @@
 // `emvsim run`: one EMV transaction (Book 3 §10) from application selection to completion against a card in a reader
 // (the emulated card by default), with the issuer host simulated; prints the step-by-step report or the JSON result.
+// The contact transaction with the emulated card, the built-in data and the in-process host is imported statically
+// (the build puts it in one chunk, cli/bundle.ts); everything else only when an option needs it.
 
+import { caPublicKeysForProfile } from "../../emulator/ca-keys.js";
+import { openProfileChannel } from "../../emulator/card-channel.js";
+import { builtInPaypassProfileIds } from "../../emulator/contactless/paypass-ids.js";
+import { DEFAULT_PROFILE_ID } from "../../emulator/profile-data.js";
 import type { IssuerHost } from "../../emv/authorisation.js";
 import type { CaPublicKey } from "../../emv/crypto/capk.js";
-import type { RandomSource } from "../../emv/random.js";
+import { type RandomSource, seededBytes, seededRandom, systemRandom } from "../../emv/random.js";
+import { loadCaKeyFile, withCaKeys } from "../../kernel/config/terminal-data.js";
+import { runTransaction } from "../../kernel/contact/transaction.js";
+import { nonInteractive } from "../../kernel/interaction.js";
 import { transactionReport } from "../../kernel/report.js";
 import { resultToJson } from "../../kernel/result.js";
 import type { TransactionParams, TransactionType } from "../../kernel/transaction-params.js";
 import type { CardChannel } from "../../transport/channel.js";
+import { builtInDefaultHost, builtInProfile, builtInTerminalConfig } from "../built-ins.js";
 import { type Command, parseOptions, UsageError } from "../command.js";
 
 const TYPES: readonly TransactionType[] = ["purchase", "cash", "cashback", "refund"];
@@ -215,8 +225,10 @@ export const command: Command = {
   usage: USAGE,
   async run(args, io) {
     const options = parseRunArgs(args);
-    const { loadTerminalConfig, loadCaKeyFile, withCaKeys } = await import("../../kernel/config/load.js");
-    const loaded = loadTerminalConfig(options.terminal);
+    // A shipped configuration the build validated is taken as is; anything else is validated (kernel/config/load.ts).
+    const loaded =
+      builtInTerminalConfig(options.terminal) ??
+      (await import("../../kernel/config/load.js")).loadTerminalConfig(options.terminal);
     if (!loaded.ok) throw new UsageError(loaded.error);
     let config = loaded.config;
     const card = await cardSource(options);
@@ -244,7 +256,6 @@ export const command: Command = {
     if (options.host !== undefined && options.issuer !== undefined) {
       throw new UsageError("--issuer configures the in-process host; --host names a network host: give one");
     }
-    const hostModule = await import("../../emulator/host/index.js");
     let host: IssuerHost;
     let network: { close(): void } | undefined;
     if (options.host !== undefined) {
@@ -252,23 +263,27 @@ export const command: Command = {
       host = remote;
       network = remote;
     } else if (options.issuer) {
-      const hostConfig = hostModule.loadHostConfig(options.issuer);
+      const hostConfig = (await import("../../emulator/host/config.js")).loadHostConfig(options.issuer);
       if (!hostConfig.ok) throw new UsageError(hostConfig.error.message);
-      host = hostModule.issuerHostFromConfig(hostConfig.value);
+      host = (await import("../../emulator/host/issuer-host.js")).issuerHostFromConfig(hostConfig.value);
     } else {
-      host = hostModule.defaultIssuerHost();
+      // The build's key sets when the profiles are unchanged; else derived from every profile (default.ts).
+      host = builtInDefaultHost() ?? (await import("../../emulator/host/default.js")).defaultIssuerHost();
     }
 
-    const { seededBytes, seededRandom, systemRandom } = await import("../../emv/random.js");
     const iface = options.interface ?? card.defaultInterface;
     const opened = await card.open(
       options.seed === undefined ? undefined : seededBytes(options.seed, "card"),
       iface === "auto" ? undefined : iface,
     );
-    const channel = (await import("../record.js")).recordedChannel(opened, options.record, options.unmask);
-    const { atrInterface } = await import("../../devices/contactless-atr.js");
+    const channel =
+      options.record === undefined
+        ? opened
+        : (await import("../record.js")).recordedChannel(opened, options.record, options.unmask);
     const contactless =
-      iface === "contactless" || (iface === "auto" && atrInterface(channel.atr).kind === "contactless");
+      iface === "contactless" ||
+      (iface === "auto" &&
+        (await import("../../devices/contactless-atr.js")).atrInterface(channel.atr).kind === "contactless");
     const now = nowDateTime();
     const params: TransactionParams = {
       type: options.type,
@@ -279,8 +294,6 @@ export const command: Command = {
       sequenceCounter: 1,
       random: withDraw(options.seed === undefined ? systemRandom() : seededRandom(options.seed), options.randomDraw),
     };
-    const { runTransaction } = await import("../../kernel/contact/transaction.js");
-    const { nonInteractive } = await import("../../kernel/interaction.js");
     if (contactless) {
       try {
         const code = await runContactless(
@@ -339,7 +352,6 @@ async function runContactless(
   io: Parameters<Command["run"]>[1],
 ): Promise<number> {
   const { DEFAULT_READER_CONFIG, loadReaderConfig } = await import("../../kernel/config/reader-load.js");
-  const { loadCaKeyFile, withCaKeys } = await import("../../kernel/config/load.js");
   const loaded = loadReaderConfig(options.readerConfig ?? t.card.readerConfig ?? DEFAULT_READER_CONFIG);
   if (!loaded.ok) throw new UsageError(loaded.error);
   let terminal = t.config ?? loaded.config.terminal;
@@ -355,7 +367,6 @@ async function runContactless(
   const { kernel3 } = await import("../../kernel/c3/kernel.js");
   const { kernel2 } = await import("../../kernel/c2/kernel.js");
   const { tapReport, tapToJson } = await import("../../kernel/entry-point/report.js");
-  const { nonInteractive } = await import("../../kernel/interaction.js");
   const record = await runTap({
     reader,
     params: t.params,
@@ -374,18 +385,21 @@ async function runContactless(
 
 /** The card: the emulated card in-process (profile checked before anything runs) or a reader by URI. */
 async function cardSource(options: RunOptions): Promise<CardSource> {
-  const { parseReaderUri, ReaderUriError } = await import("../../devices/open.js");
-  const { openReader } = await import("../../serve/readers.js");
-  let uri: ReturnType<typeof parseReaderUri>;
-  try {
-    uri = parseReaderUri(options.reader ?? "emulator:");
-  } catch (e) {
-    if (e instanceof ReaderUriError) throw new UsageError(e.message);
-    throw e;
+  let uri: import("../../devices/open.js").ReaderUri = { kind: "emulator", profile: undefined };
+  // Without --reader: the emulated card (what parseReaderUri gives for "emulator:"), without loading the device layer.
+  if (options.reader !== undefined) {
+    const { parseReaderUri, ReaderUriError } = await import("../../devices/open.js");
+    try {
+      uri = parseReaderUri(options.reader);
+    } catch (e) {
+      if (e instanceof ReaderUriError) throw new UsageError(e.message);
+      throw e;
+    }
   }
   if (uri.kind !== "emulator") {
     if (options.card !== undefined)
       throw new UsageError("--card is for the emulated card; the reader has its own card");
+    const { openReader } = await import("../../serve/readers.js");
     return { caKeys: [], defaultInterface: "auto", open: () => openReader(options.reader) };
   }
   if (uri.profile !== undefined && options.card !== undefined && uri.profile !== options.card) {
@@ -393,11 +407,13 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
   }
   const paypass = await paypassCardSource(uri.profile ?? options.card, options);
   if (paypass) return paypass;
-  const { DEFAULT_PROFILE_ID, loadProfile } = await import("../../emulator/profile.js");
-  const profile = loadProfile(uri.profile ?? options.card ?? DEFAULT_PROFILE_ID);
+  const id = uri.profile ?? options.card ?? DEFAULT_PROFILE_ID;
+  // A shipped profile the build validated is taken as is; anything else is validated (emulator/profile.ts).
+  const builtIn = builtInProfile(id);
+  const profile = builtIn
+    ? { ok: true as const, value: builtIn }
+    : (await import("../../emulator/profile.js")).loadProfile(id);
   if (!profile.ok) throw new UsageError(profile.error.message);
-  const { caPublicKeysForProfile } = await import("../../emulator/ca-keys.js");
-  const { openEmulatorChannel } = await import("../../emulator/channel.js");
   const interfaces = profile.value.interfaces;
   if (options.interface && !interfaces.includes(options.interface))
     throw new UsageError(
@@ -407,7 +423,7 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
     caKeys: caPublicKeysForProfile(profile.value),
     defaultInterface: interfaces.includes("contact") ? "contact" : "contactless",
     open: async (random, iface) =>
-      openEmulatorChannel(profile.value, { ...(random ? { random } : {}), ...(iface ? { interface: iface } : {}) }),
+      openProfileChannel(profile.value, { ...(random ? { random } : {}), ...(iface ? { interface: iface } : {}) }),
   };
 }
 
@@ -417,11 +433,8 @@ async function cardSource(options: RunOptions): Promise<CardSource> {
  * system clock plus the card's simulated time).
  */
 async function paypassCardSource(id: string | undefined, options: RunOptions): Promise<CardSource | undefined> {
-  const { builtInPaypassProfileIds, loadPaypassProfile } = await import(
-    "../../emulator/contactless/paypass-profile.js"
-  );
   if (id === undefined || !builtInPaypassProfileIds().includes(id)) return undefined;
-  const p = loadPaypassProfile(id);
+  const p = (await import("../../emulator/contactless/paypass-profile.js")).loadPaypassProfile(id);
   if (!p.ok) throw new UsageError(p.error);
   if (options.interface === "contact")
     throw new UsageError(`--interface contact: card ${id} has only the contactless interface`);

@@ -10,7 +10,7 @@ import { type AcType, type CardContext, selectedApplication } from "../context.j
 import { computeApplicationCryptogram, verifyIssuerAuthentication } from "../cryptogram.js";
 import { amountOf, dolValues } from "../dol-values.js";
 import { signCda } from "../oda.js";
-import { hasFault } from "../profile.js";
+import { hasFault } from "../profile-data.js";
 import { firstAcDecision, secondAcDecision } from "../risk.js";
 import { respond, SW } from "../status.js";
 

@@ -6,7 +6,7 @@
 import { concatBytes, writeUint } from "../../emv/bytes.js";
 import type { RsaPrivateKey } from "../../emv/crypto/rsa.js";
 import { signDynamicData } from "../../emv/crypto/signed-data.js";
-import type { ContactlessProfile } from "../profile.js";
+import type { ContactlessProfile } from "../profile-data.js";
 
 /** The record placeholder for 9F69: the card puts this transaction's value there (emulator/README.md). */
 export const CARD_AUTHENTICATION_DATA = "<card-authentication-data>";

@@ -14,7 +14,7 @@ import { computeApplicationCryptogram } from "../cryptogram.js";
 import { amountOf, dolValues } from "../dol-values.js";
 import { corruptSignature } from "../oda.js";
 import { recordValue } from "../personalise.js";
-import { hasFault } from "../profile.js";
+import { hasFault } from "../profile-data.js";
 import type { ApplicationState } from "../state.js";
 import { respond, SW } from "../status.js";
 import { CARD_UN_LENGTH, cardAuthenticationData, signFdda } from "./fdda.js";

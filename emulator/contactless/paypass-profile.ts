@@ -2,11 +2,13 @@
 // contactless application in EMV mode): the JSON form, validated with zod, and the built-in profiles in
 // emulator/profiles/paypass/. Amounts are minor units; relay resistance times are units of 100 µs (Book C-2 Annex A).
 
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { z } from "zod";
-import { projectDir } from "../../emv/project-files.js";
 import { formatZodIssues } from "../../emv/schema-errors.js";
+import { builtInPaypassProfileDir, builtInPaypassProfileIds } from "./paypass-ids.js";
+
+export { builtInPaypassProfileDir, builtInPaypassProfileIds };
 
 const hex = (min: number, max: number) =>
   z
@@ -97,17 +99,6 @@ export function parsePaypassProfile(json: unknown, where: string): PaypassProfil
   return { ok: true, profile: r.data };
 }
 
-function dir(): string {
-  return projectDir(import.meta.url, "emulator/profiles/paypass", "mc-paypass-cda-tc.json");
-}
-
-export function builtInPaypassProfileIds(): string[] {
-  return readdirSync(dir())
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => f.slice(0, -5))
-    .sort();
-}
-
 /** A built-in profile by id, or a file by path. */
 export function loadPaypassProfile(idOrPath: string): PaypassProfileResult {
   const isPath = idOrPath.includes("/") || idOrPath.endsWith(".json");
@@ -116,7 +107,7 @@ export function loadPaypassProfile(idOrPath: string): PaypassProfileResult {
       ok: false,
       error: `unknown Mastercard-style profile '${idOrPath}' (built-in: ${builtInPaypassProfileIds().join(", ")})`,
     };
-  const file = isPath ? resolve(idOrPath) : join(dir(), `${idOrPath}.json`);
+  const file = isPath ? resolve(idOrPath) : join(builtInPaypassProfileDir(), `${idOrPath}.json`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));

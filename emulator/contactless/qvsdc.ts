@@ -7,7 +7,7 @@ import { type BitDef, bitMask, isBitSet } from "../../emv/bits.js";
 import { CTQ } from "../../emv/fields/ctq.js";
 import { TTQ } from "../../emv/fields/ttq.js";
 import type { AcType } from "../context.js";
-import type { ContactlessCvm, ContactlessProfile } from "../profile.js";
+import type { ContactlessCvm, ContactlessProfile } from "../profile-data.js";
 
 export interface QvsdcFacts {
   /** Terminal Transaction Qualifiers from the PDOL data (4 bytes). */

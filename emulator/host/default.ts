@@ -1,21 +1,24 @@
 // The default issuer host: one key set per built-in profile application (its PAN, AID and test master keys),
-// approve by default, decline amounts above 10 000.00 with "51" (insufficient funds); online PINs are checked
-// against the profile's PIN (wrong: "55").
+// approve by default, decline amounts above 10 000.00 with "51" (insufficient funds, default-base.ts); online PINs
+// are checked against the profile's PIN (wrong: "55"). `emvsim run` takes the key sets the build derived
+// (cli/built-ins.ts) instead of loading every profile here.
 
 import { toHex } from "../../emv/bytes.js";
 import { builtInPaypassProfileIds, loadPaypassProfile } from "../contactless/paypass-profile.js";
 import { applicationPan, listProfiles, loadProfile } from "../profile.js";
 import type { HostConfig, IssuerKeySet } from "./config.js";
+import { defaultHostConfigWith, TEST_PIN_ENCRYPTION_KEY } from "./default-base.js";
 import { SimulatedIssuerHost } from "./issuer-host.js";
 
-/**
- * The PIN encryption key of the shipped terminal configurations (a well-known test key, never for production):
- * the default host deciphers their online PIN blocks with it.
- */
-export const TEST_PIN_ENCRYPTION_KEY = "0123456789ABCDEFFEDCBA9876543210";
+export { TEST_PIN_ENCRYPTION_KEY };
 
 /** The host configuration the built-in profiles imply (what `emvsim run` uses without --issuer). */
 export function defaultHostConfig(): HostConfig {
+  return defaultHostConfigWith(defaultHostKeySets());
+}
+
+/** One key set per built-in profile application with a cryptogram and a PAN, then one per Mastercard-style card. */
+export function defaultHostKeySets(): IssuerKeySet[] {
   const issuers: IssuerKeySet[] = [];
   for (const id of listProfiles()) {
     const r = loadProfile(id);
@@ -46,13 +49,7 @@ export function defaultHostConfig(): HostConfig {
     const p = r.profile;
     issuers.push({ name: `${id} ${p.aid}`, aid: p.aid, panPrefix: p.pan, cvn: 16, derivation: "A", iccMkAc: p.mkAc });
   }
-  return {
-    description: "default host for the built-in card profiles",
-    issuers,
-    rules: [{ amountAbove: 1_000_000, decision: "decline", responseCode: "51", reason: "amount above 10000.00" }],
-    default: "approve",
-    pinEncryptionKey: TEST_PIN_ENCRYPTION_KEY,
-  };
+  return issuers;
 }
 
 export function defaultIssuerHost(): SimulatedIssuerHost {
