@@ -17,6 +17,7 @@ import { loadTerminalConfig } from "../kernel/config/load.js";
 import type { TerminalConfig } from "../kernel/config/types.js";
 import type { Outcome } from "../kernel/contact/decision.js";
 import type { LanguageChoice } from "../kernel/contact/language.js";
+import { responseCodeText } from "../kernel/contact/online.js";
 import { runTransaction, type TransactionRecord } from "../kernel/contact/transaction.js";
 import { type Interaction, nonInteractive } from "../kernel/interaction.js";
 import { odaResultText, resultToJson } from "../kernel/result.js";
@@ -345,6 +346,7 @@ function observedExchanges(r: TransactionRecord): ObservedExchange[] {
 }
 
 export function observe(r: TransactionRecord): Observed {
+  const arc = r.data.get(TAG.AUTHORISATION_RESPONSE_CODE);
   return {
     outcome: r.outcome,
     reason: maskPansInText(r.reason),
@@ -364,7 +366,7 @@ export function observe(r: TransactionRecord): Observed {
     ),
     scriptResults: toHex(r.online?.scriptResults ?? new Uint8Array(0)),
     advice: r.advice ? toHex(Uint8Array.of(r.advice.cid)) : null,
-    arc: arcText(r.data.get(TAG.AUTHORISATION_RESPONSE_CODE)),
+    arc: arc ? responseCodeText(arc) : null,
     exchanges: observedExchanges(r),
   };
 }
@@ -428,10 +430,4 @@ export function compare(e: Expected, o: Observed): string[] {
   if (e.advice !== undefined && e.advice !== o.advice) diff("advice (CID)", e.advice, o.advice);
   if (e.arc !== undefined && e.arc !== o.arc) diff("Authorisation Response Code (8A)", e.arc, o.arc);
   return out;
-}
-
-/** 8A as its two characters (an 2, Book 3 Annex A), or hex when it is not printable. */
-function arcText(v: Uint8Array | undefined): string | null {
-  if (!v) return null;
-  return /^[\x20-\x7e]+$/.test(String.fromCharCode(...v)) ? String.fromCharCode(...v) : toHex(v);
 }

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../emv/bytes.js";
+import { loadReaderConfig } from "../../kernel/config/reader-load.js";
 import { runC2Case } from "../c2-harness.js";
 import { kernel2Cases } from "../catalog/c2.js";
 import type { C2Case } from "../catalog/c2-types.js";
@@ -47,6 +48,13 @@ describe("judgeC2FromCard", () => {
     expect(unportableC2Setup(rrp)[0]).toMatch(/^relay resistance timed on the catalog's simulated clock/);
     const torn = cases.find((c) => c.family === "C-2 torn transactions")!;
     expect(portableC2(torn)).toBe(false);
-    expect(c2ReaderConfigFor(byId(cases[0]!.id))).toMatch(/\.json$/);
+    // The file is a reader configuration emvsim run takes: the catalog's Kernel 2 combination (c2-harness.ts).
+    const loaded = loadReaderConfig(c2ReaderConfigFor(byId(cases[0]!.id)));
+    if (!loaded.ok) throw new Error(loaded.error);
+    expect(loaded.config.kernels).toEqual([2]);
+    const [k2] = loaded.config.combinations;
+    expect(toHex(k2!.aid)).toBe("A0000000041010");
+    expect(toHex(k2!.kernelId)).toBe("02");
+    expect([k2!.floorLimit, k2!.cvmRequiredLimit]).toEqual([10000, 5000]);
   });
 });

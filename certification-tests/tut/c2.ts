@@ -5,29 +5,18 @@
 // number of EXCHANGE RELAY RESISTANCE DATA commands.
 
 import { PaypassServedCard } from "../../emulator/contactless/paypass.js";
-import { toHex } from "../../emv/bytes.js";
-import { TlvError } from "../../emv/tlv/ber.js";
-import { DolError, parseDol } from "../../emv/tlv/dol.js";
+import { findTlv } from "../../emv/tlv/ber.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
+import { TVR } from "../../emv/tvr.js";
+import { TRANSACTION_TYPE_CODE } from "../../kernel/transaction-params.js";
 import type { CardExchange } from "../../serve/exchange-recorder.js";
 import { c2CaseProfile, catalogK2Combination } from "../c2-harness.js";
 import type { C2Case } from "../catalog/c2-types.js";
 import type { CaseReport } from "../report.js";
 import { tapEntry } from "../runner.js";
-import {
-  cardVerdict,
-  findIn,
-  observedTap,
-  pdolValue,
-  tapReport,
-  tapView,
-  tlvs,
-  writeReaderConfig,
-} from "./contactless.js";
+import { cardVerdict, majorUnits, observedTap, tapReport, tapView, writeReaderConfig } from "./contactless.js";
+import { clearBit, dolValues, safeDol, tlvs } from "./criteria.js";
 import { DEFAULT_VPCD_READER, serveToTerminal, type TutOptions } from "./runner.js";
-
-/** TVR byte 1 b3 "CDA failed": set after the GENERATE AC answer is checked, so never in the CDOL1 data sent. */
-const CDA_FAILED = { byte: 0, mask: 0x04 };
 
 /** What the case asks that the runner cannot pass to a reader: relay resistance timing and tearing need the clock. */
 export function unportableC2Setup(c: C2Case): string[] {
@@ -59,10 +48,9 @@ export function c2ReaderConfigFor(c: C2Case): string {
 }
 
 export function c2Variables(c: C2Case, reader: string): Record<string, string> {
-  const major = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
   const file = c2ReaderConfigFor(c);
   return {
-    amount: major(c.params.amount),
+    amount: majorUnits(c.params.amount),
     otheramount: "0.00",
     type: c.params.type ?? "purchase",
     pin: c.params.pin ?? "",
@@ -74,36 +62,13 @@ export function c2Variables(c: C2Case, reader: string): Record<string, string> {
     date: "261203",
     amountminor: String(c.params.amount),
     otherminor: "0",
-    typecode: c.params.type === "cash" ? "01" : c.params.type === "refund" ? "20" : "00",
+    typecode: TRANSACTION_TYPE_CODE[c.params.type ?? "purchase"].toString(16).padStart(2, "0"),
     isodate: "2026-12-03",
   };
 }
 
-/** The value of `tag` in DOL-related data laid out by `dol`; undefined when the DOL does not name it. */
-function dolValue(dol: Uint8Array | undefined, data: Uint8Array, tag: number): string | undefined {
-  if (!dol) return undefined;
-  try {
-    let at = 0;
-    for (const e of parseDol(dol)) {
-      if (e.tag === tag) return at + e.length <= data.length ? toHex(data.subarray(at, at + e.length)) : undefined;
-      at += e.length;
-    }
-  } catch (e) {
-    if (e instanceof DolError || e instanceof TlvError) return undefined;
-    throw e;
-  }
-  return undefined;
-}
-
-const withoutCdaFailed = (tvr: string | undefined): string | undefined => {
-  if (tvr === undefined || tvr.length !== 10) return tvr;
-  const first = Number.parseInt(tvr.slice(0, 2), 16) & ~CDA_FAILED.mask;
-  return first.toString(16).toUpperCase().padStart(2, "0") + tvr.slice(2);
-};
-
 export interface C2CardView {
   readonly commands: string[];
-  readonly terminalCapabilities: string | undefined;
   readonly p1: string | undefined;
   readonly tvr: string | undefined;
   readonly cvmResults: string | undefined;
@@ -114,25 +79,21 @@ export interface C2CardView {
 export function c2View(exchanges: readonly CardExchange[]): C2CardView {
   const base = tapView(exchanges);
   let cdol1: Uint8Array | undefined;
-  let pdol: Uint8Array | undefined;
-  let terminalCapabilities: string | undefined;
   let last: { p1: number; data: Uint8Array } | undefined;
   for (const x of exchanges) {
     const ins = x.command[1] ?? 0;
-    const lc = x.command.length > 5 ? x.command[4]! : 0;
-    const data = x.command.subarray(5, 5 + lc);
     const response = x.response.subarray(0, Math.max(0, x.response.length - 2));
-    if (ins === 0xa4) pdol = findIn(tlvs(response), TAG.PROCESSING_OPTIONS_DATA_OBJECT_LIST)?.value ?? pdol;
-    if (ins === 0xa8) terminalCapabilities = pdolValue(pdol, data, TAG.TERMINAL_CAPABILITIES) ?? terminalCapabilities;
-    if (ins === 0xb2) cdol1 = findIn(tlvs(response), TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_1)?.value ?? cdol1;
-    if (ins === 0xae) last = { p1: x.command[2] ?? 0, data };
+    // CDOL1 (8C) as the card gave it in its records; the last GENERATE AC's data laid out by it (Book 3 §5.4).
+    if (ins === 0xb2) cdol1 = findTlv(tlvs(response), TAG.CARD_RISK_MANAGEMENT_DATA_OBJECT_LIST_1)?.value ?? cdol1;
+    if (ins === 0xae) last = { p1: x.command[2] ?? 0, data: x.command.subarray(5, 5 + (x.command[4] ?? 0)) };
   }
+  const entries = safeDol(cdol1);
+  const sent = last && entries ? dolValues(entries, last.data) : new Map<number, string>();
   return {
     commands: base.commands,
-    terminalCapabilities,
     p1: last?.p1.toString(16).toUpperCase().padStart(2, "0"),
-    tvr: last && dolValue(cdol1, last.data, TAG.TERMINAL_VERIFICATION_RESULTS),
-    cvmResults: last && dolValue(cdol1, last.data, TAG.CVM_RESULTS),
+    tvr: sent.get(TAG.TERMINAL_VERIFICATION_RESULTS),
+    cvmResults: sent.get(TAG.CVM_RESULTS),
     errd: base.commands.filter((n) => n === "EXCHANGE RELAY RESISTANCE DATA").length,
   };
 }
@@ -148,7 +109,12 @@ export function judgeC2FromCard(
   want("APDU sequence", e.commands, view.commands);
   want("GENERATE AC P1", e.p1, view.p1);
   // The TVR as sent in the CDOL1 data: 'CDA failed' comes only after the answer (Book C-2), so it is left out.
-  if (e.tvr !== undefined) want("TVR (95) in the CDOL1 data", withoutCdaFailed(e.tvr), withoutCdaFailed(view.tvr));
+  if (e.tvr !== undefined)
+    want(
+      "TVR (95) in the CDOL1 data",
+      clearBit(e.tvr, TVR.CDA_FAILED),
+      view.tvr && view.tvr.length === 10 ? clearBit(view.tvr, TVR.CDA_FAILED) : view.tvr,
+    );
   want("CVM Results (9F34) in the CDOL1 data", e.cvmResults, view.cvmResults);
   want("EXCHANGE RELAY RESISTANCE DATA count", e.errd, view.errd);
   hide([

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../emv/bytes.js";
+import { loadReaderConfig } from "../../kernel/config/reader-load.js";
 import { kernel3Cases } from "../catalog/contactless-c3.js";
 import { entryPointCases } from "../catalog/contactless-entry-point.js";
 import type { ContactlessCase } from "../catalog/contactless-types.js";
@@ -78,7 +79,13 @@ describe("the served scripted card and the command line", () => {
     const combos = byId("EPD-004");
     const vars = tapVariables(combos, "Virtual PCD 00 00");
     expect(vars.interface).toBe("contactless");
-    expect(vars.readerconfig).toMatch(/EPD-004\.json$/);
+    // The written file is a reader configuration with exactly the case's combinations (kernel 3, the case's AIDs).
+    const loaded = loadReaderConfig(vars.readerconfig!);
+    if (!loaded.ok) throw new Error(loaded.error);
+    if (typeof combos.reader === "string") throw new Error("combinations expected");
+    expect(loaded.config.combinations.map((k) => [toHex(k.aid), toHex(k.kernelId), k.ttq && toHex(k.ttq)])).toEqual(
+      combos.reader.combinations.map((k) => [k.aid, "03", k.ttq]),
+    );
     expect(portableTap(combos)).toBe(true);
     expect(unportableTapSetup(byId("EPC-002"))).toEqual(["the field events collision"]);
     expect(portableTap(byId("EPC-002"))).toBe(false);

@@ -11,8 +11,8 @@ import { EmulatedCard } from "../../emulator/card.js";
 import { contactlessAtr } from "../../emulator/contactless/atr.js";
 import { loadProfile } from "../../emulator/profile.js";
 import { fromHex, toHex } from "../../emv/bytes.js";
-import { decodeTlvs, type Tlv, TlvError } from "../../emv/tlv/ber.js";
-import { DolError, parseDol } from "../../emv/tlv/dol.js";
+import { findTlv } from "../../emv/tlv/ber.js";
+import { type DolEntry, dolDataLength } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { TRANSACTION_TYPE_CODE } from "../../kernel/transaction-params.js";
 import type { CardExchange } from "../../serve/exchange-recorder.js";
@@ -23,7 +23,7 @@ import { scriptedResponder } from "../contactless-harness.js";
 import type { Observed } from "../harness.js";
 import type { CaseReport } from "../report.js";
 import { tapEntry } from "../runner.js";
-import { commandName } from "./criteria.js";
+import { commandName, dolValues, safeDol, tlvs } from "./criteria.js";
 import { DEFAULT_VPCD_READER, type ServedRun, serveToTerminal, shownExchanges, type TutOptions } from "./runner.js";
 
 /** "2PAY.SYS.DDF01" (Book B §3.3.2.2): the name SELECT PPSE carries. */
@@ -118,15 +118,19 @@ export function readerConfigFor(c: ContactlessCase): string {
   return writeReaderConfig(c.id, json);
 }
 
+/** An amount in minor units as major units with two decimals, as a command line takes it ("12.34"). */
+export function majorUnits(minor: number): string {
+  return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
+}
+
 /** The variables of a tap case for --run, unquoted ({terminal} and {readerconfig}: the reader configuration). */
 export function tapVariables(c: ContactlessCase, reader: string): Record<string, string> {
   const p = c.params ?? {};
-  const major = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
   const type = p.type ?? "purchase";
   const readerConfig = readerConfigFor(c);
   return {
-    amount: major(p.amount ?? 1000),
-    otheramount: major(p.otherAmount ?? 0),
+    amount: majorUnits(p.amount ?? 1000),
+    otheramount: majorUnits(p.otherAmount ?? 0),
     type,
     pin: p.pin ?? "",
     case: c.id,
@@ -149,42 +153,10 @@ export interface TapCardView {
   readonly ttq: string | undefined;
 }
 
-export function tlvs(data: Uint8Array): Tlv[] {
-  try {
-    return decodeTlvs(data);
-  } catch (e) {
-    if (e instanceof TlvError) return [];
-    throw e;
-  }
-}
-
-export function findIn(nodes: readonly Tlv[], tag: number): Tlv | undefined {
-  for (const n of nodes) {
-    if (n.tag === tag) return n;
-    const inner = n.children && findIn(n.children, tag);
-    if (inner) return inner;
-  }
-  return undefined;
-}
-
-/** The value of `tag` in GPO command data (83 ‖ PDOL-related data) laid out by the PDOL (Book B §3.4, C-3). */
-export function pdolValue(pdol: Uint8Array | undefined, gpoData: Uint8Array, tag: number): string | undefined {
-  if (!pdol) return undefined;
-  let entries: ReturnType<typeof parseDol>;
-  try {
-    entries = parseDol(pdol);
-  } catch (e) {
-    if (e instanceof DolError || e instanceof TlvError) return undefined;
-    throw e;
-  }
+/** The PDOL-related data of a GPO (Book 3 §6.5.8.3: command template 83) by tag, hex; empty without the 83. */
+function gpoDolValues(pdol: readonly DolEntry[], gpoData: Uint8Array): Map<number, string> {
   const t = tlvs(gpoData).find((n) => n.tag === 0x83);
-  if (!t) return undefined;
-  let at = 0;
-  for (const e of entries) {
-    if (e.tag === tag) return at + e.length <= t.value.length ? toHex(t.value.subarray(at, at + e.length)) : undefined;
-    at += e.length;
-  }
-  return undefined;
+  return t && t.value.length >= dolDataLength(pdol) ? dolValues(pdol, t.value) : new Map();
 }
 
 /** Command names as the kernels' traces give them; Kernel 2's own commands (Book C-2) added to the contact ones. */
@@ -217,8 +189,8 @@ export function tapView(exchanges: readonly CardExchange[]): TapCardView {
       // Book B §3.3.3: the combination finally selected is the last SELECT before GET PROCESSING OPTIONS.
       selected = lastSelect?.aid;
       fci = lastSelect?.fci;
-      const pdol = fci ? findIn(tlvs(fci), TAG.PROCESSING_OPTIONS_DATA_OBJECT_LIST)?.value : undefined;
-      ttq = pdolValue(pdol, data, TAG.TERMINAL_TRANSACTION_QUALIFIERS) ?? ttq;
+      const pdol = safeDol(fci && findTlv(tlvs(fci), TAG.PROCESSING_OPTIONS_DATA_OBJECT_LIST)?.value);
+      ttq = (pdol && gpoDolValues(pdol, data).get(TAG.TERMINAL_TRANSACTION_QUALIFIERS)) ?? ttq;
     }
   }
   return { commands, selected, ttq };

@@ -111,7 +111,8 @@ export function commandName(ins: number): string {
 
 const CRYPTOGRAM = ["AAC", "TC", "ARQC", "RFU"] as const;
 
-function tlvs(data: Uint8Array): Tlv[] {
+/** The BER-TLV objects of `data`, none when it is not BER-TLV (a card's data judged as sent). */
+export function tlvs(data: Uint8Array): Tlv[] {
   try {
     return decodeTlvs(data);
   } catch {
@@ -172,7 +173,7 @@ function bcd(value: number, bytes: number): string {
 }
 
 /** Decode DOL-related data into tag → hex value (Book 3 §5.4). */
-function dolValues(entries: readonly DolEntry[], data: Uint8Array): Map<number, string> {
+export function dolValues(entries: readonly DolEntry[], data: Uint8Array): Map<number, string> {
   const out = new Map<number, string>();
   let pos = 0;
   for (const e of entries) {
@@ -182,7 +183,8 @@ function dolValues(entries: readonly DolEntry[], data: Uint8Array): Map<number, 
   return out;
 }
 
-function safeDol(value: Uint8Array | undefined): DolEntry[] | undefined {
+/** The entries of a DOL, undefined when absent or not a valid DOL. */
+export function safeDol(value: Uint8Array | undefined): DolEntry[] | undefined {
   if (!value) return undefined;
   try {
     return parseDol(value);
@@ -191,7 +193,8 @@ function safeDol(value: Uint8Array | undefined): DolEntry[] | undefined {
   }
 }
 
-function clearBit(hex: string, def: { byte: number; bit: number }): string {
+/** `hex` with one named bit (emv/tvr.ts, emv/bits.ts definitions) cleared. */
+export function clearBit(hex: string, def: { byte: number; bit: number }): string {
   const b = fromHex(hex);
   b[def.byte - 1] = b[def.byte - 1]! & ~(1 << (def.bit - 1));
   return toHex(b);
