@@ -14,6 +14,7 @@ import { defaultHostConfigWith } from "../emulator/host/default-base.js";
 import { SimulatedIssuerHost } from "../emulator/host/issuer-host.js";
 import { builtInProfileDir, type CardProfile, toCardProfile } from "../emulator/profile-data.js";
 import type { ProfileJson } from "../emulator/profile-schema.js";
+import { fromHex } from "../emv/bytes.js";
 import type { CaPublicKey, CaPublicKeyJson } from "../emv/crypto/capk.js";
 import type { TerminalConfigJson } from "../kernel/config/schema.js";
 import { type ConfigResult, dataDir, loadCaKeySet, toTerminalConfig } from "../kernel/config/terminal-data.js";
@@ -97,14 +98,13 @@ export function builtInTerminalConfig(id: string, artefact = builtIns()): Config
  */
 export function caKeysAsChecked(json: unknown): CaPublicKey[] {
   const list = (Array.isArray(json) ? json : (json as { keys: unknown[] }).keys) as CaPublicKeyJson[];
-  const bytes = (hex: string) => new Uint8Array(Buffer.from(hex, "hex"));
   return list.map((k) => ({
-    rid: bytes(k.rid),
+    rid: fromHex(k.rid),
     index: Number.parseInt(k.index, 16),
-    modulus: bytes(k.modulus),
-    exponent: bytes(k.exponent),
+    modulus: fromHex(k.modulus),
+    exponent: fromHex(k.exponent),
     ...(typeof k.expiry === "string" ? { expiry: k.expiry } : {}),
-    ...(typeof k.checksum === "string" ? { checksum: bytes(k.checksum) } : {}),
+    ...(typeof k.checksum === "string" ? { checksum: fromHex(k.checksum) } : {}),
   }));
 }
 
