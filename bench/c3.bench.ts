@@ -23,7 +23,7 @@ import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
 import { fieldWithCard } from "../kernel/entry-point/field.js";
 import { nonInteractive } from "../kernel/interaction.js";
 import type { CardChannel } from "../transport/channel.js";
-import { type BenchModule, measureTapAgainstFloor } from "./harness.js";
+import { type BenchModule, measureTapAgainstFloor, recordingChannel, replayChannel } from "./harness.js";
 
 const PROFILE = "visa-cvn10-dda";
 const READER = "attended-pos";
@@ -47,6 +47,23 @@ export const bench: BenchModule = {
       terminal: withCaKeys(loaded.config.terminal, caPublicKeysForProfile(profile.value)),
     };
     const random = seededRandom("c3-bench");
+    const params = (r: typeof random) => ({
+      type: "purchase" as const,
+      amount: 1000,
+      otherAmount: 0,
+      date: "261203",
+      time: "101500",
+      sequenceCounter: 1,
+      random: r,
+    });
+    const tapOn = (channel: CardChannel, r: typeof random) =>
+      runTap({
+        reader,
+        params: params(r),
+        field: fieldWithCard(channel),
+        kernels: new Map([[3, kernel3]]),
+        interaction: nonInteractive(),
+      });
     let cardMs = 0;
     const tap = async (): Promise<{ record: TapRecord; totalMs: number; kernelMs: number }> => {
       // A fresh card per tap (not timed), so every tap is the same first offline tap.
@@ -66,21 +83,7 @@ export const bench: BenchModule = {
       };
       cardMs = 0;
       const t0 = performance.now();
-      const record = await runTap({
-        reader,
-        params: {
-          type: "purchase",
-          amount: 1000,
-          otherAmount: 0,
-          date: "261203",
-          time: "101500",
-          sequenceCounter: 1,
-          random,
-        },
-        field: fieldWithCard(timed),
-        kernels: new Map([[3, kernel3]]),
-        interaction: nonInteractive(),
-      });
+      const record = await tapOn(timed, random);
       const totalMs = performance.now() - t0;
       await card.close();
       return { record, totalMs, kernelMs: totalMs - cardMs };
@@ -150,6 +153,27 @@ export const bench: BenchModule = {
       return (ac.ok ? 1 : 0) ^ s[0]!;
     };
 
+    // The kernel alone: one tap's answers recorded (a fresh seeded random source gives the same unpredictable number
+    // each time, so the recorded SDAD verifies), then served from memory.
+    const answers: Uint8Array[] = [];
+    const recordedOn = openEmulatorChannel(profile.value, { interface: "contactless" });
+    const recorded = await tapOn(recordingChannel(recordedOn, answers), seededRandom("c3-bench-replay"));
+    if (recorded.outcome.ops.status !== "Approved" || recorded.kernelDetails?.fdda?.result !== "passed") {
+      out(`CHECK FAILED: the recorded tap ended ${recorded.outcome.ops.status}, expected Approved with fDDA passed`);
+      return false;
+    }
+    const replayTap = async (): Promise<number> => {
+      const replay = replayChannel(answers, recordedOn);
+      const t0 = performance.now();
+      const record = await tapOn(replay.channel, seededRandom("c3-bench-replay"));
+      const ms = performance.now() - t0;
+      if (record.outcome.ops.status !== "Approved" || replay.used() !== answers.length)
+        throw new Error(
+          `replayed tap ended ${record.outcome.ops.status} after ${replay.used()} of ${answers.length} answers`,
+        );
+      return ms;
+    };
+
     return measureTapAgainstFloor(
       tap,
       terminalFloor,
@@ -159,6 +183,7 @@ export const bench: BenchModule = {
         taps: TAPS,
         targetRatio: TARGET_RATIO,
         fieldBudgetMs: FIELD_BUDGET_MS,
+        replayTap,
       },
       out,
     );

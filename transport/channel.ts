@@ -114,9 +114,49 @@ function settled(op: PendingOperation): boolean {
  * does not settle is abandoned after the same time. An answer that comes after the bound is dropped.
  */
 export function boundedChannel(inner: CardChannel, timeoutMs = EXCHANGE_BOUND_MS): CardChannel {
-  const bound = <T>(what: string, p: Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const op = new BoundedOperation(performance.now() + timeoutMs, reject, inner.description, what, timeoutMs);
+  return new BoundedChannel(inner, timeoutMs);
+}
+
+/**
+ * A class rather than an object literal with getters: a literal's getter closures give every channel its own hidden
+ * class, which V8 keeps in the old generation, and the card behind the channel then outlived young-generation
+ * collections.
+ */
+class BoundedChannel implements CardChannel {
+  readonly reset?: () => Promise<Uint8Array>;
+
+  constructor(
+    private readonly inner: CardChannel,
+    private readonly timeoutMs: number,
+  ) {
+    if (inner.reset) this.reset = () => this.bound("answer to reset", inner.reset!());
+  }
+
+  get description(): string {
+    return this.inner.description;
+  }
+
+  get atr(): Uint8Array | undefined {
+    return this.inner.atr;
+  }
+
+  transmit(command: Uint8Array): Promise<Uint8Array> {
+    return this.bound("response", this.inner.transmit(command));
+  }
+
+  close(): Promise<void> {
+    return this.bound("close", this.inner.close()).catch(() => {});
+  }
+
+  private bound<T>(what: string, p: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const op = new BoundedOperation(
+        performance.now() + this.timeoutMs,
+        reject,
+        this.inner.description,
+        what,
+        this.timeoutMs,
+      );
       watch(op);
       // An answer after the bound is dropped (the operation was rejected and removed).
       p.then(
@@ -128,16 +168,5 @@ export function boundedChannel(inner: CardChannel, timeoutMs = EXCHANGE_BOUND_MS
         },
       );
     });
-  const reset = inner.reset?.bind(inner);
-  return {
-    get description() {
-      return inner.description;
-    },
-    get atr() {
-      return inner.atr;
-    },
-    transmit: (command) => bound("response", inner.transmit(command)),
-    ...(reset ? { reset: () => bound("answer to reset", reset()) } : {}),
-    close: () => bound("close", inner.close()).catch(() => {}),
-  };
+  }
 }

@@ -17,7 +17,7 @@ import type { Interaction } from "../interaction.js";
 import { nonInteractive } from "../interaction.js";
 import type { TransactionOutcomeRecord } from "../result.js";
 import { STANDARD_MESSAGE, type StandardMessage, TERMINATION_MESSAGE, type TerminationCause } from "../termination.js";
-import { EventLog, type TransactionParams } from "../transaction-params.js";
+import { EventLog, type TransactionParams, withEvents } from "../transaction-params.js";
 import { type BackHalfStep, newBackHalf } from "./back-half.js";
 import { cardActionAnalysis } from "./card-action-analysis.js";
 import { completion, completionDecision } from "./completion.js";
@@ -154,19 +154,20 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
       // A failing display does not change the outcome.
     }
     // Optional fields only when present (no key with an undefined value), set by assignment rather than spreads.
-    const r: Mutable<TransactionRecord> = {
-      outcome,
-      reason: maskPansInText(reason),
-      oda: ctx.oda,
-      tvr: tvr.bytes,
-      tsi: tsi.bytes,
-      cryptograms: [...extra.cryptograms],
-      trace: card.trace,
-      get events() {
-        return log.events;
+    // `events` after `trace` and before `data`: the keys in the order they always had.
+    const r: Partial<Mutable<TransactionRecord>> = withEvents(
+      {
+        outcome,
+        reason: maskPansInText(reason),
+        oda: ctx.oda,
+        tvr: tvr.bytes,
+        tsi: tsi.bytes,
+        cryptograms: [...extra.cryptograms],
+        trace: card.trace,
       },
-      data,
-    };
+      log,
+    );
+    r.data = data;
     if (termination) r.termination = termination;
     if (selected) {
       r.aid = selected.aid;
@@ -177,7 +178,7 @@ export async function runTransaction(req: TransactionRequest): Promise<Transacti
     if (extra.online) r.online = extra.online;
     if (extra.authorizationData) r.authorizationData = extra.authorizationData;
     if (extra.advice) r.advice = extra.advice;
-    return r;
+    return r as TransactionRecord;
   };
   const terminated = (cause: TerminationCause, reason: string) => {
     ctx.log("transaction", `terminated: ${reason}`);

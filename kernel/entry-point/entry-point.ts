@@ -14,7 +14,7 @@ import type { ReaderConfig } from "../config/reader-types.js";
 import { DEFAULT_HOST_TIMEOUT_MS, isApproval, requestAuthorization, responseCodeText } from "../contact/online.js";
 import type { Interaction } from "../interaction.js";
 import { nonInteractive } from "../interaction.js";
-import { EventLog, type KernelEvent, type TransactionParams } from "../transaction-params.js";
+import { EventLog, type KernelEvent, type TransactionParams, withEvents } from "../transaction-params.js";
 import { buildCandidates, type Candidate, chooseCandidate, finalSelectName, type Rejection } from "./candidates.js";
 import type { ContactlessField } from "./field.js";
 import type { ContactlessKernel, KernelDetails, KernelResult } from "./kernel-api.js";
@@ -99,8 +99,7 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
     if (online) record.online = online;
     record.taps = taps;
     record.trace = sessions.length === 1 ? sessions[0]!.trace : sessions.flatMap((x) => x.trace);
-    Object.defineProperty(record, "events", { enumerable: true, get: () => eventLog.events });
-    return record as TapRecord;
+    return withEvents(record, eventLog) as TapRecord;
   };
 
   try {
