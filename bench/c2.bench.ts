@@ -21,7 +21,7 @@ import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
 import { fieldWithCard } from "../kernel/entry-point/field.js";
 import { nonInteractive } from "../kernel/interaction.js";
 import type { CardChannel } from "../transport/channel.js";
-import { type BenchModule, measureTapAgainstFloor } from "./harness.js";
+import { type BenchModule, measureTapAgainstFloor, recordingChannel, replayChannel } from "./harness.js";
 
 const PROFILE = "mc-paypass-online";
 const TARGET_RATIO = 2;
@@ -91,10 +91,8 @@ export const bench: BenchModule = {
       },
       close: async () => {},
     };
-    const tap = async (): Promise<{ record: TapRecord; totalMs: number; kernelMs: number }> => {
-      cardMs = 0;
-      const t0 = performance.now();
-      const record = await runTap({
+    const tapOn = (channel: CardChannel, r: typeof random) =>
+      runTap({
         reader: reader.config,
         params: {
           type: "purchase",
@@ -103,12 +101,16 @@ export const bench: BenchModule = {
           date: "261203",
           time: "101500",
           sequenceCounter: 1,
-          random,
+          random: r,
         },
-        field: fieldWithCard(timed),
+        field: fieldWithCard(channel),
         kernels: new Map([[2, kernel]]),
         interaction: nonInteractive(),
       });
+    const tap = async (): Promise<{ record: TapRecord; totalMs: number; kernelMs: number }> => {
+      cardMs = 0;
+      const t0 = performance.now();
+      const record = await tapOn(timed, random);
       const totalMs = performance.now() - t0;
       return { record, totalMs, kernelMs: totalMs - cardMs };
     };
@@ -177,6 +179,26 @@ export const bench: BenchModule = {
       return (ac.ok ? 1 : 0) ^ sdad[0]!;
     };
 
+    // The kernel alone: one tap's answers recorded (a fresh seeded random source gives the same unpredictable number
+    // each time, so the recorded CDA signature verifies), then served from memory.
+    const answers: Uint8Array[] = [];
+    const recorded = await tapOn(recordingChannel(timed, answers), seededRandom("c2-bench-replay"));
+    if (recorded.outcome.ops.status !== "Online Request" || recorded.kernel?.context.oda.result !== "passed") {
+      out(`CHECK FAILED: the recorded tap ended ${recorded.outcome.ops.status}, expected Online Request with CDA`);
+      return false;
+    }
+    const replayTap = async (): Promise<number> => {
+      const replay = replayChannel(answers, timed);
+      const t0 = performance.now();
+      const record = await tapOn(replay.channel, seededRandom("c2-bench-replay"));
+      const ms = performance.now() - t0;
+      if (record.outcome.ops.status !== "Online Request" || replay.used() !== answers.length)
+        throw new Error(
+          `replayed tap ended ${record.outcome.ops.status} after ${replay.used()} of ${answers.length} answers`,
+        );
+      return ms;
+    };
+
     return measureTapAgainstFloor(
       tap,
       terminalFloor,
@@ -186,6 +208,7 @@ export const bench: BenchModule = {
         taps: TAPS,
         targetRatio: TARGET_RATIO,
         fieldBudgetMs: 500,
+        replayTap,
       },
       out,
     );
