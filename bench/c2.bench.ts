@@ -21,7 +21,15 @@ import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
 import { fieldWithCard } from "../kernel/entry-point/field.js";
 import { nonInteractive } from "../kernel/interaction.js";
 import type { CardChannel } from "../transport/channel.js";
-import { type BenchModule, measureTapAgainstFloor, recordingChannel, replayChannel } from "./harness.js";
+import {
+  type BenchModule,
+  measureTapAgainstFloor,
+  type RandomDraws,
+  recordingChannel,
+  recordingRandom,
+  replayChannel,
+  replayedRandom,
+} from "./harness.js";
 
 const PROFILE = "mc-paypass-online";
 const TARGET_RATIO = 2;
@@ -179,10 +187,14 @@ export const bench: BenchModule = {
       return (ac.ok ? 1 : 0) ^ sdad[0]!;
     };
 
-    // The kernel alone: one tap's answers recorded (a fresh seeded random source gives the same unpredictable number
-    // each time, so the recorded CDA signature verifies), then served from memory.
+    // The kernel alone: one tap's answers and random draws recorded (the same unpredictable number each time, so the
+    // recorded CDA signature verifies), then served from memory.
     const answers: Uint8Array[] = [];
-    const recorded = await tapOn(recordingChannel(timed, answers), seededRandom("c2-bench-replay"));
+    const draws: RandomDraws = [];
+    const recorded = await tapOn(
+      recordingChannel(timed, answers),
+      recordingRandom(seededRandom("c2-bench-replay"), draws),
+    );
     if (recorded.outcome.ops.status !== "Online Request" || recorded.kernel?.context.oda.result !== "passed") {
       out(`CHECK FAILED: the recorded tap ended ${recorded.outcome.ops.status}, expected Online Request with CDA`);
       return false;
@@ -190,7 +202,7 @@ export const bench: BenchModule = {
     const replayTap = async (): Promise<number> => {
       const replay = replayChannel(answers, timed);
       const t0 = performance.now();
-      const record = await tapOn(replay.channel, seededRandom("c2-bench-replay"));
+      const record = await tapOn(replay.channel, replayedRandom(draws));
       const ms = performance.now() - t0;
       if (record.outcome.ops.status !== "Online Request" || replay.used() !== answers.length)
         throw new Error(

@@ -23,7 +23,15 @@ import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
 import { fieldWithCard } from "../kernel/entry-point/field.js";
 import { nonInteractive } from "../kernel/interaction.js";
 import type { CardChannel } from "../transport/channel.js";
-import { type BenchModule, measureTapAgainstFloor, recordingChannel, replayChannel } from "./harness.js";
+import {
+  type BenchModule,
+  measureTapAgainstFloor,
+  type RandomDraws,
+  recordingChannel,
+  recordingRandom,
+  replayChannel,
+  replayedRandom,
+} from "./harness.js";
 
 const PROFILE = "visa-cvn10-dda";
 const READER = "attended-pos";
@@ -153,11 +161,15 @@ export const bench: BenchModule = {
       return (ac.ok ? 1 : 0) ^ s[0]!;
     };
 
-    // The kernel alone: one tap's answers recorded (a fresh seeded random source gives the same unpredictable number
-    // each time, so the recorded SDAD verifies), then served from memory.
+    // The kernel alone: one tap's answers and random draws recorded (the same unpredictable number each time, so the
+    // recorded SDAD verifies), then served from memory.
     const answers: Uint8Array[] = [];
+    const draws: RandomDraws = [];
     const recordedOn = openEmulatorChannel(profile.value, { interface: "contactless" });
-    const recorded = await tapOn(recordingChannel(recordedOn, answers), seededRandom("c3-bench-replay"));
+    const recorded = await tapOn(
+      recordingChannel(recordedOn, answers),
+      recordingRandom(seededRandom("c3-bench-replay"), draws),
+    );
     if (recorded.outcome.ops.status !== "Approved" || recorded.kernelDetails?.fdda?.result !== "passed") {
       out(`CHECK FAILED: the recorded tap ended ${recorded.outcome.ops.status}, expected Approved with fDDA passed`);
       return false;
@@ -165,7 +177,7 @@ export const bench: BenchModule = {
     const replayTap = async (): Promise<number> => {
       const replay = replayChannel(answers, recordedOn);
       const t0 = performance.now();
-      const record = await tapOn(replay.channel, seededRandom("c3-bench-replay"));
+      const record = await tapOn(replay.channel, replayedRandom(draws));
       const ms = performance.now() - t0;
       if (record.outcome.ops.status !== "Approved" || replay.used() !== answers.length)
         throw new Error(

@@ -2,6 +2,7 @@
 // Timing lives here and in bench modules only, never in tests.
 
 import { performance } from "node:perf_hooks";
+import type { RandomSource } from "../emv/random.js";
 import type { CardChannel } from "../transport/channel.js";
 
 export interface Measurement {
@@ -192,5 +193,50 @@ export function replayChannel(
       close: async () => {},
     },
     used: () => i,
+  };
+}
+
+/** What a random source gave, call by call, for `replayedRandom`. */
+export type RandomDraws = ({ readonly bytes: Uint8Array } | { readonly percent: number })[];
+
+/** `inner` with every draw kept in `draws`. */
+export function recordingRandom(inner: RandomSource, draws: RandomDraws): RandomSource {
+  return {
+    bytes(n) {
+      const b = inner.bytes(n);
+      draws.push({ bytes: b.slice() });
+      return b;
+    },
+    percent() {
+      const p = inner.percent();
+      draws.push({ percent: p });
+      return p;
+    },
+  };
+}
+
+/**
+ * The recorded draws again, in order: the replay's terminal draws the same unpredictable numbers at the cost of a
+ * pooled CSPRNG (what `emvsim run` uses), not of the seeded SHA-256 stream the recording came from. A draw of
+ * another kind or length than recorded throws: the replay is not the recorded transaction.
+ */
+export function replayedRandom(draws: RandomDraws): RandomSource {
+  let i = 0;
+  const next = () => {
+    const d = draws[i++];
+    if (!d) throw new Error(`the replay drew more than the ${draws.length} recorded random values`);
+    return d;
+  };
+  return {
+    bytes(n) {
+      const d = next();
+      if (!("bytes" in d) || d.bytes.length !== n) throw new Error(`replayed random draw ${i}: not ${n} bytes`);
+      return d.bytes.slice();
+    },
+    percent() {
+      const d = next();
+      if (!("percent" in d)) throw new Error(`replayed random draw ${i}: not a percent`);
+      return d.percent;
+    },
   };
 }

@@ -12,7 +12,7 @@ import { openEmulatorChannel } from "../emulator/channel.js";
 import { defaultIssuerHost } from "../emulator/host/index.js";
 import { type CardProfile, loadProfile } from "../emulator/profile.js";
 import type { AuthorizationResponse, IssuerHost } from "../emv/authorisation.js";
-import { seededRandom } from "../emv/random.js";
+import { type RandomSource, seededRandom } from "../emv/random.js";
 import { loadTerminalConfig, withCaKeys } from "../kernel/config/load.js";
 import type { TerminalConfig } from "../kernel/config/types.js";
 import { runTransaction } from "../kernel/contact/transaction.js";
@@ -20,7 +20,7 @@ import type { TransactionParams } from "../kernel/transaction-params.js";
 import type { CardChannel } from "../transport/channel.js";
 import { type CryptoRecording, type CryptoSide, describeOps, recordCrypto, replayFloor } from "./crypto-floor.js";
 import type { BenchModule } from "./harness.js";
-import { fmt, median } from "./harness.js";
+import { fmt, median, type RandomDraws, recordingRandom, replayedRandom } from "./harness.js";
 
 const PROFILE = "visa-cvn18-cda";
 const TERMINAL = "attended-pos";
@@ -231,8 +231,8 @@ export const bench: BenchModule = {
 
 /**
  * Median kernel time of `runs` transactions (after as many of warm-up) against the recorded answers of one emulated
- * card and host: a fresh seeded random source per transaction gives the same unpredictable number, so the recorded
- * CDA signatures and ARPC verify. An error in words when a replayed transaction does not end as the recorded one or
+ * card and host: the recorded random draws give the same unpredictable number each time, so the recorded CDA
+ * signatures and ARPC verify. An error in words when a replayed transaction does not end as the recorded one or
  * does not use every recorded answer.
  */
 async function kernelAgainstReplay(
@@ -241,15 +241,16 @@ async function kernelAgainstReplay(
   host: IssuerHost,
   runs: number,
 ): Promise<number | string> {
-  const params = (): TransactionParams => ({
+  const params = (random: RandomSource): TransactionParams => ({
     type: "purchase",
     amount: 1234,
     otherAmount: 0,
     date: "250511",
     time: "120000",
     sequenceCounter: 1,
-    random: seededRandom("kernel-bench-replay"),
+    random,
   });
+  const draws: RandomDraws = [];
   const card = openEmulatorChannel(profile);
   const answers: Uint8Array[] = [];
   let hostAnswer: AuthorizationResponse | undefined;
@@ -265,7 +266,7 @@ async function kernelAgainstReplay(
   };
   const recorded = await runTransaction({
     config,
-    params: params(),
+    params: params(recordingRandom(seededRandom("kernel-bench-replay"), draws)),
     channel: recording,
     host: {
       authorize: async (request) => {
@@ -286,7 +287,12 @@ async function kernelAgainstReplay(
       close: async () => {},
     };
     const t0 = performance.now();
-    const record = await runTransaction({ config, params: params(), channel, host: { authorize: async () => answer } });
+    const record = await runTransaction({
+      config,
+      params: params(replayedRandom(draws)),
+      channel,
+      host: { authorize: async () => answer },
+    });
     const ms = performance.now() - t0;
     if (record.outcome !== recorded.outcome || i !== answers.length)
       return `replayed transaction ended '${record.outcome}' after ${i} of ${answers.length} answers`;

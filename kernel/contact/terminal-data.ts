@@ -5,8 +5,7 @@
 import { fromHex, writeUint } from "../../emv/bytes.js";
 import { encodeNumeric } from "../../emv/tlv/formats.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
-import type { AidConfig } from "../config/types.js";
-import type { DataSource } from "../data/store.js";
+import type { AidConfig, TerminalConfig } from "../config/types.js";
 import { TRANSACTION_TYPE_CODE } from "../transaction-params.js";
 import type { TransactionContext } from "./context.js";
 
@@ -23,37 +22,75 @@ function digits(value: number, length: number, what: string): Uint8Array | Termi
   return encodeNumeric(String(value), length, what);
 }
 
+/** The configuration's data objects in the order they are stored, up to the first that cannot be encoded. */
+interface ConfigData {
+  readonly entries: readonly (readonly [number, Uint8Array])[];
+  readonly error?: TerminalDataError;
+}
+
+/**
+ * Per terminal configuration (configurations are immutable): its data objects encoded once, not at every
+ * transaction — they are the same for each.
+ */
+const configData = new WeakMap<TerminalConfig, ConfigData>();
+
+function encodeConfigData(config: TerminalConfig): ConfigData {
+  // Other terminal data objects first, so the explicit settings below take precedence.
+  const out: (readonly [number, Uint8Array])[] = [...config.terminalData];
+  out.push([TAG.TERMINAL_TYPE, Uint8Array.of(config.terminalType & 0xff)]);
+  out.push([TAG.TERMINAL_CAPABILITIES, config.capabilities]);
+  out.push([TAG.ADDITIONAL_TERMINAL_CAPABILITIES, config.additionalCapabilities]);
+  const numeric = [
+    [TAG.TERMINAL_COUNTRY_CODE, config.countryCode, 2, "Terminal Country Code (9F1A)"],
+    [TAG.TRANSACTION_CURRENCY_CODE, config.currencyCode, 2, "Transaction Currency Code (5F2A)"],
+    [TAG.TRANSACTION_CURRENCY_EXPONENT, config.currencyExponent, 1, "Transaction Currency Exponent (5F36)"],
+  ] as const;
+  for (const [tag, value, length, what] of numeric) {
+    const encoded = digits(value, length, what);
+    if ("error" in encoded) return { entries: out, error: encoded };
+    out.push([tag, encoded]);
+  }
+  return { entries: out };
+}
+
+/** A numeric transaction parameter into the transaction layer (Book 3 Annex A, format n), or why it cannot be. */
+function putDigits(
+  ctx: TransactionContext,
+  tag: number,
+  value: number,
+  length: number,
+  what: string,
+): TerminalDataError | undefined {
+  const encoded = digits(value, length, what);
+  if ("error" in encoded) return encoded;
+  ctx.data.set("transaction", tag, encoded);
+  return undefined;
+}
+
+const SIX_DIGITS = /^[0-9]{6}$/;
+
 /**
  * Book 3 §5.4: the terminal-sourced data objects DOLs may ask for. Returns an error naming the first value that
  * cannot be encoded (the transaction is then terminated before anything is sent to the card).
  */
 export function putTerminalData(ctx: TransactionContext): TerminalDataError | undefined {
   const { config, params, data } = ctx;
-  // Other terminal data objects first, so the explicit settings below take precedence.
-  for (const [tag, value] of config.terminalData) data.set("terminal", tag, value);
-  data.set("terminal", TAG.TERMINAL_TYPE, Uint8Array.of(config.terminalType & 0xff));
-  data.set("terminal", TAG.TERMINAL_CAPABILITIES, config.capabilities);
-  data.set("terminal", TAG.ADDITIONAL_TERMINAL_CAPABILITIES, config.additionalCapabilities);
-  const numeric: readonly (readonly [DataSource, number, number, number, string])[] = [
-    ["terminal", TAG.TERMINAL_COUNTRY_CODE, config.countryCode, 2, "Terminal Country Code (9F1A)"],
-    ["terminal", TAG.TRANSACTION_CURRENCY_CODE, config.currencyCode, 2, "Transaction Currency Code (5F2A)"],
-    ["terminal", TAG.TRANSACTION_CURRENCY_EXPONENT, config.currencyExponent, 1, "Transaction Currency Exponent (5F36)"],
-    ["transaction", TAG.AMOUNT_AUTHORISED_NUMERIC, params.amount, 6, "Amount, Authorised (9F02)"],
-    ["transaction", TAG.AMOUNT_OTHER_NUMERIC, params.otherAmount, 6, "Amount, Other (9F03)"],
-    ["transaction", TAG.TRANSACTION_SEQUENCE_COUNTER, params.sequenceCounter, 4, "Transaction Sequence Counter (9F41)"],
-  ];
-  for (const [source, tag, value, length, what] of numeric) {
-    const encoded = digits(value, length, what);
-    if ("error" in encoded) return encoded;
-    data.set(source, tag, encoded);
+  let fromConfig = configData.get(config);
+  if (!fromConfig) {
+    fromConfig = encodeConfigData(config);
+    configData.set(config, fromConfig);
   }
-  for (const [tag, text, what] of [
-    [TAG.TRANSACTION_DATE, params.date, "Transaction Date (9A)"],
-    [TAG.TRANSACTION_TIME, params.time, "Transaction Time (9F21)"],
-  ] as const) {
-    if (!/^[0-9]{6}$/.test(text)) return { error: `${what}: "${text}" is not six digits` };
-    data.set("transaction", tag, fromHex(text));
-  }
+  for (const [tag, value] of fromConfig.entries) data.set("terminal", tag, value);
+  if (fromConfig.error) return fromConfig.error;
+  const numericError =
+    putDigits(ctx, TAG.AMOUNT_AUTHORISED_NUMERIC, params.amount, 6, "Amount, Authorised (9F02)") ??
+    putDigits(ctx, TAG.AMOUNT_OTHER_NUMERIC, params.otherAmount, 6, "Amount, Other (9F03)") ??
+    putDigits(ctx, TAG.TRANSACTION_SEQUENCE_COUNTER, params.sequenceCounter, 4, "Transaction Sequence Counter (9F41)");
+  if (numericError) return numericError;
+  if (!SIX_DIGITS.test(params.date)) return { error: `Transaction Date (9A): "${params.date}" is not six digits` };
+  data.set("transaction", TAG.TRANSACTION_DATE, fromHex(params.date));
+  if (!SIX_DIGITS.test(params.time)) return { error: `Transaction Time (9F21): "${params.time}" is not six digits` };
+  data.set("transaction", TAG.TRANSACTION_TIME, fromHex(params.time));
   data.set("transaction", TAG.TRANSACTION_TYPE, Uint8Array.of(TRANSACTION_TYPE_CODE[params.type]));
   // Binary forms (81, 9F04) are 4 bytes: only amounts that fit are given (Book 3 Annex A).
   if (params.amount <= 0xffffffff) data.set("transaction", TAG.AMOUNT_AUTHORISED_BINARY, writeUint(params.amount, 4));
