@@ -46,17 +46,13 @@ export interface CardChannel {
  */
 export const EXCHANGE_BOUND_MS = 65_000;
 
-/** An operation of a bounded channel that has not settled yet. */
-interface PendingOperation {
-  readonly deadline: number;
-  fail(): void;
-}
-
 // One watchdog timer for every bounded channel instead of a timer per exchange (a tap makes several exchanges in well
 // under a millisecond): it holds the process only while an operation is pending (unref'd when idle), holds no
 // channel once its operations have settled, and when it fires rejects the operations past their deadline and
-// re-arms itself for the earliest one left.
-const pendingOperations = new Set<PendingOperation>();
+// re-arms itself for the earliest one left. The pending operations are a doubly linked list through the operations
+// themselves (added and removed in constant time without hashing: two of each per exchange).
+let pendingHead: BoundedOperation | undefined;
+let pendingCount = 0;
 let watchdog: ReturnType<typeof setTimeout> | undefined;
 let watchdogDue = Number.POSITIVE_INFINITY;
 
@@ -71,23 +67,42 @@ function checkDeadlines(): void {
   watchdogDue = Number.POSITIVE_INFINITY;
   const now = performance.now();
   let next = Number.POSITIVE_INFINITY;
-  for (const op of pendingOperations) {
+  for (let op = pendingHead; op; ) {
+    const following = op.next;
     if (op.deadline <= now) {
-      pendingOperations.delete(op);
+      unlink(op);
       op.fail();
     } else next = Math.min(next, op.deadline);
+    op = following;
   }
-  if (pendingOperations.size > 0) armWatchdog(next, now);
+  if (pendingCount > 0) armWatchdog(next, now);
 }
 
-function watch(op: PendingOperation): void {
-  pendingOperations.add(op);
+function watch(op: BoundedOperation): void {
+  op.next = pendingHead;
+  if (pendingHead) pendingHead.prev = op;
+  pendingHead = op;
+  op.pending = true;
+  pendingCount++;
   if (!watchdog || op.deadline < watchdogDue) armWatchdog(op.deadline, performance.now());
-  else if (pendingOperations.size === 1) watchdog.ref();
+  else if (pendingCount === 1) watchdog.ref();
+}
+
+function unlink(op: BoundedOperation): void {
+  if (op.prev) op.prev.next = op.next;
+  else pendingHead = op.next;
+  if (op.next) op.next.prev = op.prev;
+  op.prev = op.next = undefined;
+  op.pending = false;
+  pendingCount--;
 }
 
 /** An exchange of a bounded channel: its deadline, and the rejection (built only if it comes) when it passes. */
-class BoundedOperation implements PendingOperation {
+class BoundedOperation {
+  prev: BoundedOperation | undefined = undefined;
+  next: BoundedOperation | undefined = undefined;
+  pending = false;
+
   constructor(
     readonly deadline: number,
     private readonly reject: (e: TransportError) => void,
@@ -102,9 +117,10 @@ class BoundedOperation implements PendingOperation {
 }
 
 /** False when the operation was already rejected by the watchdog. */
-function settled(op: PendingOperation): boolean {
-  if (!pendingOperations.delete(op)) return false;
-  if (pendingOperations.size === 0) watchdog?.unref();
+function settled(op: BoundedOperation): boolean {
+  if (!op.pending) return false;
+  unlink(op);
+  if (pendingCount === 0) watchdog?.unref();
   return true;
 }
 

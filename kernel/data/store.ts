@@ -9,19 +9,29 @@ export const DATA_SOURCES = ["transaction", "terminal", "card", "issuer"] as con
 export type DataSource = (typeof DATA_SOURCES)[number];
 
 export class TransactionData implements DataLookup {
-  private readonly layers: Record<DataSource, Map<number, Uint8Array>> = {
-    transaction: new Map(),
-    terminal: new Map(),
-    card: new Map(),
-    issuer: new Map(),
-  };
-  /** The layers in lookup order (DATA_SOURCES), for get(): an array walk instead of a keyed lookup per source. */
-  private readonly ordered: readonly Map<number, Uint8Array>[] = DATA_SOURCES.map((source) => this.layers[source]);
+  private readonly transaction = new Map<number, Uint8Array>();
+  private readonly terminal = new Map<number, Uint8Array>();
+  private readonly card = new Map<number, Uint8Array>();
+  private readonly issuer = new Map<number, Uint8Array>();
   /** Values computed on demand (TVR, TSI, CVM results), consulted before the stored layers. */
   private readonly computed = new Map<number, () => Uint8Array>();
 
+  /** One source's layer: a switch rather than a property looked up by the source's name (every set and from). */
+  private layer(source: DataSource): Map<number, Uint8Array> {
+    switch (source) {
+      case "transaction":
+        return this.transaction;
+      case "terminal":
+        return this.terminal;
+      case "card":
+        return this.card;
+      case "issuer":
+        return this.issuer;
+    }
+  }
+
   set(source: DataSource, tag: number, value: Uint8Array): void {
-    this.layers[source].set(tag, value);
+    this.layer(source).set(tag, value);
   }
 
   /** Register a value that is computed when read, e.g. the current TVR for tag 95. */
@@ -30,22 +40,19 @@ export class TransactionData implements DataLookup {
   }
 
   delete(source: DataSource, tag: number): void {
-    this.layers[source].delete(tag);
+    this.layer(source).delete(tag);
   }
 
   get(tag: number): Uint8Array | undefined {
     const provider = this.computed.get(tag);
     if (provider) return provider();
-    for (const layer of this.ordered) {
-      const v = layer.get(tag);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+    // Lookup order: DATA_SOURCES.
+    return this.transaction.get(tag) ?? this.terminal.get(tag) ?? this.card.get(tag) ?? this.issuer.get(tag);
   }
 
   /** The value from one source only. */
   from(source: DataSource, tag: number): Uint8Array | undefined {
-    return this.layers[source].get(tag);
+    return this.layer(source).get(tag);
   }
 
   has(tag: number): boolean {
@@ -54,7 +61,7 @@ export class TransactionData implements DataLookup {
 
   /** Tags held by one source, in insertion order. */
   tags(source: DataSource): number[] {
-    return [...this.layers[source].keys()];
+    return [...this.layer(source).keys()];
   }
 
   /** A value that must be present; the error names the tag. */
