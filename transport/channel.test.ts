@@ -75,3 +75,19 @@ describe("boundedChannel", () => {
     }
   });
 });
+
+describe("boundedChannel object shape", () => {
+  it("description and ATR are read through to the inner channel, with no accessor of its own per channel", () => {
+    const inner: CardChannel = {
+      description: "inner",
+      atr: fromHex("3B00"),
+      transmit: async () => fromHex("9000"),
+      close: async () => {},
+    };
+    const a = boundedChannel(inner);
+    const b = boundedChannel({ ...inner, description: "other" });
+    expect([a.description, toHex(a.atr ?? new Uint8Array(0)), b.description]).toEqual(["inner", "3B00", "other"]);
+    expect(Object.getOwnPropertyDescriptor(a, "description")).toBeUndefined();
+    expect(Object.getPrototypeOf(a)).toBe(Object.getPrototypeOf(b));
+  });
+});
