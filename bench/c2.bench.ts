@@ -21,15 +21,7 @@ import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
 import { fieldWithCard } from "../kernel/entry-point/field.js";
 import { nonInteractive } from "../kernel/interaction.js";
 import type { CardChannel } from "../transport/channel.js";
-import {
-  type BenchModule,
-  measureTapAgainstFloor,
-  type RandomDraws,
-  recordingChannel,
-  recordingRandom,
-  replayChannel,
-  replayedRandom,
-} from "./harness.js";
+import { type BenchModule, measureTapAgainstFloor, recordReplay } from "./harness.js";
 
 const PROFILE = "mc-paypass-online";
 const TARGET_RATIO = 2;
@@ -187,29 +179,16 @@ export const bench: BenchModule = {
       return (ac.ok ? 1 : 0) ^ sdad[0]!;
     };
 
-    // The kernel alone: one tap's answers and random draws recorded (the same unpredictable number each time, so the
-    // recorded CDA signature verifies), then served from memory.
-    const answers: Uint8Array[] = [];
-    const draws: RandomDraws = [];
-    const recorded = await tapOn(
-      recordingChannel(timed, answers),
-      recordingRandom(seededRandom("c2-bench-replay"), draws),
+    // The kernel alone: one tap recorded, then replayed from memory (bench/harness.ts recordReplay).
+    const replay = await recordReplay(tapOn, timed, "c2-bench-replay", (r) =>
+      r.outcome.ops.status !== "Online Request" || r.kernel?.context.oda.result !== "passed"
+        ? `ended ${r.outcome.ops.status}, expected Online Request with CDA`
+        : undefined,
     );
-    if (recorded.outcome.ops.status !== "Online Request" || recorded.kernel?.context.oda.result !== "passed") {
-      out(`CHECK FAILED: the recorded tap ended ${recorded.outcome.ops.status}, expected Online Request with CDA`);
+    if ("error" in replay) {
+      out(`CHECK FAILED: ${replay.error}`);
       return false;
     }
-    const replayTap = async (): Promise<number> => {
-      const replay = replayChannel(answers, timed);
-      const t0 = performance.now();
-      const record = await tapOn(replay.channel, replayedRandom(draws));
-      const ms = performance.now() - t0;
-      if (record.outcome.ops.status !== "Online Request" || replay.used() !== answers.length)
-        throw new Error(
-          `replayed tap ended ${record.outcome.ops.status} after ${replay.used()} of ${answers.length} answers`,
-        );
-      return ms;
-    };
 
     return measureTapAgainstFloor(
       tap,
@@ -220,7 +199,7 @@ export const bench: BenchModule = {
         taps: TAPS,
         targetRatio: TARGET_RATIO,
         fieldBudgetMs: 500,
-        replayTap,
+        replayTap: replay.replay,
       },
       out,
     );

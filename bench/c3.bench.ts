@@ -23,15 +23,7 @@ import { runTap, type TapRecord } from "../kernel/entry-point/entry-point.js";
 import { fieldWithCard } from "../kernel/entry-point/field.js";
 import { nonInteractive } from "../kernel/interaction.js";
 import type { CardChannel } from "../transport/channel.js";
-import {
-  type BenchModule,
-  measureTapAgainstFloor,
-  type RandomDraws,
-  recordingChannel,
-  recordingRandom,
-  replayChannel,
-  replayedRandom,
-} from "./harness.js";
+import { type BenchModule, measureTapAgainstFloor, recordReplay } from "./harness.js";
 
 const PROFILE = "visa-cvn10-dda";
 const READER = "attended-pos";
@@ -161,30 +153,20 @@ export const bench: BenchModule = {
       return (ac.ok ? 1 : 0) ^ s[0]!;
     };
 
-    // The kernel alone: one tap's answers and random draws recorded (the same unpredictable number each time, so the
-    // recorded SDAD verifies), then served from memory.
-    const answers: Uint8Array[] = [];
-    const draws: RandomDraws = [];
-    const recordedOn = openEmulatorChannel(profile.value, { interface: "contactless" });
-    const recorded = await tapOn(
-      recordingChannel(recordedOn, answers),
-      recordingRandom(seededRandom("c3-bench-replay"), draws),
+    // The kernel alone: one tap recorded, then replayed from memory (bench/harness.ts recordReplay).
+    const replay = await recordReplay(
+      tapOn,
+      openEmulatorChannel(profile.value, { interface: "contactless" }),
+      "c3-bench-replay",
+      (r) =>
+        r.outcome.ops.status !== "Approved" || r.kernelDetails?.fdda?.result !== "passed"
+          ? `ended ${r.outcome.ops.status}, expected Approved with fDDA passed`
+          : undefined,
     );
-    if (recorded.outcome.ops.status !== "Approved" || recorded.kernelDetails?.fdda?.result !== "passed") {
-      out(`CHECK FAILED: the recorded tap ended ${recorded.outcome.ops.status}, expected Approved with fDDA passed`);
+    if ("error" in replay) {
+      out(`CHECK FAILED: ${replay.error}`);
       return false;
     }
-    const replayTap = async (): Promise<number> => {
-      const replay = replayChannel(answers, recordedOn);
-      const t0 = performance.now();
-      const record = await tapOn(replay.channel, replayedRandom(draws));
-      const ms = performance.now() - t0;
-      if (record.outcome.ops.status !== "Approved" || replay.used() !== answers.length)
-        throw new Error(
-          `replayed tap ended ${record.outcome.ops.status} after ${replay.used()} of ${answers.length} answers`,
-        );
-      return ms;
-    };
 
     return measureTapAgainstFloor(
       tap,
@@ -195,7 +177,7 @@ export const bench: BenchModule = {
         taps: TAPS,
         targetRatio: TARGET_RATIO,
         fieldBudgetMs: FIELD_BUDGET_MS,
-        replayTap,
+        replayTap: replay.replay,
       },
       out,
     );

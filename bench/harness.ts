@@ -2,7 +2,7 @@
 // Timing lives here and in bench modules only, never in tests.
 
 import { performance } from "node:perf_hooks";
-import type { RandomSource } from "../emv/random.js";
+import { type RandomSource, seededRandom } from "../emv/random.js";
 import type { CardChannel } from "../transport/channel.js";
 
 export interface Measurement {
@@ -75,7 +75,7 @@ export interface TapFloorOptions {
    * The same tap against the recorded answers of one tap (a replay channel), returning the kernel's time: the kernel
    * alone in the thread, as against a real card, whose work is done by another chip.
    */
-  readonly replayTap?: () => Promise<number>;
+  readonly replayTap?: () => Promise<number | string>;
 }
 
 /** Calls made before the first phase, and in all before the steady-state phase (taps and floor alike). */
@@ -122,12 +122,16 @@ export async function measureTapAgainstFloor(
     return median(xs);
   };
   let replaysDone = 0;
-  const replays = async (warmUpTo: number): Promise<number | undefined> => {
+  /** The median kernel time of `o.taps` replays after warm-up, undefined without a replay, an error in words. */
+  const replays = async (warmUpTo: number): Promise<number | string | undefined> => {
     const replay = o.replayTap;
     if (!replay) return undefined;
-    for (; replaysDone < warmUpTo; replaysDone++) await replay();
     const xs: number[] = [];
-    for (let i = 0; i < o.taps; i++, replaysDone++) xs.push(await replay());
+    for (; replaysDone < warmUpTo + o.taps; replaysDone++) {
+      const ms = await replay();
+      if (typeof ms === "string") return ms;
+      if (replaysDone >= warmUpTo) xs.push(ms);
+    }
     return median(xs);
   };
   const phase = async (warmUpTo: number) => {
@@ -137,12 +141,20 @@ export async function measureTapAgainstFloor(
   };
   const early = await phase(EARLY_WARM_UP);
   const steady = await phase(STEADY_WARM_UP);
+  for (const p of [early, steady])
+    if (typeof p.r === "string") {
+      out(`CHECK FAILED: replay: ${p.r}`);
+      return false;
+    }
   const verdict = (ratio: number) => `target <= ${o.targetRatio}x — ${ratio <= o.targetRatio ? "met" : "NOT met"}`;
-  const rows = (p: { k: number; w: number; r: number | undefined; tf: number; cf: number }, check: boolean) => {
+  const rows = (
+    p: { k: number; w: number; r: number | string | undefined; tf: number; cf: number },
+    check: boolean,
+  ) => {
     const tail = (ratio: number) => (check ? `   ${verdict(ratio)}` : "");
     // With a replay, the kernel's CPU is judged on it (the kernel alone in the thread); the in-process card's
     // interleaved figure is then information.
-    if (p.r !== undefined)
+    if (typeof p.r === "number")
       out(
         `  kernel CPU (Entry Point + ${o.kernel}) ${fmt(p.r, 8, 3)} ms   crypto floor ${fmt(p.tf, 8, 3)} ms   ratio ${fmt(p.r / p.tf, 5, 2)}x${tail(p.r / p.tf)}`,
       );
@@ -166,7 +178,7 @@ export async function measureTapAgainstFloor(
 }
 
 /** The channel with every answer it gives kept in `answers`, in order. */
-export function recordingChannel(inner: CardChannel, answers: Uint8Array[]): CardChannel {
+function recordingChannel(inner: CardChannel, answers: Uint8Array[]): CardChannel {
   return {
     description: inner.description,
     atr: inner.atr,
@@ -180,7 +192,7 @@ export function recordingChannel(inner: CardChannel, answers: Uint8Array[]): Car
 }
 
 /** A channel answering `answers` in order (6F00 past the end), and how many it gave. */
-export function replayChannel(
+function replayChannel(
   answers: readonly Uint8Array[],
   like: CardChannel,
 ): { channel: CardChannel; used(): number } {
@@ -197,10 +209,10 @@ export function replayChannel(
 }
 
 /** What a random source gave, call by call, for `replayedRandom`. */
-export type RandomDraws = ({ readonly bytes: Uint8Array } | { readonly percent: number })[];
+type RandomDraws = ({ readonly bytes: Uint8Array } | { readonly percent: number })[];
 
 /** `inner` with every draw kept in `draws`. */
-export function recordingRandom(inner: RandomSource, draws: RandomDraws): RandomSource {
+function recordingRandom(inner: RandomSource, draws: RandomDraws): RandomSource {
   return {
     bytes(n) {
       const b = inner.bytes(n);
@@ -220,7 +232,7 @@ export function recordingRandom(inner: RandomSource, draws: RandomDraws): Random
  * pooled CSPRNG (what `emvsim run` uses), not of the seeded SHA-256 stream the recording came from. A draw of
  * another kind or length than recorded throws: the replay is not the recorded transaction.
  */
-export function replayedRandom(draws: RandomDraws): RandomSource {
+function replayedRandom(draws: RandomDraws): RandomSource {
   let i = 0;
   const next = () => {
     const d = draws[i++];
@@ -237,6 +249,37 @@ export function replayedRandom(draws: RandomDraws): RandomSource {
       const d = next();
       if (!("percent" in d)) throw new Error(`replayed random draw ${i}: not a percent`);
       return d.percent;
+    },
+  };
+}
+
+/**
+ * One run of `run` against `card` recorded — the card's answers and the random draws, from `seededRandom(seed)` —
+ * and a replay of it: `run` again against those answers served from memory with the same draws (the same
+ * unpredictable number, so the recorded signatures verify), timed: the kernel alone in the thread. `problem` names
+ * what is wrong with a run's result (undefined for the run meant); a replay it finds wrong, or that leaves recorded
+ * answers unused, gives that in words instead of a time.
+ */
+export async function recordReplay<R>(
+  run: (channel: CardChannel, random: RandomSource) => Promise<R>,
+  card: CardChannel,
+  seed: string,
+  problem: (result: R) => string | undefined,
+): Promise<{ readonly replay: () => Promise<number | string> } | { readonly error: string }> {
+  const answers: Uint8Array[] = [];
+  const draws: RandomDraws = [];
+  const recorded = problem(await run(recordingChannel(card, answers), recordingRandom(seededRandom(seed), draws)));
+  if (recorded) return { error: `the recorded run: ${recorded}` };
+  return {
+    replay: async () => {
+      const served = replayChannel(answers, card);
+      const t0 = performance.now();
+      const result = await run(served.channel, replayedRandom(draws));
+      const ms = performance.now() - t0;
+      const wrong =
+        problem(result) ??
+        (served.used() === answers.length ? undefined : `${served.used()} of ${answers.length} answers used`);
+      return wrong ? `a replayed run: ${wrong}` : ms;
     },
   };
 }

@@ -20,7 +20,7 @@ import type { TransactionParams } from "../kernel/transaction-params.js";
 import type { CardChannel } from "../transport/channel.js";
 import { type CryptoRecording, type CryptoSide, describeOps, recordCrypto, replayFloor } from "./crypto-floor.js";
 import type { BenchModule } from "./harness.js";
-import { fmt, median, type RandomDraws, recordingRandom, replayedRandom } from "./harness.js";
+import { fmt, median, recordReplay } from "./harness.js";
 
 const PROFILE = "visa-cvn18-cda";
 const TERMINAL = "attended-pos";
@@ -231,9 +231,9 @@ export const bench: BenchModule = {
 
 /**
  * Median kernel time of `runs` transactions (after as many of warm-up) against the recorded answers of one emulated
- * card and host: the recorded random draws give the same unpredictable number each time, so the recorded CDA
- * signatures and ARPC verify. An error in words when a replayed transaction does not end as the recorded one or
- * does not use every recorded answer.
+ * card and host (bench/harness.ts recordReplay: the recorded random draws give the same unpredictable number each
+ * time, so the recorded CDA signatures and ARPC verify). An error in words when a run does not end online-approved
+ * or a replay does not use every recorded answer.
  */
 async function kernelAgainstReplay(
   config: TerminalConfig,
@@ -241,72 +241,37 @@ async function kernelAgainstReplay(
   host: IssuerHost,
   runs: number,
 ): Promise<number | string> {
-  const params = (random: RandomSource): TransactionParams => ({
-    type: "purchase",
-    amount: 1234,
-    otherAmount: 0,
-    date: "250511",
-    time: "120000",
-    sequenceCounter: 1,
-    random,
-  });
-  const draws: RandomDraws = [];
-  const card = openEmulatorChannel(profile);
-  const answers: Uint8Array[] = [];
+  // The host's answer of the recorded run, given again to every replay.
   let hostAnswer: AuthorizationResponse | undefined;
-  const recording: CardChannel = {
-    description: card.description,
-    atr: card.atr,
-    transmit: async (command) => {
-      const r = await card.transmit(command);
-      answers.push(r);
-      return r;
-    },
-    close: () => card.close(),
+  const replayedHost: IssuerHost = {
+    authorize: async (request) => hostAnswer ?? (hostAnswer = await host.authorize(request)),
   };
-  const recorded = await runTransaction({
-    config,
-    params: params(recordingRandom(seededRandom("kernel-bench-replay"), draws)),
-    channel: recording,
-    host: {
-      authorize: async (request) => {
-        hostAnswer = await host.authorize(request);
-        return hostAnswer;
-      },
-    },
-  });
-  await card.close();
-  if (recorded.outcome !== "online-approved" || !hostAnswer) return `recorded transaction ended '${recorded.outcome}'`;
-  const answer = hostAnswer;
-  const once = async (): Promise<number | string> => {
-    let i = 0;
-    const channel: CardChannel = {
-      description: card.description,
-      atr: card.atr,
-      transmit: async () => answers[i++] ?? Uint8Array.of(0x6f, 0x00),
-      close: async () => {},
-    };
-    const t0 = performance.now();
-    const record = await runTransaction({
+  const run = (channel: CardChannel, random: RandomSource) =>
+    runTransaction({
       config,
-      params: params(replayedRandom(draws)),
+      params: {
+        type: "purchase",
+        amount: 1234,
+        otherAmount: 0,
+        date: "250511",
+        time: "120000",
+        sequenceCounter: 1,
+        random,
+      },
       channel,
-      host: { authorize: async () => answer },
+      host: replayedHost,
     });
-    const ms = performance.now() - t0;
-    if (record.outcome !== recorded.outcome || i !== answers.length)
-      return `replayed transaction ended '${record.outcome}' after ${i} of ${answers.length} answers`;
-    return ms;
-  };
-  for (let i = 0; i < runs; i++) {
-    const r = await once();
-    if (typeof r === "string") return r;
-  }
+  const card = openEmulatorChannel(profile);
+  const recorded = await recordReplay(run, card, "kernel-bench-replay", (r) =>
+    r.outcome === "online-approved" ? undefined : `ended '${r.outcome}'`,
+  );
+  await card.close();
+  if ("error" in recorded) return recorded.error;
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const r = await once();
-    if (typeof r === "string") return r;
-    times.push(r);
+  for (let i = 0; i < 2 * runs; i++) {
+    const ms = await recorded.replay();
+    if (typeof ms === "string") return ms;
+    if (i >= runs) times.push(ms);
   }
   return median(times);
 }
