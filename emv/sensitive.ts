@@ -39,8 +39,8 @@ export function maskPan(pan: string): string {
 export const PAN_TAGS: ReadonlySet<number> = new Set([0x5a]);
 
 /**
- * Tags that are never shown in clear: Track 2 equivalent (57), Track 1/2 data and discretionary data
- * (56, 9F1F, 9F20, 9F6B), transaction PIN data (99), enciphered PIN (DF... not EMV-defined, excluded here).
+ * Tags hidden or masked unless everything is disclosed (`--unmask`): Track 2 equivalent (57), Track 1/2 data and
+ * discretionary data (56, 9F1F, 9F20, 9F6B), transaction PIN data (99, hidden even then: PIN_TAGS).
  */
 export const SECRET_TAGS: ReadonlySet<number> = new Set([0x57, 0x56, 0x9f1f, 0x9f20, 0x9f6b, 0x99]);
 

@@ -57,7 +57,7 @@ export interface TransactionOutcomeRecord {
 export interface ResultOptions {
   /** Include the APDU exchange. */
   readonly trace: boolean;
-  /** Show PANs in clear. Track 2 data and PIN blocks stay hidden whatever this says. */
+  /** Show what the card sent in clear (PANs, track data: `--unmask`). PIN data stays hidden whatever this says. */
   readonly unmask: boolean;
 }
 

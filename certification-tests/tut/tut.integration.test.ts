@@ -7,7 +7,6 @@
 // One pcscd per machine: the harness waits for the machine-wide pcscd lock (devices/testing/pcscd.ts); skipped with a
 // message when pcscd or vpcd is absent, unless EMVSIM_REQUIRE_HARDWARE=1.
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -18,7 +17,7 @@ import { catalog } from "../catalog/index.js";
 import type { CertCase } from "../catalog/types.js";
 import type { CaseReport } from "../report.js";
 import { portable } from "./runner.js";
-import { certifyHarness, type CertifyOutcome as Outcome } from "./testing/certify-process.js";
+import { certifyHarness, type CertifyOutcome as Outcome, runNode } from "./testing/certify-process.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -141,28 +140,12 @@ describe.skipIf(!!reason)("emvsim certify --terminal-under-test vpcd, emvsim run
     const started = new Set<string>();
     const terminals: Promise<Outcome>[] = [];
     // The terminal, started by hand when the card is in the reader (as an operator would), powers it off at the end.
-    const runTerminal = (pin: string | undefined): Promise<Outcome> =>
-      new Promise((resolve) => {
-        const args = [cliFile(), "run", "--reader", "pcsc:Virtual PCD 00 00", "--amount", "12.34", "--date", "251129"];
-        // The catalog's random-selection draw (99: never selected), fixed as the catalog fixes it.
-        const fixed = ["--time", "120000", "--seed", "tut", "--random-draw", "99", "--json"];
-        const child = spawn(process.execPath, [...args, ...fixed, ...(pin ? ["--pin", pin] : [])], {
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => {
-          stdout += d.toString();
-        });
-        child.stderr.on("data", (d: Buffer) => {
-          stderr += d.toString();
-        });
-        const t = setTimeout(() => child.kill("SIGTERM"), 30_000);
-        child.on("close", (code) => {
-          clearTimeout(t);
-          resolve({ code, stdout, stderr });
-        });
-      });
+    const runTerminal = (pin: string | undefined): Promise<Outcome> => {
+      const args = [cliFile(), "run", "--reader", "pcsc:Virtual PCD 00 00", "--amount", "12.34", "--date", "251129"];
+      // The catalog's random-selection draw (99: never selected), fixed as the catalog fixes it.
+      const fixed = ["--time", "120000", "--seed", "tut", "--random-draw", "99", "--json"];
+      return runNode([...args, ...fixed, ...(pin ? ["--pin", pin] : [])], 30_000);
+    };
     const r = await certify(
       ["--case", cases[0]!, "--case", cases[1]!, "--timeout", "30", "--report", join(dir, "own")],
       120_000,

@@ -16,15 +16,14 @@ export interface CertifyOutcome {
   readonly stderr: string;
 }
 
-export function certifyOnPcscd(
-  harness: string,
-  cli: string,
+/** `node args…` as a child process, its output collected; killed (SIGTERM) when it runs past `timeoutMs`. */
+export function runNode(
   args: readonly string[],
   timeoutMs: number,
   onStderr?: (text: string) => void,
 ): Promise<CertifyOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [harness, cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -40,6 +39,16 @@ export function certifyOnPcscd(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+export function certifyOnPcscd(
+  harness: string,
+  cli: string,
+  args: readonly string[],
+  timeoutMs: number,
+  onStderr?: (text: string) => void,
+): Promise<CertifyOutcome> {
+  return runNode([harness, cli, ...args], timeoutMs, onStderr);
 }
 
 /**
