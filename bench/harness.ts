@@ -192,10 +192,7 @@ function recordingChannel(inner: CardChannel, answers: Uint8Array[]): CardChanne
 }
 
 /** A channel answering `answers` in order (6F00 past the end), and how many it gave. */
-function replayChannel(
-  answers: readonly Uint8Array[],
-  like: CardChannel,
-): { channel: CardChannel; used(): number } {
+function replayChannel(answers: readonly Uint8Array[], like: CardChannel): { channel: CardChannel; used(): number } {
   let i = 0;
   return {
     channel: {

@@ -244,7 +244,10 @@ async function kernelAgainstReplay(
   // The host's answer of the recorded run, given again to every replay.
   let hostAnswer: AuthorizationResponse | undefined;
   const replayedHost: IssuerHost = {
-    authorize: async (request) => hostAnswer ?? (hostAnswer = await host.authorize(request)),
+    authorize: async (request) => {
+      hostAnswer ??= await host.authorize(request);
+      return hostAnswer;
+    },
   };
   const run = (channel: CardChannel, random: RandomSource) =>
     runTransaction({
