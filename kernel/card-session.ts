@@ -100,8 +100,8 @@ export class CardSession {
 /** EMV commands (Book 3 §6.5; Book 1 §11.3 SELECT). */
 export const Commands = {
   /** SELECT by DF name, first (P2=00) or next (P2=02) occurrence (Book 1 §11.3). */
-  select(dfName: Uint8Array, next = false): KernelCommand {
-    return { name: "SELECT", cla: 0x00, ins: 0xa4, p1: 0x04, p2: next ? 0x02 : 0x00, data: dfName, le: 0x00 };
+  select(dfName: Uint8Array, next = false, name = "SELECT"): KernelCommand {
+    return { name, cla: 0x00, ins: 0xa4, p1: 0x04, p2: next ? 0x02 : 0x00, data: dfName, le: 0x00 };
   },
   /** READ RECORD: record number in P1, SFI in P2 b8–b4 with b3–b1 = 100 (Book 3 §6.5.11). */
   readRecord(sfi: number, record: number): KernelCommand {

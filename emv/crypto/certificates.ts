@@ -334,17 +334,6 @@ function recoverCertificate(
   return { ok: true, key: { modulus, exponent: Uint8Array.from(exp) }, block, recovered: x };
 }
 
-function commonFields(b: CertificateBlock): CertificateFields {
-  return {
-    expiry: b.expiry,
-    serialNumber: b.serialNumber,
-    hashAlgorithm: b.hashAlgorithm,
-    publicKeyAlgorithm: b.publicKeyAlgorithm,
-    keyLength: b.keyLength,
-    exponentLength: b.exponentLength,
-  };
-}
-
 /**
  * Book 2 §5.3 steps 1–7, 11, 12: the issuer public key from its certificate (90), remainder (92) and exponent (9F32)
  * with the CA public key. Steps 8–10 (issuer identifier vs PAN, expiry, revocation) are the kernel's: see
@@ -359,7 +348,15 @@ export function recoverIssuerPublicKey(
   return {
     ok: true,
     key: r.key,
-    fields: { ...commonFields(r.block), issuerIdentifier: digitsOf(r.block.identifier) },
+    fields: {
+      expiry: r.block.expiry,
+      serialNumber: r.block.serialNumber,
+      hashAlgorithm: r.block.hashAlgorithm,
+      publicKeyAlgorithm: r.block.publicKeyAlgorithm,
+      keyLength: r.block.keyLength,
+      exponentLength: r.block.exponentLength,
+      issuerIdentifier: digitsOf(r.block.identifier),
+    },
     recovered: r.recovered,
   };
 }
@@ -370,7 +367,15 @@ function iccRecovery(r: ReturnType<typeof recoverCertificate>): CertificateRecov
   return {
     ok: true,
     key: r.key,
-    fields: { ...commonFields(r.block), pan: digitsOf(r.block.identifier) },
+    fields: {
+      expiry: r.block.expiry,
+      serialNumber: r.block.serialNumber,
+      hashAlgorithm: r.block.hashAlgorithm,
+      publicKeyAlgorithm: r.block.publicKeyAlgorithm,
+      keyLength: r.block.keyLength,
+      exponentLength: r.block.exponentLength,
+      pan: digitsOf(r.block.identifier),
+    },
     recovered: r.recovered,
   };
 }

@@ -33,7 +33,7 @@ import { numericValue, terminalType } from "../contact/terminal-values.js";
 import { TransactionData } from "../data/store.js";
 import { readAflRecords, storeFci } from "../entry-point/card-data.js";
 import type { ContactlessKernel, KernelActivation, KernelDetails, KernelResult } from "../entry-point/kernel-api.js";
-import { type Outcome, type OutcomeOptions, outcome } from "../entry-point/outcome.js";
+import { type Outcome, type OutcomeOptions, outcome, withDiscretionaryData } from "../entry-point/outcome.js";
 import { ACI, C2_AIP, C2_TVR, KERNEL_CONFIGURATION, SECURITY_CAPABILITY_CDA } from "./bits.js";
 import { verifyC2Cda } from "./cda.js";
 import { type KernelClock, systemClock } from "./clock.js";
@@ -105,9 +105,15 @@ export interface Kernel2Details extends KernelDetails {
 
 /** A Kernel 2 with its own torn transaction log unless one is given (a terminal keeps one log across taps). */
 export function createKernel2(options: Kernel2Options = {}): ContactlessKernel {
-  const log = options.tornLog ?? new TornTransactionLog();
-  const clock = options.clock ?? systemClock;
-  return (a) => kernel2Run(a, { ...options, tornLog: log, clock });
+  // Built once, field by field: an object spread followed by new keys gets a new V8 hidden class every time it is
+  // made, and every read of it then misses the inline caches.
+  const settings = {
+    tornLog: options.tornLog ?? new TornTransactionLog(),
+    clock: options.clock ?? systemClock,
+    dataExchange: options.dataExchange,
+    dataNeeded: options.dataNeeded,
+  };
+  return (a) => kernel2Run(a, settings);
 }
 
 async function kernel2Run(
@@ -691,7 +697,9 @@ class Kernel2Run {
     } else if (!data.get(TAG.APPLICATION_CRYPTOGRAM))
       return this.endApplication("GENERATE AC answer has no Application Cryptogram (9F26) and no CDA signature");
 
-    const options: OutcomeOptions = { cvm, receipt, dataRecord: this.dataRecord() };
+    // The outcome options written out in each branch rather than spread from a common object (a spread followed by
+    // new keys gets a new V8 hidden class every time).
+    const dataRecord = this.dataRecord();
     if (type === "AAC") return this.declined("the card declined (AAC)");
     if (type === "ARQC") {
       if (!ctx.config.onlineCapable) return this.declined("the card asks to go online and the reader is offline only");
@@ -703,7 +711,9 @@ class Kernel2Run {
             ? "online authorisation (ARQC)"
             : `the card asks to go online (ARQC for a ${requested} request)`,
           {
-            ...options,
+            cvm,
+            receipt,
+            dataRecord,
             // Kernel 2 takes no second tap after the online response (no issuer update): Start and Online
             // Response Data stay N/A.
             uiOnOutcome: uiRequest(UI_MESSAGE.AUTHORISING, "Not Ready"),
@@ -713,7 +723,9 @@ class Kernel2Run {
     }
     return this.withDiscretionary(
       outcome("Approved", K2, `offline approval (TC)${cdaRequested ? " with CDA" : ""}`, {
-        ...options,
+        cvm,
+        receipt,
+        dataRecord,
         uiOnOutcome: uiRequest(
           cvm === "Obtain Signature" ? UI_MESSAGE.APPROVED_SIGN : UI_MESSAGE.APPROVED,
           "Card Read Successfully",
@@ -758,7 +770,7 @@ class Kernel2Run {
 
   private withDiscretionary(o: Outcome): Outcome {
     const discretionaryData = this.discretionaryData(o);
-    return { ...o, ops: { ...o.ops, discretionaryDataPresent: true }, discretionaryData };
+    return withDiscretionaryData(o, discretionaryData);
   }
 
   private declined(why: string): Outcome {

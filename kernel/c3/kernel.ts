@@ -327,11 +327,10 @@ async function readerDecision(
     const pin = await onlinePin(ctx, { bypassed: false });
     if (pin.kind === "done" && pin.result === "failed") return declined(`online PIN: ${pin.note}`);
   }
-  const options: OutcomeOptions = {
-    cvm: cvm.cvm,
-    receipt: cvm.cvm === "Obtain Signature",
-    dataRecord: dataRecord(ctx),
-  };
+  // The outcome options written out in each branch rather than spread from a common object: an object spread
+  // followed by new keys gets a new V8 hidden class every time (every read of the outcome then misses its caches).
+  const receipt = cvm.cvm === "Obtain Signature";
+  const record = dataRecord(ctx);
   if (online) {
     // Issuer update processing after the online response when both the reader (TTQ b3b8) and the card (CTQ b2b7) can.
     const update = isBitSet(ttq, TTQ.ISSUER_UPDATE_SUPPORTED) && has(CTQ.ISSUER_UPDATE_AT_POS);
@@ -341,7 +340,9 @@ async function readerDecision(
       K3,
       card === "ARQC" ? "the card asks to go online (ARQC)" : details.rules.at(-1)!,
       {
-        ...options,
+        cvm: cvm.cvm,
+        receipt,
+        dataRecord: record,
         onlineResponseData: "EMV Data",
         // Book A §6.2: with Start B the reader asks for the card again once the online response is in.
         ...(update
@@ -352,7 +353,9 @@ async function readerDecision(
     );
   }
   return outcome("Approved", K3, "offline approval (TC) with fDDA", {
-    ...options,
+    cvm: cvm.cvm,
+    receipt,
+    dataRecord: record,
     uiOnOutcome: uiRequest(approvedMessage(cvm.cvm), "Card Read Successfully", 13),
   });
 }

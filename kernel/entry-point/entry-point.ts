@@ -261,7 +261,7 @@ async function combinationSelection(
   pre: PreProcessingResult,
   log: (step: string, message: string) => void,
 ): Promise<SelectionList> {
-  const r = await card.exchange({ ...Commands.select(PPSE_NAME), name: "SELECT PPSE" });
+  const r = await card.exchange(Commands.select(PPSE_NAME, false, "SELECT PPSE"));
   if (!r.ok) return { kind: "restart", reason: r.error };
   // §3.3.2.3: any SW but 9000: no candidates. §3.3.2.4: no directory entries: no candidates.
   if (r.response.sw !== 0x9000) {

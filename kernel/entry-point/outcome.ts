@@ -52,12 +52,33 @@ export function outcome(status: OutcomeStatus, source: string, reason: string, o
   parameters.uiRequestOnRestartPresent = o.uiOnRestart !== undefined;
   parameters.dataRecordPresent = o.dataRecord !== undefined;
   parameters.discretionaryDataPresent = o.discretionaryData !== undefined;
-  const result: Partial<Mutable<Outcome>> = { ops: outcomeParameters(status, parameters) };
+  return assemble(outcomeParameters(status, parameters), o, o.discretionaryData, source, reason);
+}
+
+/**
+ * The outcome's fields in one order whatever it carries. Not an object spread with keys added after it: V8 gives
+ * such an object a new hidden class every time, and the reader's inline caches then miss on every outcome.
+ */
+function assemble(
+  ops: OutcomeParameterSet,
+  o: Pick<OutcomeOptions, "uiOnOutcome" | "uiOnRestart" | "dataRecord">,
+  discretionaryData: Uint8Array | undefined,
+  source: string,
+  reason: string,
+): Outcome {
+  const result: Partial<Mutable<Outcome>> = { ops };
   if (o.uiOnOutcome) result.uiOnOutcome = o.uiOnOutcome;
   if (o.uiOnRestart) result.uiOnRestart = o.uiOnRestart;
   if (o.dataRecord) result.dataRecord = o.dataRecord;
-  if (o.discretionaryData) result.discretionaryData = o.discretionaryData;
+  if (discretionaryData) result.discretionaryData = discretionaryData;
   result.source = source;
   result.reason = reason;
   return result as Outcome;
+}
+
+/** The outcome with Discretionary Data (Book C-2 Annex A FF8106) and the OPS flag that says so. */
+export function withDiscretionaryData(o: Outcome, discretionaryData: Uint8Array): Outcome {
+  const ops: Mutable<OutcomeParameterSet> = { ...o.ops };
+  ops.discretionaryDataPresent = true;
+  return assemble(ops, o, discretionaryData, o.source, o.reason);
 }
