@@ -78,7 +78,11 @@ export async function candidatesFromPse(ctx: TransactionContext): Promise<PseOut
   const language = pseLanguage;
   return {
     kind: "candidates",
-    candidates: language ? candidates.map((c) => ({ ...c, pseLanguagePreference: language })) : candidates,
+    // Object.assign, not a spread followed by the new key: V8 gives such a spread a new hidden class every time, and
+    // every later read of a candidate then misses its inline caches.
+    candidates: language
+      ? candidates.map((c) => Object.assign({}, c, { pseLanguagePreference: language }))
+      : candidates,
   };
 }
 
