@@ -40,6 +40,17 @@ describe("processing restrictions — rules", () => {
     expect(dateValue("251301")).toBeUndefined();
     expect(dateValue("25051")).toBeUndefined();
   });
+  it("dates: calendar checks (leap years by the Gregorian rule), digits only", () => {
+    expect(dateValue("280229")).toBe(20280229); // 2028 is a leap year
+    expect(dateValue("000229")).toBe(20000229); // 2000: divisible by 400
+    expect(dateValue("290229")).toBeUndefined(); // 2029 is not
+    expect(dateValue("250431")).toBeUndefined(); // April has 30 days
+    expect(dateValue("250500")).toBeUndefined(); // day 00
+    expect(dateValue("250001")).toBeUndefined(); // month 00
+    expect(dateValue("2505A1")).toBeUndefined(); // not a digit
+    expect(dateValue("25 511")).toBeUndefined();
+    expect(dateValue("2505111")).toBeUndefined(); // seven digits
+  });
   it("an expiry of 991231 (1999) is expired, 491231 is not", () => {
     expect(processingRestrictionsCheck({ ...base, expirationDate: "991231" }).map((f) => f.bit)).toEqual([
       TVR.EXPIRED_APPLICATION,

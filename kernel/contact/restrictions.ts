@@ -2,9 +2,9 @@
 // transaction and the terminal, and the application effective and expiration dates. Only TVR byte 2 changes.
 
 import { isBitSet, type RegisterBit } from "../../emv/bits.js";
-import { bytesEqual, fromHex, toHex } from "../../emv/bytes.js";
+import { bytesEqual, toHex } from "../../emv/bytes.js";
 import { AUC } from "../../emv/fields/auc.js";
-import { decodeDate, FormatError } from "../../emv/tlv/formats.js";
+import { daysInMonth, expandYear } from "../../emv/tlv/formats.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { TVR } from "../../emv/tvr.js";
 import { CONTINUE, type StepResult, type TransactionContext } from "./context.js";
@@ -48,14 +48,19 @@ export interface RestrictionFinding {
 
 /** A YYMMDD date (digits) as a comparable number YYYYMMDD, or undefined when it is not a calendar date (Book 3 Annex A). */
 export function dateValue(yymmdd: string): number | undefined {
-  if (!/^[0-9]{6}$/.test(yymmdd)) return undefined;
-  try {
-    const d = decodeDate(fromHex(yymmdd));
-    return d.year * 10000 + d.month * 100 + d.day;
-  } catch (e) {
-    if (e instanceof FormatError) return undefined;
-    throw e;
+  // Read digit by digit (three dates on every transaction), not through hex bytes and a decoded string.
+  if (yymmdd.length !== 6) return undefined;
+  const d: number[] = [0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < 6; i++) {
+    const digit = yymmdd.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    d[i] = digit;
   }
+  const year = expandYear(d[0]! * 10 + d[1]!);
+  const month = d[2]! * 10 + d[3]!;
+  const day = d[4]! * 10 + d[5]!;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return year * 10000 + month * 100 + day;
 }
 
 /** An ATM: terminal type 14, 15 or 16 with cash in Additional Terminal Capabilities byte 1 b8 (Book 4 Annex A1). */
