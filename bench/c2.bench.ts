@@ -13,6 +13,7 @@ import { cryptogramScheme, generateApplicationCryptogram } from "../emv/crypto/c
 import { generateRsaKey } from "../emv/crypto/rsa.js";
 import { cdaTransactionDataHash, signDynamicData, verifyCdaSignature } from "../emv/crypto/signed-data.js";
 import { seededRandom } from "../emv/random.js";
+import { decodeTlv } from "../emv/tlv/ber.js";
 import { TAG } from "../emv/tlv/tag-names.js";
 import { createKernel2 } from "../kernel/c2/kernel.js";
 import { loadTerminalConfig } from "../kernel/config/load.js";
@@ -133,7 +134,17 @@ export const bench: BenchModule = {
     const gac = first.record.trace.find((e) => e.name === "GENERATE AC")!;
     const pdolData = d.pdolData ?? new Uint8Array(0);
     const cdol1 = gac.command.subarray(5, 5 + gac.command[4]!);
-    const response = gac.response!.subarray(0, -2);
+    // The SDAD and the hashed data objects from the answer itself (template 77): 9F4B is not in the data store.
+    const answer = decodeTlv(gac.response!.subarray(0, -2)).children ?? [];
+    const sdad = answer.find((n) => n.tag === TAG.SIGNED_DYNAMIC_APPLICATION_DATA)?.value;
+    const cid = answer.find((n) => n.tag === TAG.CRYPTOGRAM_INFORMATION_DATA)?.value[0];
+    if (!sdad || cid === undefined) {
+      out("CHECK FAILED: the GENERATE AC answer has no SDAD (9F4B) or CID (9F27) to measure the floor on");
+      return false;
+    }
+    const responseTlvs = concatBytes(
+      ...answer.filter((n) => n.tag !== TAG.SIGNED_DYNAMIC_APPLICATION_DATA).map((n) => n.encoded),
+    );
     const terminalFloor = () => {
       const issuer = recoverIssuerPublicKey(ca, {
         certificate: get(TAG.ISSUER_PUBLIC_KEY_CERTIFICATE),
@@ -149,14 +160,20 @@ export const bench: BenchModule = {
       });
       if (!icc.ok) throw new Error(icc.reason);
       // The hash over PDOL data, CDOL1 data and the answer's data objects without 9F4B, then the SDAD.
-      const hash = cdaTransactionDataHash({ pdolData, cdol1Data: cdol1, responseTlvs: response });
-      const v = verifyCdaSignature(icc.key, get(TAG.SIGNED_DYNAMIC_APPLICATION_DATA), {
+      const hash = cdaTransactionDataHash({ pdolData, cdol1Data: cdol1, responseTlvs });
+      const v = verifyCdaSignature(icc.key, sdad, {
         unpredictableNumber: get(TAG.UNPREDICTABLE_NUMBER),
-        cid: get(TAG.CRYPTOGRAM_INFORMATION_DATA)[0]!,
+        cid,
         transactionDataHash: hash,
       });
-      return v.ok ? 1 : 0; // the hash differs (the template holds 9F4B): the RSA and SHA-1 work is the same
+      return v.ok ? 1 : 0;
     };
+    // A floor whose checks fail returns early and measures less than the kernel must do (until 2026-12-03 the SDAD
+    // was read from the data store, where it is not: the check stopped at its length, without the RSA operation).
+    if (terminalFloor() !== 1) {
+      out("CHECK FAILED: the floor's own CDA check does not verify the tap's SDAD");
+      return false;
+    }
     const iccKey = generateRsaKey(1024, 3);
     const scheme = cryptogramScheme(16)!;
     const mk = fromHex(profile.profile.mkAc);
