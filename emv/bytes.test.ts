@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fromHex, hexByte, hexWord, toHex, writeUint } from "./bytes.js";
+import { allocBytes, concatBytes, fromHex, hexByte, hexWord, toHex, writeUint } from "./bytes.js";
 
 describe("hex for messages", () => {
   it("hexByte and hexWord give upper-case fixed-width digits", () => {
@@ -16,5 +16,34 @@ describe("hex for messages", () => {
         expect(fromHex(hexWord(v))).toEqual(writeUint(v, 2));
       }),
     );
+  });
+});
+
+describe("allocBytes (small arrays in the heap, larger ones from a shared slab)", () => {
+  it("every array is zero-filled, of its length, and apart from the others", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 40 }), (lengths) => {
+        const arrays = lengths.map((n) => allocBytes(n));
+        for (const [i, a] of arrays.entries()) {
+          expect(a.length).toBe(lengths[i]);
+          expect(a.every((b) => b === 0)).toBe(true);
+        }
+        // Writing every byte of each array leaves the others as they were.
+        for (const [i, a] of arrays.entries()) a.fill(i + 1);
+        for (const [i, a] of arrays.entries()) expect(a.every((b) => b === i + 1)).toBe(true);
+      }),
+    );
+  });
+
+  it("slice copies, toHex reads only the array's own bytes, concatBytes joins exactly", () => {
+    const a = allocBytes(100);
+    const b = allocBytes(100);
+    a.fill(0xab);
+    b.fill(0xcd);
+    const copy = a.slice();
+    copy[0] = 0;
+    expect(a[0]).toBe(0xab);
+    expect(toHex(b)).toBe("CD".repeat(100));
+    expect(toHex(concatBytes(a.subarray(0, 2), b.subarray(0, 70)))).toBe(`ABAB${"CD".repeat(70)}`);
   });
 });

@@ -60,10 +60,35 @@ export function isHex(text: string): boolean {
   return text.length % 2 === 0 && /^[0-9A-Fa-f]*$/.test(text);
 }
 
+/** Up to this many bytes V8 keeps a typed array's bytes in its own heap object; above, it allocates them apart. */
+const IN_HEAP_MAX_BYTES = 64;
+/** Size of the shared slabs larger arrays are carved from (as Node's Buffer pool does, 8 KiB). */
+const SLAB_BYTES = 8192;
+let slab = new ArrayBuffer(0);
+let slabUsed = 0;
+
+/**
+ * A zero-filled byte array of `length` bytes. Above 64 bytes V8 gives a `new Uint8Array` a backing store of its
+ * own, allocated and tracked outside the heap (~0.5 µs, against ~30 ns for a small one; a transaction builds dozens:
+ * static data, encoded records, commands): those are carved from a shared 8 KiB slab instead, never reused, so they
+ * are zero-filled like a new array. The array's `.buffer` is then the slab: use it only with `byteOffset` and
+ * `length` (as `toHex` does).
+ */
+export function allocBytes(length: number): Uint8Array {
+  if (length <= IN_HEAP_MAX_BYTES || length > SLAB_BYTES / 4) return new Uint8Array(length);
+  if (slabUsed + length > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab, slabUsed, length);
+  slabUsed += (length + 7) & ~7;
+  return out;
+}
+
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
+  const out = allocBytes(total);
   let off = 0;
   for (const p of parts) {
     out.set(p, off);

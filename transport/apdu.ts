@@ -1,6 +1,6 @@
 // Command and response APDUs (ISO/IEC 7816-4 §5.1, EMV Book 1 §9.4): cases 1–4, short and extended lengths.
 
-import { concatBytes, toHex } from "../emv/bytes.js";
+import { allocBytes, concatBytes, toHex } from "../emv/bytes.js";
 
 /** ISO 7816-4 §5.1 command APDU cases: 1 (no data, no Le), 2 (Le), 3 (data), 4 (data and Le). */
 export type ApduCase = 1 | 2 | 3 | 4;
@@ -75,7 +75,7 @@ export function encodeCommandApdu(c: CommandApdu): Uint8Array {
   if (!c.extended) {
     // Short form, written into one buffer: header, [Lc data], [Le].
     const lc = c.data.length > 0 ? 1 + c.data.length : 0;
-    const out = new Uint8Array(4 + lc + (c.le !== undefined ? 1 : 0));
+    const out = allocBytes(4 + lc + (c.le !== undefined ? 1 : 0));
     out[0] = c.cla;
     out[1] = c.ins;
     out[2] = c.p1;

@@ -3,7 +3,7 @@
 // Decoding keeps offsets into the caller's buffer: values are views (subarray), never copies.
 // Every malformed input ends in a TlvError naming the byte offset and the tag being read.
 
-import { toHex } from "../bytes.js";
+import { allocBytes, toHex } from "../bytes.js";
 
 /** Longest tag field accepted, in bytes (EMV uses 1–3 byte tags, e.g. DF8101). */
 export const MAX_TAG_BYTES = 3;
@@ -362,7 +362,7 @@ export type TlvInput = { tag: number; value: Uint8Array } | { tag: number; child
 
 /** Encode one primitive data object. */
 export function encodeTlv(tag: number, value: Uint8Array): Uint8Array {
-  const out = new Uint8Array(tagByteLength(tag) + lengthByteLength(value.length) + value.length);
+  const out = allocBytes(tagByteLength(tag) + lengthByteLength(value.length) + value.length);
   out.set(value, writeLength(value.length, out, writeTag(tag, out, 0)));
   return out;
 }
@@ -394,7 +394,7 @@ function writeNode(node: TlvInput, out: Uint8Array, pos: number): number {
 export function encodeTlvs(nodes: readonly TlvInput[]): Uint8Array {
   let size = 0;
   for (const n of nodes) size += encodedSize(n);
-  const out = new Uint8Array(size);
+  const out = allocBytes(size);
   let pos = 0;
   for (const n of nodes) pos = writeNode(n, out, pos);
   return out;

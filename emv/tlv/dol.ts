@@ -1,6 +1,7 @@
 // Data Object Lists (EMV Book 3 §5.4): a DOL is a list of (tag, length) entries; the terminal builds the
 // DOL-related data by concatenating each data object's value, truncated or padded to the entry's length.
 
+import { allocBytes } from "../bytes.js";
 import { isConstructedTag, readTag, TlvError, tagToHex } from "./ber.js";
 import type { TagInfo } from "./tag-info.js";
 import { tagInfo as dictionaryTagInfo } from "./tags.js";
@@ -91,7 +92,7 @@ export function buildDolData(
   lookup: DataLookup,
   tagInfo: (tag: number) => TagInfo | undefined = dictionaryTagInfo,
 ): Uint8Array {
-  const out = new Uint8Array(dolDataLength(entries));
+  const out = allocBytes(dolDataLength(entries));
   let pos = 0;
   for (const { tag, length } of entries) {
     const value = isConstructedTag(tag) ? undefined : lookup.get(tag);
