@@ -85,6 +85,13 @@ export function allocBytes(length: number): Uint8Array {
   return out;
 }
 
+/** A copy of `bytes` (as `bytes.slice()`, from `allocBytes`: no store of its own for a copy above 64 bytes). */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  const out = allocBytes(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (const p of parts) total += p.length;

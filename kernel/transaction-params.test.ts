@@ -21,4 +21,18 @@ describe("withEvents", () => {
     // The log itself is not an enumerable key: not in JSON, not in spreads by key.
     expect(Object.keys(a)).toEqual(["x", "events"]);
   });
+
+  it("a message given as a function is written when the log is read, once, and masked like the others", () => {
+    const log = new EventLog();
+    let written = 0;
+    log.add("read-data", () => {
+      written++;
+      return "PAN 4761739001010010 from a function";
+    });
+    expect(written).toBe(0);
+    const record = withEvents({ x: 1 }, log);
+    expect(record.events).toEqual([{ step: "read-data", message: "PAN 476173******0010 from a function" }]);
+    expect(record.events).toHaveLength(1);
+    expect(written).toBe(1);
+  });
 });

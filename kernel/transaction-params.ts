@@ -44,22 +44,29 @@ export interface KernelEvent {
  * object with a masking getter) cost more than all the rest of logging.
  */
 export class EventLog {
-  private readonly logged: KernelEvent[] = [];
+  private readonly logged: { readonly step: string; readonly message: LogMessage }[] = [];
   private readonly masked: KernelEvent[] = [];
 
-  add(step: string, message: string): void {
+  add(step: string, message: LogMessage): void {
     this.logged.push({ step, message });
   }
 
-  /** The events so far with PANs masked; lines logged since the last read are masked now. */
+  /** The events so far with PANs masked; lines logged since the last read are written and masked now. */
   get events(): readonly KernelEvent[] {
     for (let i = this.masked.length; i < this.logged.length; i++) {
       const e = this.logged[i]!;
-      this.masked.push({ step: e.step, message: maskPansInText(e.message) });
+      const text = typeof e.message === "string" ? e.message : e.message();
+      this.masked.push({ step: e.step, message: maskPansInText(text) });
     }
     return this.masked;
   }
 }
+
+/**
+ * A log line, or how to write it when the log is read: for lines that format data (hex, descriptions), which most
+ * transactions never show. The function must read only values that do not change afterwards.
+ */
+export type LogMessage = string | (() => string);
 
 const EVENT_LOG = Symbol("eventLog");
 

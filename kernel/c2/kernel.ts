@@ -33,7 +33,8 @@ import { numericValue, terminalType } from "../contact/terminal-values.js";
 import { TransactionData } from "../data/store.js";
 import { readAflRecords, storeFci } from "../entry-point/card-data.js";
 import type { ContactlessKernel, KernelActivation, KernelDetails, KernelResult } from "../entry-point/kernel-api.js";
-import { type Outcome, type OutcomeOptions, outcome, withDiscretionaryData } from "../entry-point/outcome.js";
+import { type Outcome, outcome, withDiscretionaryData } from "../entry-point/outcome.js";
+import type { LogMessage } from "../transaction-params.js";
 import { ACI, C2_AIP, C2_TVR, KERNEL_CONFIGURATION, SECURITY_CAPABILITY_CDA } from "./bits.js";
 import { verifyC2Cda } from "./cda.js";
 import { type KernelClock, systemClock } from "./clock.js";
@@ -169,7 +170,7 @@ class Kernel2Run {
     this.data = ctx.data;
   }
 
-  private log(m: string): void {
+  private log(m: LogMessage): void {
     this.ctx.log(STEP, m);
   }
 

@@ -29,7 +29,8 @@ import { putApplicationData, putTerminalData } from "../contact/terminal-data.js
 import { TransactionData } from "../data/store.js";
 import { readAflRecords, storeFci } from "../entry-point/card-data.js";
 import type { KernelActivation, KernelDetails, KernelResult } from "../entry-point/kernel-api.js";
-import { type Outcome, type OutcomeOptions, outcome } from "../entry-point/outcome.js";
+import { type Outcome, outcome } from "../entry-point/outcome.js";
+import type { LogMessage } from "../transaction-params.js";
 import { type CvmInputs, selectCvm } from "./cvm.js";
 import { verifyFdda } from "./fdda.js";
 
@@ -107,7 +108,7 @@ function endApplication(reason: string): Outcome {
 
 async function run(a: KernelActivation, ctx: TransactionContext, details: KernelDetails): Promise<Outcome> {
   const { data } = ctx;
-  const log = (m: string) => ctx.log(STEP, m);
+  const log = (m: LogMessage) => ctx.log(STEP, m);
   // Terminal and transaction data (Book 3 §5.4 as for contact), then the TTQ copy of pre-processing.
   const bad = putTerminalData(ctx);
   if (bad) return endApplication(bad.error);

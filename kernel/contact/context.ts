@@ -8,7 +8,7 @@ import type { AidConfig, TerminalConfig } from "../config/types.js";
 import type { TransactionData } from "../data/store.js";
 import type { Interaction } from "../interaction.js";
 import type { Terminate, TerminationCause } from "../termination.js";
-import type { TransactionParams } from "../transaction-params.js";
+import type { LogMessage, TransactionParams } from "../transaction-params.js";
 
 export interface TransactionContext {
   readonly config: TerminalConfig;
@@ -26,7 +26,7 @@ export interface TransactionContext {
   /** Offline data authentication state, set by the ODA step and completed at GENERATE AC for CDA. */
   oda: OdaState;
   /** Append to the step-by-step account. Never put PANs, track data, PINs or keys in clear here. */
-  log(step: string, message: string): void;
+  log(step: string, message: LogMessage): void;
 }
 
 /** Offline data authentication: which method was chosen and how it went (Book 3 §10.3). */

@@ -2,7 +2,7 @@
 // cryptogram type and CDA flag, parse format 1 (80) and format 2 (77) responses, check the CID against the request,
 // and hand CDA responses to the CDA verifier (Book 2 §6.6).
 
-import { hexByte, hexWord } from "../../emv/bytes.js";
+import { copyBytes, hexByte, hexWord } from "../../emv/bytes.js";
 import { sha1 } from "../../emv/crypto/hash.js";
 import { describeCid as describeCidFields, parseCid } from "../../emv/fields/cid.js";
 import { decodeTlv, findTlv, type Tlv, TlvError } from "../../emv/tlv/ber.js";
@@ -78,11 +78,14 @@ export function parseGenerateAcResponse(data: Uint8Array): GenerateAcResponse | 
       atc: v.slice(1, 3),
       applicationCryptogram: v.slice(3, 11),
       ...(v.length > 11 ? { issuerApplicationData: v.slice(11) } : {}),
-      template: v.slice(),
+      template: copyBytes(v),
     };
   }
   if (top.tag === TAG.RESPONSE_MESSAGE_TEMPLATE_FORMAT_2 && top.children) {
-    const get = (tag: number) => findTlv(top.children!, tag)?.value.slice();
+    const get = (tag: number) => {
+      const v = findTlv(top.children!, tag)?.value;
+      return v && copyBytes(v);
+    };
     const cid = get(TAG.CRYPTOGRAM_INFORMATION_DATA);
     const atc = get(TAG.APPLICATION_TRANSACTION_COUNTER);
     if (cid?.length !== 1) return { error: "GENERATE AC response: format 2 (77) without a 1-byte CID (9F27)" };
@@ -100,7 +103,7 @@ export function parseGenerateAcResponse(data: Uint8Array): GenerateAcResponse | 
       ...(ac ? { applicationCryptogram: ac } : {}),
       ...(iad ? { issuerApplicationData: iad } : {}),
       ...(sdad ? { signedDynamicData: sdad } : {}),
-      template: top.value.slice(),
+      template: copyBytes(top.value),
     };
   }
   return { error: `GENERATE AC response: tag ${top.tagHex} is neither format 1 (80) nor format 2 (77)` };

@@ -10,6 +10,7 @@ import { TAG } from "../../emv/tlv/tag-names.js";
 import { Commands } from "../card-session.js";
 import type { TransactionContext } from "../contact/context.js";
 import type { TransactionData } from "../data/store.js";
+import type { LogMessage } from "../transaction-params.js";
 
 /** The FCI's primitive data objects (84, and PDOL, label, language … under A5) into the card layer; a reason if bad. */
 export function storeFci(data: TransactionData, fci: Uint8Array): string | undefined {
@@ -40,7 +41,7 @@ export type RecordsRead =
 export interface ReadOptions {
   /** Whether a record may repeat a data object the GPO answer gave, with the same value (Kernel 3's cards do). */
   readonly sameAsGpoAllowed: boolean;
-  readonly log: (message: string) => void;
+  readonly log: (message: LogMessage) => void;
 }
 
 /** READ RECORD for each AFL entry; sets ctx.oda.staticData; card data objects into the card layer. */
@@ -55,7 +56,7 @@ export async function readAflRecords(
   const seen = new Set<number>();
   const parts: Uint8Array[] = [];
   for (const entry of afl) {
-    options.log(`reading ${describeAflEntry(entry)}`);
+    options.log(() => `reading ${describeAflEntry(entry)}`);
     for (let n = entry.first; n <= entry.last; n++) {
       const r = await ctx.card.exchange(Commands.readRecord(entry.sfi, n));
       if (!r.ok) return { kind: "no-answer", reason: r.error };

@@ -14,7 +14,13 @@ import type { ReaderConfig } from "../config/reader-types.js";
 import { DEFAULT_HOST_TIMEOUT_MS, isApproval, requestAuthorization, responseCodeText } from "../contact/online.js";
 import type { Interaction } from "../interaction.js";
 import { nonInteractive } from "../interaction.js";
-import { EventLog, type KernelEvent, type TransactionParams, withEvents } from "../transaction-params.js";
+import {
+  EventLog,
+  type KernelEvent,
+  type LogMessage,
+  type TransactionParams,
+  withEvents,
+} from "../transaction-params.js";
 import { buildCandidates, type Candidate, chooseCandidate, finalSelectName, type Rejection } from "./candidates.js";
 import type { ContactlessField } from "./field.js";
 import type { ContactlessKernel, KernelDetails, KernelResult } from "./kernel-api.js";
@@ -70,7 +76,7 @@ const EP = "Entry Point";
 export async function runTap(req: TapRequest): Promise<TapRecord> {
   // PANs masked when the log is first read (the record's events), not on every line.
   const eventLog = new EventLog();
-  const log = (step: string, message: string) => eventLog.add(step, message);
+  const log = (step: string, message: LogMessage) => eventLog.add(step, message);
   const interaction = req.interaction ?? nonInteractive();
   const outcomes: Outcome[] = [];
   const sessions: CardSession[] = [];
@@ -106,11 +112,13 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
     // §3.1: pre-processing.
     for (const s of pre.combinations) {
       const i = s.indicators;
+      // Lines that format data are written when the log is read (most taps never show it).
       log(
         "pre-processing",
-        `${toHex(s.combination.aid)} kernel ${toHex(s.combination.kernelId)}: ${
-          i.contactlessApplicationNotAllowed ? "contactless not allowed" : "allowed"
-        }${i.ttq ? `, TTQ ${toHex(i.ttq)}` : ""}`,
+        () =>
+          `${toHex(s.combination.aid)} kernel ${toHex(s.combination.kernelId)}: ${
+            i.contactlessApplicationNotAllowed ? "contactless not allowed" : "allowed"
+          }${i.ttq ? `, TTQ ${toHex(i.ttq)}` : ""}`,
       );
     }
     if (pre.outcome) return finish(pre.outcome);
@@ -164,7 +172,8 @@ export async function runTap(req: TapRequest): Promise<TapRecord> {
       const id = selected.state.combination.kernelId;
       const k = id.length === 1 ? req.kernels.get(id[0]!) : undefined;
       if (!k) return finish(outcome("End Application", EP, `kernel ${toHex(id)} is not implemented by emvsim`));
-      log("kernel-activation", `kernel ${toHex(id)} for ${toHex(selected.adfName)}`);
+      const activated = selected;
+      log("kernel-activation", () => `kernel ${toHex(id)} for ${toHex(activated.adfName)}`);
       kernel = await k({
         reader: req.reader,
         candidate: selected,
@@ -225,7 +234,7 @@ function show(interaction: Interaction, o: Outcome): void {
 async function activate(
   field: ContactlessField,
   interaction: Interaction,
-  log: (step: string, message: string) => void,
+  log: (step: string, message: LogMessage) => void,
 ): Promise<{ channel: CardChannel } | { outcome: Outcome }> {
   for (let i = 0; i < MAX_POLLS; i++) {
     const e = await field.poll();
@@ -259,7 +268,7 @@ type SelectionList =
 async function combinationSelection(
   card: CardSession,
   pre: PreProcessingResult,
-  log: (step: string, message: string) => void,
+  log: (step: string, message: LogMessage) => void,
 ): Promise<SelectionList> {
   const r = await card.exchange(Commands.select(PPSE_NAME, false, "SELECT PPSE"));
   if (!r.ok) return { kind: "restart", reason: r.error };
@@ -274,7 +283,7 @@ async function combinationSelection(
     return { kind: "list", directory: [], candidates: [], rejections: [] };
   }
   const directory = [...parsed.entries];
-  for (const e of directory) log("combination-selection", `PPSE entry ${e.order + 1}: ${describeEntry(e)}`);
+  for (const e of directory) log("combination-selection", () => `PPSE entry ${e.order + 1}: ${describeEntry(e)}`);
   const { candidates, rejections } = buildCandidates(pre.combinations, directory);
   log("combination-selection", `${candidates.length} candidate(s)`);
   return { kind: "list", directory, candidates, rejections };
@@ -297,7 +306,7 @@ const VISA_RID = Uint8Array.of(0xa0, 0x00, 0x00, 0x00, 0x03);
 async function finalSelection(
   card: CardSession,
   list: readonly Candidate[],
-  log: (step: string, message: string) => void,
+  log: (step: string, message: LogMessage) => void,
 ): Promise<FinalSelection> {
   let remaining = [...list];
   for (;;) {
@@ -319,7 +328,7 @@ async function finalSelection(
       drop("the PDOL does not ask for the TTQ (9F66) and kernel 1 is not supported (Book B §3.3.3.6)");
       continue;
     }
-    log("final-selection", `selected ${toHex(c.adfName)} (kernel ${toHex(c.state.combination.kernelId)})`);
+    log("final-selection", () => `selected ${toHex(c.adfName)} (kernel ${toHex(c.state.combination.kernelId)})`);
     return { kind: "selected", candidate: c, remaining, fci: r.response.data, sw: r.response.sw };
   }
 }

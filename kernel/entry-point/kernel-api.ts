@@ -6,7 +6,7 @@ import type { CardSession } from "../card-session.js";
 import type { ReaderConfig } from "../config/reader-types.js";
 import type { TransactionContext } from "../contact/context.js";
 import type { Interaction } from "../interaction.js";
-import type { TransactionParams } from "../transaction-params.js";
+import type { LogMessage, TransactionParams } from "../transaction-params.js";
 import type { Candidate } from "./candidates.js";
 import type { Outcome } from "./outcome.js";
 
@@ -19,7 +19,7 @@ export interface KernelActivation {
   readonly params: TransactionParams;
   readonly card: CardSession;
   readonly interaction: Interaction;
-  readonly log: (step: string, message: string) => void;
+  readonly log: (step: string, message: LogMessage) => void;
   /** The issuer host the reader goes online to (the kernel's context carries it for the online request). */
   readonly host?: IssuerHost;
   /** Restart at Start B after an online response (issuer update processing, Book B §3.3.2.1). */

@@ -144,7 +144,7 @@ export function testContext(options: TestContextOptions = {}): TestContext {
     pdolData: undefined,
     oda: { method: "none", result: "not-performed", ...options.oda },
     log: (step, message) => {
-      events.push({ step, message });
+      events.push({ step, message: typeof message === "string" ? message : message() });
     },
   };
   return { ctx, channel, events };
