@@ -1,7 +1,7 @@
 // boundedChannel (issue 13 defect 7): a channel that never answers ends in a TransportError timeout, not a hang.
 import { describe, expect, it, vi } from "vitest";
 import { fromHex, toHex } from "../emv/bytes.js";
-import { boundedChannel, type CardChannel, TransportError } from "./channel.js";
+import { boundedChannel, type CardChannel, settleWithin, TransportError } from "./channel.js";
 
 function channel(transmit: (c: Uint8Array) => Promise<Uint8Array>, close = async () => {}): CardChannel {
   return { description: "test:card", atr: fromHex("3B00"), transmit, close, reset: async () => fromHex("3B01") };
@@ -89,5 +89,30 @@ describe("boundedChannel object shape", () => {
     expect([a.description, toHex(a.atr ?? new Uint8Array(0)), b.description]).toEqual(["inner", "3B00", "other"]);
     expect(Object.getOwnPropertyDescriptor(a, "description")).toBeUndefined();
     expect(Object.getPrototypeOf(a)).toBe(Object.getPrototypeOf(b));
+  });
+});
+
+describe("settleWithin (a wait on the channels' watchdog, e.g. the issuer host)", () => {
+  it("the value, the rejection, or the timeout's value when nothing comes in time", async () => {
+    await expect(settleWithin(Promise.resolve(7), 1000, () => -1)).resolves.toBe(7);
+    await expect(settleWithin(Promise.reject(new Error("refused")), 1000, () => -1)).rejects.toThrow("refused");
+    await expect(settleWithin(never(), 20, () => -1)).resolves.toBe(-1);
+  });
+
+  it("shares the watchdog with bounded exchanges: each ends at its own deadline; a late value is dropped", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    try {
+      let late: ((v: string) => void) | undefined;
+      const host = settleWithin(new Promise<string>((r) => (late = r)), 300, () => "host timeout");
+      const ch = boundedChannel(channel(never), 100);
+      const exchange = ch.transmit(fromHex("00B2010C00")).catch((e: TransportError) => e.kind);
+      await vi.advanceTimersByTimeAsync(150);
+      await expect(exchange).resolves.toBe("timeout");
+      await vi.advanceTimersByTimeAsync(200);
+      late?.("answer");
+      await expect(host).resolves.toBe("host timeout");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -97,23 +97,66 @@ function unlink(op: BoundedOperation): void {
   pendingCount--;
 }
 
-/** An exchange of a bounded channel: its deadline, and the rejection (built only if it comes) when it passes. */
-class BoundedOperation {
+/** An operation with a deadline: what `fail` does when the watchdog finds it past its deadline. */
+abstract class BoundedOperation {
   prev: BoundedOperation | undefined = undefined;
   next: BoundedOperation | undefined = undefined;
   pending = false;
 
+  constructor(readonly deadline: number) {}
+
+  abstract fail(): void;
+}
+
+/** An exchange of a bounded channel: the rejection (built only if it comes) when its deadline passes. */
+class ChannelOperation extends BoundedOperation {
   constructor(
-    readonly deadline: number,
+    deadline: number,
     private readonly reject: (e: TransportError) => void,
     private readonly channel: string,
     private readonly what: string,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    super(deadline);
+  }
 
   fail(): void {
     this.reject(new TransportError("timeout", `${this.channel}: no ${this.what} within ${this.timeoutMs} ms`));
   }
+}
+
+/** A wait settled with a value of its own when its deadline passes. */
+class DeadlineOperation<T> extends BoundedOperation {
+  constructor(
+    deadline: number,
+    private readonly resolve: (v: T) => void,
+    private readonly onTimeout: () => T,
+  ) {
+    super(deadline);
+  }
+
+  fail(): void {
+    this.resolve(this.onTimeout());
+  }
+}
+
+/**
+ * `p`, or `onTimeout()` when `p` has not settled within `timeoutMs` (a rejection of `p` is passed on); the wait is
+ * kept by the same watchdog as the channels' exchanges, not by a timer of its own. A late settlement is dropped.
+ */
+export function settleWithin<T>(p: Promise<T>, timeoutMs: number, onTimeout: () => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const op = new DeadlineOperation(performance.now() + timeoutMs, resolve, onTimeout);
+    watch(op);
+    p.then(
+      (v) => {
+        if (settled(op)) resolve(v);
+      },
+      (e: unknown) => {
+        if (settled(op)) reject(e);
+      },
+    );
+  });
 }
 
 /** False when the operation was already rejected by the watchdog. */
@@ -166,7 +209,7 @@ class BoundedChannel implements CardChannel {
 
   private bound<T>(what: string, p: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const op = new BoundedOperation(
+      const op = new ChannelOperation(
         performance.now() + this.timeoutMs,
         reject,
         this.inner.description,

@@ -9,6 +9,7 @@ import { encodeTlvs, TlvError, type TlvInput } from "../../emv/tlv/ber.js";
 import { DolError, parseDol } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
 import { TSI, TVR } from "../../emv/tvr.js";
+import { settleWithin } from "../../transport/channel.js";
 import { Commands } from "../card-session.js";
 import type { Terminate } from "../termination.js";
 import type { TransactionContext } from "./context.js";
@@ -75,25 +76,24 @@ export async function requestAuthorization(
     return { reachable: false, reason: host ? "terminal is not online capable" : "no issuer host configured" };
   }
   const pin = onlinePinBlock(ctx);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<HostAnswer>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ reachable: false, reason: `issuer host did not answer within ${timeoutMs} ms` }),
-      timeoutMs,
-    );
-  });
+  let asked: Promise<AuthorizationResponse>;
   try {
-    const answer = host.authorize({ iccData, ...(pin ? { onlinePinBlock: pin } : {}) }).then(
-      (response): HostAnswer => ({ reachable: true, response }),
-      (e: unknown): HostAnswer => ({
-        reachable: false,
-        reason: `issuer host unreachable: ${e instanceof Error ? e.message : String(e)}`,
-      }),
-    );
-    return await Promise.race([answer, timeout]);
-  } finally {
-    if (timer) clearTimeout(timer);
+    asked = host.authorize({ iccData, ...(pin ? { onlinePinBlock: pin } : {}) });
+  } catch (e) {
+    asked = Promise.reject(e);
   }
+  const answer = asked.then(
+    (response): HostAnswer => ({ reachable: true, response }),
+    (e: unknown): HostAnswer => ({
+      reachable: false,
+      reason: `issuer host unreachable: ${e instanceof Error ? e.message : String(e)}`,
+    }),
+  );
+  // The wait bounded by the channels' shared watchdog, not a timer per authorisation.
+  return settleWithin(answer, timeoutMs, () => ({
+    reachable: false,
+    reason: `issuer host did not answer within ${timeoutMs} ms`,
+  }));
 }
 
 /** Authorisation Response Code (8A) as text, e.g. "00"; non-printable codes as hex. */

@@ -74,10 +74,10 @@ export async function readApplicationData(ctx: TransactionContext): Promise<Step
         ctx.log(STEP, `${where}: proprietary record, data objects not used`);
         continue;
       }
-      const stored: string[] = [];
+      const stored: number[] = [];
       const duplicate = storeRecord(ctx, tpl, where, seen, stored);
       if (duplicate) return fail(duplicate);
-      ctx.log(STEP, `${where}: ${stored.join(" ")}`);
+      ctx.log(STEP, () => `${where}: ${stored.map(tagToHex).join(" ")}`);
     }
   }
   ctx.oda.staticData = concatBytes(...staticParts);
@@ -99,7 +99,7 @@ function storeRecord(
   node: Tlv,
   where: string,
   seen: Map<number, string>,
-  stored: string[],
+  stored: number[],
 ): string | undefined {
   for (const child of node.children ?? []) {
     if (child.children) {
@@ -111,7 +111,7 @@ function storeRecord(
     if (first !== undefined) return `data object ${child.tagHex} appears in ${first} and again in ${where}`;
     seen.set(child.tag, where);
     ctx.data.set("card", child.tag, child.value);
-    stored.push(child.tagHex);
+    stored.push(child.tag);
   }
   return undefined;
 }
