@@ -58,8 +58,10 @@ export async function initiateApplicationProcessing(ctx: TransactionContext): Pr
   ctx.data.set("card", TAG.APPLICATION_FILE_LOCATOR, parsed.afl);
   for (const [tag, value] of parsed.other) ctx.data.set("card", tag, value);
   // The AFL is shown entry by entry: a run of 13–19 digits would read (and be masked) as a PAN.
-  const afl = (toHex(parsed.afl).match(/.{1,8}/g) ?? []).join(" ");
-  ctx.log(STEP, `GET PROCESSING OPTIONS: AIP ${toHex(parsed.aip)}, AFL ${afl}`);
+  ctx.log(STEP, () => {
+    const afl = (toHex(parsed.afl).match(/.{1,8}/g) ?? []).join(" ");
+    return `GET PROCESSING OPTIONS: AIP ${toHex(parsed.aip)}, AFL ${afl}`;
+  });
   return CONTINUE;
 }
 

@@ -39,7 +39,7 @@ export async function readApplicationData(ctx: TransactionContext): Promise<Step
   const staticParts: Uint8Array[] = [];
   let staticDataError: string | undefined;
   for (const entry of afl) {
-    ctx.log(STEP, `reading ${describeAflEntry(entry)}`);
+    ctx.log(STEP, () => `reading ${describeAflEntry(entry)}`);
     for (let record = entry.first; record <= entry.last; record++) {
       const where = `SFI ${entry.sfi} record ${record}`;
       const forOda = record < entry.first + entry.odaCount;

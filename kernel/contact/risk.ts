@@ -193,7 +193,8 @@ export async function terminalRiskManagement(ctx: TransactionContext): Promise<S
   if (floor.exceeded) ctx.tvr.set(TVR.FLOOR_LIMIT_EXCEEDED);
   ctx.log(
     STEP,
-    `floor limit ${floorLimit}: amount ${floor.compared}${floor.logEntry ? ` (incl. ${floor.logEntry.amount} from the transaction log)` : ""} ${floor.exceeded ? "exceeds" : "is below"} it`,
+    () =>
+      `floor limit ${floorLimit}: amount ${floor.compared}${floor.logEntry ? ` (incl. ${floor.logEntry.amount} from the transaction log)` : ""} ${floor.exceeded ? "exceeds" : "is below"} it`,
   );
 
   // Book 3 §10.6.2: random transaction selection, by terminals that can go online, below the floor limit.
@@ -204,7 +205,8 @@ export async function terminalRiskManagement(ctx: TransactionContext): Promise<S
     if (sel.selected) ctx.tvr.set(TVR.RANDOMLY_SELECTED_ONLINE);
     ctx.log(
       STEP,
-      `random selection: ${random} against ${sel.percent.toFixed(2)}% → ${sel.selected ? "selected for online" : "not selected"}`,
+      () =>
+        `random selection: ${random} against ${sel.percent.toFixed(2)}% → ${sel.selected ? "selected for online" : "not selected"}`,
     );
   }
 

@@ -114,7 +114,7 @@ export async function selectApplication(
     const candidate = chosen.candidate;
     const result = await finalSelection(ctx, candidate);
     if (result.kind === "selected") {
-      ctx.log(STEP, `selected ${describeCandidate(candidate)}`);
+      ctx.log(STEP, () => `selected ${describeCandidate(candidate)}`);
       return { kind: "selected", candidate, fci: result.fci, remaining: candidates };
     }
     if (result.kind === "terminate") {
@@ -137,7 +137,7 @@ async function choose(ctx: TransactionContext, candidates: readonly Candidate[])
   if (candidates.length === 1) {
     const only = candidates[0]!;
     if (!only.confirmationRequired) {
-      ctx.log(STEP, `only one candidate: ${toHex(only.aid)} ${only.label}, selected without asking`);
+      ctx.log(STEP, () => `only one candidate: ${toHex(only.aid)} ${only.label}, selected without asking`);
       return { kind: "chosen", candidate: only };
     }
     // Book 1 §12.4: one candidate whose API requires confirmation: the cardholder confirms it or the transaction ends.
@@ -157,7 +157,8 @@ async function choose(ctx: TransactionContext, candidates: readonly Candidate[])
       reason: `application choice ${index} is not one of the ${candidates.length} candidates`,
     };
   }
-  ctx.log(STEP, `chosen from ${candidates.length} candidates: ${toHex(candidate.aid)} ${candidate.label}`);
+  const count = candidates.length;
+  ctx.log(STEP, () => `chosen from ${count} candidates: ${toHex(candidate.aid)} ${candidate.label}`);
   return { kind: "chosen", candidate };
 }
 
@@ -182,6 +183,6 @@ function chooseWithoutCardholder(ctx: TransactionContext, candidates: readonly C
       reason: "every candidate requires cardholder confirmation, which this terminal does not offer",
     };
   }
-  ctx.log(STEP, `terminal choice without the cardholder: ${describeCandidate(candidate)}`);
+  ctx.log(STEP, () => `terminal choice without the cardholder: ${describeCandidate(candidate)}`);
   return { kind: "chosen", candidate };
 }

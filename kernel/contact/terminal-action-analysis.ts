@@ -93,6 +93,7 @@ export function terminalActionAnalysis(ctx: TransactionContext, back: BackHalf):
   const canGoOnline = ctx.config.onlineCapable && ctx.host !== undefined;
   if (ctx.params.forceOnline) ctx.tvr.set(TVR.MERCHANT_FORCED_ONLINE);
   back.requested = actionAnalysisDecision(ctx.tvr.bytes, back.tacs, back.iacs, canGoOnline, isOnlineOnlyTerminal(ctx));
-  ctx.log(STEP, `TVR ${toHex(ctx.tvr.bytes)}: terminal action analysis requests ${back.requested}`);
+  const tvr = ctx.tvr.bytes; // a copy: the line shows the TVR of this moment
+  ctx.log(STEP, () => `TVR ${toHex(tvr)}: terminal action analysis requests ${back.requested}`);
   return NEXT;
 }

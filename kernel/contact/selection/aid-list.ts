@@ -47,7 +47,7 @@ export async function candidatesFromAidList(ctx: TransactionContext): Promise<Ai
       } else if (exact || (partial && terminalAid.partialSelection)) {
         const c = candidateFrom(fci.dfName, fci.proprietary, terminalAid, "aid-list");
         candidates.push(c);
-        ctx.log(STEP, `list of AIDs: candidate ${describeCandidate(c)}`);
+        ctx.log(STEP, () => `list of AIDs: candidate ${describeCandidate(c)}`);
       } else if (partial) {
         ctx.log(
           STEP,

@@ -127,7 +127,7 @@ async function readDirectory(
         }
         const c = candidateFrom(adf.value, entry.children, config, "pse");
         candidates.push(c);
-        ctx.log(STEP, `${what}: candidate ${describeCandidate(c)}`);
+        ctx.log(STEP, () => `${what}: candidate ${describeCandidate(c)}`);
       } else if (ddf) {
         // Book 1 §12.3.2: a DDF entry is read after the current directory.
         pending.push(ddf.value);
