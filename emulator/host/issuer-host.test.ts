@@ -125,6 +125,24 @@ describe("issuer host: ARQC, ARPC and scripts against pyemv vectors", () => {
     expect(toHex(wrong.authorisationResponseCode)).not.toBe(ascii("00"));
   });
 
+  it("a key set changed in place after a decision is used as it is now (its prepared keys are not kept stale)", () => {
+    const k = keySet(VISA, 18);
+    const h = host([k]);
+    const data = { iccData: iccData(VISA, input(VISA, "9F10")) };
+    expect(h.decide(data).reason).toBe("ARQC verified; no rule matched: approve (00)");
+    // Another issuer master key: the vector's ARQC no longer verifies (Book 2 A1.4: the ICC MK comes from the IMK).
+    k.imkAc = input(VISA, "issuer_mk_smi");
+    expect(h.decide(data).reason).toBe(
+      "ARQC does not verify (Visa CVN 18, key set 'pyemv-visa-cvn18', PAN 123456******3456)",
+    );
+    k.imkAc = input(VISA, "issuer_mk_ac");
+    // A lower-case AID prefix matches the request's AID (4F A0000000031010) as the upper-case one does.
+    k.aid = "a000000003";
+    expect(h.decide(data).reason).toBe("ARQC verified; no rule matched: approve (00)");
+    k.aid = "A000000004";
+    expect(h.decide(data).reason).toMatch(/^no issuer keys for PAN 123456\*+3456 AID A0000000031010$/);
+  });
+
   it("Mastercard CVN 16: ARQC verifies; 91 = ARPC method 1 with the ICC MK ‖ ARC; PIN scripts match", () => {
     const r = host([keySet(MASTERCARD, 16)], {
       scripts: [

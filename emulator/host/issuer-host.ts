@@ -3,7 +3,7 @@
 // Response Code (8A), the Issuer Authentication Data (91, ARPC method 1 or 2) and issuer scripts (71/72).
 
 import type { AuthorizationRequest, AuthorizationResponse, IssuerHost } from "../../emv/authorisation.js";
-import { fromHex, toHex } from "../../emv/bytes.js";
+import { bytesEqual, fromHex, toHex } from "../../emv/bytes.js";
 import {
   type CryptogramScheme,
   cryptogramScheme,
@@ -11,6 +11,7 @@ import {
   encipherPinChange,
   generateApplicationCryptogram,
   type IccMasterKeys,
+  type IssuerMasterKeys,
   issuerAuthentication,
   scriptCommand,
   secureMessagingKeys,
@@ -32,7 +33,17 @@ const FORMAT_ERROR = "30";
 const INCORRECT_PIN = "55";
 const PIN_CRYPTO_ERROR = "81";
 
-const ascii = (s: string) => new TextEncoder().encode(s);
+const encoder = new TextEncoder();
+/** Response codes as the 8A bytes; the few a host answers are encoded once (a fresh copy each time: callers own it). */
+const codeBytes = new Map<string, Uint8Array>();
+function ascii(code: string): Uint8Array {
+  let bytes = codeBytes.get(code);
+  if (!bytes) {
+    bytes = encoder.encode(code);
+    if (codeBytes.size < 64) codeBytes.set(code, bytes);
+  }
+  return bytes.slice();
+}
 
 /** What the host extracted from the request, for rules and keys. */
 interface RequestFacts {
@@ -79,8 +90,55 @@ function decline(code: string, reason: string): AuthorizationResponse {
   return { authorisationResponseCode: ascii(code), scripts71: [], scripts72: [], reason };
 }
 
+/** AID prefixes of key sets and rules upper-cased (the request's AID is upper-case hex), each once. */
+const upperCased = new Map<string, string>();
+function upper(aid: string): string {
+  let u = upperCased.get(aid);
+  if (u === undefined) {
+    u = aid.toUpperCase();
+    if (upperCased.size < 1024) upperCased.set(aid, u);
+  }
+  return u;
+}
+
+/**
+ * What a request needs from the key set that matched it, worked out once per key set: its scheme and its keys as
+ * bytes. Kept with the fields it was made from, so a key set changed in place is prepared again.
+ */
+interface PreparedKeySet {
+  readonly from: readonly (string | number | undefined)[];
+  readonly scheme: CryptogramScheme | undefined;
+  readonly imk: IssuerMasterKeys | undefined;
+  readonly iccMkAc: Uint8Array | undefined;
+  readonly csu: Uint8Array | undefined;
+}
+
+const SOURCE_FIELDS = ["cvn", "arpcMethod", "imkAc", "imkSmi", "imkSmc", "iccMkAc", "csu"] as const;
+const preparedKeySets = new WeakMap<IssuerKeySet, PreparedKeySet>();
+
+function prepared(k: IssuerKeySet): PreparedKeySet {
+  const hit = preparedKeySets.get(k);
+  if (hit && SOURCE_FIELDS.every((field, i) => hit.from[i] === k[field])) return hit;
+  const p: PreparedKeySet = {
+    from: SOURCE_FIELDS.map((field) => k[field]),
+    scheme: schemeOf(k),
+    imk:
+      k.imkAc === undefined
+        ? undefined
+        : {
+            ac: fromHex(k.imkAc),
+            ...(k.imkSmi ? { smi: fromHex(k.imkSmi) } : {}),
+            ...(k.imkSmc ? { smc: fromHex(k.imkSmc) } : {}),
+          },
+    iccMkAc: k.imkAc === undefined ? fromHex(k.iccMkAc ?? "") : undefined,
+    csu: k.csu === undefined ? undefined : fromHex(k.csu),
+  };
+  preparedKeySets.set(k, p);
+  return p;
+}
+
 function matchesKeySet(k: IssuerKeySet, f: RequestFacts): boolean {
-  if (k.aid !== undefined && !(f.aid ?? "").startsWith(k.aid.toUpperCase())) return false;
+  if (k.aid !== undefined && !(f.aid ?? "").startsWith(upper(k.aid))) return false;
   if (k.panPrefix !== undefined && !(f.pan ?? "").startsWith(k.panPrefix)) return false;
   return true;
 }
@@ -89,7 +147,7 @@ function matchesRule(r: DecisionRule, f: RequestFacts): boolean {
   if (r.amountAbove !== undefined && !(f.amount !== undefined && f.amount > r.amountAbove)) return false;
   if (r.amountAtMost !== undefined && !(f.amount !== undefined && f.amount <= r.amountAtMost)) return false;
   if (r.panPrefix !== undefined && !(f.pan ?? "").startsWith(r.panPrefix)) return false;
-  if (r.aid !== undefined && !(f.aid ?? "").startsWith(r.aid.toUpperCase())) return false;
+  if (r.aid !== undefined && !(f.aid ?? "").startsWith(upper(r.aid))) return false;
   return true;
 }
 
@@ -112,17 +170,9 @@ function schemeOf(k: IssuerKeySet): CryptogramScheme | undefined {
 
 /** The card's master keys, derived from the key set's issuer master keys (Book 2 A1.4), or given as they are. */
 function cardKeysOf(k: IssuerKeySet, pan: string, psn: string | undefined): IccMasterKeys {
-  if (k.imkAc === undefined) return { ac: fromHex(k.iccMkAc ?? "") };
-  return deriveIccMasterKeys(
-    {
-      ac: fromHex(k.imkAc),
-      ...(k.imkSmi ? { smi: fromHex(k.imkSmi) } : {}),
-      ...(k.imkSmc ? { smc: fromHex(k.imkSmc) } : {}),
-    },
-    pan,
-    psn,
-    k.derivation,
-  );
+  const p = prepared(k);
+  if (!p.imk) return { ac: p.iccMkAc! };
+  return deriveIccMasterKeys(p.imk, pan, psn, k.derivation);
 }
 
 /** The commands of one script (Book 3 §10.10), each with its MAC (Book 2 §9.2). */
@@ -218,9 +268,10 @@ export class SimulatedIssuerHost implements IssuerHost {
     } catch (e) {
       return decline(FORMAT_ERROR, `request ICC data is not valid BER-TLV: ${(e as Error).message}`);
     }
-    const shownPan = f.pan ? maskPan(f.pan) : "(no PAN)";
+    // The PAN as messages show it (masked), made only for a message.
+    const shownPan = () => (f.pan ? maskPan(f.pan) : "(no PAN)");
     const keySet = this.config.issuers.find((k) => matchesKeySet(k, f));
-    if (!keySet) return decline("05", `no issuer keys for PAN ${shownPan} AID ${f.aid ?? "(none)"}`);
+    if (!keySet) return decline("05", `no issuer keys for PAN ${shownPan()} AID ${f.aid ?? "(none)"}`);
     if (!f.pan) return decline(FORMAT_ERROR, "request carries no PAN (5A or 57)");
     for (const [tag, name] of [
       [TAG.APPLICATION_CRYPTOGRAM, "Application Cryptogram"],
@@ -233,10 +284,10 @@ export class SimulatedIssuerHost implements IssuerHost {
     if (cid && (cid[0]! & 0xc0) !== 0x80) {
       return decline("05", `cryptogram is not an ARQC (CID ${toHex(cid)})`);
     }
-    const scheme = schemeOf(keySet);
+    const scheme = prepared(keySet).scheme;
     if (!scheme) return decline("05", `cryptogram version ${keySet.cvn} of key set '${keySet.name}' is not supported`);
     // Key derivation needs a decimal PAN and PSN (Book 2 A1.4); anything else is a malformed request, not a throw.
-    if (!/^\d{1,19}$/.test(f.pan)) return decline(FORMAT_ERROR, `PAN ${shownPan} is not 1 to 19 decimal digits`);
+    if (!/^\d{1,19}$/.test(f.pan)) return decline(FORMAT_ERROR, `PAN ${shownPan()} is not 1 to 19 decimal digits`);
     if (f.psn !== undefined && !/^\d{2}$/.test(f.psn))
       return decline(FORMAT_ERROR, `PAN Sequence Number (5F34) ${f.psn} is not 2 decimal digits`);
     const card = cardKeysOf(keySet, f.pan, f.psn);
@@ -245,8 +296,8 @@ export class SimulatedIssuerHost implements IssuerHost {
     const value = terminalDataOrZeros((tag: number) => f.values.get(tag));
     const expected = generateApplicationCryptogram(scheme, card.ac, value);
     if (!expected.ok) return decline(FORMAT_ERROR, `cannot check the ARQC: ${expected.error}`);
-    if (toHex(expected.data) !== toHex(arqc)) {
-      return decline("05", `ARQC does not verify (${scheme.name}, key set '${keySet.name}', PAN ${shownPan})`);
+    if (!bytesEqual(expected.data, arqc)) {
+      return decline("05", `ARQC does not verify (${scheme.name}, key set '${keySet.name}', PAN ${shownPan()})`);
     }
 
     // Online PIN (Book 3 §10.5.2: the issuer verifies it) before the decision rules; a PIN failure declines.
@@ -262,15 +313,17 @@ export class SimulatedIssuerHost implements IssuerHost {
       scheme,
       card.ac,
       { atc, unpredictableNumber: value(TAG.UNPREDICTABLE_NUMBER) ?? new Uint8Array(4), arqc },
-      { arc, ...(keySet.csu === undefined ? {} : { csu: fromHex(keySet.csu) }) },
+      { arc, ...(keySet.csu === undefined ? {} : { csu: prepared(keySet).csu! }) },
     );
-    const sm = secureMessagingKeys(scheme, card, atc, arqc);
+    // Secure-messaging session keys (Book 2 §9.2) only serve the scripts: derived at the first script that applies.
+    let sm: ReturnType<typeof secureMessagingKeys> | null = null;
 
     const scripts71: Uint8Array[] = [];
     const scripts72: Uint8Array[] = [];
     for (const s of this.config.scripts ?? []) {
       if (s.panPrefix !== undefined && !f.pan.startsWith(s.panPrefix)) continue;
-      if (s.aid !== undefined && !(f.aid ?? "").startsWith(s.aid.toUpperCase())) continue;
+      if (s.aid !== undefined && !(f.aid ?? "").startsWith(upper(s.aid))) continue;
+      if (sm === null) sm = secureMessagingKeys(scheme, card, atc, arqc);
       if (!sm) return decline("05", `key set '${keySet.name}' has no secure-messaging keys for its scripts`);
       const commands = scriptCommands(s, scheme, { mkAc: card.ac, ...sm }, atc, arqc, keySet.macLength ?? 8);
       const children: TlvInput[] = [];
