@@ -133,9 +133,11 @@ export class EmulatedCard {
     if (!route.cla.includes(command.cla)) return respond(SW.CLA_NOT_SUPPORTED);
     const occurrence = (this.counts.get(route.name) ?? 0) + 1;
     this.counts.set(route.name, occurrence);
-    const forced = this.profile.faults.find(
-      (f) => f.kind === "sw" && f.command === route.name && (f.occurrence ?? occurrence) === occurrence,
-    );
+    const faults = this.profile.faults;
+    const forced =
+      faults.length > 0
+        ? faults.find((f) => f.kind === "sw" && f.command === route.name && (f.occurrence ?? occurrence) === occurrence)
+        : undefined;
     if (forced?.kind === "sw") return respond(Number.parseInt(forced.sw, 16));
     let response: Uint8Array;
     try {
@@ -145,9 +147,12 @@ export class EmulatedCard {
       if (process.env["EMVSIM_DEBUG"]) process.stderr.write(`emulator: ${route.name}: ${(e as Error).message}\n`);
       response = respond(0x6f00);
     }
-    const cut = this.profile.faults.find(
-      (f) => f.kind === "truncate" && f.command === route.name && (f.occurrence ?? occurrence) === occurrence,
-    );
+    const cut =
+      faults.length > 0
+        ? faults.find(
+            (f) => f.kind === "truncate" && f.command === route.name && (f.occurrence ?? occurrence) === occurrence,
+          )
+        : undefined;
     if (cut?.kind === "truncate" && response.length - 2 > cut.keep) {
       response = respond(0x9000, response.subarray(0, cut.keep));
     }

@@ -1,7 +1,6 @@
 // What every command handler of the emulated card sees: the profile, the personalised applications (records
 // with certificates resolved, keys), the non-volatile state and the current session (Book 3 §6).
 
-import { toHex } from "../emv/bytes.js";
 import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
 import type { DolEntry } from "../emv/tlv/dol.js";
 import type { CommandApdu } from "../transport/apdu.js";
@@ -19,6 +18,8 @@ export interface OdaKeys {
 /** One application ready to answer commands. */
 export interface PersonalisedApplication {
   readonly profile: ApplicationProfile;
+  /** The AID in hex, the key of the application's state (CardState.applications). */
+  readonly aidHex: string;
   /** READ RECORD response data by `sfi * 256 + record`. */
   readonly records: ReadonlyMap<number, Uint8Array>;
   readonly cdol1: readonly DolEntry[] | undefined;
@@ -109,7 +110,7 @@ export function selectedApplication(
 }
 
 export function applicationState(ctx: CardContext, app: PersonalisedApplication): ApplicationState {
-  return ctx.state.applications[toHex(app.profile.aid)]!;
+  return ctx.state.applications[app.aidHex]!;
 }
 
 export type CommandHandler = (ctx: CardContext, command: CommandApdu) => Uint8Array;

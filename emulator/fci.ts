@@ -10,6 +10,7 @@ import type {
   ContactlessProfile,
   DataObject,
   DirectoryRecords,
+  PseProfile,
 } from "./profile-data.js";
 
 /** DF name of the Payment System Environment (Book 1 §12.2.2). */
@@ -18,6 +19,26 @@ export const PSE_NAME = new TextEncoder().encode("1PAY.SYS.DDF01");
 export const PPSE_NAME = new TextEncoder().encode("2PAY.SYS.DDF01");
 
 const text = (s: string) => new TextEncoder().encode(s);
+
+/**
+ * The FCIs and directory records depend on the profile alone (personalised data, Book 1 §11.3.4, §12.2.3): each is
+ * built once per profile object (profiles are immutable) and the same bytes are returned after — callers must not
+ * modify them (the card copies them into its response APDU).
+ */
+function once<K extends object, V>(cache: WeakMap<K, V>, key: K, build: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = build();
+    cache.set(key, v);
+  }
+  return v;
+}
+const contactFcis = new WeakMap<ApplicationProfile, Uint8Array>();
+const contactlessFcis = new WeakMap<ApplicationProfile, Uint8Array>();
+const pseFcis = new WeakMap<PseProfile, Uint8Array>();
+const ppseFcis = new WeakMap<readonly ApplicationProfile[], Uint8Array>();
+const directories = new WeakMap<readonly ApplicationProfile[], readonly Uint8Array[]>();
+const layouts = new WeakMap<DirectoryRecords, WeakMap<readonly ApplicationProfile[], readonly Uint8Array[]>>();
 const prim = (tag: number, value: Uint8Array): TlvInput => ({ tag, value });
 const objects = (list: readonly DataObject[]): TlvInput[] => list.map((d) => prim(d.tag, d.value));
 
@@ -32,13 +53,18 @@ function directoryEntry(app: ApplicationProfile): TlvInput {
 /**
  * FCI of an ADF (Book 1 §11.3.4 Table 45): 6F { 84 DF name, A5 { 50, 87, 9F38, 5F2D, 9F11, 9F12, BF0C } }. On the
  * contactless interface the priority and PDOL are the application's contactless ones (Book C-3: PDOL with 9F66).
- * `misplacedPdol` (fault "pdol-outside-a5") goes in 6F after A5, where no PDOL belongs.
+ * `misplacedPdol` (fault "pdol-outside-a5") goes in 6F after A5, where no PDOL belongs. Shared bytes: do not modify.
  */
 export function applicationFci(
   app: ApplicationProfile,
   iface: CardInterface = "contact",
   misplacedPdol?: Uint8Array,
 ): Uint8Array {
+  if (misplacedPdol) return buildApplicationFci(app, iface, misplacedPdol);
+  return once(iface === "contactless" ? contactlessFcis : contactFcis, app, () => buildApplicationFci(app, iface));
+}
+
+function buildApplicationFci(app: ApplicationProfile, iface: CardInterface, misplacedPdol?: Uint8Array): Uint8Array {
   const cl = iface === "contactless" ? app.contactless : undefined;
   const priority = cl ? cl.priorityIndicator : app.priorityIndicator;
   const pdol = cl ? cl.pdol : app.pdol;
@@ -67,9 +93,9 @@ export function applicationFci(
   ]);
 }
 
-/** FCI of the PSE DDF (Book 1 §11.3.4 Table 44): 6F { 84 '1PAY.SYS.DDF01', A5 { 88 SFI, 5F2D } }. */
-export function pseFci(sfi: number, language: string | undefined): Uint8Array {
-  return ddfFci(PSE_NAME, sfi, language);
+/** FCI of the PSE DDF (Book 1 §11.3.4 Table 44): 6F { 84 '1PAY.SYS.DDF01', A5 { 88 SFI, 5F2D } }. Shared bytes. */
+export function pseFci(pse: PseProfile): Uint8Array {
+  return once(pseFcis, pse, () => ddfFci(PSE_NAME, pse.sfi, pse.language));
 }
 
 /** FCI of a DDF (Book 1 §11.3.4 Table 44): 6F { 84 DF name, A5 { 88 SFI of its directory, 5F2D } }. */
@@ -105,9 +131,13 @@ function ppseEntry(app: ApplicationProfile, cl: ContactlessProfile): TlvInput {
 
 /**
  * PPSE FCI (Book B §3.3): 6F { 84 '2PAY.SYS.DDF01', A5 { BF0C { 61 … } } }, one entry per contactless application in
- * the directory, in profile order; no SFI (88), unlike the contact PSE.
+ * the directory, in profile order; no SFI (88), unlike the contact PSE. Shared bytes: do not modify.
  */
 export function ppseFci(apps: readonly ApplicationProfile[]): Uint8Array {
+  return once(ppseFcis, apps, () => buildPpseFci(apps));
+}
+
+function buildPpseFci(apps: readonly ApplicationProfile[]): Uint8Array {
   const entries: TlvInput[] = [];
   for (const a of apps) if (a.contactless && a.inDirectory) entries.push(ppseEntry(a, a.contactless));
   return encodeTlvs([
@@ -124,18 +154,31 @@ export function ppseFci(apps: readonly ApplicationProfile[]): Uint8Array {
   ]);
 }
 
-/** PSE directory records (Book 1 §12.2.3): one application per record, 70 { 61 { 4F, 50, 9F12, 87 } }, numbered from 1. */
-export function directoryRecords(apps: readonly ApplicationProfile[]): Uint8Array[] {
-  return apps
-    .filter((a) => a.inDirectory)
-    .map((a) => encodeTlvs([{ tag: TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE, children: [directoryEntry(a)] }]));
+/**
+ * PSE directory records (Book 1 §12.2.3): one application per record, 70 { 61 { 4F, 50, 9F12, 87 } }, numbered from 1.
+ * Shared bytes: do not modify.
+ */
+export function directoryRecords(apps: readonly ApplicationProfile[]): readonly Uint8Array[] {
+  return once(directories, apps, () =>
+    apps
+      .filter((a) => a.inDirectory)
+      .map((a) => encodeTlvs([{ tag: TAG.READ_RECORD_RESPONSE_MESSAGE_TEMPLATE, children: [directoryEntry(a)] }])),
+  );
 }
 
 /**
  * Directory records laid out by the profile (Book 1 §12.2.3): 70 { 61 … 61 … } per record, an ADF entry from the
- * application with that AID, a DDF entry as 61 { 9D DDF name }.
+ * application with that AID, a DDF entry as 61 { 9D DDF name }. Shared bytes: do not modify.
  */
-export function layoutRecords(records: DirectoryRecords, apps: readonly ApplicationProfile[]): Uint8Array[] {
+export function layoutRecords(records: DirectoryRecords, apps: readonly ApplicationProfile[]): readonly Uint8Array[] {
+  return once(
+    once(layouts, records, () => new WeakMap()),
+    apps,
+    () => buildLayoutRecords(records, apps),
+  );
+}
+
+function buildLayoutRecords(records: DirectoryRecords, apps: readonly ApplicationProfile[]): Uint8Array[] {
   return records.map((entries) => {
     const children: TlvInput[] = [];
     for (const e of entries) {

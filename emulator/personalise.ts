@@ -223,6 +223,7 @@ function personaliseApplication(profile: CardProfile, app: ApplicationProfile, i
   const psn = recordValue(records, TAG.PAN_SEQUENCE_NUMBER);
   return {
     profile: app,
+    aidHex: toHex(app.aid),
     records,
     cdol1: dolFrom(records, 0x8c, `${where} CDOL1 (8C)`),
     cdol2: dolFrom(records, 0x8d, `${where} CDOL2 (8D)`),

@@ -1,7 +1,5 @@
 // Status words the emulated card answers (ISO/IEC 7816-4 §5.1.3; EMV Book 1 §11, Book 3 §6.3.5 and §6.5).
 
-import { concatBytes } from "../emv/bytes.js";
-
 export const SW = {
   OK: 0x9000,
   /** SELECT of a blocked application: FCI returned with this warning (Book 1 §12.4). */
@@ -33,7 +31,12 @@ export function swTriesLeft(tries: number): number {
   return 0x63c0 | (tries & 0x0f);
 }
 
-/** A response APDU: data followed by SW1 SW2. */
-export function respond(sw: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  return concatBytes(data, Uint8Array.of((sw >> 8) & 0xff, sw & 0xff));
+/** A response APDU: data followed by SW1 SW2 (a new array; `data` is copied). */
+export function respond(sw: number, data?: Uint8Array): Uint8Array {
+  const n = data ? data.length : 0;
+  const out = new Uint8Array(n + 2);
+  if (data) out.set(data);
+  out[n] = (sw >> 8) & 0xff;
+  out[n + 1] = sw & 0xff;
+  return out;
 }

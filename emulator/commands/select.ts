@@ -27,16 +27,15 @@ export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
   ctx.session = newSession();
 
   const contactless = ctx.interface === "contactless";
-  const nameHex = toHex(name);
   // Fault "select-sw": this DF name, first occurrence, answers the SW given and selects nothing.
-  const forced = ctx.profile.faults.find((f) => f.kind === "select-sw" && f.name.toUpperCase() === nameHex);
+  const forced = ctx.profile.faults.find((f) => f.kind === "select-sw" && f.name.toUpperCase() === toHex(name));
   if (forced?.kind === "select-sw" && c.p2 === P2_FIRST) return respond(Number.parseInt(forced.sw, 16));
   // The contact PSE is not there on the contactless interface, the PPSE not on the contact one (Book B §3.3).
   if (bytesEqual(name, PSE_NAME)) {
     const pse = ctx.profile.pse;
     if (!pse || contactless || c.p2 === P2_NEXT) return respond(SW.FILE_NOT_FOUND);
     ctx.session.selected = { kind: "pse" };
-    return respond(SW.OK, pseFci(pse.sfi, pse.language));
+    return respond(SW.OK, pseFci(pse));
   }
   // A DDF below the PSE (Book 1 §12.2.3), selected by its whole DF name; contact interface only.
   const ddfIndex = ctx.profile.pse?.ddfs.findIndex((d) => bytesEqual(d.name, name)) ?? -1;
@@ -62,8 +61,7 @@ export function select(ctx: CardContext, c: CommandApdu): Uint8Array {
     ctx.session.selected = { kind: "app", index: i };
     ctx.session.lastSelect = { name: Uint8Array.from(name), index: i };
     // Fault "fci-df-name": the FCI names another DF name than the application's (Book 1 §12.4 check).
-    const aidHex = toHex(app.profile.aid);
-    const renamed = ctx.profile.faults.find((f) => f.kind === "fci-df-name" && f.aid.toUpperCase() === aidHex);
+    const renamed = ctx.profile.faults.find((f) => f.kind === "fci-df-name" && f.aid.toUpperCase() === app.aidHex);
     const shown = renamed?.kind === "fci-df-name" ? { ...app.profile, aid: fromHex(renamed.dfName) } : app.profile;
     const misplaced = ctx.profile.faults.find((f) => f.kind === "pdol-outside-a5");
     const fci = applicationFci(
