@@ -106,32 +106,44 @@ function upper(aid: string): string {
  * bytes. Kept with the fields it was made from, so a key set changed in place is prepared again.
  */
 interface PreparedKeySet {
-  readonly from: readonly (string | number | undefined)[];
+  readonly from: Pick<IssuerKeySet, "cvn" | "arpcMethod" | "imkAc" | "imkSmi" | "imkSmc" | "iccMkAc" | "csu">;
   readonly scheme: CryptogramScheme | undefined;
   readonly imk: IssuerMasterKeys | undefined;
   readonly iccMkAc: Uint8Array | undefined;
   readonly csu: Uint8Array | undefined;
 }
 
-const SOURCE_FIELDS = ["cvn", "arpcMethod", "imkAc", "imkSmi", "imkSmc", "iccMkAc", "csu"] as const;
 const preparedKeySets = new WeakMap<IssuerKeySet, PreparedKeySet>();
+
+function sameKeyFields(a: PreparedKeySet["from"], b: IssuerKeySet): boolean {
+  return (
+    a.cvn === b.cvn &&
+    a.arpcMethod === b.arpcMethod &&
+    a.imkAc === b.imkAc &&
+    a.imkSmi === b.imkSmi &&
+    a.imkSmc === b.imkSmc &&
+    a.iccMkAc === b.iccMkAc &&
+    a.csu === b.csu
+  );
+}
 
 function prepared(k: IssuerKeySet): PreparedKeySet {
   const hit = preparedKeySets.get(k);
-  if (hit && SOURCE_FIELDS.every((field, i) => hit.from[i] === k[field])) return hit;
+  if (hit && sameKeyFields(hit.from, k)) return hit;
+  const { cvn, arpcMethod, imkAc, imkSmi, imkSmc, iccMkAc, csu } = k;
   const p: PreparedKeySet = {
-    from: SOURCE_FIELDS.map((field) => k[field]),
+    from: { cvn, arpcMethod, imkAc, imkSmi, imkSmc, iccMkAc, csu },
     scheme: schemeOf(k),
     imk:
-      k.imkAc === undefined
+      imkAc === undefined
         ? undefined
         : {
-            ac: fromHex(k.imkAc),
-            ...(k.imkSmi ? { smi: fromHex(k.imkSmi) } : {}),
-            ...(k.imkSmc ? { smc: fromHex(k.imkSmc) } : {}),
+            ac: fromHex(imkAc),
+            ...(imkSmi ? { smi: fromHex(imkSmi) } : {}),
+            ...(imkSmc ? { smc: fromHex(imkSmc) } : {}),
           },
-    iccMkAc: k.imkAc === undefined ? fromHex(k.iccMkAc ?? "") : undefined,
-    csu: k.csu === undefined ? undefined : fromHex(k.csu),
+    iccMkAc: imkAc === undefined ? fromHex(iccMkAc ?? "") : undefined,
+    csu: csu === undefined ? undefined : fromHex(csu),
   };
   preparedKeySets.set(k, p);
   return p;
@@ -169,8 +181,7 @@ function schemeOf(k: IssuerKeySet): CryptogramScheme | undefined {
 }
 
 /** The card's master keys, derived from the key set's issuer master keys (Book 2 A1.4), or given as they are. */
-function cardKeysOf(k: IssuerKeySet, pan: string, psn: string | undefined): IccMasterKeys {
-  const p = prepared(k);
+function cardKeysOf(k: IssuerKeySet, p: PreparedKeySet, pan: string, psn: string | undefined): IccMasterKeys {
   if (!p.imk) return { ac: p.iccMkAc! };
   return deriveIccMasterKeys(p.imk, pan, psn, k.derivation);
 }
@@ -284,13 +295,14 @@ export class SimulatedIssuerHost implements IssuerHost {
     if (cid && (cid[0]! & 0xc0) !== 0x80) {
       return decline("05", `cryptogram is not an ARQC (CID ${toHex(cid)})`);
     }
-    const scheme = prepared(keySet).scheme;
+    const keys = prepared(keySet);
+    const scheme = keys.scheme;
     if (!scheme) return decline("05", `cryptogram version ${keySet.cvn} of key set '${keySet.name}' is not supported`);
     // Key derivation needs a decimal PAN and PSN (Book 2 A1.4); anything else is a malformed request, not a throw.
     if (!/^\d{1,19}$/.test(f.pan)) return decline(FORMAT_ERROR, `PAN ${shownPan()} is not 1 to 19 decimal digits`);
     if (f.psn !== undefined && !/^\d{2}$/.test(f.psn))
       return decline(FORMAT_ERROR, `PAN Sequence Number (5F34) ${f.psn} is not 2 decimal digits`);
-    const card = cardKeysOf(keySet, f.pan, f.psn);
+    const card = cardKeysOf(keySet, keys, f.pan, f.psn);
     const arqc = f.values.get(TAG.APPLICATION_CRYPTOGRAM)!;
     // Cryptogram data absent from the request counts as zeros of its length, as the card does for its CDOL.
     const value = terminalDataOrZeros((tag: number) => f.values.get(tag));
@@ -313,7 +325,7 @@ export class SimulatedIssuerHost implements IssuerHost {
       scheme,
       card.ac,
       { atc, unpredictableNumber: value(TAG.UNPREDICTABLE_NUMBER) ?? new Uint8Array(4), arqc },
-      { arc, ...(keySet.csu === undefined ? {} : { csu: prepared(keySet).csu! }) },
+      keys.csu === undefined ? { arc } : { arc, csu: keys.csu },
     );
     // Secure-messaging session keys (Book 2 §9.2) only serve the scripts: derived at the first script that applies.
     let sm: ReturnType<typeof secureMessagingKeys> | null = null;
