@@ -245,12 +245,15 @@ function iadPart(coverage: IadCoverage, iad: Uint8Array): Uint8Array | string {
 /** The cryptogram input: 9F02 ‖ 9F03 ‖ 9F1A ‖ 95 ‖ 5F2A ‖ 9A ‖ 9C ‖ 9F37 ‖ 82 ‖ 9F36 ‖ the covered IAD part. */
 export function acInputData(scheme: CryptogramScheme, value: (tag: number) => Uint8Array | undefined): AcData {
   const parts: Uint8Array[] = [];
+  const name = (tag: number) => tag.toString(16).toUpperCase();
   for (const tag of AC_DATA_TAGS) {
     const v = value(tag);
-    const name = tag.toString(16).toUpperCase();
-    if (!v) return { ok: false, error: `cryptogram data: ${name} is missing` };
+    if (!v) return { ok: false, error: `cryptogram data: ${name(tag)} is missing` };
     if (v.length !== AC_DATA_LENGTHS[tag])
-      return { ok: false, error: `cryptogram data: ${name} must be ${AC_DATA_LENGTHS[tag]} bytes, got ${v.length}` };
+      return {
+        ok: false,
+        error: `cryptogram data: ${name(tag)} must be ${AC_DATA_LENGTHS[tag]} bytes, got ${v.length}`,
+      };
     parts.push(v);
   }
   const iad = value(TAG.ISSUER_APPLICATION_DATA);

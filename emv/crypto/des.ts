@@ -29,7 +29,10 @@ function run(encrypt: boolean, key: Uint8Array, data: Uint8Array, iv: Uint8Array
   const c = cipherName(key, iv !== undefined);
   const cipher = encrypt ? createCipheriv(c.name, c.key, iv ?? null) : createDecipheriv(c.name, c.key, iv ?? null);
   cipher.setAutoPadding(false);
-  return new Uint8Array(Buffer.concat([cipher.update(data), cipher.final()]));
+  const out = cipher.update(data);
+  // Whole blocks without padding: final() adds nothing and the update's own buffer is the result (no copies).
+  const tail = cipher.final();
+  return tail.length === 0 ? new Uint8Array(out.buffer, out.byteOffset, out.length) : concatBytes(out, tail);
 }
 
 const ZERO_IV = new Uint8Array(DES_BLOCK);
@@ -52,15 +55,18 @@ export function desDecryptCbc(key: Uint8Array, data: Uint8Array, iv: Uint8Array 
   return run(false, key, data, iv);
 }
 
+/** Each byte with its least significant bit set so that the byte has odd parity, by byte value. */
+const ODD_PARITY = Uint8Array.from({ length: 256 }, (_, i) => {
+  const b = i & 0xfe;
+  let ones = 0;
+  for (let v = b; v; v >>= 1) ones += v & 1;
+  return ones % 2 === 0 ? b | 1 : b;
+});
+
 /** Set each byte's least significant bit so the byte has odd parity (DES key parity). */
 export function adjustParity(key: Uint8Array): Uint8Array {
   const out = new Uint8Array(key.length);
-  for (let i = 0; i < key.length; i++) {
-    const b = key[i]! & 0xfe;
-    let ones = 0;
-    for (let v = b; v; v >>= 1) ones += v & 1;
-    out[i] = ones % 2 === 0 ? b | 1 : b;
-  }
+  for (let i = 0; i < key.length; i++) out[i] = ODD_PARITY[key[i]!]!;
   return out;
 }
 

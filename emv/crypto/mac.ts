@@ -1,7 +1,6 @@
 // ISO/IEC 9797-1 padding methods 1 and 2 and MAC algorithms 1 and 3 (the "retail MAC") as EMV uses them for
 // application cryptograms, ARPC method 2 and secure messaging (EMV Book 2 Annex A1.2).
 
-import { concatBytes } from "../bytes.js";
 import { DES_BLOCK, DesError, desDecryptEcb, desEncryptCbc, desEncryptEcb } from "./des.js";
 
 export type Padding = 1 | 2;
@@ -11,15 +10,12 @@ export type Padding = 1 | 2;
  * Method 2: 80 then zeros, always added.
  */
 export function pad(data: Uint8Array, method: Padding): Uint8Array {
-  if (method === 1) {
-    const rem = data.length % DES_BLOCK;
-    if (data.length > 0 && rem === 0) return Uint8Array.from(data);
-    return concatBytes(data, new Uint8Array(DES_BLOCK - rem));
-  }
-  const n = DES_BLOCK - (data.length % DES_BLOCK);
-  const p = new Uint8Array(n);
-  p[0] = 0x80;
-  return concatBytes(data, p);
+  const rem = data.length % DES_BLOCK;
+  const n = method === 1 && data.length > 0 && rem === 0 ? 0 : DES_BLOCK - rem;
+  const out = new Uint8Array(data.length + n);
+  out.set(data);
+  if (method === 2) out[data.length] = 0x80;
+  return out;
 }
 
 /** Remove method 2 padding; undefined when the data is not method-2 padded. */
@@ -31,11 +27,11 @@ export function unpad2(data: Uint8Array): Uint8Array | undefined {
   return undefined;
 }
 
-/** Single-DES CBC-MAC of already padded data; returns the last block. */
+/** Single-DES CBC-MAC of already padded data; returns the last block (a view of the encipherment). */
 function cbcMac(k: Uint8Array, padded: Uint8Array): Uint8Array {
   // The last block of a CBC encipherment with IV 0, in one cipher call rather than one per block.
   const c = desEncryptCbc(k, padded);
-  return c.slice(c.length - DES_BLOCK);
+  return c.subarray(c.length - DES_BLOCK);
 }
 
 /**
@@ -55,5 +51,5 @@ export function macAlgorithm3(k1: Uint8Array, k2: Uint8Array, data: Uint8Array, 
 
 /** ISO 9797-1 MAC algorithm 1 (CBC-MAC, the key length picks DES or 3DES). */
 export function cbcMacAlgorithm1(key: Uint8Array, data: Uint8Array, padding: Padding = 2): Uint8Array {
-  return cbcMac(key, pad(data, padding));
+  return cbcMac(key, pad(data, padding)).slice();
 }
