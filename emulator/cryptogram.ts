@@ -18,7 +18,7 @@ import {
 import { scriptMac } from "../emv/crypto/secure-messaging.js";
 import { TAG } from "../emv/tlv/tag-names.js";
 import type { AcType, PersonalisedApplication, Session } from "./context.js";
-import { dolValues } from "./dol-values.js";
+import { dolValue } from "./dol-values.js";
 import { issuerApplicationData } from "./iad.js";
 
 export interface AcRequest {
@@ -104,7 +104,7 @@ export function computeApplicationCryptogram(
 /** The Unpredictable Number of the first GENERATE AC (some versions key the ARPC with it). */
 function firstUnpredictableNumber(app: PersonalisedApplication, s: Session | undefined): Uint8Array {
   if (s?.firstAc && app.cdol1)
-    return dolValues(app.cdol1, s.firstAc.cdol1Data).get(TAG.UNPREDICTABLE_NUMBER) ?? new Uint8Array(4);
+    return dolValue(app.cdol1, s.firstAc.cdol1Data, TAG.UNPREDICTABLE_NUMBER) ?? new Uint8Array(4);
   return new Uint8Array(4);
 }
 

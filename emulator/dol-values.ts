@@ -15,6 +15,21 @@ export function dolValues(entries: readonly DolEntry[], data: Uint8Array): Map<n
   return out;
 }
 
+/** The value of one tag in DOL-related data (the last entry for it, as dolValues), undefined when the DOL lacks it. */
+export function dolValue(entries: readonly DolEntry[], data: Uint8Array, tag: number): Uint8Array | undefined {
+  let p = 0;
+  let at = -1;
+  let length = 0;
+  for (const e of entries) {
+    if (e.tag === tag) {
+      at = p;
+      length = e.length;
+    }
+    p += e.length;
+  }
+  return at < 0 ? undefined : data.subarray(at, at + length);
+}
+
 /** Amount Authorised (n 12) in minor units; undefined when absent or not BCD. */
 export function amountOf(value: Uint8Array | undefined): number | undefined {
   if (!value) return undefined;

@@ -8,7 +8,7 @@ import type { RsaPrivateKey } from "../emv/crypto/rsa.js";
 import { cdaTransactionDataHash, signCdaData, signDynamicData, signStaticData } from "../emv/crypto/signed-data.js";
 import { TAG } from "../emv/tlv/tag-names.js";
 import type { CardContext, OdaKeys, PersonalisedApplication } from "./context.js";
-import { dolValues } from "./dol-values.js";
+import { dolValue } from "./dol-values.js";
 import { applicationKeys, caKey } from "./keystore.js";
 import type { Placeholder } from "./profile-constants.js";
 import { type ApplicationProfile, applicationPan, type CardProfile, hasFault } from "./profile-data.js";
@@ -169,10 +169,10 @@ export interface CdaInput {
 /** Unpredictable Number (9F37) of the current GENERATE AC: from the CDOL2 data on the second, else CDOL1. */
 function unpredictableNumber(app: PersonalisedApplication, i: CdaInput): Uint8Array {
   if (i.cdol2Data && app.cdol2) {
-    const un = dolValues(app.cdol2, i.cdol2Data).get(TAG.UNPREDICTABLE_NUMBER);
+    const un = dolValue(app.cdol2, i.cdol2Data, TAG.UNPREDICTABLE_NUMBER);
     if (un && un.length > 0) return un;
   }
-  const un = app.cdol1 ? dolValues(app.cdol1, i.cdol1Data).get(TAG.UNPREDICTABLE_NUMBER) : undefined;
+  const un = app.cdol1 ? dolValue(app.cdol1, i.cdol1Data, TAG.UNPREDICTABLE_NUMBER) : undefined;
   // Without 9F37 in the CDOL the terminal cannot check the signature; sign over a zero UN rather than fail.
   return un && un.length > 0 ? un : fromHex("00000000");
 }
