@@ -136,7 +136,8 @@ export function rsaRecover(key: RsaPublicKey, input: Uint8Array): RsaResult {
   if (bad) return { ok: false, reason: bad };
   try {
     const out = publicEncrypt({ key: publicKeyObject(key), padding: constants.RSA_NO_PADDING }, input);
-    return { ok: true, value: new Uint8Array(out) };
+    // node:crypto's result owns its memory: viewed, not copied (a copy over 64 bytes is an off-heap allocation).
+    return { ok: true, value: new Uint8Array(out.buffer, out.byteOffset, out.length) };
   } catch (e) {
     return { ok: false, reason: `RSA recovery: ${(e as Error).message}` };
   }
@@ -148,7 +149,7 @@ export function rsaSign(key: RsaPrivateKey, block: Uint8Array): RsaResult {
   if (bad) return { ok: false, reason: bad };
   try {
     const out = privateDecrypt({ key: privateKeyObject(key), padding: constants.RSA_NO_PADDING }, block);
-    return { ok: true, value: new Uint8Array(out) };
+    return { ok: true, value: new Uint8Array(out.buffer, out.byteOffset, out.length) };
   } catch (e) {
     return { ok: false, reason: `RSA signature: ${(e as Error).message}` };
   }

@@ -80,12 +80,16 @@ function buildSdad(icc: RsaPrivateKey, iccDynamicData: Uint8Array, hashedAfter: 
   const ldd = iccDynamicData.length;
   if (ldd > n - 25)
     throw new PkiBuildError(`${SDAD}: ${ldd} bytes of ICC dynamic data do not fit a ${n}-byte key (at most ${n - 25})`);
-  const signed = concatBytes(
-    Uint8Array.of(FORMAT_SDAD, HASH_ALGORITHM_SHA1, ldd),
-    iccDynamicData,
-    new Uint8Array(n - ldd - 25).fill(PAD),
-  );
-  return sealSignature(icc, concatBytes(signed, sha1(signed, hashedAfter)), SDAD);
+  // Format ‖ hash algorithm ‖ LDD ‖ ICC dynamic data ‖ BB padding (n − 22 bytes, the part hashed), then the hash:
+  // written into one array (arrays over 64 bytes each cost an off-heap allocation).
+  const body = new Uint8Array(n - 2);
+  body[0] = FORMAT_SDAD;
+  body[1] = HASH_ALGORITHM_SHA1;
+  body[2] = ldd;
+  body.set(iccDynamicData, 3);
+  body.fill(PAD, 3 + ldd, n - 22);
+  body.set(sha1(body.subarray(0, n - 22), hashedAfter), n - 22);
+  return sealSignature(icc, body, SDAD);
 }
 
 /** Recovered SDAD: steps 1–4 and the Table 17 split; the hash is checked by the caller (DDA or CDA data). */
