@@ -47,3 +47,25 @@ describe("allocBytes (small arrays in the heap, larger ones from a shared slab)"
     expect(toHex(concatBytes(a.subarray(0, 2), b.subarray(0, 70)))).toBe(`ABAB${"CD".repeat(70)}`);
   });
 });
+
+describe("fromHex", () => {
+  it("reads plain, lower-case and separated hex alike; bad digits are reported by position", () => {
+    expect(toHex(fromHex("9f02a0"))).toBe("9F02A0");
+    expect(toHex(fromHex("9F 02:A0\n"))).toBe("9F02A0");
+    expect(fromHex("").length).toBe(0);
+    expect(() => fromHex("9F0G", "PAN")).toThrow("PAN: 'G' at position 3 is not a hex digit");
+    expect(() => fromHex("9F 0G")).toThrow("hex: 'G' at position 4 is not a hex digit");
+    expect(() => fromHex("9F0")).toThrow("hex: odd number of hex digits (3)");
+    expect(() => fromHex("9F 0 ")).toThrow("hex: odd number of hex digits (3)");
+  });
+
+  it("gives back the bytes toHex wrote, for any bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (b) => {
+        expect(toHex(fromHex(toHex(b)))).toBe(toHex(b));
+        expect(toHex(fromHex(toHex(b).toLowerCase()))).toBe(toHex(b));
+        expect(toHex(fromHex(toHex(b, " ")))).toBe(toHex(b));
+      }),
+    );
+  });
+});

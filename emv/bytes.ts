@@ -39,6 +39,19 @@ function nibble(code: number): number {
  * Throws HexError naming the position of the first bad character or an odd digit count.
  */
 export function fromHex(text: string, what = "hex"): Uint8Array {
+  // Plain even-length hex (keys, derivation data): straight into the bytes.
+  if (text.length % 2 === 0) {
+    const out = new Uint8Array(text.length / 2);
+    let i = 0;
+    for (; i < out.length; i++) {
+      const hi = nibble(text.charCodeAt(2 * i));
+      const lo = nibble(text.charCodeAt(2 * i + 1));
+      if (hi < 0 || lo < 0) break;
+      out[i] = (hi << 4) | lo;
+    }
+    if (i === out.length) return out;
+  }
+  // Separators, or an error to report by position.
   const digits: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -45,6 +45,13 @@ function ascii(code: string): Uint8Array {
   return bytes.slice();
 }
 
+/** The card data every request must carry for the ARQC check (Book 2 §8.1). */
+const REQUIRED_CARD_DATA = [
+  [TAG.APPLICATION_CRYPTOGRAM, "Application Cryptogram"],
+  [TAG.APPLICATION_TRANSACTION_COUNTER, "ATC"],
+  [TAG.ISSUER_APPLICATION_DATA, "Issuer Application Data"],
+] as const;
+
 /** What the host extracted from the request, for rules and keys. */
 interface RequestFacts {
   readonly values: Map<number, Uint8Array>;
@@ -284,11 +291,7 @@ export class SimulatedIssuerHost implements IssuerHost {
     const keySet = this.config.issuers.find((k) => matchesKeySet(k, f));
     if (!keySet) return decline("05", `no issuer keys for PAN ${shownPan()} AID ${f.aid ?? "(none)"}`);
     if (!f.pan) return decline(FORMAT_ERROR, "request carries no PAN (5A or 57)");
-    for (const [tag, name] of [
-      [TAG.APPLICATION_CRYPTOGRAM, "Application Cryptogram"],
-      [TAG.APPLICATION_TRANSACTION_COUNTER, "ATC"],
-      [TAG.ISSUER_APPLICATION_DATA, "Issuer Application Data"],
-    ] as const) {
+    for (const [tag, name] of REQUIRED_CARD_DATA) {
       if (!f.values.has(tag)) return decline(FORMAT_ERROR, `request lacks ${tag.toString(16).toUpperCase()} (${name})`);
     }
     const cid = f.values.get(TAG.CRYPTOGRAM_INFORMATION_DATA);
