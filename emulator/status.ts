@@ -1,5 +1,7 @@
 // Status words the emulated card answers (ISO/IEC 7816-4 §5.1.3; EMV Book 1 §11, Book 3 §6.3.5 and §6.5).
 
+import { pooledBytes } from "../emv/bytes.js";
+
 export const SW = {
   OK: 0x9000,
   /** SELECT of a blocked application: FCI returned with this warning (Book 1 §12.4). */
@@ -32,31 +34,12 @@ export function swTriesLeft(tries: number): number {
 }
 
 /**
- * Response APDUs longer than V8 keeps on its heap (64 bytes) are views of a shared 8 KiB slab, as Node pools small
- * Buffers: a typed array of its own that size costs an off-heap allocation (~0.7 µs, 15–20× a view), and a
- * transaction's records and cryptogram answers are 90–250 bytes each. Each view is handed out once.
+ * A response APDU: data followed by SW1 SW2 (a new array; `data` is copied). Pooled memory (pooledBytes), as a
+ * reader's Buffers are: the kernel's TLV views of a response then cost no move of the array off V8's heap.
  */
-const SLAB_SIZE = 8192;
-const ON_HEAP_MAX = 64;
-let slab = new ArrayBuffer(SLAB_SIZE);
-let slabOffset = 0;
-
-function responseBuffer(length: number): Uint8Array {
-  if (length <= ON_HEAP_MAX || length > SLAB_SIZE / 4) return new Uint8Array(length);
-  if (slabOffset + length > SLAB_SIZE) {
-    slab = new ArrayBuffer(SLAB_SIZE);
-    slabOffset = 0;
-  }
-  const out = new Uint8Array(slab, slabOffset, length);
-  // The next view starts 8-aligned, as Node's pool does.
-  slabOffset += (length + 7) & ~7;
-  return out;
-}
-
-/** A response APDU: data followed by SW1 SW2 (a new array; `data` is copied). */
 export function respond(sw: number, data?: Uint8Array): Uint8Array {
   const n = data ? data.length : 0;
-  const out = responseBuffer(n + 2);
+  const out = pooledBytes(n + 2);
   if (data) out.set(data);
   out[n] = (sw >> 8) & 0xff;
   out[n + 1] = sw & 0xff;

@@ -80,15 +80,8 @@ const SLAB_BYTES = 8192;
 let slab = new ArrayBuffer(0);
 let slabUsed = 0;
 
-/**
- * A zero-filled byte array of `length` bytes. Above 64 bytes V8 gives a `new Uint8Array` a backing store of its
- * own, allocated and tracked outside the heap (~0.5 µs, against ~30 ns for a small one; a transaction builds dozens:
- * static data, encoded records, commands): those are carved from a shared 8 KiB slab instead, never reused, so they
- * are zero-filled like a new array. The array's `.buffer` is then the slab: use it only with `byteOffset` and
- * `length` (as `toHex` does).
- */
-export function allocBytes(length: number): Uint8Array {
-  if (length <= IN_HEAP_MAX_BYTES || length > SLAB_BYTES / 4) return new Uint8Array(length);
+/** `length` zero bytes carved from the current slab (never reused), the next carving 8-aligned. */
+function carve(length: number): Uint8Array {
   if (slabUsed + length > slab.byteLength) {
     slab = new ArrayBuffer(SLAB_BYTES);
     slabUsed = 0;
@@ -98,9 +91,38 @@ export function allocBytes(length: number): Uint8Array {
   return out;
 }
 
+/**
+ * A zero-filled byte array of `length` bytes. Above 64 bytes V8 gives a `new Uint8Array` a backing store of its
+ * own, allocated and tracked outside the heap (~0.5 µs, against ~30 ns for a small one; a transaction builds dozens:
+ * static data, encoded records, commands): those are carved from a shared 8 KiB slab instead, never reused, so they
+ * are zero-filled like a new array. The array's `.buffer` is then the slab: use it only with `byteOffset` and
+ * `length` (as `toHex` does).
+ */
+export function allocBytes(length: number): Uint8Array {
+  if (length <= IN_HEAP_MAX_BYTES || length > SLAB_BYTES / 4) return new Uint8Array(length);
+  return carve(length);
+}
+
 /** A copy of `bytes` (as `bytes.slice()`, from `allocBytes`: no store of its own for a copy above 64 bytes). */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   const out = allocBytes(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
+/**
+ * As allocBytes, but from the slab at any length up to 2 KiB: for a small array whose buffer will be needed — a
+ * subarray of it taken (a response APDU the kernel reads TLV views of, a command the card reads its data of), or
+ * node:crypto reading it (cipher keys and inputs). V8 moves a ≤ 64-byte array out of its heap the first time its
+ * buffer is needed, ~0.65 µs (node 20); a slab view needs no move.
+ */
+export function pooledBytes(length: number): Uint8Array {
+  return length > SLAB_BYTES / 4 ? new Uint8Array(length) : carve(length);
+}
+
+/** A copy of `bytes` in pooled memory (pooledBytes). */
+export function pooledCopy(bytes: Uint8Array): Uint8Array {
+  const out = pooledBytes(bytes.length);
   out.set(bytes);
   return out;
 }
