@@ -2,7 +2,7 @@
 // Single DES is 3DES with K‖K‖K (OpenSSL 3 moved plain DES to the legacy provider).
 
 import { createCipheriv, createDecipheriv } from "node:crypto";
-import { concatBytes } from "../bytes.js";
+import { concatBytes, pooledBytes } from "../bytes.js";
 
 export const DES_BLOCK = 8;
 
@@ -13,8 +13,14 @@ export class DesError extends Error {
 
 function cipherName(key: Uint8Array, cbc: boolean): { name: string; key: Uint8Array } {
   switch (key.length) {
-    case 8:
-      return { name: cbc ? "des-ede3-cbc" : "des-ede3", key: concatBytes(key, key, key) };
+    case 8: {
+      // Pooled: node:crypto reads its key's buffer, which a fresh ≤ 64-byte array would first have moved off-heap.
+      const k3 = pooledBytes(24);
+      k3.set(key, 0);
+      k3.set(key, 8);
+      k3.set(key, 16);
+      return { name: cbc ? "des-ede3-cbc" : "des-ede3", key: k3 };
+    }
     case 16:
       return { name: cbc ? "des-ede-cbc" : "des-ede", key };
     case 24:
@@ -63,9 +69,9 @@ const ODD_PARITY = Uint8Array.from({ length: 256 }, (_, i) => {
   return ones % 2 === 0 ? b | 1 : b;
 });
 
-/** Set each byte's least significant bit so the byte has odd parity (DES key parity). */
+/** Set each byte's least significant bit so the byte has odd parity (DES key parity). The key is pooled bytes. */
 export function adjustParity(key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(key.length);
+  const out = pooledBytes(key.length);
   for (let i = 0; i < key.length; i++) out[i] = ODD_PARITY[key[i]!]!;
   return out;
 }
