@@ -157,8 +157,9 @@ function prepared(k: IssuerKeySet): PreparedKeySet {
 }
 
 function matchesKeySet(k: IssuerKeySet, f: RequestFacts): boolean {
-  if (k.aid !== undefined && !(f.aid ?? "").startsWith(upper(k.aid))) return false;
+  // Both must hold; the PAN first, which tells most key sets apart without the AID's upper-casing.
   if (k.panPrefix !== undefined && !(f.pan ?? "").startsWith(k.panPrefix)) return false;
+  if (k.aid !== undefined && !(f.aid ?? "").startsWith(upper(k.aid))) return false;
   return true;
 }
 
