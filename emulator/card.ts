@@ -1,7 +1,7 @@
 // The emulated EMV contact card (EMV Book 1 §11, Book 3 §6): one synchronous transmit() per command APDU,
 // never throwing — malformed commands get the status word a real card gives.
 
-import { pooledCopy, toHex } from "../emv/bytes.js";
+import { copyBytes, toHex } from "../emv/bytes.js";
 import { systemRandomBytes } from "../emv/random.js";
 import { type CommandApdu, decodeCommandApdu } from "../transport/apdu.js";
 import { externalAuthenticate } from "./commands/external-authenticate.js";
@@ -123,8 +123,8 @@ export class EmulatedCard {
     let command: CommandApdu;
     try {
       // Decoded from a pooled copy: the command's data is a view of it, and a view of an array still on V8's heap
-      // would first move that array off-heap (emv/bytes pooledBytes).
-      command = decodeCommandApdu(pooledCopy(apdu));
+      // would first move that array off-heap (emv/bytes allocBytes).
+      command = decodeCommandApdu(copyBytes(apdu));
     } catch {
       return respond(SW.WRONG_LENGTH);
     }

@@ -1,6 +1,6 @@
 // Status words the emulated card answers (ISO/IEC 7816-4 §5.1.3; EMV Book 1 §11, Book 3 §6.3.5 and §6.5).
 
-import { pooledBytes } from "../emv/bytes.js";
+import { allocBytes } from "../emv/bytes.js";
 
 export const SW = {
   OK: 0x9000,
@@ -34,12 +34,12 @@ export function swTriesLeft(tries: number): number {
 }
 
 /**
- * A response APDU: data followed by SW1 SW2 (a new array; `data` is copied). Pooled memory (pooledBytes), as a
+ * A response APDU: data followed by SW1 SW2 (a new array; `data` is copied). Pooled memory (allocBytes), as a
  * reader's Buffers are: the kernel's TLV views of a response then cost no move of the array off V8's heap.
  */
 export function respond(sw: number, data?: Uint8Array): Uint8Array {
   const n = data ? data.length : 0;
-  const out = pooledBytes(n + 2);
+  const out = allocBytes(n + 2);
   if (data) out.set(data);
   out[n] = (sw >> 8) & 0xff;
   out[n + 1] = sw & 0xff;

@@ -1,16 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  allocBytes,
-  concatBytes,
-  fromHex,
-  hexByte,
-  hexWord,
-  pooledBytes,
-  pooledCopy,
-  toHex,
-  writeUint,
-} from "./bytes.js";
+import { allocBytes, concatBytes, copyBytes, fromHex, hexByte, hexWord, toHex, writeUint } from "./bytes.js";
 
 describe("hex for messages", () => {
   it("hexByte and hexWord give upper-case fixed-width digits", () => {
@@ -29,7 +19,7 @@ describe("hex for messages", () => {
   });
 });
 
-describe("allocBytes (small arrays in the heap, larger ones from a shared slab)", () => {
+describe("allocBytes (byte arrays from a shared slab)", () => {
   it("every array is zero-filled, of its length, and apart from the others", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 40 }), (lengths) => {
@@ -57,14 +47,14 @@ describe("allocBytes (small arrays in the heap, larger ones from a shared slab)"
     expect(toHex(concatBytes(a.subarray(0, 2), b.subarray(0, 70)))).toBe(`ABAB${"CD".repeat(70)}`);
   });
 
-  it("pooledBytes: small arrays from the slab too, each zero-filled and apart from the others", () => {
-    const arrays = Array.from({ length: 600 }, (_, i) => pooledBytes(1 + (i % 70)));
+  it("small arrays from the slab too, each zero-filled and apart from the others", () => {
+    const arrays = Array.from({ length: 600 }, (_, i) => allocBytes(1 + (i % 70)));
     expect(arrays.every((a, i) => a.length === 1 + (i % 70) && a.every((x) => x === 0))).toBe(true);
     // Small ones are views of a shared slab (not arrays of their own), and never overlap.
     expect(arrays[0]!.buffer.byteLength).toBeGreaterThan(64);
     for (const [i, a] of arrays.entries()) a.fill(i & 0xff);
     expect(arrays.every((a, i) => a.every((x) => x === (i & 0xff)))).toBe(true);
-    expect(toHex(pooledCopy(Uint8Array.of(1, 2, 3)))).toBe("010203");
+    expect(toHex(copyBytes(Uint8Array.of(1, 2, 3)))).toBe("010203");
   });
 });
 

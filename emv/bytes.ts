@@ -73,9 +73,7 @@ export function isHex(text: string): boolean {
   return text.length % 2 === 0 && /^[0-9A-Fa-f]*$/.test(text);
 }
 
-/** Up to this many bytes V8 keeps a typed array's bytes in its own heap object; above, it allocates them apart. */
-const IN_HEAP_MAX_BYTES = 64;
-/** Size of the shared slabs larger arrays are carved from (as Node's Buffer pool does, 8 KiB). */
+/** Size of the shared slabs byte arrays are carved from (as Node's Buffer pool does, 8 KiB). */
 const SLAB_BYTES = 8192;
 let slab = new ArrayBuffer(0);
 let slabUsed = 0;
@@ -92,37 +90,21 @@ function carve(length: number): Uint8Array {
 }
 
 /**
- * A zero-filled byte array of `length` bytes. Above 64 bytes V8 gives a `new Uint8Array` a backing store of its
- * own, allocated and tracked outside the heap (~0.5 µs, against ~30 ns for a small one; a transaction builds dozens:
- * static data, encoded records, commands): those are carved from a shared 8 KiB slab instead, never reused, so they
- * are zero-filled like a new array. The array's `.buffer` is then the slab: use it only with `byteOffset` and
- * `length` (as `toHex` does).
+ * A zero-filled byte array of `length` bytes, carved (up to 2 KiB) from a shared 8 KiB slab, as Node pools small
+ * Buffers: never reused, so zero-filled like a new array. Why (node 20, measured): a `new Uint8Array` above 64 bytes
+ * gets a backing store of its own, allocated and tracked outside V8's heap (~0.6 µs against ~30 ns), and one of 64
+ * bytes or less is moved out of the heap the first time its buffer is needed — a subarray taken (TLV views of a
+ * response, the card's views of a command) or node:crypto reading it (hash and cipher inputs), ~0.65 µs; a slab view
+ * needs neither. The array's `.buffer` is the slab: use it only with `byteOffset` and `length` (as `toHex` does). A
+ * long-lived array keeps its slab alive.
  */
 export function allocBytes(length: number): Uint8Array {
-  if (length <= IN_HEAP_MAX_BYTES || length > SLAB_BYTES / 4) return new Uint8Array(length);
-  return carve(length);
-}
-
-/** A copy of `bytes` (as `bytes.slice()`, from `allocBytes`: no store of its own for a copy above 64 bytes). */
-export function copyBytes(bytes: Uint8Array): Uint8Array {
-  const out = allocBytes(bytes.length);
-  out.set(bytes);
-  return out;
-}
-
-/**
- * As allocBytes, but from the slab at any length up to 2 KiB: for a small array whose buffer will be needed — a
- * subarray of it taken (a response APDU the kernel reads TLV views of, a command the card reads its data of), or
- * node:crypto reading it (cipher keys and inputs). V8 moves a ≤ 64-byte array out of its heap the first time its
- * buffer is needed, ~0.65 µs (node 20); a slab view needs no move.
- */
-export function pooledBytes(length: number): Uint8Array {
   return length > SLAB_BYTES / 4 ? new Uint8Array(length) : carve(length);
 }
 
-/** A copy of `bytes` in pooled memory (pooledBytes). */
-export function pooledCopy(bytes: Uint8Array): Uint8Array {
-  const out = pooledBytes(bytes.length);
+/** A copy of `bytes` (as `bytes.slice()`) from `allocBytes`. */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  const out = allocBytes(bytes.length);
   out.set(bytes);
   return out;
 }

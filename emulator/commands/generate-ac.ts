@@ -1,7 +1,7 @@
 // GENERATE AC (EMV Book 3 §6.5.5): first and second, CDOL1/CDOL2 data length checks, the cryptogram type per
 // the card's risk rules (never an upgrade), IAD per CVN, and CDA (P1 b5) with response format 2 and 9F4B (Book 2 §6.6).
 
-import { pooledCopy, writeUint } from "../../emv/bytes.js";
+import { copyBytes, writeUint } from "../../emv/bytes.js";
 import { encodeTlvs, type TlvInput } from "../../emv/tlv/ber.js";
 import { dolDataLength } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
@@ -96,7 +96,7 @@ export function generateAc(ctx: CardContext, c: CommandApdu): Uint8Array {
   const atc = writeUint(state.atc, 2);
 
   s.generateAcCount += 1;
-  if (!second) s.firstAc = { type: decision.type, cryptogram, cdol1Data: pooledCopy(c.data) };
+  if (!second) s.firstAc = { type: decision.type, cryptogram, cdol1Data: copyBytes(c.data) };
   else {
     // Online transaction completed: Last Online ATC Register and the issuer authentication flag (Book 3 §10.9).
     if (s.externalAuthenticate === "passed" || !app.profile.risk.issuerAuthenticationRequired) {

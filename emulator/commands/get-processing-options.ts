@@ -1,7 +1,7 @@
 // GET PROCESSING OPTIONS (EMV Book 3 §6.5.8): command template 83 with the PDOL data; response format 1
 // (80: AIP ‖ AFL) or format 2 (77: 82, 94 and other data objects). Initiates the transaction: the ATC is incremented.
 
-import { concatBytes, pooledCopy } from "../../emv/bytes.js";
+import { concatBytes, copyBytes } from "../../emv/bytes.js";
 import { encodeTlv, encodeTlvs, type TlvInput } from "../../emv/tlv/ber.js";
 import { dolDataLength } from "../../emv/tlv/dol.js";
 import { TAG } from "../../emv/tlv/tag-names.js";
@@ -28,7 +28,7 @@ export function getProcessingOptions(ctx: CardContext, c: CommandApdu): Uint8Arr
   if (state.atc >= 0xffff) return respond(SW.CONDITIONS_NOT_SATISFIED);
   state.atc += 1;
   ctx.session.gpoDone = true;
-  ctx.session.pdolData = pooledCopy(pdolData);
+  ctx.session.pdolData = copyBytes(pdolData);
   const p = app.profile;
   const aip = contactless?.aip ?? p.aip;
   const afl = contactless?.afl ?? p.afl;

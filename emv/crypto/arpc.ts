@@ -1,6 +1,6 @@
 // Authorisation Response Cryptogram, methods 1 and 2 (EMV Book 2 §8.2), and the Issuer Authentication Data (91).
 
-import { concatBytes, pooledCopy, xorBytes } from "../bytes.js";
+import { concatBytes, copyBytes, xorBytes } from "../bytes.js";
 import { DesError, desEncryptEcb } from "./des.js";
 import { retailMac } from "./mac.js";
 
@@ -9,8 +9,8 @@ export function arpcMethod1(key: Uint8Array, arqc: Uint8Array, arc: Uint8Array):
   if (arqc.length !== 8 || arc.length !== 2) throw new DesError("ARPC method 1: 8-byte ARQC and 2-byte ARC");
   const y = new Uint8Array(8);
   y.set(arc, 0);
-  // The cipher input pooled: node:crypto reads its buffer (emv/bytes pooledBytes).
-  return desEncryptEcb(key, pooledCopy(xorBytes(arqc, y)));
+  // The cipher input pooled: node:crypto reads its buffer (emv/bytes allocBytes).
+  return desEncryptEcb(key, copyBytes(xorBytes(arqc, y)));
 }
 
 /**

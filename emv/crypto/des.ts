@@ -2,7 +2,7 @@
 // Single DES is 3DES with K‖K‖K (OpenSSL 3 moved plain DES to the legacy provider).
 
 import { createCipheriv, createDecipheriv } from "node:crypto";
-import { concatBytes, pooledBytes } from "../bytes.js";
+import { allocBytes, concatBytes } from "../bytes.js";
 
 export const DES_BLOCK = 8;
 
@@ -15,7 +15,7 @@ function cipherName(key: Uint8Array, cbc: boolean): { name: string; key: Uint8Ar
   switch (key.length) {
     case 8: {
       // Pooled: node:crypto reads its key's buffer, which a fresh ≤ 64-byte array would first have moved off-heap.
-      const k3 = pooledBytes(24);
+      const k3 = allocBytes(24);
       k3.set(key, 0);
       k3.set(key, 8);
       k3.set(key, 16);
@@ -71,7 +71,7 @@ const ODD_PARITY = Uint8Array.from({ length: 256 }, (_, i) => {
 
 /** Set each byte's least significant bit so the byte has odd parity (DES key parity). The key is pooled bytes. */
 export function adjustParity(key: Uint8Array): Uint8Array {
-  const out = pooledBytes(key.length);
+  const out = allocBytes(key.length);
   for (let i = 0; i < key.length; i++) out[i] = ODD_PARITY[key[i]!]!;
   return out;
 }

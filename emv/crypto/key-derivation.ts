@@ -1,6 +1,6 @@
 // ICC master key derivation, Options A and B (EMV Book 2 Annex A1.4); session keys are in session-keys.ts.
 
-import { concatBytes, fromHex, pooledCopy, toHex, xorBytes } from "../bytes.js";
+import { concatBytes, copyBytes, fromHex, toHex, xorBytes } from "../bytes.js";
 import { adjustParity, DesError, desEncryptEcb } from "./des.js";
 import { sha1 } from "./hash.js";
 
@@ -13,9 +13,9 @@ function digitsOnly(value: string, what: string): string {
 
 /** Option A from a 16-digit Y: MK = parity(3DES(IMK, Y) ‖ 3DES(IMK, Y ⊕ FF…FF)). */
 function optionAFromDigits(imk: Uint8Array, y16: string): Uint8Array {
-  // The cipher inputs pooled: node:crypto reads their buffers (emv/bytes pooledBytes).
-  const y = pooledCopy(fromHex(y16, "Y"));
-  return adjustParity(concatBytes(desEncryptEcb(imk, y), desEncryptEcb(imk, pooledCopy(xorBytes(y, FF8)))));
+  // The cipher inputs pooled: node:crypto reads their buffers (emv/bytes allocBytes).
+  const y = copyBytes(fromHex(y16, "Y"));
+  return adjustParity(concatBytes(desEncryptEcb(imk, y), desEncryptEcb(imk, copyBytes(xorBytes(y, FF8)))));
 }
 
 /**

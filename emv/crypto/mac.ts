@@ -1,7 +1,7 @@
 // ISO/IEC 9797-1 padding methods 1 and 2 and MAC algorithms 1 and 3 (the "retail MAC") as EMV uses them for
 // application cryptograms, ARPC method 2 and secure messaging (EMV Book 2 Annex A1.2).
 
-import { pooledBytes } from "../bytes.js";
+import { allocBytes } from "../bytes.js";
 import { DES_BLOCK, DesError, desDecryptEcb, desEncryptCbc, desEncryptEcb } from "./des.js";
 
 export type Padding = 1 | 2;
@@ -13,8 +13,8 @@ export type Padding = 1 | 2;
 export function pad(data: Uint8Array, method: Padding): Uint8Array {
   const rem = data.length % DES_BLOCK;
   const n = method === 1 && data.length > 0 && rem === 0 ? 0 : DES_BLOCK - rem;
-  // Pooled: the cipher reads its input's buffer (emv/bytes pooledBytes).
-  const out = pooledBytes(data.length + n);
+  // Pooled: the cipher reads its input's buffer (emv/bytes allocBytes).
+  const out = allocBytes(data.length + n);
   out.set(data);
   if (method === 2) out[data.length] = 0x80;
   return out;

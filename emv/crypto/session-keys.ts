@@ -1,7 +1,7 @@
 // Session key derivation (EMV Book 2 Annex A1.3): the EMV common session key, the Visa secure-messaging session
 // key and the EMV2000 tree (EMV 4.0 Book 2 A1.3.1), each from an ICC master key and per-transaction data.
 
-import { concatBytes, pooledCopy, xorBytes } from "../bytes.js";
+import { concatBytes, copyBytes, xorBytes } from "../bytes.js";
 import { adjustParity, DesError, desEncryptEcb } from "./des.js";
 
 /**
@@ -10,10 +10,10 @@ import { adjustParity, DesError, desEncryptEcb } from "./des.js";
  */
 export function commonSessionKey(mk: Uint8Array, r: Uint8Array): Uint8Array {
   if (r.length !== 8) throw new DesError(`session key diversification value must be 8 bytes, got ${r.length}`);
-  // The two cipher inputs pooled: node:crypto reads their buffers (emv/bytes pooledBytes).
-  const left = pooledCopy(r);
+  // The two cipher inputs pooled: node:crypto reads their buffers (emv/bytes allocBytes).
+  const left = copyBytes(r);
   left[2] = 0xf0;
-  const right = pooledCopy(r);
+  const right = copyBytes(r);
   right[2] = 0x0f;
   return adjustParity(concatBytes(desEncryptEcb(mk, left), desEncryptEcb(mk, right)));
 }
