@@ -2,6 +2,7 @@
 // Timing lives here and in bench modules only, never in tests.
 
 import { performance } from "node:perf_hooks";
+import { copyBytes } from "../emv/bytes.js";
 import { type RandomSource, seededRandom } from "../emv/random.js";
 import type { CardChannel } from "../transport/channel.js";
 
@@ -240,7 +241,7 @@ function replayedRandom(draws: RandomDraws): RandomSource {
     bytes(n) {
       const d = next();
       if (!("bytes" in d) || d.bytes.length !== n) throw new Error(`replayed random draw ${i}: not ${n} bytes`);
-      return d.bytes.slice();
+      return copyBytes(d.bytes); // as systemRandomBytes gives them (a copy from the byte slab)
     },
     percent() {
       const d = next();

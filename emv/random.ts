@@ -2,6 +2,7 @@
 // §10.6.2): the system's CSPRNG, or a seeded SHA-256 counter stream for repeatable runs (`--seed`).
 
 import { createHash, randomFillSync } from "node:crypto";
+import { copyBytes } from "./bytes.js";
 
 export interface RandomSource {
   /** `n` random bytes. */
@@ -24,7 +25,8 @@ export function systemRandomBytes(n: number): Uint8Array {
     pool = randomFillSync(new Uint8Array(POOL_SIZE));
     poolOffset = 0;
   }
-  const out = pool.slice(poolOffset, poolOffset + n);
+  // A copy from the byte slab (emv/bytes allocBytes): the Unpredictable Number is hashed, so its buffer is needed.
+  const out = copyBytes(pool.subarray(poolOffset, poolOffset + n));
   poolOffset += n;
   return out;
 }
