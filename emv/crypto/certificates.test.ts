@@ -320,4 +320,14 @@ describe("contextual helpers", () => {
     expect(certificateExpired("1349", "240101")).toBe(true); // malformed month
     expect(certificateExpired("1249", "2401")).toBe(true); // malformed date
   });
+  it("certificateExpired: malformed fields count as expired, digit by digit", () => {
+    expect(certificateExpired("0024", "240101")).toBe(true); // month 00
+    expect(certificateExpired("1A24", "240101")).toBe(true);
+    expect(certificateExpired("124", "240101")).toBe(true);
+    expect(certificateExpired("12245", "240101")).toBe(true);
+    expect(certificateExpired("1249", "24010A")).toBe(true);
+    expect(certificateExpired("1249", "2401011")).toBe(true);
+    expect(certificateExpired("0150", "491231")).toBe(true); // 1950 against 2049
+    expect(certificateExpired("0149", "500101")).toBe(false); // 2049 against 1950
+  });
 });

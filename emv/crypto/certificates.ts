@@ -423,11 +423,22 @@ export function issuerIdentifierMatchesPan(identifier: string, pan: string): boo
  * (Book 4 §6.7.3 convention). A malformed date counts as expired.
  */
 export function certificateExpired(mmyy: string, transactionDate: string): boolean {
-  if (!/^(0[1-9]|1[0-2])[0-9]{2}$/.test(mmyy) || !/^[0-9]{6}$/.test(transactionDate)) return true;
-  const century = (yy: number) => (yy < 50 ? 2000 + yy : 1900 + yy);
-  const certMonth = century(Number(mmyy.slice(2, 4))) * 12 + Number(mmyy.slice(0, 2));
-  const txMonth = century(Number(transactionDate.slice(0, 2))) * 12 + Number(transactionDate.slice(2, 4));
-  return certMonth < txMonth;
+  // Read digit by digit (two certificates a transaction), not by regular expressions and slices.
+  const mm = twoDigits(mmyy, 0);
+  const yy = twoDigits(mmyy, 2);
+  if (mmyy.length !== 4 || mm < 1 || mm > 12 || yy < 0) return true;
+  const txYy = twoDigits(transactionDate, 0);
+  const txMm = twoDigits(transactionDate, 2);
+  if (transactionDate.length !== 6 || txYy < 0 || txMm < 0 || twoDigits(transactionDate, 4) < 0) return true;
+  const century = (y: number) => (y < 50 ? 2000 + y : 1900 + y);
+  return century(yy) * 12 + mm < century(txYy) * 12 + txMm;
+}
+
+/** The two decimal digits of `text` at `at` as a number, -1 when either is not a digit. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 0x30;
+  const b = text.charCodeAt(at + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import {
   encodeNumeric,
   FormatError,
   formatDate,
+  panDigits,
 } from "./formats.js";
 
 describe("numeric (n) and compressed numeric (cn)", () => {
@@ -100,5 +101,15 @@ describe("amounts with currency exponent", () => {
         expect(toHex(encodeAmount(decodeAmount(bytes, exponent), exponent))).toBe(toHex(bytes));
       }),
     );
+  });
+});
+
+describe("panDigits (5A digits without the F padding)", () => {
+  it("drops trailing F nibbles only", () => {
+    expect(panDigits(fromHex("4761739001010010"))).toBe("4761739001010010");
+    expect(panDigits(fromHex("541333008960004F"))).toBe("541333008960004");
+    expect(panDigits(fromHex("5413330089FFFFFF"))).toBe("5413330089");
+    expect(panDigits(fromHex("FFFF"))).toBe("");
+    expect(panDigits(fromHex("F4F1"))).toBe("F4F1");
   });
 });

@@ -50,7 +50,10 @@ export function encodeNumeric(digits: string, length: number, what = "numeric (n
 
 /** Application PAN (5A, cn) as its digits without the trailing F padding; lenient (for lookups and messages). */
 export function panDigits(value: Uint8Array): string {
-  return toHex(value).replace(/F+$/, "");
+  const hex = toHex(value);
+  let end = hex.length;
+  while (end > 0 && hex.charCodeAt(end - 1) === 0x46) end--; // trailing "F" nibbles (toHex is upper case)
+  return end === hex.length ? hex : hex.slice(0, end);
 }
 
 /** Format cn (Book 3 §4.3): digits left-justified, trailing nibbles F. Returns the digits without the padding. */
