@@ -82,6 +82,19 @@ export interface TapFloorOptions {
 /** Calls made before the first phase, and in all before the steady-state phase (taps and floor alike). */
 const EARLY_WARM_UP = 50;
 const STEADY_WARM_UP = 2_000;
+/** Calls of each measured function per interleaved round. */
+const ROUND = 25;
+
+/** One phase's medians (ms) and ratios (each the median of the rounds' ratios). */
+interface Phase {
+  readonly k: number;
+  readonly w: number;
+  readonly r: number | undefined;
+  readonly tf: number;
+  readonly cf: number;
+  readonly rounds: number;
+  readonly ratio: { readonly r: number | undefined; readonly k: number; readonly w: number };
+}
 
 /**
  * A contactless tap against its crypto floor, measured in the same run: the median kernel time (card excluded) and
@@ -97,78 +110,123 @@ export async function measureTapAgainstFloor(
   o: TapFloorOptions,
   out: (line: string) => void,
 ): Promise<boolean> {
+  // Every measured function is called the same number of times: `warmUpTo` before a phase, then `o.taps` in it.
   let tapsDone = 0;
-  const taps = async (warmUpTo: number) => {
-    for (; tapsDone < warmUpTo; tapsDone++) await tap();
-    const kernelMs: number[] = [];
-    const totalMs: number[] = [];
-    for (let i = 0; i < o.taps; i++, tapsDone++) {
-      const t = await tap();
-      kernelMs.push(t.kernelMs);
-      totalMs.push(t.totalMs);
-    }
-    return { k: median(kernelMs), w: median(totalMs) };
-  };
+  let replaysDone = 0;
   const floorCalls = new Map<() => number, number>();
-  const floorOf = (fn: () => number, warmUpTo: number) => {
+  const warmFloor = (fn: () => number, warmUpTo: number) => {
     let done = floorCalls.get(fn) ?? 0;
     for (; done < warmUpTo; done++) blackhole ^= fn();
-    const xs: number[] = [];
-    for (let i = 0; i < o.taps; i++, done++) {
+    floorCalls.set(fn, done);
+  };
+  const timeFloor = (fn: () => number, n: number, into: number[]) => {
+    for (let i = 0; i < n; i++) {
       const t0 = performance.now();
       blackhole ^= fn();
-      xs.push(performance.now() - t0);
+      into.push(performance.now() - t0);
     }
-    floorCalls.set(fn, done);
-    return median(xs);
+    floorCalls.set(fn, (floorCalls.get(fn) ?? 0) + n);
   };
-  let replaysDone = 0;
-  /** The median kernel time of `o.taps` replays after warm-up, undefined without a replay, an error in words. */
-  const replays = async (warmUpTo: number): Promise<number | string | undefined> => {
+  /** One phase: warm-up to `warmUpTo` calls of each, then `o.taps` of each in rounds; a failed replay in words. */
+  const phase = async (warmUpTo: number): Promise<Phase | string> => {
     const replay = o.replayTap;
-    if (!replay) return undefined;
-    const xs: number[] = [];
-    for (; replaysDone < warmUpTo + o.taps; replaysDone++) {
-      const ms = await replay();
-      if (typeof ms === "string") return ms;
-      if (replaysDone >= warmUpTo) xs.push(ms);
+    for (; tapsDone < warmUpTo; tapsDone++) await tap();
+    if (replay)
+      for (; replaysDone < warmUpTo; replaysDone++) {
+        const ms = await replay();
+        if (typeof ms === "string") return ms;
+      }
+    warmFloor(terminalFloor, warmUpTo);
+    warmFloor(cardFloor, warmUpTo);
+    // Interleaved in rounds of ROUND calls of each (taps, card floor, replays, terminal floor): the machine is
+    // shared, and a slow second (another process, a host's neighbour) then slows a round of each, not only the
+    // replays or only the floor. Each ratio is the median of the rounds' ratios (median against median per round).
+    const all = { k: [] as number[], w: [] as number[], r: [] as number[], tf: [] as number[], cf: [] as number[] };
+    const ratios = { r: [] as number[], k: [] as number[], w: [] as number[] };
+    // The taps (the card on the same thread) and the card's floor in one series of rounds, the replays (the kernel
+    // alone) and the terminal's floor in another: a replay right after the card's code would run with the card's
+    // code and data in the caches, not alone.
+    const tfOfTaps: number[] = [];
+    for (let done = 0; done < o.taps; done += ROUND) {
+      const n = Math.min(ROUND, o.taps - done);
+      const k: number[] = [];
+      const w: number[] = [];
+      const tf: number[] = [];
+      const cf: number[] = [];
+      for (let i = 0; i < n; i++, tapsDone++) {
+        const t = await tap();
+        k.push(t.kernelMs);
+        w.push(t.totalMs);
+      }
+      timeFloor(cardFloor, n, cf);
+      timeFloor(terminalFloor, n, tf);
+      const mtf = median(tf);
+      ratios.k.push(median(k) / mtf);
+      ratios.w.push(median(w) / (mtf + median(cf)));
+      all.k.push(...k);
+      all.w.push(...w);
+      tfOfTaps.push(...tf);
+      all.cf.push(...cf);
     }
-    return median(xs);
-  };
-  const phase = async (warmUpTo: number) => {
-    const { k, w } = await taps(warmUpTo);
-    const r = await replays(warmUpTo);
-    return { k, w, r, tf: floorOf(terminalFloor, warmUpTo), cf: floorOf(cardFloor, warmUpTo) };
+    if (replay)
+      for (let done = 0; done < o.taps; done += ROUND) {
+        const n = Math.min(ROUND, o.taps - done);
+        const r: number[] = [];
+        const tf: number[] = [];
+        for (let i = 0; i < n; i++, replaysDone++) {
+          const ms = await replay();
+          if (typeof ms === "string") return ms;
+          r.push(ms);
+        }
+        timeFloor(terminalFloor, n, tf);
+        ratios.r.push(median(r) / median(tf));
+        all.r.push(...r);
+        all.tf.push(...tf);
+      }
+    if (!replay) all.tf.push(...tfOfTaps);
+    return {
+      k: median(all.k),
+      w: median(all.w),
+      r: replay ? median(all.r) : undefined,
+      tf: median(all.tf),
+      cf: median(all.cf),
+      rounds: ratios.k.length,
+      ratio: { r: replay ? median(ratios.r) : undefined, k: median(ratios.k), w: median(ratios.w) },
+    };
   };
   const early = await phase(EARLY_WARM_UP);
+  if (typeof early === "string") {
+    out(`CHECK FAILED: replay: ${early}`);
+    return false;
+  }
   const steady = await phase(STEADY_WARM_UP);
-  for (const p of [early, steady])
-    if (typeof p.r === "string") {
-      out(`CHECK FAILED: replay: ${p.r}`);
-      return false;
-    }
+  if (typeof steady === "string") {
+    out(`CHECK FAILED: replay: ${steady}`);
+    return false;
+  }
   const verdict = (ratio: number) => `target <= ${o.targetRatio}x — ${ratio <= o.targetRatio ? "met" : "NOT met"}`;
-  const rows = (
-    p: { k: number; w: number; r: number | string | undefined; tf: number; cf: number },
-    check: boolean,
-  ) => {
+  const rows = (p: Phase, check: boolean) => {
     const tail = (ratio: number) => (check ? `   ${verdict(ratio)}` : "");
     // With a replay, the kernel's CPU is judged on it (the kernel alone in the thread); the in-process card's
     // interleaved figure is then information.
-    if (typeof p.r === "number")
+    if (p.r !== undefined && p.ratio.r !== undefined)
       out(
-        `  kernel CPU (Entry Point + ${o.kernel}) ${fmt(p.r, 8, 3)} ms   crypto floor ${fmt(p.tf, 8, 3)} ms   ratio ${fmt(p.r / p.tf, 5, 2)}x${tail(p.r / p.tf)}`,
+        `  kernel CPU (Entry Point + ${o.kernel}) ${fmt(p.r, 8, 3)} ms   crypto floor ${fmt(p.tf, 8, 3)} ms   ratio ${fmt(p.ratio.r, 5, 2)}x${tail(p.ratio.r)}`,
       );
     out(
-      `  ${p.r === undefined ? `kernel CPU (Entry Point + ${o.kernel})` : "kernel, card on the same thread   "} ${fmt(p.k, 8, 3)} ms   crypto floor ${fmt(p.tf, 8, 3)} ms   ratio ${fmt(p.k / p.tf, 5, 2)}x${p.r === undefined ? tail(p.k / p.tf) : "   information"}`,
+      `  ${p.r === undefined ? `kernel CPU (Entry Point + ${o.kernel})` : "kernel, card on the same thread   "} ${fmt(p.k, 8, 3)} ms   crypto floor ${fmt(p.tf, 8, 3)} ms   ratio ${fmt(p.ratio.k, 5, 2)}x${p.r === undefined ? tail(p.ratio.k) : "   information"}`,
     );
     out(
-      `  whole tap (kernel + card)          ${fmt(p.w, 8, 3)} ms   crypto floor ${fmt(p.tf + p.cf, 8, 3)} ms   ratio ${fmt(p.w / (p.tf + p.cf), 5, 2)}x${tail(p.w / (p.tf + p.cf))}`,
+      `  whole tap (kernel + card)          ${fmt(p.w, 8, 3)} ms   crypto floor ${fmt(p.tf + p.cf, 8, 3)} ms   ratio ${fmt(p.ratio.w, 5, 2)}x${tail(p.ratio.w)}`,
     );
   };
-  out(`per tap, early (median of ${o.taps} after ${EARLY_WARM_UP} calls of warm-up; information):`);
+  out(
+    `per tap, early (medians of ${o.taps} after ${EARLY_WARM_UP} calls of warm-up, ratios the median of ${early.rounds} interleaved rounds; information):`,
+  );
   rows(early, false);
-  out(`per tap, steady state (median of ${o.taps} after ${STEADY_WARM_UP} calls of warm-up):`);
+  out(
+    `per tap, steady state (medians of ${o.taps} after ${STEADY_WARM_UP} calls of warm-up, ratios the median of ${steady.rounds} interleaved rounds):`,
+  );
   rows(steady, true);
   // The field budget is checked on the early taps: the slower of the two.
   const share = (early.k / o.fieldBudgetMs) * 100;
