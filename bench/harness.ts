@@ -85,23 +85,31 @@ const STEADY_WARM_UP = 2_000;
 /** Calls of each measured function per interleaved round. */
 const ROUND = 25;
 
-/** One phase's medians (ms) and ratios (each the median of the rounds' ratios). */
+/** One phase's medians (ms) and ratios, each ratio the median of its rounds' ratios. */
 interface Phase {
-  readonly k: number;
-  readonly w: number;
-  readonly r: number | undefined;
-  readonly tf: number;
-  readonly cf: number;
+  /** Kernel time with the card on the same thread, whole tap, and the floors measured in the same rounds. */
+  readonly taps: {
+    readonly k: number;
+    readonly w: number;
+    readonly tf: number;
+    readonly cf: number;
+    readonly kRatio: number;
+    readonly wRatio: number;
+  };
+  /** The kernel alone (replays) and the terminal's floor measured in the same rounds; undefined without a replay. */
+  readonly replays: { readonly r: number; readonly tf: number; readonly ratio: number } | undefined;
   readonly rounds: number;
-  readonly ratio: { readonly r: number | undefined; readonly k: number; readonly w: number };
 }
 
 /**
- * A contactless tap against its crypto floor, measured in the same run: the median kernel time (card excluded) and
- * whole-tap time over `taps` taps, each as a ratio to the median of the terminal's (and the card's) crypto work.
- * Two phases, each with the same warm-up for the taps and the floor: early (after 50 calls: the JIT has not
- * optimised everything yet, as in a reader's first taps) and steady state (after 2,000 calls: a reader that has been
- * running); the target is checked on the steady state.
+ * A contactless tap against its crypto floor, measured in the same run: kernel time (the card's excluded; with a
+ * replay, the kernel alone) and whole-tap time over `taps` taps, each as a ratio to the terminal's (and the card's)
+ * crypto work. Measured in interleaved rounds of ROUND calls so that a slow second of the shared machine slows both
+ * sides of a ratio: rounds of taps, the card's floor and the terminal's; then rounds of replays and the terminal's
+ * floor (a replay right after the card's code would run with the card's code and data in the caches, not alone).
+ * Each ratio is the median of its rounds' ratios. Two phases, each after the same warm-up for every measured
+ * function: early (after 50 calls: the JIT has not optimised everything yet, as in a reader's first taps) and steady
+ * state (after 2,000 calls: a reader that has been running); the target is checked on the steady state.
  */
 export async function measureTapAgainstFloor(
   tap: () => Promise<{ readonly totalMs: number; readonly kernelMs: number }>,
@@ -110,7 +118,7 @@ export async function measureTapAgainstFloor(
   o: TapFloorOptions,
   out: (line: string) => void,
 ): Promise<boolean> {
-  // Every measured function is called the same number of times: `warmUpTo` before a phase, then `o.taps` in it.
+  // Calls made so far of each measured function: a phase first brings each to its warm-up count.
   let tapsDone = 0;
   let replaysDone = 0;
   const floorCalls = new Map<() => number, number>();
@@ -119,13 +127,17 @@ export async function measureTapAgainstFloor(
     for (; done < warmUpTo; done++) blackhole ^= fn();
     floorCalls.set(fn, done);
   };
-  const timeFloor = (fn: () => number, n: number, into: number[]) => {
+  /** `n` timed calls of a floor function, their median. */
+  const timeFloor = (fn: () => number, n: number, all: number[]): number => {
+    const xs: number[] = [];
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
       blackhole ^= fn();
-      into.push(performance.now() - t0);
+      xs.push(performance.now() - t0);
     }
     floorCalls.set(fn, (floorCalls.get(fn) ?? 0) + n);
+    all.push(...xs);
+    return median(xs);
   };
   /** One phase: warm-up to `warmUpTo` calls of each, then `o.taps` of each in rounds; a failed replay in words. */
   const phase = async (warmUpTo: number): Promise<Phase | string> => {
@@ -138,86 +150,69 @@ export async function measureTapAgainstFloor(
       }
     warmFloor(terminalFloor, warmUpTo);
     warmFloor(cardFloor, warmUpTo);
-    // Interleaved in rounds of ROUND calls of each (taps, card floor, replays, terminal floor): the machine is
-    // shared, and a slow second (another process, a host's neighbour) then slows a round of each, not only the
-    // replays or only the floor. Each ratio is the median of the rounds' ratios (median against median per round).
-    const all = { k: [] as number[], w: [] as number[], r: [] as number[], tf: [] as number[], cf: [] as number[] };
-    const ratios = { r: [] as number[], k: [] as number[], w: [] as number[] };
-    // The taps (the card on the same thread) and the card's floor in one series of rounds, the replays (the kernel
-    // alone) and the terminal's floor in another: a replay right after the card's code would run with the card's
-    // code and data in the caches, not alone.
-    const tfOfTaps: number[] = [];
-    for (let done = 0; done < o.taps; done += ROUND) {
+    const t = { k: [] as number[], w: [] as number[], tf: [] as number[], cf: [] as number[] };
+    const tRatios = { k: [] as number[], w: [] as number[] };
+    let rounds = 0;
+    for (let done = 0; done < o.taps; done += ROUND, rounds++) {
       const n = Math.min(ROUND, o.taps - done);
       const k: number[] = [];
       const w: number[] = [];
-      const tf: number[] = [];
-      const cf: number[] = [];
       for (let i = 0; i < n; i++, tapsDone++) {
-        const t = await tap();
-        k.push(t.kernelMs);
-        w.push(t.totalMs);
+        const one = await tap();
+        k.push(one.kernelMs);
+        w.push(one.totalMs);
       }
-      timeFloor(cardFloor, n, cf);
-      timeFloor(terminalFloor, n, tf);
-      const mtf = median(tf);
-      ratios.k.push(median(k) / mtf);
-      ratios.w.push(median(w) / (mtf + median(cf)));
-      all.k.push(...k);
-      all.w.push(...w);
-      tfOfTaps.push(...tf);
-      all.cf.push(...cf);
+      const cf = timeFloor(cardFloor, n, t.cf);
+      const tf = timeFloor(terminalFloor, n, t.tf);
+      tRatios.k.push(median(k) / tf);
+      tRatios.w.push(median(w) / (tf + cf));
+      t.k.push(...k);
+      t.w.push(...w);
     }
-    if (replay)
-      for (let done = 0; done < o.taps; done += ROUND) {
-        const n = Math.min(ROUND, o.taps - done);
-        const r: number[] = [];
-        const tf: number[] = [];
-        for (let i = 0; i < n; i++, replaysDone++) {
-          const ms = await replay();
-          if (typeof ms === "string") return ms;
-          r.push(ms);
-        }
-        timeFloor(terminalFloor, n, tf);
-        ratios.r.push(median(r) / median(tf));
-        all.r.push(...r);
-        all.tf.push(...tf);
-      }
-    if (!replay) all.tf.push(...tfOfTaps);
-    return {
-      k: median(all.k),
-      w: median(all.w),
-      r: replay ? median(all.r) : undefined,
-      tf: median(all.tf),
-      cf: median(all.cf),
-      rounds: ratios.k.length,
-      ratio: { r: replay ? median(ratios.r) : undefined, k: median(ratios.k), w: median(ratios.w) },
+    const taps = {
+      k: median(t.k),
+      w: median(t.w),
+      tf: median(t.tf),
+      cf: median(t.cf),
+      kRatio: median(tRatios.k),
+      wRatio: median(tRatios.w),
     };
+    if (!replay) return { taps, replays: undefined, rounds };
+    const r = { ms: [] as number[], tf: [] as number[], ratios: [] as number[] };
+    for (let done = 0; done < o.taps; done += ROUND) {
+      const n = Math.min(ROUND, o.taps - done);
+      const xs: number[] = [];
+      for (let i = 0; i < n; i++, replaysDone++) {
+        const ms = await replay();
+        if (typeof ms === "string") return ms;
+        xs.push(ms);
+      }
+      r.ratios.push(median(xs) / timeFloor(terminalFloor, n, r.tf));
+      r.ms.push(...xs);
+    }
+    return { taps, replays: { r: median(r.ms), tf: median(r.tf), ratio: median(r.ratios) }, rounds };
   };
   const early = await phase(EARLY_WARM_UP);
-  if (typeof early === "string") {
-    out(`CHECK FAILED: replay: ${early}`);
-    return false;
-  }
-  const steady = await phase(STEADY_WARM_UP);
-  if (typeof steady === "string") {
-    out(`CHECK FAILED: replay: ${steady}`);
+  const steady = typeof early === "string" ? early : await phase(STEADY_WARM_UP);
+  if (typeof early === "string" || typeof steady === "string") {
+    out(`CHECK FAILED: replay: ${typeof early === "string" ? early : steady}`);
     return false;
   }
   const verdict = (ratio: number) => `target <= ${o.targetRatio}x — ${ratio <= o.targetRatio ? "met" : "NOT met"}`;
   const rows = (p: Phase, check: boolean) => {
     const tail = (ratio: number) => (check ? `   ${verdict(ratio)}` : "");
+    const { taps, replays } = p;
     // With a replay, the kernel's CPU is judged on it (the kernel alone in the thread); the in-process card's
     // interleaved figure is then information.
-    if (p.r !== undefined && p.ratio.r !== undefined)
+    if (replays)
       out(
-        `  kernel CPU (Entry Point + ${o.kernel}) ${fmt(p.r, 8, 3)} ms   crypto floor ${fmt(p.tf, 8, 3)} ms   ratio ${fmt(p.ratio.r, 5, 2)}x${tail(p.ratio.r)}`,
+        `  kernel CPU (Entry Point + ${o.kernel}) ${fmt(replays.r, 8, 3)} ms   crypto floor ${fmt(replays.tf, 8, 3)} ms   ratio ${fmt(replays.ratio, 5, 2)}x${tail(replays.ratio)}`,
       );
     out(
-      `  ${p.r === undefined ? `kernel CPU (Entry Point + ${o.kernel})` : "kernel, card on the same thread   "} ${fmt(p.k, 8, 3)} ms   crypto floor ${fmt(p.tf, 8, 3)} ms   ratio ${fmt(p.ratio.k, 5, 2)}x${p.r === undefined ? tail(p.ratio.k) : "   information"}`,
+      `  ${replays ? "kernel, card on the same thread   " : `kernel CPU (Entry Point + ${o.kernel})`} ${fmt(taps.k, 8, 3)} ms   crypto floor ${fmt(taps.tf, 8, 3)} ms   ratio ${fmt(taps.kRatio, 5, 2)}x${replays ? "   information" : tail(taps.kRatio)}`,
     );
     out(
-      `  whole tap (kernel + card)          ${fmt(p.w, 8, 3)} ms   crypto floor ${fmt(p.tf + p.cf, 8, 3)} ms   ratio ${fmt(p.ratio.w, 5, 2)}x${tail(p.ratio.w)}`,
+      `  whole tap (kernel + card)          ${fmt(taps.w, 8, 3)} ms   crypto floor ${fmt(taps.tf + taps.cf, 8, 3)} ms   ratio ${fmt(taps.wRatio, 5, 2)}x${tail(taps.wRatio)}`,
     );
   };
   out(
@@ -229,7 +224,7 @@ export async function measureTapAgainstFloor(
   );
   rows(steady, true);
   // The field budget is checked on the early taps: the slower of the two.
-  const share = (early.k / o.fieldBudgetMs) * 100;
+  const share = (early.taps.k / o.fieldBudgetMs) * 100;
   out(
     `  share of a ${o.fieldBudgetMs} ms card-in-field budget (early taps): kernel ${fmt(share, 5, 2)} % — target < 1 % — ${share < 1 ? "met" : "NOT met"}`,
   );
